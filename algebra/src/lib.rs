@@ -1,0 +1,16 @@
+//! # tropical-algebra
+//!
+//! Exact scalars and tropical (max-plus / min-plus / Boolean) algebra: the foundation of the
+//! toolkit. Every exact algorithm in the workspace is generic over [`Scalar`], an ordered field
+//! with exact conversions (SPEC §1: "everything combinatorial is computed in exact rationals").
+//!
+//! ```
+//! use tropical_algebra::{Rat, Scalar};
+//! let x: Rat = "3/4".parse().unwrap();
+//! let y = Rat::from_f64(0.25).unwrap(); // every finite f64 is a dyadic rational
+//! assert_eq!(x + y, Rat::one());
+//! ```
+
+pub mod scalar;
+
+pub use scalar::{Rat, Scalar, ScalarError};

@@ -1,0 +1,10 @@
+//! `tropical gpu-check` (placeholder until its issue lands).
+
+/// Arguments.
+#[derive(clap::Args)]
+pub struct Args {}
+
+/// Run the subcommand.
+pub fn run(_args: Args) -> anyhow::Result<()> {
+    anyhow::bail!("`tropical gpu-check` is not built yet")
+}

@@ -1,0 +1,10 @@
+//! One module per subcommand; each has `Args` (clap) and `run`.
+
+pub mod eval;
+pub mod gpu_check;
+pub mod hull;
+pub mod minkowski;
+pub mod poly;
+pub mod power_diagram;
+pub mod regions;
+pub mod tconv;

@@ -1,0 +1,10 @@
+//! `tropical poly` (placeholder until its issue lands).
+
+/// Arguments.
+#[derive(clap::Args)]
+pub struct Args {}
+
+/// Run the subcommand.
+pub fn run(_args: Args) -> anyhow::Result<()> {
+    anyhow::bail!("`tropical poly` is not built yet")
+}

@@ -1,0 +1,25 @@
+//! Shared output helpers: `--json` printing and readable tables.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+/// Print `value` as pretty JSON on stdout (stable field names are the struct's serde names).
+pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// A simple left-aligned two-column table of `key: value` rows.
+pub fn print_rows(rows: &[(&str, String)]) {
+    let w = rows
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (k, v) in rows {
+        println!("{k:<w$}  {v}");
+    }
+}

@@ -1,0 +1,1 @@
+//! Float attention kernels (CUDA and CPU) checked against the exact reference.

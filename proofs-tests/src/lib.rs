@@ -1,0 +1,1 @@
+//! The SPEC §3 claim catalogue as executable tests; see `tests/`.
