@@ -1,0 +1,16 @@
+(** Compiled last by check.sh: prints the axioms each main theorem depends on.
+    check.sh fails unless every axiom listed is one the standard library's classical
+    real numbers rest on. *)
+Require Import Reals.
+Open Scope R_scope.
+Require Import TropicalAttention.T1_Semiring.
+Require Import TropicalAttention.T4_PowerDiagram.
+
+Check T1_maxplus_semiring.
+Print Assumptions T1_maxplus_semiring.
+Check T1_minplus_semiring.
+Print Assumptions T1_minplus_semiring.
+Check T4_power_distance_identity.
+Print Assumptions T4_power_distance_identity.
+Check T4_power_diagram_equivalence.
+Print Assumptions T4_power_diagram_equivalence.
