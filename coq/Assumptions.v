@@ -5,6 +5,7 @@ Require Import Reals.
 Open Scope R_scope.
 Require Import TropicalAttention.T1_Semiring.
 Require Import TropicalAttention.T4_PowerDiagram.
+Require Import TropicalAttention.T2_LSE.
 
 Check T1_maxplus_semiring.
 Print Assumptions T1_maxplus_semiring.
@@ -14,3 +15,8 @@ Check T4_power_distance_identity.
 Print Assumptions T4_power_distance_identity.
 Check T4_power_diagram_equivalence.
 Print Assumptions T4_power_diagram_equivalence.
+
+Check T2_lse_sandwich.
+Print Assumptions T2_lse_sandwich.
+Check T2_lse_tie_gap.
+Print Assumptions T2_lse_tie_gap.
