@@ -6,6 +6,7 @@ Open Scope R_scope.
 Require Import TropicalAttention.T1_Semiring.
 Require Import TropicalAttention.T4_PowerDiagram.
 Require Import TropicalAttention.T2_LSE.
+Require Import TropicalAttention.T6_Counting.
 
 Check T1_maxplus_semiring.
 Print Assumptions T1_maxplus_semiring.
@@ -20,3 +21,9 @@ Check T2_lse_sandwich.
 Print Assumptions T2_lse_sandwich.
 Check T2_lse_tie_gap.
 Print Assumptions T2_lse_tie_gap.
+
+Check T6_label_tuple_count.
+Print Assumptions T6_label_tuple_count.
+
+Check T6_label_tuple_count_pow.
+Print Assumptions T6_label_tuple_count_pow.
