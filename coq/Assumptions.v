@@ -7,6 +7,8 @@ Require Import TropicalAttention.T1_Semiring.
 Require Import TropicalAttention.T4_PowerDiagram.
 Require Import TropicalAttention.T2_LSE.
 Require Import TropicalAttention.T6_Counting.
+Require Import TropicalAttention.Softmax.
+Require Import TropicalAttention.T9_FiniteTemperature.
 
 Check T1_maxplus_semiring.
 Print Assumptions T1_maxplus_semiring.
@@ -27,3 +29,15 @@ Print Assumptions T6_label_tuple_count.
 
 Check T6_label_tuple_count_pow.
 Print Assumptions T6_label_tuple_count_pow.
+
+Check T9_one_minus_pmax_bounds.
+Print Assumptions T9_one_minus_pmax_bounds.
+
+Check T9_l1_distance.
+Print Assumptions T9_l1_distance.
+
+Check T9_output_error_bound.
+Print Assumptions T9_output_error_bound.
+
+Check T9_softmax_l1_and_output_error.
+Print Assumptions T9_softmax_l1_and_output_error.
