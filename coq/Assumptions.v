@@ -9,6 +9,7 @@ Require Import TropicalAttention.T2_LSE.
 Require Import TropicalAttention.T6_Counting.
 Require Import TropicalAttention.Softmax.
 Require Import TropicalAttention.T9_FiniteTemperature.
+Require Import TropicalAttention.T3_ZeroTemperature.
 
 Check T1_maxplus_semiring.
 Print Assumptions T1_maxplus_semiring.
@@ -41,3 +42,6 @@ Print Assumptions T9_output_error_bound.
 
 Check T9_softmax_l1_and_output_error.
 Print Assumptions T9_softmax_l1_and_output_error.
+
+Check T3_softmax_zero_temperature_limit.
+Print Assumptions T3_softmax_zero_temperature_limit.
