@@ -10,6 +10,7 @@ Require Import TropicalAttention.T6_Counting.
 Require Import TropicalAttention.Softmax.
 Require Import TropicalAttention.T9_FiniteTemperature.
 Require Import TropicalAttention.T3_ZeroTemperature.
+Require Import TropicalAttention.T7_Attainment.
 
 Check T1_maxplus_semiring.
 Print Assumptions T1_maxplus_semiring.
@@ -45,3 +46,9 @@ Print Assumptions T9_softmax_l1_and_output_error.
 
 Check T3_softmax_zero_temperature_limit.
 Print Assumptions T3_softmax_zero_temperature_limit.
+
+Check T7_bias_construction_attains_N_pow_H.
+Print Assumptions T7_bias_construction_attains_N_pow_H.
+
+Check T7_exact_count_N_pow_H.
+Print Assumptions T7_exact_count_N_pow_H.
