@@ -11,6 +11,7 @@ Require Import TropicalAttention.Softmax.
 Require Import TropicalAttention.T9_FiniteTemperature.
 Require Import TropicalAttention.T3_ZeroTemperature.
 Require Import TropicalAttention.T7_Attainment.
+Require Import TropicalAttention.T9_Jacobian.
 
 Check T1_maxplus_semiring.
 Print Assumptions T1_maxplus_semiring.
@@ -52,3 +53,9 @@ Print Assumptions T7_bias_construction_attains_N_pow_H.
 
 Check T7_exact_count_N_pow_H.
 Print Assumptions T7_exact_count_N_pow_H.
+
+Check T9_softmax_partial_derivative.
+Print Assumptions T9_softmax_partial_derivative.
+
+Check T9_jacobian_inf_norm_bound.
+Print Assumptions T9_jacobian_inf_norm_bound.
