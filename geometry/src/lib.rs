@@ -1,1 +1,7 @@
 //! Exact polyhedral geometry (SPEC §2, T4–T7, T10, T12, T13).
+//!
+//! Every algorithm is exact and generic over [`tropical_algebra::Scalar`].
+
+pub mod error;
+
+pub use error::GeometryError;
