@@ -1,6 +1,7 @@
 //! Exact LP: certificates verified independently, optimal values cross-checked against
 //! brute-force vertex enumeration.
 
+#![allow(clippy::needless_range_loop)] // Gaussian elimination reads clearer with indices
 use proptest::prelude::*;
 use tropical_algebra::{Rat, Scalar};
 use tropical_geometry::lp::{
@@ -124,8 +125,8 @@ fn arb_lp(max_n: usize, max_m: usize) -> impl Strategy<Value = LinearProgram<Rat
                 for (a, rel, b) in rows {
                     // mostly inequalities, some equalities
                     let rel = match rel {
-                        0 | 1 | 2 => Relation::Le,
-                        3 | 4 => Relation::Ge,
+                        0..=2 => Relation::Le,
+                        3..=4 => Relation::Ge,
                         _ => Relation::Eq,
                     };
                     lp.add(a.into_iter().map(r).collect(), rel, r(b));
