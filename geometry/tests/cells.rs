@@ -146,9 +146,9 @@ fn bad_inputs_are_errors() {
     assert!(MaxAffine::new(vec![vec![r(1)], vec![r(1), r(2)]], vec![r(0), r(0)]).is_err());
     assert!(MaxAffine::<Rat>::new(vec![], vec![]).is_err());
     let opts = WalkOptions::default();
-    assert!(refinement_cells(&[f.clone()], &Domain::Whole(2), &opts).is_err());
+    assert!(refinement_cells(std::slice::from_ref(&f), &Domain::Whole(2), &opts).is_err());
     assert!(refinement_cells::<Rat>(&[], &Domain::Whole(2), &opts).is_err());
     // degenerate box
-    assert!(refinement_cells(&[f.clone()], &Domain::cube(1, r(1), r(1)), &opts).is_err());
+    assert!(refinement_cells(std::slice::from_ref(&f), &Domain::cube(1, r(1), r(1)), &opts).is_err());
     assert!(refinement_cells_brute_force(&[f], &Domain::cube(1, r(1), r(1))).is_err());
 }
