@@ -5,3 +5,9 @@
 pub mod error;
 
 pub use error::GeometryError;
+
+pub mod halfspace;
+pub use halfspace::{Halfspace, Hyperplane};
+pub mod cells;
+pub mod lp;
+pub mod power_diagram;
