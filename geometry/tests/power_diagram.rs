@@ -1,6 +1,7 @@
 //! Power diagrams vs brute-force point location, the upper-hull (lifting) criterion for hidden
 //! sites, brute-force adjacency, and exact areas in 2D.
 
+#![allow(clippy::needless_range_loop)] // index loops mirror the formulas (s_i, s_j, s_k)
 use proptest::prelude::*;
 use tropical_algebra::{Rat, Scalar};
 use tropical_geometry::cells::Domain;
