@@ -707,6 +707,9 @@ fn step_across<S: Scalar, O: CellOracle<S>>(
     ))
 }
 
+/// Cached facets of each function's piece cells, by `(function, piece)`.
+type FacetCache<S> = HashMap<(usize, usize), Vec<Halfspace<S>>>;
+
 /// The [`CellOracle`] of the common refinement of max-affine functions: label = the canonical
 /// argmax index of each function.
 ///
@@ -719,7 +722,7 @@ pub struct MaxAffineOracle<'a, S> {
     canon: Vec<Vec<usize>>,
     dim: usize,
     domain_hs: Vec<Halfspace<S>>,
-    cache: Mutex<HashMap<(usize, usize), Vec<Halfspace<S>>>>,
+    cache: Mutex<FacetCache<S>>,
     lps: AtomicUsize,
 }
 
