@@ -12,6 +12,7 @@ Require Import TropicalAttention.T9_FiniteTemperature.
 Require Import TropicalAttention.T3_ZeroTemperature.
 Require Import TropicalAttention.T7_Attainment.
 Require Import TropicalAttention.T9_Jacobian.
+Require Import TropicalAttention.T1_Generic.
 
 Check T1_maxplus_semiring.
 Print Assumptions T1_maxplus_semiring.
@@ -59,3 +60,12 @@ Print Assumptions T9_softmax_partial_derivative.
 
 Check T9_jacobian_inf_norm_bound.
 Print Assumptions T9_jacobian_inf_norm_bound.
+
+Check T1_maxplus_semiring_generic.
+Print Assumptions T1_maxplus_semiring_generic.
+
+Check T1_minplus_semiring_generic.
+Print Assumptions T1_minplus_semiring_generic.
+
+Check T1_rational_maxplus_minplus.
+Print Assumptions T1_rational_maxplus_minplus.
