@@ -69,3 +69,6 @@ Print Assumptions T1_minplus_semiring_generic.
 
 Check T1_rational_maxplus_minplus.
 Print Assumptions T1_rational_maxplus_minplus.
+
+Check T2_lse_zero_temperature_limit.
+Print Assumptions T2_lse_zero_temperature_limit.
