@@ -13,6 +13,7 @@ Require Import TropicalAttention.T3_ZeroTemperature.
 Require Import TropicalAttention.T7_Attainment.
 Require Import TropicalAttention.T9_Jacobian.
 Require Import TropicalAttention.T1_Generic.
+Require Import TropicalAttention.T14_SettingB.
 
 Check T1_maxplus_semiring.
 Print Assumptions T1_maxplus_semiring.
@@ -72,3 +73,6 @@ Print Assumptions T1_rational_maxplus_minplus.
 
 Check T2_lse_zero_temperature_limit.
 Print Assumptions T2_lse_zero_temperature_limit.
+
+Check T14_setting_b_wall_is_a_sphere_without_segments.
+Print Assumptions T14_setting_b_wall_is_a_sphere_without_segments.
