@@ -14,6 +14,7 @@ Require Import TropicalAttention.T7_Attainment.
 Require Import TropicalAttention.T9_Jacobian.
 Require Import TropicalAttention.T1_Generic.
 Require Import TropicalAttention.T14_SettingB.
+Require Import TropicalAttention.T5_SingleHead.
 
 Check T1_maxplus_semiring.
 Print Assumptions T1_maxplus_semiring.
@@ -76,3 +77,9 @@ Print Assumptions T2_lse_zero_temperature_limit.
 
 Check T14_setting_b_wall_is_a_sphere_without_segments.
 Print Assumptions T14_setting_b_wall_is_a_sphere_without_segments.
+
+Check T5_nonempty_cell_is_upper_vertex.
+Print Assumptions T5_nonempty_cell_is_upper_vertex.
+
+Check T5_at_most_N_cells.
+Print Assumptions T5_at_most_N_cells.
