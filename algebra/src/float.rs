@@ -2,8 +2,9 @@
 //!
 //! `C[i,j] = max_l A[i,l] + B[l,j]` on row-major `f32`/`f64` matrices, `-∞` being the tropical
 //! zero. [`maxplus_matmul`] is cache-blocked (row blocks × column tiles × inner-dimension
-//! panels), parallel over row blocks with `rayon`, and its innermost loop is a branch-free
-//! compare-and-select over a contiguous row of `B` that the compiler vectorizes.
+//! panels), parallel over row blocks with `rayon`, and its core is a `4 × 16` register tile whose
+//! branch-free compare-and-select loop the compiler vectorizes (compiled a second time for AVX2,
+//! chosen at run time).
 //! [`maxplus_matmul_naive`] is the triple-loop reference. Both return the same values and the
 //! same argmax (the smallest `l` attaining the maximum), bit for bit: each entry is the maximum
 //! of the same floating-point sums `A[i,l] + B[l,j]`, and a maximum involves no rounding.
@@ -207,8 +208,55 @@ pub fn maxplus_matmul<T: MaxPlusFloat>(
     })
 }
 
-/// One block of rows starting at row `i0`; `cv`/`ca` are those rows of `C` and argmax.
+/// Rows of the register tile.
+const MR: usize = 4;
+/// Columns of the register tile.
+const NR: usize = 16;
+
+/// Dispatch one row block to the widest instruction set available (AVX2 when detected at run
+/// time; the same Rust code, compiled twice).
 fn row_block<T: MaxPlusFloat>(
+    a: &[T],
+    b: &[T],
+    k: usize,
+    n: usize,
+    i0: usize,
+    cv: &mut [T],
+    ca: &mut [u32],
+) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: AVX2 is available on this CPU (checked just above).
+            unsafe { row_block_avx2(a, b, k, n, i0, cv, ca) };
+            return;
+        }
+    }
+    row_block_generic(a, b, k, n, i0, cv, ca);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn row_block_avx2<T: MaxPlusFloat>(
+    a: &[T],
+    b: &[T],
+    k: usize,
+    n: usize,
+    i0: usize,
+    cv: &mut [T],
+    ca: &mut [u32],
+) {
+    row_block_generic(a, b, k, n, i0, cv, ca);
+}
+
+/// One block of rows starting at row `i0`; `cv`/`ca` are those rows of `C` and argmax.
+///
+/// Loop nest: column tiles (`COL_BLOCK`) × inner panels (`K_BLOCK`, increasing `l`) × register
+/// tiles of `MR × NR` entries kept in registers across the panel; leftover rows/columns use the
+/// row-wise [`update`]. Within each entry the candidates are visited in increasing `l` and
+/// replaced only on a strict `>`, so the recorded argmax is the smallest maximiser.
+#[inline(always)]
+fn row_block_generic<T: MaxPlusFloat>(
     a: &[T],
     b: &[T],
     k: usize,
@@ -220,22 +268,133 @@ fn row_block<T: MaxPlusFloat>(
     let rows = cv.len() / n;
     for jb in (0..n).step_by(COL_BLOCK) {
         let jend = (jb + COL_BLOCK).min(n);
-        // Panels in increasing l, and increasing l inside a panel: a strict `>` keeps the
-        // smallest maximising index.
         for kb in (0..k).step_by(K_BLOCK) {
             let kend = (kb + K_BLOCK).min(k);
-            for r in 0..rows {
-                let a_row = &a[(i0 + r) * k..(i0 + r + 1) * k];
-                let c = &mut cv[r * n + jb..r * n + jend];
-                let idx = &mut ca[r * n + jb..r * n + jend];
-                for (l, &ail) in a_row.iter().enumerate().take(kend).skip(kb) {
-                    if ail == T::NEG_INFINITY {
-                        continue; // -∞ + b = -∞ never beats the running maximum
-                    }
-                    update(c, idx, &b[l * n + jb..l * n + jend], ail, l as u32);
+            let mut r = 0;
+            while r + MR <= rows {
+                let mut j = jb;
+                while j + NR <= jend {
+                    micro_kernel(
+                        a,
+                        b,
+                        k,
+                        n,
+                        i0 + r,
+                        j,
+                        kb,
+                        kend,
+                        &mut cv[r * n..],
+                        &mut ca[r * n..],
+                    );
+                    j += NR;
                 }
+                if j < jend {
+                    for rr in r..r + MR {
+                        row_update(
+                            a,
+                            b,
+                            k,
+                            n,
+                            i0 + rr,
+                            j,
+                            jend,
+                            kb,
+                            kend,
+                            &mut cv[rr * n..],
+                            &mut ca[rr * n..],
+                        );
+                    }
+                }
+                r += MR;
+            }
+            for rr in r..rows {
+                row_update(
+                    a,
+                    b,
+                    k,
+                    n,
+                    i0 + rr,
+                    jb,
+                    jend,
+                    kb,
+                    kend,
+                    &mut cv[rr * n..],
+                    &mut ca[rr * n..],
+                );
             }
         }
+    }
+}
+
+/// Columns `j0..j1` of one row `i` of `C` (`c`, `idx` start at that row) over panel `kb..kend`.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn row_update<T: MaxPlusFloat>(
+    a: &[T],
+    b: &[T],
+    k: usize,
+    n: usize,
+    i: usize,
+    j0: usize,
+    j1: usize,
+    kb: usize,
+    kend: usize,
+    c: &mut [T],
+    idx: &mut [u32],
+) {
+    let a_row = &a[i * k..(i + 1) * k];
+    for (l, &ail) in a_row.iter().enumerate().take(kend).skip(kb) {
+        if ail == T::NEG_INFINITY {
+            continue; // -∞ + b = -∞ never beats the running maximum
+        }
+        update(
+            &mut c[j0..j1],
+            &mut idx[j0..j1],
+            &b[l * n + j0..l * n + j1],
+            ail,
+            l as u32,
+        );
+    }
+}
+
+/// The `MR × NR` register tile of `C` at rows `i..i+MR`, columns `j..j+NR` over panel
+/// `kb..kend` (`c`, `idx` start at row `i` of the block).
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn micro_kernel<T: MaxPlusFloat>(
+    a: &[T],
+    b: &[T],
+    k: usize,
+    n: usize,
+    i: usize,
+    j: usize,
+    kb: usize,
+    kend: usize,
+    c: &mut [T],
+    idx: &mut [u32],
+) {
+    let mut acc = [[T::NEG_INFINITY; NR]; MR];
+    let mut arg = [[0u32; NR]; MR];
+    for r in 0..MR {
+        acc[r].copy_from_slice(&c[r * n + j..r * n + j + NR]);
+        arg[r].copy_from_slice(&idx[r * n + j..r * n + j + NR]);
+    }
+    for l in kb..kend {
+        let brow: &[T; NR] = b[l * n + j..l * n + j + NR].try_into().expect("NR columns");
+        let lu = l as u32;
+        for r in 0..MR {
+            let ail = a[(i + r) * k + l];
+            for q in 0..NR {
+                let v = ail + brow[q];
+                let better = v > acc[r][q];
+                acc[r][q] = if better { v } else { acc[r][q] };
+                arg[r][q] = if better { lu } else { arg[r][q] };
+            }
+        }
+    }
+    for r in 0..MR {
+        c[r * n + j..r * n + j + NR].copy_from_slice(&acc[r]);
+        idx[r * n + j..r * n + j + NR].copy_from_slice(&arg[r]);
     }
 }
 
