@@ -16,3 +16,11 @@ pub mod scalar;
 
 pub use enclosure::Interval;
 pub use scalar::{Rat, Scalar, ScalarError};
+
+pub mod semiring;
+pub use semiring::{Boolean, MaxPlus, MinPlus, Semiring};
+pub mod matrix;
+pub use matrix::{Matrix, TropicalMatrix};
+pub mod float;
+pub mod polynomial;
+pub use polynomial::{Monomial, TropicalPolynomial, TropicalRational};
