@@ -9,6 +9,9 @@ Require Import TropicalAttention.T2_LSE.
 Require Import TropicalAttention.T6_Counting.
 Require Import TropicalAttention.Softmax.
 Require Import TropicalAttention.T9_FiniteTemperature.
+Require Import TropicalAttention.T3_ZeroTemperature.
+Require Import TropicalAttention.T7_Attainment.
+Require Import TropicalAttention.T9_Jacobian.
 
 Check T1_maxplus_semiring.
 Print Assumptions T1_maxplus_semiring.
@@ -41,3 +44,18 @@ Print Assumptions T9_output_error_bound.
 
 Check T9_softmax_l1_and_output_error.
 Print Assumptions T9_softmax_l1_and_output_error.
+
+Check T3_softmax_zero_temperature_limit.
+Print Assumptions T3_softmax_zero_temperature_limit.
+
+Check T7_bias_construction_attains_N_pow_H.
+Print Assumptions T7_bias_construction_attains_N_pow_H.
+
+Check T7_exact_count_N_pow_H.
+Print Assumptions T7_exact_count_N_pow_H.
+
+Check T9_softmax_partial_derivative.
+Print Assumptions T9_softmax_partial_derivative.
+
+Check T9_jacobian_inf_norm_bound.
+Print Assumptions T9_jacobian_inf_norm_bound.
