@@ -3,6 +3,7 @@
 pub mod s1_betti;
 pub mod t02_lse_sandwich;
 pub mod t03_softmax_limit;
+pub mod t04_power_diagram;
 pub mod t09_finite_temperature;
 pub mod t14_setting_b_quadric;
 
@@ -108,6 +109,12 @@ pub fn registry() -> Vec<ClaimSpec> {
             statement: t03_softmax_limit::STATEMENT,
             evidence: "tests/t03_softmax_limit.rs (exact along τ = 1/m)",
             run: |c| (status_of(t03_softmax_limit::run(c)), u64::from(c)),
+        },
+        ClaimSpec {
+            id: t04_power_diagram::ID,
+            statement: t04_power_diagram::STATEMENT,
+            evidence: "tests/t04_power_diagram_equivalence.rs (random heads, bisector points)",
+            run: |c| (status_of(t04_power_diagram::run(c)), u64::from(c)),
         },
         ClaimSpec {
             id: t09_finite_temperature::ID,
