@@ -138,3 +138,36 @@ pub fn head_with_context(
         })
         .boxed()
 }
+
+/// `H` max-affine functions (heads) on `Q^d`: `d ∈ 1..=max_d`, `H ∈ 1..=max_h`, `n_h ∈ 1..=max_n`
+/// pieces each; small integer slopes/offsets so repeated keys (identical pieces), hidden keys and
+/// coincident bisectors are frequent; with probability 1/2 all offsets are zero (no bias).
+pub fn heads(
+    max_d: usize,
+    max_h: usize,
+    max_n: usize,
+) -> BoxedStrategy<Vec<tropical_geometry::cells::MaxAffine<Rat>>> {
+    (1..=max_d, 1..=max_h, any::<bool>())
+        .prop_flat_map(move |(d, h, bias)| {
+            let head = (1..=max_n).prop_flat_map(move |n| {
+                (
+                    prop::collection::vec(prop::collection::vec(small_int(3), d), n),
+                    prop::collection::vec(small_int(4), n),
+                )
+            });
+            prop::collection::vec(head, h).prop_map(move |hs| {
+                hs.into_iter()
+                    .map(|(slopes, offsets)| {
+                        let offsets = if bias {
+                            offsets
+                        } else {
+                            vec![Rat::zero(); offsets.len()]
+                        };
+                        tropical_geometry::cells::MaxAffine::new(slopes, offsets)
+                            .expect("consistent shapes")
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .boxed()
+}

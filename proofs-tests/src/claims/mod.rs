@@ -4,6 +4,8 @@ pub mod s1_betti;
 pub mod t02_lse_sandwich;
 pub mod t03_softmax_limit;
 pub mod t04_power_diagram;
+pub mod t06_multihead;
+pub mod t07_dimension_caps;
 pub mod t09_finite_temperature;
 pub mod t14_setting_b_quadric;
 
@@ -117,6 +119,18 @@ pub fn registry() -> Vec<ClaimSpec> {
             run: |c| (status_of(t04_power_diagram::run(c)), u64::from(c)),
         },
         ClaimSpec {
+            id: t06_multihead::ID,
+            statement: t06_multihead::STATEMENT,
+            evidence: "tests/t06_multihead_count.rs (walk = brute-force LP per tuple = direct relabelling)",
+            run: |c| (status_of(t06_multihead::run(c)), u64::from(c)),
+        },
+        ClaimSpec {
+            id: t07_dimension_caps::ID,
+            statement: t07_dimension_caps::STATEMENT,
+            evidence: "tests/t07_dimension_caps.rs (cap vs bisector arrangement; constructions; H>d search)",
+            run: run_t07,
+        },
+        ClaimSpec {
             id: t09_finite_temperature::ID,
             statement: t09_finite_temperature::STATEMENT,
             evidence:
@@ -160,4 +174,64 @@ pub fn registry() -> Vec<ClaimSpec> {
             },
         },
     ]
+}
+
+fn run_t07(c: u32) -> (Status, u64) {
+    use t07_dimension_caps as t7;
+    if let Err(b) = crate::config::run_property(&t7::strategy(), c, |f: &Vec<_>| t7::check_cap(f)) {
+        return (
+            status_of::<Vec<tropical_geometry::cells::MaxAffine<tropical_algebra::Rat>>>(Err(b)),
+            u64::from(c),
+        );
+    }
+    let mut notes = Vec::new();
+    for (n, h, d) in [(3usize, 2usize, 2usize), (2, 3, 3)] {
+        match t06_multihead::count_cells(&t7::construction_with_bias(n, h, d)) {
+            Ok(k) if k == n.pow(h as u32) => {}
+            other => {
+                return (
+                    Status::Violated(format!("with-bias construction ({n},{h},{d}): {other:?}")),
+                    0,
+                )
+            }
+        }
+    }
+    match t06_multihead::count_cells(&t7::construction_without_bias(3, 2, 4)) {
+        Ok(9) => {}
+        other => {
+            return (
+                Status::Violated(format!("bias-free construction (3,2,4): {other:?}")),
+                0,
+            )
+        }
+    }
+    let budget = (c / 4).max(8);
+    for (n, h, d) in [(2usize, 2usize, 1usize), (3, 2, 1), (2, 3, 2), (3, 3, 2)] {
+        let target = n.pow(h as u32);
+        match t7::search_h_gt_d(n, h, d, budget) {
+            Ok(best) if best < target => {
+                let proof = match t7::proved_bound_h_gt_d(n, h, d) {
+                    Some(b) => format!("proved ≤ {b}"),
+                    None => "no proof, search only".into(),
+                };
+                notes.push(format!(
+                    "(N,H,d)=({n},{h},{d}): max found {best} < N^H={target} ({proof})"
+                ));
+            }
+            Ok(best) => {
+                return (
+                    Status::False(format!("({n},{h},{d}) reaches {best} = N^H")),
+                    0,
+                )
+            }
+            Err(e) => return (Status::Violated(e), 0),
+        }
+    }
+    (
+        Status::HoldsWithHypothesis(format!(
+            "cap on all random cases; constructions exact; H > d: {}",
+            notes.join("; ")
+        )),
+        u64::from(c) + 4 * u64::from(budget),
+    )
 }
