@@ -15,6 +15,7 @@ Require Import TropicalAttention.T9_Jacobian.
 Require Import TropicalAttention.T1_Generic.
 Require Import TropicalAttention.T14_SettingB.
 Require Import TropicalAttention.T5_SingleHead.
+Require Import TropicalAttention.T6_Minkowski.
 
 Check T1_maxplus_semiring.
 Print Assumptions T1_maxplus_semiring.
@@ -83,3 +84,9 @@ Print Assumptions T5_nonempty_cell_is_upper_vertex.
 
 Check T5_at_most_N_cells.
 Print Assumptions T5_at_most_N_cells.
+
+Check T6_refinement_cell_unique_product_monomial.
+Print Assumptions T6_refinement_cell_unique_product_monomial.
+
+Check T6_refinement_cell_is_minkowski_upper_vertex.
+Print Assumptions T6_refinement_cell_is_minkowski_upper_vertex.
