@@ -16,6 +16,7 @@ Require Import TropicalAttention.T1_Generic.
 Require Import TropicalAttention.T14_SettingB.
 Require Import TropicalAttention.T5_SingleHead.
 Require Import TropicalAttention.T6_Minkowski.
+Require Import TropicalAttention.T10_Newton.
 
 Check T1_maxplus_semiring.
 Print Assumptions T1_maxplus_semiring.
@@ -90,3 +91,9 @@ Print Assumptions T6_refinement_cell_unique_product_monomial.
 
 Check T6_refinement_cell_is_minkowski_upper_vertex.
 Print Assumptions T6_refinement_cell_is_minkowski_upper_vertex.
+
+Check T10_eval_homomorphism.
+Print Assumptions T10_eval_homomorphism.
+
+Check T10_lifted_points_minkowski.
+Print Assumptions T10_lifted_points_minkowski.
