@@ -17,6 +17,7 @@ Require Import TropicalAttention.T14_SettingB.
 Require Import TropicalAttention.T5_SingleHead.
 Require Import TropicalAttention.T6_Minkowski.
 Require Import TropicalAttention.T10_Newton.
+Require Import TropicalAttention.T11_ReLU.
 
 Check T1_maxplus_semiring.
 Print Assumptions T1_maxplus_semiring.
@@ -97,3 +98,9 @@ Print Assumptions T10_eval_homomorphism.
 
 Check T10_lifted_points_minkowski.
 Print Assumptions T10_lifted_points_minkowski.
+
+Check T11_relu_layer_tropical_rational.
+Print Assumptions T11_relu_layer_tropical_rational.
+
+Check T11_relu_network_tropical_rational.
+Print Assumptions T11_relu_network_tropical_rational.
