@@ -4,6 +4,7 @@ pub mod s1_betti;
 pub mod t02_lse_sandwich;
 pub mod t03_softmax_limit;
 pub mod t04_power_diagram;
+pub mod t05_single_head;
 pub mod t06_multihead;
 pub mod t07_dimension_caps;
 pub mod t09_finite_temperature;
@@ -117,6 +118,12 @@ pub fn registry() -> Vec<ClaimSpec> {
             statement: t04_power_diagram::STATEMENT,
             evidence: "tests/t04_power_diagram_equivalence.rs (random heads, bisector points)",
             run: |c| (status_of(t04_power_diagram::run(c)), u64::from(c)),
+        },
+        ClaimSpec {
+            id: t05_single_head::ID,
+            statement: t05_single_head::STATEMENT,
+            evidence: "tests/t05_single_head.rs (cell walk vs primal upper-hull LP)",
+            run: |c| (status_of(t05_single_head::run(c)), u64::from(c)),
         },
         ClaimSpec {
             id: t06_multihead::ID,
