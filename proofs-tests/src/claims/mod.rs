@@ -8,6 +8,7 @@ pub mod t05_single_head;
 pub mod t06_multihead;
 pub mod t07_dimension_caps;
 pub mod t09_finite_temperature;
+pub mod t11_relu_tropical;
 pub mod t14_setting_b_quadric;
 
 use std::time::Instant;
@@ -143,6 +144,12 @@ pub fn registry() -> Vec<ClaimSpec> {
             evidence:
                 "tests/t09_finite_temperature.rs (rational form, exact; equality cases asserted)",
             run: |c| (status_of(t09_finite_temperature::run(c)), u64::from(c)),
+        },
+        ClaimSpec {
+            id: t11_relu_tropical::ID,
+            statement: t11_relu_tropical::STATEMENT,
+            evidence: "tests/t11_relu_tropical.rs (ZNL recursion in src/relu.rs; walk vs brute-force cells)",
+            run: |c| (status_of(t11_relu_tropical::run(c)), u64::from(c)),
         },
         ClaimSpec {
             id: t14_setting_b_quadric::ID,
