@@ -12,6 +12,9 @@ Require Import TropicalAttention.T9_FiniteTemperature.
 Require Import TropicalAttention.T3_ZeroTemperature.
 Require Import TropicalAttention.T7_Attainment.
 Require Import TropicalAttention.T9_Jacobian.
+Require Import TropicalAttention.T1_Generic.
+Require Import TropicalAttention.T14_SettingB.
+Require Import TropicalAttention.T5_SingleHead.
 
 Check T1_maxplus_semiring.
 Print Assumptions T1_maxplus_semiring.
@@ -59,3 +62,24 @@ Print Assumptions T9_softmax_partial_derivative.
 
 Check T9_jacobian_inf_norm_bound.
 Print Assumptions T9_jacobian_inf_norm_bound.
+
+Check T1_maxplus_semiring_generic.
+Print Assumptions T1_maxplus_semiring_generic.
+
+Check T1_minplus_semiring_generic.
+Print Assumptions T1_minplus_semiring_generic.
+
+Check T1_rational_maxplus_minplus.
+Print Assumptions T1_rational_maxplus_minplus.
+
+Check T2_lse_zero_temperature_limit.
+Print Assumptions T2_lse_zero_temperature_limit.
+
+Check T14_setting_b_wall_is_a_sphere_without_segments.
+Print Assumptions T14_setting_b_wall_is_a_sphere_without_segments.
+
+Check T5_nonempty_cell_is_upper_vertex.
+Print Assumptions T5_nonempty_cell_is_upper_vertex.
+
+Check T5_at_most_N_cells.
+Print Assumptions T5_at_most_N_cells.
