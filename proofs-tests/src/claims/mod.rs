@@ -4,9 +4,11 @@ pub mod s1_betti;
 pub mod t02_lse_sandwich;
 pub mod t03_softmax_limit;
 pub mod t04_power_diagram;
+pub mod t05_single_head;
 pub mod t06_multihead;
 pub mod t07_dimension_caps;
 pub mod t09_finite_temperature;
+pub mod t11_relu_tropical;
 pub mod t14_setting_b_quadric;
 
 use std::time::Instant;
@@ -119,6 +121,12 @@ pub fn registry() -> Vec<ClaimSpec> {
             run: |c| (status_of(t04_power_diagram::run(c)), u64::from(c)),
         },
         ClaimSpec {
+            id: t05_single_head::ID,
+            statement: t05_single_head::STATEMENT,
+            evidence: "tests/t05_single_head.rs (cell walk vs primal upper-hull LP)",
+            run: |c| (status_of(t05_single_head::run(c)), u64::from(c)),
+        },
+        ClaimSpec {
             id: t06_multihead::ID,
             statement: t06_multihead::STATEMENT,
             evidence: "tests/t06_multihead_count.rs (walk = brute-force LP per tuple = direct relabelling)",
@@ -136,6 +144,12 @@ pub fn registry() -> Vec<ClaimSpec> {
             evidence:
                 "tests/t09_finite_temperature.rs (rational form, exact; equality cases asserted)",
             run: |c| (status_of(t09_finite_temperature::run(c)), u64::from(c)),
+        },
+        ClaimSpec {
+            id: t11_relu_tropical::ID,
+            statement: t11_relu_tropical::STATEMENT,
+            evidence: "tests/t11_relu_tropical.rs (ZNL recursion in src/relu.rs; walk vs brute-force cells)",
+            run: |c| (status_of(t11_relu_tropical::run(c)), u64::from(c)),
         },
         ClaimSpec {
             id: t14_setting_b_quadric::ID,
