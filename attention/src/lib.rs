@@ -10,6 +10,7 @@ pub mod linalg;
 pub mod load;
 pub mod model;
 pub mod plmap;
+pub mod regions;
 
 pub use error::{AttentionError, Result};
 pub use linalg::Mat;

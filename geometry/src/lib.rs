@@ -10,4 +10,6 @@ pub mod halfspace;
 pub use halfspace::{Halfspace, Hyperplane};
 pub mod cells;
 pub mod lp;
+pub mod polyhedron;
 pub mod power_diagram;
+pub use polyhedron::{lower_hull, upper_hull, HRep, Polyhedron, VRep};
