@@ -1,6 +1,7 @@
 //! One module per SPEC §3 claim: statement, strategy, exact check, and a `run` used by the report.
 
 pub mod s1_betti;
+pub mod t01_semiring;
 pub mod t02_lse_sandwich;
 pub mod t03_softmax_limit;
 pub mod t04_power_diagram;
@@ -102,6 +103,12 @@ impl ClaimSpec {
 /// run by the `claims-report` binary itself).
 pub fn registry() -> Vec<ClaimSpec> {
     vec![
+        ClaimSpec {
+            id: t01_semiring::ID,
+            statement: t01_semiring::STATEMENT,
+            evidence: "tests/t01_semiring_laws.rs (vs reference case analysis; Boolean exhaustive)",
+            run: |c| (status_of(t01_semiring::run(4 * c)), 4 * u64::from(c)),
+        },
         ClaimSpec {
             id: t02_lse_sandwich::ID,
             statement: t02_lse_sandwich::STATEMENT,
