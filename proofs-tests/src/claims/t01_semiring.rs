@@ -22,6 +22,9 @@ pub const ID: &str = "T1";
 /// One-line statement.
 pub const STATEMENT: &str = "Tropical semiring laws: assoc., comm., distrib., idempotent ⊕, absorbing -∞ (max-plus, min-plus mirror, Boolean)";
 
+/// A triple of elements (`None` = the infinite element).
+pub type Triple = (Option<Rat>, Option<Rat>, Option<Rat>);
+
 /// Elements as `Option<Rat>` (`None` = the infinite element).
 pub fn element() -> impl Strategy<Value = Option<Rat>> {
     prop_oneof![1 => Just(None), 3 => crate::strategies::small_rat(4).prop_map(Some)]
@@ -137,7 +140,7 @@ pub fn check_boolean() -> Result<(), String> {
 /// Run.
 pub fn run(
     cases: u32,
-) -> Result<(), crate::config::Failure<(Option<Rat>, Option<Rat>, Option<Rat>)>> {
+) -> Result<(), crate::config::Failure<Triple>> {
     check_boolean().map_err(|e| Box::new(((None, None, None), e)))?;
     crate::config::run_property(&(element(), element(), element()), cases, check)
 }
