@@ -138,9 +138,7 @@ pub fn check_boolean() -> Result<(), String> {
 }
 
 /// Run.
-pub fn run(
-    cases: u32,
-) -> Result<(), crate::config::Failure<Triple>> {
+pub fn run(cases: u32) -> Result<(), crate::config::Failure<Triple>> {
     check_boolean().map_err(|e| Box::new(((None, None, None), e)))?;
     crate::config::run_property(&(element(), element(), element()), cases, check)
 }
