@@ -8,6 +8,7 @@ pub mod t04_power_diagram;
 pub mod t05_single_head;
 pub mod t06_multihead;
 pub mod t07_dimension_caps;
+pub mod t08_depth;
 pub mod t09_finite_temperature;
 pub mod t11_relu_tropical;
 pub mod t14_setting_b_quadric;
@@ -144,6 +145,23 @@ pub fn registry() -> Vec<ClaimSpec> {
             statement: t07_dimension_caps::STATEMENT,
             evidence: "tests/t07_dimension_caps.rs (cap vs bisector arrangement; constructions; H>d search)",
             run: run_t07,
+        },
+        ClaimSpec {
+            id: t08_depth::ID,
+            statement: t08_depth::STATEMENT,
+            evidence: "tests/t08_depth_bound.rs (walk vs brute force over per-layer cell pairs); growth table below",
+            run: |c| {
+                let c = (c / 4).max(8);
+                (
+                    match t08_depth::run(c) {
+                        Ok(()) => Status::HoldsWithHypothesis(
+                            "upper bound Π_l cells(layer l) holds on all random 2-layer stacks; Θ(N^{d·L}) NOT established: see measured growth table (no lower-bound construction)".into(),
+                        ),
+                        Err(b) => Status::Violated(format!("{}; minimal instance {:?}", b.1, b.0)),
+                    },
+                    u64::from(c),
+                )
+            },
         },
         ClaimSpec {
             id: t09_finite_temperature::ID,
