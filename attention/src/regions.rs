@@ -523,6 +523,17 @@ pub fn cell_polygon<S: Scalar>(facets: &[Halfspace<S>], inside: &[S]) -> Result<
     Ok(verts)
 }
 
+/// The power diagram of one head (SPEC T4): sites `z_j = a_j/2`, weights `w_j = ‖z_j‖² + β_j`
+/// (from [`ScoreFunction::power_diagram_sites`]), cells inside `domain`; its nonempty cells are the
+/// head's cells and its hidden sites are the keys that never win the argmax (T5).
+pub fn head_power_diagram<S: Scalar>(
+    sf: &ScoreFunction<S>,
+    domain: &Domain<S>,
+) -> Result<tropical_geometry::power_diagram::PowerDiagram<S>> {
+    let (sites, weights) = sf.power_diagram_sites();
+    tropical_geometry::power_diagram::power_diagram(&sites, &weights, domain).map_err(geo)
+}
+
 /// SPEC T6, the second count: the number of *upper* vertices of the Minkowski sum
 /// `Σ_h conv{(a^h_j, β^h_j)}` of the heads' lifted Newton point sets (the Newton polytope of the
 /// tropical product `⊙_h f_h`), which equals the number of cells of the common refinement of the
