@@ -9,7 +9,8 @@
 //! `c`, `e_exp` = [`EXP_REL_ERR`] the relative error of `expf` (CUDA: ≤ 2 ulp; glibc: < 1 ulp).
 //!
 //! **Scores.** `r_j = fl(⟨q,k_j⟩)` in any order (with or without FMA): `|r_j − ⟨q,k_j⟩| ≤
-//! γ_d·A`. The scaled score `ŝ_j = fl(r_j·ĉ)` satisfies `|ŝ_j − c⟨q,k_j⟩| ≤ c·A·γ_{d+2}` and
+//! γ_d·A` (plus `d·2^-149` for underflow, negligible unless the inputs are subnormal). The
+//! scaled score `ŝ_j = fl(r_j·ĉ)` satisfies `|ŝ_j − c⟨q,k_j⟩| ≤ c·A·γ_{d+2}` (+ underflow) and
 //! `|ŝ_j| ≤ R := ĉ·A·(1+γ_d)(1+u)`.
 //!
 //! **Weights.** Every key's effective weight is `exp(x_j − M)` (exact `x_j = c⟨q,k_j⟩`, any
@@ -65,6 +66,9 @@ pub const U: f64 = 5.960_464_477_539_063e-8;
 pub const EXP_REL_ERR: f64 = 4.0 * U;
 /// Smallest normal f32, `2^-126`.
 pub const MIN_NORMAL: f64 = 1.175_494_350_822_287_5e-38;
+/// Smallest positive subnormal f32, `2^-149` (absolute rounding error of an underflowing
+/// operation is at most half of it).
+pub const MIN_SUBNORMAL: f64 = 1.401_298_464_324_817e-45;
 /// Inflation for the f64 evaluation of the bounds.
 pub const SAFETY: f64 = 1.0 + 1e-9;
 
@@ -81,7 +85,7 @@ pub fn gamma(n: usize) -> f64 {
 /// Certified bound `γ_d·A` on the error of a raw float dot product `fl(⟨q,k⟩)` with
 /// `A = Σ|q_i k_i|` (`a_abs`).
 pub fn dot_error(d: usize, a_abs: f64) -> f64 {
-    gamma(d) * a_abs * SAFETY
+    (gamma(d) * a_abs + d as f64 * MIN_SUBNORMAL) * SAFETY
 }
 
 /// The softmax bound factor `F` with `|ô_c − o_c| ≤ F·V_c` (module docs), for head dimension
@@ -90,7 +94,9 @@ pub fn dot_error(d: usize, a_abs: f64) -> f64 {
 pub fn softmax_factor(d: usize, n: usize, tiles: usize, a_max: f64, c: f64, c_hat: f64) -> f64 {
     let r = c_hat * a_max * (1.0 + gamma(d)) * (1.0 + U);
     let eta = -(-EXP_REL_ERR).ln_1p();
-    let alpha = c * a_max * gamma(d + 2) + 4.0 * U * r + tiles as f64 * eta;
+    // underflow in the dot product / scaling: at most half a subnormal spacing per operation
+    let under_scores = c * (d as f64 + 1.0) * MIN_SUBNORMAL + MIN_SUBNORMAL;
+    let alpha = c * a_max * gamma(d + 2) + under_scores + 4.0 * U * r + tiles as f64 * eta;
     let s = gamma(n + tiles + 1);
     let sum = 2.0 * s / (1.0 - s);
     let under = 4.0 * n as f64 * (tiles as f64 + 1.0) * MIN_NORMAL;

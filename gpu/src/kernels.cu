@@ -235,7 +235,14 @@ extern "C" __global__ void __launch_bounds__(NTK) attn_topk(
     }
     __syncwarp();
     bad = __shfl_sync(0xffffffffu, bad, (tid % 32) / G * G);
-    if (active) {
+    if (active && bad) {
+        // a non-finite score: the list may hold unset entries, never gather through them
+#pragma unroll
+        for (int e = 0; e < DVPT; ++e) {
+            const int col = g + e * G;
+            if (col < DV) out[((size_t)h * n_q + qi) * DV + col] = QNAN;
+        }
+    } else if (active) {
         const float m = __fmul_rn(ls[0], c);
         float l = 0.0f;
         float acc[DVPT];
@@ -254,7 +261,7 @@ extern "C" __global__ void __launch_bounds__(NTK) attn_topk(
 #pragma unroll
         for (int e = 0; e < DVPT; ++e) {
             const int col = g + e * G;
-            if (col < DV) out[((size_t)h * n_q + qi) * DV + col] = bad ? QNAN : __fdiv_rn(acc[e], l);
+            if (col < DV) out[((size_t)h * n_q + qi) * DV + col] = __fdiv_rn(acc[e], l);
         }
         for (int r = g; r < KSEL; r += G) selected[((size_t)h * n_q + qi) * KSEL + r] = li[r];
     }
@@ -266,7 +273,7 @@ extern "C" __global__ void __launch_bounds__(NTK) attn_topk(
 extern "C" __global__ void __launch_bounds__(256) maxplus_matmul(
     const float* __restrict__ A, const float* __restrict__ B, float* __restrict__ C,
     unsigned* __restrict__ arg, int M, int K, int N) {
-    __shared__ float As[16][64];
+    __shared__ float As[16][65];  // padded: the transposing stores hit distinct banks
     __shared__ float Bs[16][64];
     const int tx = threadIdx.x % 16, ty = threadIdx.x / 16;
     const int row0 = blockIdx.y * 64, col0 = blockIdx.x * 64;
