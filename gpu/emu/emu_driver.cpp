@@ -9,6 +9,27 @@
 #include <random>
 
 static int failures = 0;
+
+// With IN_BF16 the kernels read bf16 bit patterns: inputs are first truncated to bf16 (so the
+// float copies used by the references are exactly the values the kernels see).
+static void bf16_round(std::vector<float>& v) {
+#ifdef IN_BF16
+  for (auto& x : v) { unsigned b; std::memcpy(&b, &x, 4); b &= 0xffff0000u; std::memcpy(&x, &b, 4); }
+#else
+  (void)v;
+#endif
+}
+static std::vector<in_t> to_in(const std::vector<float>& v) {
+  std::vector<in_t> r(v.size());
+  for (size_t i = 0; i < v.size(); ++i) {
+#ifdef IN_BF16
+    unsigned b; std::memcpy(&b, &v[i], 4); r[i] = (in_t)(b >> 16);
+#else
+    r[i] = v[i];
+#endif
+  }
+  return r;
+}
 #define CHECK(c, ...) do { if (!(c)) { ++failures; std::printf("FAIL: " __VA_ARGS__); std::printf("\n"); } } while (0)
 
 int main(int argc, char** argv) {
@@ -21,9 +42,11 @@ int main(int argc, char** argv) {
 
   // softmax, random reals
   fill(q, false); fill(k, false); fill(v, false);
+  bf16_round(q); bf16_round(k); bf16_round(v);
+  auto qd = to_in(q), kd = to_in(k), vd = to_in(v);
   const float sigma = 0.5f, tau = 0.25f, c = sigma / tau;
   std::fill(out.begin(), out.end(), NAN);
-  emu_launch((n_q + BQ - 1) / BQ, heads, BQ * G, [&] { attn_softmax(q.data(), k.data(), v.data(), out.data(), n_q, n_k, c); });
+  emu_launch((n_q + BQ - 1) / BQ, heads, BQ * G, [&] { attn_softmax(qd.data(), kd.data(), vd.data(), out.data(), n_q, n_k, c); });
   double max_rel = 0;
   for (int h = 0; h < heads; ++h)
     for (int i = 0; i < n_q; ++i) {
@@ -42,14 +65,18 @@ int main(int argc, char** argv) {
         CHECK(std::isfinite(got) && std::abs(got - o) <= 1e-4 * (1e-2 + std::abs(o)), "softmax h=%d i=%d c=%d got %g want %g", h, i, cc, got, o);
       }
     }
+#ifdef IN_BF16
+  std::printf("[bf16 inputs] ");
+#endif
   std::printf("softmax D=%d DV=%d G=%d n_q=%d n_k=%d: max rel err %.3g\n", D, DV, G, n_q, n_k, max_rel);
 
   // zero temperature + top-k on small integers (exact), with a duplicated key for ties
   fill(q, true); fill(k, true); fill(v, true);
   for (int h = 0; h < heads; ++h) for (int e = 0; e < D; ++e) k[(h * n_k + n_k - 1) * D + e] = k[(h * n_k) * D + e];
+  qd = to_in(q); kd = to_in(k); vd = to_in(v);
   std::vector<unsigned> am(heads * n_q, 0xffffffffu), cnt(heads * n_q, 0xffffffffu);
   std::fill(out.begin(), out.end(), NAN);
-  emu_launch((n_q + BQ - 1) / BQ, heads, BQ * G, [&] { attn_hard(q.data(), k.data(), v.data(), out.data(), am.data(), cnt.data(), n_q, n_k); });
+  emu_launch((n_q + BQ - 1) / BQ, heads, BQ * G, [&] { attn_hard(qd.data(), kd.data(), vd.data(), out.data(), am.data(), cnt.data(), n_q, n_k); });
   int ties = 0;
   for (int h = 0; h < heads; ++h)
     for (int i = 0; i < n_q; ++i) {
@@ -71,7 +98,7 @@ int main(int argc, char** argv) {
   const int kk = std::min(KSEL, n_k);
   std::vector<unsigned> sel(heads * n_q * kk, 0xffffffffu);
   std::fill(out.begin(), out.end(), NAN);
-  emu_launch((n_q + BQK - 1) / BQK, heads, BQK * G, [&] { attn_topk(q.data(), k.data(), v.data(), out.data(), sel.data(), n_q, n_k, c); });
+  emu_launch((n_q + BQK - 1) / BQK, heads, BQK * G, [&] { attn_topk(qd.data(), kd.data(), vd.data(), out.data(), sel.data(), n_q, n_k, c); });
   int boundary_ties = 0;
   for (int h = 0; h < heads; ++h)
     for (int i = 0; i < n_q; ++i) {

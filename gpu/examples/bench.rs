@@ -1,6 +1,6 @@
 //! GPU bench + check for the device machine (see `gpu/bench/run.sh`).
 //!
-//! 1. Runs the diff harness on the CUDA backend at several shapes (n_k off the tile size,
+//! 1. Runs the diff harness on the CUDA backend (fp32 and bf16 inputs) at several shapes (n_k off the tile size,
 //!    τ down to 1e-3, planted ties) and prints one line per kernel and shape.
 //! 2. Times each kernel (device events, warm-up first, median of the repeats) for
 //!    N = 512..16384, d = 64/128, 8 and 32 heads, and max-plus products of sizes 1024..8192;
@@ -13,7 +13,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use tropical_attention::float::AttentionShape;
-use tropical_gpu::cuda::{BenchKernel, CudaBackend};
+use tropical_gpu::cuda::{BenchKernel, CudaBackend, CudaBf16};
 use tropical_gpu::harness::{run_harness, HarnessConfig};
 use tropical_gpu::Backend;
 
@@ -66,12 +66,26 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                         check_queries: 4,
                         prec_bits: 64,
                         maxplus: (70, 129, 65),
+                        bf16_inputs: false,
                     };
-                    let r = run_harness(&cuda, &cfg)?;
-                    for k in &r.kernels {
+                    let bf_cfg = HarnessConfig {
+                        bf16_inputs: true,
+                        ..cfg.clone()
+                    };
+                    let bf = CudaBf16(&cuda);
+                    let reports = [run_harness(&cuda, &cfg)?, run_harness(&bf, &bf_cfg)?];
+                    for (r, k) in reports
+                        .iter()
+                        .flat_map(|r| r.kernels.iter().map(move |k| (r, k)))
+                    {
+                        let tier = if r.config.bf16_inputs {
+                            "bf16in"
+                        } else {
+                            "fp32"
+                        };
                         failed += k.failed;
                         println!(
-                            "check h={heads} n_q={n_q} n_k={n_k} d={d} τ={tau} ties={plant_ties} {:<8} checked={} pass={} FAIL={} near={} ties={} splits={} max_err={:.3e} max_bound={:.3e} ratio={:.3e}{}",
+                            "check {tier} h={heads} n_q={n_q} n_k={n_k} d={d} τ={tau} ties={plant_ties} {:<8} checked={} pass={} FAIL={} near={} ties={} splits={} max_err={:.3e} max_bound={:.3e} ratio={:.3e}{}",
                             k.kernel, k.checked, k.passed, k.failed, k.near_ties, k.exact_ties, k.tie_splits,
                             k.max_error, k.max_bound, k.max_ratio,
                             k.first_failure.as_ref().map(|f| format!(" FIRST FAILURE: {f}")).unwrap_or_default()

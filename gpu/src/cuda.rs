@@ -23,10 +23,12 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex};
 
 use cudarc::driver::{
-    CudaContext, CudaFunction, CudaModule, CudaStream, LaunchConfig, PushKernelArg,
+    CudaContext, CudaFunction, CudaModule, CudaStream, DeviceRepr, LaunchConfig, PushKernelArg,
 };
 use cudarc::nvrtc::{compile_ptx_with_opts, CompileOptions};
-use tropical_attention::float::{FloatAttentionError, HardAttention, TopkAttention, KEY_TILE};
+use tropical_attention::float::{
+    AttentionShape, FloatAttentionError, HardAttention, TopkAttention, KEY_TILE,
+};
 
 use crate::{validate_maxplus, AttentionInputs, Backend, GpuError, MaxPlusOutput};
 
@@ -90,6 +92,7 @@ pub fn threads_per_query(d: usize, d_v: usize) -> usize {
 /// Compile-time constants of one attention kernel variant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct Variant {
+    bf16: bool,
     d: usize,
     d_v: usize,
     g: usize,
@@ -99,6 +102,7 @@ struct Variant {
 impl Variant {
     fn new(d: usize, d_v: usize, ksel: usize) -> Self {
         Variant {
+            bf16: false,
             d,
             d_v,
             g: threads_per_query(d, d_v),
@@ -113,7 +117,8 @@ impl Variant {
     }
     fn defines(&self) -> String {
         format!(
-            "#define D {}\n#define DV {}\n#define G {}\n#define BQ {}\n#define BK {}\n#define KSEL {}\n#define BQK {}\n",
+            "{}#define D {}\n#define DV {}\n#define G {}\n#define BQ {}\n#define BK {}\n#define KSEL {}\n#define BQK {}\n",
+            if self.bf16 { "#define IN_BF16\n" } else { "" },
             self.d,
             self.d_v,
             self.g,
@@ -229,9 +234,11 @@ impl CudaBackend {
         guarded(&format!("loading kernel {name}"), || m.load_function(name))
     }
 
-    fn check_dims(x: &AttentionInputs<'_>, ksel: usize) -> Result<Variant, GpuError> {
-        let s = x.shape;
-        let v = Variant::new(s.d, s.d_v, ksel);
+    fn check_dims(s: AttentionShape, ksel: usize, bf16: bool) -> Result<Variant, GpuError> {
+        let v = Variant {
+            bf16,
+            ..Variant::new(s.d, s.d_v, ksel)
+        };
         let soft = KEY_TILE * (s.d + s.d_v) * 4;
         let top = KEY_TILE * s.d * 4 + v.bqk() * ksel * 8;
         if soft > SMEM_LIMIT || top > SMEM_LIMIT {
@@ -284,19 +291,24 @@ fn first_bad_row(out: &[f32], d_v: usize, n_q: usize) -> Option<(usize, usize)> 
         .map(|p| (p / d_v / n_q, (p / d_v) % n_q))
 }
 
-impl Backend for CudaBackend {
-    fn name(&self) -> String {
-        format!("cuda: {} ({})", self.device, self.arch)
-    }
+/// Attention inputs on their way to the device: fp32, or bf16 bit patterns (`bf16 = true`).
+struct Raw<'a, T> {
+    q: &'a [T],
+    k: &'a [T],
+    v: &'a [T],
+    shape: AttentionShape,
+    bf16: bool,
+}
 
-    fn softmax_attention(
+impl CudaBackend {
+    fn softmax_raw<T: DeviceRepr>(
         &self,
-        x: &AttentionInputs<'_>,
+        x: &Raw<'_, T>,
         sigma: f32,
         tau: f32,
     ) -> Result<Vec<f32>, GpuError> {
         let c = check_params(sigma, tau)?;
-        let var = Self::check_dims(x, 1)?;
+        let var = Self::check_dims(x.shape, 1, x.bf16)?;
         let s = x.shape;
         let grid = self.grid(s.n_q, var.bq(), s.heads)?;
         let f = self.function(var, "attn_softmax")?;
@@ -334,8 +346,8 @@ impl Backend for CudaBackend {
         Ok(out)
     }
 
-    fn hard_attention(&self, x: &AttentionInputs<'_>) -> Result<HardAttention<f32>, GpuError> {
-        let var = Self::check_dims(x, 1)?;
+    fn hard_raw<T: DeviceRepr>(&self, x: &Raw<'_, T>) -> Result<HardAttention<f32>, GpuError> {
+        let var = Self::check_dims(x.shape, 1, x.bf16)?;
         let s = x.shape;
         let grid = self.grid(s.n_q, var.bq(), s.heads)?;
         let f = self.function(var, "attn_hard")?;
@@ -391,9 +403,9 @@ impl Backend for CudaBackend {
         })
     }
 
-    fn topk_attention(
+    fn topk_raw<T: DeviceRepr>(
         &self,
-        x: &AttentionInputs<'_>,
+        x: &Raw<'_, T>,
         sigma: f32,
         tau: f32,
         k: usize,
@@ -409,7 +421,7 @@ impl Backend for CudaBackend {
                 "top-k kernel supports k ≤ {TOPK_MAX}, got {kk}"
             )));
         }
-        let var = Self::check_dims(x, kk)?;
+        let var = Self::check_dims(x.shape, kk, x.bf16)?;
         let grid = self.grid(s.n_q, var.bqk(), s.heads)?;
         let f = self.function(var, "attn_topk")?;
         let st = &self.stream;
@@ -457,7 +469,7 @@ impl Backend for CudaBackend {
         })
     }
 
-    fn maxplus_matmul(
+    fn maxplus_impl(
         &self,
         a: &[f32],
         b: &[f32],
@@ -511,6 +523,129 @@ impl Backend for CudaBackend {
             m,
             n,
         })
+    }
+}
+
+fn f32_raw<'a>(x: &AttentionInputs<'a>) -> Raw<'a, f32> {
+    Raw {
+        q: x.q,
+        k: x.k,
+        v: x.v,
+        shape: x.shape,
+        bf16: false,
+    }
+}
+
+impl Backend for CudaBackend {
+    fn name(&self) -> String {
+        format!("cuda: {} ({})", self.device, self.arch)
+    }
+    fn softmax_attention(
+        &self,
+        x: &AttentionInputs<'_>,
+        sigma: f32,
+        tau: f32,
+    ) -> Result<Vec<f32>, GpuError> {
+        self.softmax_raw(&f32_raw(x), sigma, tau)
+    }
+    fn hard_attention(&self, x: &AttentionInputs<'_>) -> Result<HardAttention<f32>, GpuError> {
+        self.hard_raw(&f32_raw(x))
+    }
+    fn topk_attention(
+        &self,
+        x: &AttentionInputs<'_>,
+        sigma: f32,
+        tau: f32,
+        k: usize,
+    ) -> Result<TopkAttention<f32>, GpuError> {
+        self.topk_raw(&f32_raw(x), sigma, tau, k)
+    }
+    fn maxplus_matmul(
+        &self,
+        a: &[f32],
+        b: &[f32],
+        m: usize,
+        k: usize,
+        n: usize,
+    ) -> Result<MaxPlusOutput, GpuError> {
+        self.maxplus_impl(a, b, m, k, n)
+    }
+}
+
+/// Exact bf16 bit pattern of `x`, or an error when `x` is not a bf16 value.
+pub fn bf16_bits(x: f32, tensor: &str, index: usize) -> Result<u16, GpuError> {
+    let b = x.to_bits();
+    if b & 0xffff != 0 {
+        return Err(GpuError::Unsupported(format!(
+            "bf16 kernels: {tensor}[{index}] = {x} is not representable in bf16"
+        )));
+    }
+    Ok((b >> 16) as u16)
+}
+
+fn to_bf16(xs: &[f32], tensor: &str) -> Result<Vec<u16>, GpuError> {
+    xs.iter()
+        .enumerate()
+        .map(|(i, &x)| bf16_bits(x, tensor, i))
+        .collect()
+}
+
+/// The CUDA backend's second tier: bf16 inputs (widened exactly to fp32 on load, fp32
+/// arithmetic, same operation order, so the same error bounds hold). Takes the [`Backend`]'s
+/// f32 inputs, which must be bf16 values (else [`GpuError::Unsupported`]); max-plus stays fp32.
+#[derive(Debug)]
+pub struct CudaBf16<'a>(pub &'a CudaBackend);
+
+impl CudaBf16<'_> {
+    fn with_raw<R>(
+        &self,
+        x: &AttentionInputs<'_>,
+        f: impl FnOnce(&Raw<'_, u16>) -> Result<R, GpuError>,
+    ) -> Result<R, GpuError> {
+        let (q, k, v) = (to_bf16(x.q, "q")?, to_bf16(x.k, "k")?, to_bf16(x.v, "v")?);
+        f(&Raw {
+            q: &q,
+            k: &k,
+            v: &v,
+            shape: x.shape,
+            bf16: true,
+        })
+    }
+}
+
+impl Backend for CudaBf16<'_> {
+    fn name(&self) -> String {
+        format!("{} [bf16 inputs]", self.0.name())
+    }
+    fn softmax_attention(
+        &self,
+        x: &AttentionInputs<'_>,
+        sigma: f32,
+        tau: f32,
+    ) -> Result<Vec<f32>, GpuError> {
+        self.with_raw(x, |r| self.0.softmax_raw(r, sigma, tau))
+    }
+    fn hard_attention(&self, x: &AttentionInputs<'_>) -> Result<HardAttention<f32>, GpuError> {
+        self.with_raw(x, |r| self.0.hard_raw(r))
+    }
+    fn topk_attention(
+        &self,
+        x: &AttentionInputs<'_>,
+        sigma: f32,
+        tau: f32,
+        k: usize,
+    ) -> Result<TopkAttention<f32>, GpuError> {
+        self.with_raw(x, |r| self.0.topk_raw(r, sigma, tau, k))
+    }
+    fn maxplus_matmul(
+        &self,
+        a: &[f32],
+        b: &[f32],
+        m: usize,
+        k: usize,
+        n: usize,
+    ) -> Result<MaxPlusOutput, GpuError> {
+        self.0.maxplus_impl(a, b, m, k, n)
     }
 }
 

@@ -58,6 +58,9 @@ pub struct HarnessConfig {
     pub prec_bits: u32,
     /// Max-plus product sizes `(m, k, n)`.
     pub maxplus: (usize, usize, usize),
+    /// Round the attention inputs to bf16 values (for the bf16-input kernels); max-plus inputs
+    /// stay fp32.
+    pub bf16_inputs: bool,
 }
 
 impl Default for HarnessConfig {
@@ -78,6 +81,7 @@ impl Default for HarnessConfig {
             check_queries: 6,
             prec_bits: 64,
             maxplus: (24, 37, 19),
+            bf16_inputs: false,
         }
     }
 }
@@ -202,9 +206,17 @@ pub fn random_problem(cfg: &HarnessConfig) -> RandomProblem {
             })
             .collect()
     };
-    let mut q = draw(s.q_len(), &mut rng);
-    let mut k = draw(s.k_len(), &mut rng);
-    let v = draw(s.v_len(), &mut rng);
+    let to_bf16 = |mut xs: Vec<f32>| {
+        if cfg.bf16_inputs {
+            // truncate to bf16 (the top 16 bits of an f32): exact bf16 values
+            xs.iter_mut()
+                .for_each(|x| *x = f32::from_bits(x.to_bits() & 0xffff_0000));
+        }
+        xs
+    };
+    let mut q = to_bf16(draw(s.q_len(), &mut rng));
+    let mut k = to_bf16(draw(s.k_len(), &mut rng));
+    let v = to_bf16(draw(s.v_len(), &mut rng));
     let (m, kk, n) = cfg.maxplus;
     let mut a = draw(m * kk, &mut rng);
     let mut b = draw(kk * n, &mut rng);

@@ -15,6 +15,16 @@
 // Non-finite scores set a flag and the output is written as NaN (the host reports overflow);
 // the host poisons outputs with NaN / 0xffffffff, so an unwritten element is caught as well.
 
+// Input element type: fp32, or (with IN_BF16 defined) bf16 given as raw 16-bit patterns,
+// widened exactly to fp32 on load (a bf16 is the top half of an fp32); all arithmetic is fp32.
+#ifdef IN_BF16
+typedef unsigned short in_t;
+#define LD(x) __int_as_float(((unsigned)(x)) << 16)
+#else
+typedef float in_t;
+#define LD(x) (x)
+#endif
+
 #define DPT ((D + G - 1) / G)
 #define DVPT ((DV + G - 1) / G)
 #define NT (BQ * G)
@@ -41,17 +51,17 @@ __device__ __forceinline__ float partial_dot(const float* qr, const float* kr, i
     return part;
 }
 
-__device__ __forceinline__ void load_query(float* qr, const float* qh, int qi, bool active, int g) {
+__device__ __forceinline__ void load_query(float* qr, const in_t* qh, int qi, bool active, int g) {
 #pragma unroll
     for (int e = 0; e < DPT; ++e) {
         const int col = g + e * G;
-        qr[e] = (active && col < D) ? qh[(size_t)qi * D + col] : 0.0f;
+        qr[e] = (active && col < D) ? LD(qh[(size_t)qi * D + col]) : 0.0f;
     }
 }
 
 // softmax(c * Q K^T) V per head; grid (ceil(n_q/BQ), heads), block NT.
 extern "C" __global__ void __launch_bounds__(NT) attn_softmax(
-    const float* __restrict__ q, const float* __restrict__ k, const float* __restrict__ v,
+    const in_t* __restrict__ q, const in_t* __restrict__ k, const in_t* __restrict__ v,
     float* __restrict__ out, int n_q, int n_k, float c) {
     __shared__ float ks[BK * D];
     __shared__ float vs[BK * DV];
@@ -60,9 +70,9 @@ extern "C" __global__ void __launch_bounds__(NT) attn_softmax(
     const int g = tid % G;
     const int qi = blockIdx.x * BQ + tid / G;
     const bool active = qi < n_q;
-    const float* qh = q + (size_t)h * n_q * D;
-    const float* kh = k + (size_t)h * n_k * D;
-    const float* vh = v + (size_t)h * n_k * DV;
+    const in_t* qh = q + (size_t)h * n_q * D;
+    const in_t* kh = k + (size_t)h * n_k * D;
+    const in_t* vh = v + (size_t)h * n_k * DV;
     float qr[DPT];
     load_query(qr, qh, qi, active, g);
     float acc[DVPT];
@@ -73,8 +83,8 @@ extern "C" __global__ void __launch_bounds__(NT) attn_softmax(
     for (int start = 0; start < n_k; start += BK) {
         const int nt = min(BK, n_k - start);
         __syncthreads();  // the previous tile is consumed
-        for (int t = tid; t < BK * D; t += NT) ks[t] = (t < nt * D) ? kh[(size_t)start * D + t] : 0.0f;
-        for (int t = tid; t < BK * DV; t += NT) vs[t] = (t < nt * DV) ? vh[(size_t)start * DV + t] : 0.0f;
+        for (int t = tid; t < BK * D; t += NT) ks[t] = (t < nt * D) ? LD(kh[(size_t)start * D + t]) : 0.0f;
+        for (int t = tid; t < BK * DV; t += NT) vs[t] = (t < nt * DV) ? LD(vh[(size_t)start * DV + t]) : 0.0f;
         __syncthreads();
         float s[BK];
         float m_new = m;
@@ -116,7 +126,7 @@ extern "C" __global__ void __launch_bounds__(NT) attn_softmax(
 
 // Zero temperature: mean of the value rows over the exact float ties of max_j <q,k_j>.
 extern "C" __global__ void __launch_bounds__(NT) attn_hard(
-    const float* __restrict__ q, const float* __restrict__ k, const float* __restrict__ v,
+    const in_t* __restrict__ q, const in_t* __restrict__ k, const in_t* __restrict__ v,
     float* __restrict__ out, unsigned* __restrict__ argmax, unsigned* __restrict__ tie_count,
     int n_q, int n_k) {
     __shared__ float ks[BK * D];
@@ -126,9 +136,9 @@ extern "C" __global__ void __launch_bounds__(NT) attn_hard(
     const int g = tid % G;
     const int qi = blockIdx.x * BQ + tid / G;
     const bool active = qi < n_q;
-    const float* qh = q + (size_t)h * n_q * D;
-    const float* kh = k + (size_t)h * n_k * D;
-    const float* vh = v + (size_t)h * n_k * DV;
+    const in_t* qh = q + (size_t)h * n_q * D;
+    const in_t* kh = k + (size_t)h * n_k * D;
+    const in_t* vh = v + (size_t)h * n_k * DV;
     float qr[DPT];
     load_query(qr, qh, qi, active, g);
     float acc[DVPT];
@@ -140,8 +150,8 @@ extern "C" __global__ void __launch_bounds__(NT) attn_hard(
     for (int start = 0; start < n_k; start += BK) {
         const int nt = min(BK, n_k - start);
         __syncthreads();
-        for (int t = tid; t < BK * D; t += NT) ks[t] = (t < nt * D) ? kh[(size_t)start * D + t] : 0.0f;
-        for (int t = tid; t < BK * DV; t += NT) vs[t] = (t < nt * DV) ? vh[(size_t)start * DV + t] : 0.0f;
+        for (int t = tid; t < BK * D; t += NT) ks[t] = (t < nt * D) ? LD(kh[(size_t)start * D + t]) : 0.0f;
+        for (int t = tid; t < BK * DV; t += NT) vs[t] = (t < nt * DV) ? LD(vh[(size_t)start * DV + t]) : 0.0f;
         __syncthreads();
 #pragma unroll
         for (int j = 0; j < BK; ++j) {
@@ -188,7 +198,7 @@ extern "C" __global__ void __launch_bounds__(NT) attn_hard(
 // rank order. Grid (ceil(n_q/BQK), heads), block BQK*G.
 #define NTK (BQK * G)
 extern "C" __global__ void __launch_bounds__(NTK) attn_topk(
-    const float* __restrict__ q, const float* __restrict__ k, const float* __restrict__ v,
+    const in_t* __restrict__ q, const in_t* __restrict__ k, const in_t* __restrict__ v,
     float* __restrict__ out, unsigned* __restrict__ selected, int n_q, int n_k, float c) {
     __shared__ float ks[BK * D];
     __shared__ float sel_s[BQK * KSEL];
@@ -199,9 +209,9 @@ extern "C" __global__ void __launch_bounds__(NTK) attn_topk(
     const int grp = tid / G;
     const int qi = blockIdx.x * BQK + grp;
     const bool active = qi < n_q;
-    const float* qh = q + (size_t)h * n_q * D;
-    const float* kh = k + (size_t)h * n_k * D;
-    const float* vh = v + (size_t)h * n_k * DV;
+    const in_t* qh = q + (size_t)h * n_q * D;
+    const in_t* kh = k + (size_t)h * n_k * D;
+    const in_t* vh = v + (size_t)h * n_k * DV;
     float* ls = sel_s + grp * KSEL;
     unsigned* li = sel_i + grp * KSEL;
     float qr[DPT];
@@ -211,7 +221,7 @@ extern "C" __global__ void __launch_bounds__(NTK) attn_topk(
     for (int start = 0; start < n_k; start += BK) {
         const int nt = min(BK, n_k - start);
         __syncthreads();
-        for (int t = tid; t < BK * D; t += NTK) ks[t] = (t < nt * D) ? kh[(size_t)start * D + t] : 0.0f;
+        for (int t = tid; t < BK * D; t += NTK) ks[t] = (t < nt * D) ? LD(kh[(size_t)start * D + t]) : 0.0f;
         __syncthreads();
 #pragma unroll
         for (int j = 0; j < BK; ++j) {
@@ -251,11 +261,11 @@ extern "C" __global__ void __launch_bounds__(NTK) attn_topk(
         for (int r = 0; r < KSEL; ++r) {
             const float p = expf(__fsub_rn(__fmul_rn(ls[r], c), m));
             l = __fadd_rn(l, p);
-            const float* vr = vh + (size_t)li[r] * DV;
+            const in_t* vr = vh + (size_t)li[r] * DV;
 #pragma unroll
             for (int e = 0; e < DVPT; ++e) {
                 const int col = g + e * G;
-                if (col < DV) acc[e] = fmaf(p, vr[col], acc[e]);
+                if (col < DV) acc[e] = fmaf(p, LD(vr[col]), acc[e]);
             }
         }
 #pragma unroll

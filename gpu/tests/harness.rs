@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 use tropical_attention::float::AttentionShape;
-use tropical_gpu::cuda::{driver_present, nvrtc_present};
+use tropical_gpu::cuda::{bf16_bits, driver_present, nvrtc_present, CudaBf16};
 use tropical_gpu::harness::{run_harness, HarnessConfig, HarnessReport, PlantedError};
 use tropical_gpu::{Backend, CpuBackend, CudaBackend, GpuError};
 
@@ -38,6 +38,7 @@ fn configs() -> Vec<HarnessConfig> {
                     plant_ties,
                     check_queries: 4,
                     maxplus: (7 + t, 33, 19),
+                    bf16_inputs: u == 1,
                     ..HarnessConfig::default()
                 });
             }
@@ -202,4 +203,30 @@ fn cuda_matches_cpu_on_exact_inputs() {
         CpuBackend.maxplus_matmul(&p.a, &p.b, m, k, n).unwrap(),
     );
     assert_eq!(a, b);
+}
+
+/// Hypothesis: a CUDA device (skipped otherwise). Conclusion: the bf16-input kernels pass the
+/// harness on bf16-valued inputs (same bounds: the widening to fp32 is exact).
+#[test]
+fn cuda_bf16_inputs_pass_the_harness() {
+    let Some(cuda) = cuda_or_skip() else { return };
+    let bf = CudaBf16(&cuda);
+    for cfg in configs() {
+        let cfg = HarnessConfig {
+            bf16_inputs: true,
+            ..cfg
+        };
+        assert_passed(&run_harness(&bf, &cfg).unwrap());
+    }
+}
+
+/// bf16 conversion is exact or an error: `1 + 2^-7` is a bf16 value, `1 + 2^-8` is not.
+#[test]
+fn bf16_bits_exact_or_error() {
+    assert_eq!(bf16_bits(1.0 + 2f32.powi(-7), "q", 0).unwrap(), 0x3f81);
+    assert_eq!(bf16_bits(-2.0, "q", 0).unwrap(), 0xc000);
+    assert!(matches!(
+        bf16_bits(1.0 + 2f32.powi(-8), "k", 3),
+        Err(GpuError::Unsupported(_))
+    ));
 }

@@ -4,6 +4,7 @@
 
 use anyhow::{bail, Context};
 use tropical_attention::float::AttentionShape;
+use tropical_gpu::cuda::CudaBf16;
 use tropical_gpu::harness::{run_harness, HarnessConfig, HarnessReport, PlantedError};
 use tropical_gpu::{Backend, CpuBackend, CudaBackend};
 
@@ -62,6 +63,9 @@ pub struct Args {
     /// vacuous: > 1 must report failures).
     #[arg(long)]
     pub plant_error: Option<f64>,
+    /// Round the attention inputs to bf16 and, with `--backend cuda`, run the bf16-input kernels.
+    #[arg(long)]
+    pub bf16: bool,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -92,10 +96,19 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         check_queries: args.check,
         prec_bits: 64,
         maxplus: (args.maxplus, args.maxplus, args.maxplus),
+        bf16_inputs: args.bf16,
     };
-    let backend: Box<dyn Backend> = match args.backend {
+    let cuda;
+    let backend: Box<dyn Backend + '_> = match args.backend {
         BackendKind::Cpu => Box::new(CpuBackend),
-        BackendKind::Cuda => Box::new(CudaBackend::new().context("--backend cuda")?),
+        BackendKind::Cuda => {
+            cuda = CudaBackend::new().context("--backend cuda")?;
+            if args.bf16 {
+                Box::new(CudaBf16(&cuda))
+            } else {
+                Box::new(&cuda)
+            }
+        }
     };
     let report = match args.plant_error {
         Some(factor) => run_harness(
@@ -123,7 +136,7 @@ fn print_table(r: &HarnessReport) {
     let s = r.config.shape;
     println!("backend: {}", r.backend);
     println!(
-        "shape: heads={} n_q={} n_k={} d={} d_v={}  σ={} τ={} k={} seed={} ties={}  max-plus {}×{}×{}",
+        "shape: heads={} n_q={} n_k={} d={} d_v={}  σ={} τ={} k={} seed={} ties={} bf16={}  max-plus {}×{}×{}",
         s.heads,
         s.n_q,
         s.n_k,
@@ -134,6 +147,7 @@ fn print_table(r: &HarnessReport) {
         r.config.top_k,
         r.config.seed,
         r.config.plant_ties,
+        r.config.bf16_inputs,
         r.config.maxplus.0,
         r.config.maxplus.1,
         r.config.maxplus.2
