@@ -468,3 +468,85 @@ pub fn bound_zaslavsky(heads: usize, keys: usize, dim: usize) -> BigUint {
     let m = BigUint::from(heads) * pairs;
     (0..=dim).map(|i| binomial(&m, i)).sum()
 }
+
+/// The vertices of a bounded 2D cell from its facets (closure ∩ domain), in counter-clockwise
+/// order around `inside` (a point strictly inside). Exact vertices; the order uses floats
+/// (display only). Errors when the cell is not 2D or is unbounded (restrict to a box to draw).
+pub fn cell_polygon<S: Scalar>(facets: &[Halfspace<S>], inside: &[S]) -> Result<Vec<(S, S)>> {
+    if inside.len() != 2 || facets.iter().any(|h| h.normal.len() != 2) {
+        return Err(AttentionError::Invalid("polygons need a 2D counting space (a 2D slice or d_model = 2)".into()));
+    }
+    let mut verts: Vec<(S, S)> = Vec::new();
+    for i in 0..facets.len() {
+        for j in i + 1..facets.len() {
+            let (a, b) = (&facets[i], &facets[j]);
+            let det = a.normal[0].clone() * &b.normal[1] - a.normal[1].clone() * &b.normal[0];
+            if det.is_zero() {
+                continue;
+            }
+            let x = (a.offset.clone() * &b.normal[1] - a.normal[1].clone() * &b.offset) / &det;
+            let y = (a.normal[0].clone() * &b.offset - a.offset.clone() * &b.normal[0]) / &det;
+            let p = [x.clone(), y.clone()];
+            if facets.iter().all(|h| h.contains(&p)) && !verts.contains(&(x.clone(), y.clone())) {
+                verts.push((x, y));
+            }
+        }
+    }
+    if verts.len() < 3 {
+        return Err(AttentionError::Invalid("cell is unbounded or degenerate: restrict to a box (--box) to draw it".into()));
+    }
+    // Unbounded cells have at most as many vertices as bounded ones would; check boundedness by
+    // ray directions: a cell is bounded iff no nonzero direction satisfies every normal·r ≤ 0,
+    // which in 2D holds iff the normals positively span the plane. Check exactly via the vertex
+    // polygon: every facet must contain an edge (two vertices on its line).
+    for h in facets {
+        let on = verts.iter().filter(|(x, y)| h.normal[0].clone() * x + &(h.normal[1].clone() * y) == h.offset).count();
+        if on < 2 {
+            return Err(AttentionError::Invalid("cell is unbounded: restrict to a box (--box) to draw it".into()));
+        }
+    }
+    let (cx, cy) = (inside[0].to_f64(), inside[1].to_f64());
+    verts.sort_by(|p, q| {
+        let ap = (p.1.to_f64() - cy).atan2(p.0.to_f64() - cx);
+        let aq = (q.1.to_f64() - cy).atan2(q.0.to_f64() - cx);
+        ap.total_cmp(&aq)
+    });
+    Ok(verts)
+}
+
+/// SPEC T6, the second count: the number of *upper* vertices of the Minkowski sum
+/// `Σ_h conv{(a^h_j, β^h_j)}` of the heads' lifted Newton point sets (the Newton polytope of the
+/// tropical product `⊙_h f_h`), which equals the number of cells of the common refinement of the
+/// `f_h` on the **whole** space `R^d`.
+///
+/// Computed summand by summand: `upper(A + B) = upper(upper(A) + upper(B))` (an upper vertex of a
+/// sum decomposes uniquely into upper vertices of the summands), with `upper_hull` of the geometry
+/// crate, so intermediate sets never exceed the cell count times the next summand's size.
+///
+/// Comparable with the walk only for the whole space: pass score functions already restricted to
+/// a slice (`Region::restrict`) to count a whole slice. With a box the cells are cut by the box
+/// and this count does not apply (cells that miss the box are still vertices).
+pub fn minkowski_cell_count<S: Scalar>(fns: &[ScoreFunction<S>]) -> Result<usize> {
+    if fns.is_empty() {
+        return Err(AttentionError::Empty("no score functions".into()));
+    }
+    let upper = |pts: Vec<Vec<S>>| -> Result<Vec<Vec<S>>> {
+        let mut pts = pts;
+        pts.sort();
+        pts.dedup();
+        let idx = tropical_geometry::polyhedron::upper_hull(&pts).map_err(geo)?;
+        Ok(idx.into_iter().map(|i| pts[i].clone()).collect())
+    };
+    let mut acc = upper(fns[0].lifted_points())?;
+    for f in &fns[1..] {
+        let b = upper(f.lifted_points())?;
+        let mut sums = Vec::with_capacity(acc.len() * b.len());
+        for p in &acc {
+            for q in &b {
+                sums.push(p.iter().zip(q).map(|(x, y)| x.clone() + y).collect());
+            }
+        }
+        acc = upper(sums)?;
+    }
+    Ok(acc.len())
+}

@@ -1,12 +1,16 @@
 //! One module per SPEC §3 claim: statement, strategy, exact check, and a `run` used by the report.
 
 pub mod s1_betti;
+pub mod t01_semiring;
 pub mod t02_lse_sandwich;
 pub mod t03_softmax_limit;
 pub mod t04_power_diagram;
+pub mod t05_single_head;
 pub mod t06_multihead;
 pub mod t07_dimension_caps;
+pub mod t08_depth;
 pub mod t09_finite_temperature;
+pub mod t11_relu_tropical;
 pub mod t14_setting_b_quadric;
 
 use std::time::Instant;
@@ -101,6 +105,12 @@ impl ClaimSpec {
 pub fn registry() -> Vec<ClaimSpec> {
     vec![
         ClaimSpec {
+            id: t01_semiring::ID,
+            statement: t01_semiring::STATEMENT,
+            evidence: "tests/t01_semiring_laws.rs (vs reference case analysis; Boolean exhaustive)",
+            run: |c| (status_of(t01_semiring::run(4 * c)), 4 * u64::from(c)),
+        },
+        ClaimSpec {
             id: t02_lse_sandwich::ID,
             statement: t02_lse_sandwich::STATEMENT,
             evidence: "tests/t02_lse_sandwich.rs (rational form z = exp(s/τ))",
@@ -119,6 +129,12 @@ pub fn registry() -> Vec<ClaimSpec> {
             run: |c| (status_of(t04_power_diagram::run(c)), u64::from(c)),
         },
         ClaimSpec {
+            id: t05_single_head::ID,
+            statement: t05_single_head::STATEMENT,
+            evidence: "tests/t05_single_head.rs (cell walk vs primal upper-hull LP)",
+            run: |c| (status_of(t05_single_head::run(c)), u64::from(c)),
+        },
+        ClaimSpec {
             id: t06_multihead::ID,
             statement: t06_multihead::STATEMENT,
             evidence: "tests/t06_multihead_count.rs (walk = brute-force LP per tuple = direct relabelling)",
@@ -131,11 +147,34 @@ pub fn registry() -> Vec<ClaimSpec> {
             run: run_t07,
         },
         ClaimSpec {
+            id: t08_depth::ID,
+            statement: t08_depth::STATEMENT,
+            evidence: "tests/t08_depth_bound.rs (walk vs brute force over per-layer cell pairs); growth table below",
+            run: |c| {
+                let c = (c / 4).max(8);
+                (
+                    match t08_depth::run(c) {
+                        Ok(()) => Status::HoldsWithHypothesis(
+                            "upper bound Π_l cells(layer l) holds on all random 2-layer stacks; Θ(N^{d·L}) NOT established: see measured growth table (no lower-bound construction)".into(),
+                        ),
+                        Err(b) => Status::Violated(format!("{}; minimal instance {:?}", b.1, b.0)),
+                    },
+                    u64::from(c),
+                )
+            },
+        },
+        ClaimSpec {
             id: t09_finite_temperature::ID,
             statement: t09_finite_temperature::STATEMENT,
             evidence:
                 "tests/t09_finite_temperature.rs (rational form, exact; equality cases asserted)",
             run: |c| (status_of(t09_finite_temperature::run(c)), u64::from(c)),
+        },
+        ClaimSpec {
+            id: t11_relu_tropical::ID,
+            statement: t11_relu_tropical::STATEMENT,
+            evidence: "tests/t11_relu_tropical.rs (ZNL recursion in src/relu.rs; walk vs brute-force cells)",
+            run: |c| (status_of(t11_relu_tropical::run(c)), u64::from(c)),
         },
         ClaimSpec {
             id: t14_setting_b_quadric::ID,
