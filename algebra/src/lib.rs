@@ -15,4 +15,6 @@ pub mod enclosure;
 pub mod scalar;
 
 pub use enclosure::Interval;
+#[cfg(feature = "gmp")]
+pub use scalar::GmpRat;
 pub use scalar::{Rat, Scalar, ScalarError};
