@@ -11,3 +11,4 @@ pub use halfspace::{Halfspace, Hyperplane};
 pub mod cells;
 pub mod lp;
 pub mod power_diagram;
+pub mod tropical_polytope;
