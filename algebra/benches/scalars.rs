@@ -55,6 +55,7 @@ impl Num for malachite_q::Rational {
     fn ratio(p: i64, q: i64) -> Self {
         malachite_q::Rational::from(p) / malachite_q::Rational::from(q)
     }
+    #[allow(clippy::cmp_owned)]
     fn is_zero_(&self) -> bool {
         *self == malachite_q::Rational::from(0)
     }
@@ -88,6 +89,7 @@ fn dot<T: Num>(a: &[T], b: &[T]) -> T {
         .fold(T::ratio(0, 1), |acc, (x, y)| acc + &(x.clone() * y))
 }
 
+#[allow(clippy::needless_range_loop)] // rows r and c of the same matrix
 /// Determinant by fraction-based Gaussian elimination with the first nonzero pivot.
 fn det<T: Num>(mut m: Vec<Vec<T>>) -> T {
     let n = m.len();

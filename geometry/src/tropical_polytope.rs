@@ -131,6 +131,7 @@ pub struct TropicalPolytope<S> {
 type Bounds<S> = Vec<Vec<Option<S>>>;
 
 /// Floyd–Warshall closure; `false` when a negative cycle makes the system infeasible.
+#[allow(clippy::needless_range_loop)] // rows j and m of the same matrix are read and written
 fn close<S: Scalar>(c: &mut Bounds<S>) -> bool {
     let n = c.len();
     for m in 0..n {
