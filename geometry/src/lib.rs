@@ -12,4 +12,5 @@ pub mod cells;
 pub mod lp;
 pub mod polyhedron;
 pub mod power_diagram;
+pub mod tropical_polytope;
 pub use polyhedron::{lower_hull, upper_hull, HRep, Polyhedron, VRep};
