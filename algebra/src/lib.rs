@@ -11,8 +11,10 @@
 //! assert_eq!(x + y, Rat::one());
 //! ```
 
+pub mod enclosure;
 pub mod scalar;
 
+pub use enclosure::Interval;
 pub use scalar::{Rat, Scalar, ScalarError};
 
 pub mod semiring;

@@ -1,0 +1,206 @@
+//! A small dense row-major matrix over an exact [`Scalar`], just enough for models and PL maps.
+
+use tropical_algebra::Scalar;
+
+use crate::error::{shape_err, Result};
+
+/// Dense row-major `rows × cols` matrix.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Mat<S> {
+    rows: usize,
+    cols: usize,
+    data: Vec<S>,
+}
+
+impl<S: Scalar> Mat<S> {
+    /// A matrix from row-major data; errors when `data.len() != rows·cols`.
+    pub fn new(rows: usize, cols: usize, data: Vec<S>) -> Result<Self> {
+        if data.len() != rows * cols {
+            return Err(shape_err(
+                "matrix data",
+                format!("{rows}×{cols} = {} entries", rows * cols),
+                format!("{} entries", data.len()),
+            ));
+        }
+        Ok(Mat { rows, cols, data })
+    }
+    /// A matrix from rows; all rows must have the same length (`cols` is used when there are no rows).
+    pub fn from_rows(rows: Vec<Vec<S>>, cols: usize) -> Result<Self> {
+        let r = rows.len();
+        let mut data = Vec::with_capacity(r * cols);
+        for (i, row) in rows.into_iter().enumerate() {
+            if row.len() != cols {
+                return Err(shape_err(
+                    format!("matrix row {i}"),
+                    format!("{cols} columns"),
+                    format!("{}", row.len()),
+                ));
+            }
+            data.extend(row);
+        }
+        Ok(Mat {
+            rows: r,
+            cols,
+            data,
+        })
+    }
+    /// The zero matrix.
+    pub fn zeros(rows: usize, cols: usize) -> Self {
+        Mat {
+            rows,
+            cols,
+            data: vec![S::zero(); rows * cols],
+        }
+    }
+    /// The identity matrix.
+    pub fn identity(n: usize) -> Self {
+        let mut m = Self::zeros(n, n);
+        for i in 0..n {
+            m.data[i * n + i] = S::one();
+        }
+        m
+    }
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+    /// Number of columns.
+    pub fn cols(&self) -> usize {
+        self.cols
+    }
+    /// Row-major entries.
+    pub fn data(&self) -> &[S] {
+        &self.data
+    }
+    /// Row `i`.
+    pub fn row(&self, i: usize) -> &[S] {
+        &self.data[i * self.cols..(i + 1) * self.cols]
+    }
+    /// Entry `(i, j)`.
+    pub fn get(&self, i: usize, j: usize) -> &S {
+        &self.data[i * self.cols + j]
+    }
+    /// Mutable entry `(i, j)`.
+    pub fn get_mut(&mut self, i: usize, j: usize) -> &mut S {
+        &mut self.data[i * self.cols + j]
+    }
+    /// The rows as vectors.
+    pub fn to_rows(&self) -> Vec<Vec<S>> {
+        (0..self.rows).map(|i| self.row(i).to_vec()).collect()
+    }
+    /// `self · x`; errors when `x.len() != cols`.
+    pub fn mul_vec(&self, x: &[S]) -> Result<Vec<S>> {
+        if x.len() != self.cols {
+            return Err(shape_err(
+                "matrix-vector product",
+                format!("vector of length {}", self.cols),
+                format!("length {}", x.len()),
+            ));
+        }
+        Ok((0..self.rows).map(|i| dot(self.row(i), x)).collect())
+    }
+    /// `self · other`; errors on an inner-dimension mismatch.
+    pub fn mul(&self, other: &Mat<S>) -> Result<Mat<S>> {
+        if self.cols != other.rows {
+            return Err(shape_err(
+                "matrix product",
+                format!("{} rows on the right", self.cols),
+                format!(
+                    "{}×{} times {}×{}",
+                    self.rows, self.cols, other.rows, other.cols
+                ),
+            ));
+        }
+        let mut out = Mat::zeros(self.rows, other.cols);
+        for i in 0..self.rows {
+            for k in 0..self.cols {
+                let a = self.get(i, k);
+                if a.is_zero() {
+                    continue;
+                }
+                for j in 0..other.cols {
+                    let t = a.clone() * other.get(k, j);
+                    *out.get_mut(i, j) += t;
+                }
+            }
+        }
+        Ok(out)
+    }
+    /// The transpose.
+    pub fn transpose(&self) -> Mat<S> {
+        let mut out = Mat::zeros(self.cols, self.rows);
+        for i in 0..self.rows {
+            for j in 0..self.cols {
+                *out.get_mut(j, i) = self.get(i, j).clone();
+            }
+        }
+        out
+    }
+    /// Rows `start..end` as a new matrix.
+    pub fn row_block(&self, start: usize, end: usize) -> Mat<S> {
+        Mat {
+            rows: end - start,
+            cols: self.cols,
+            data: self.data[start * self.cols..end * self.cols].to_vec(),
+        }
+    }
+    /// Columns `start..end` as a new matrix.
+    pub fn col_block(&self, start: usize, end: usize) -> Mat<S> {
+        let mut data = Vec::with_capacity(self.rows * (end - start));
+        for i in 0..self.rows {
+            data.extend_from_slice(&self.row(i)[start..end]);
+        }
+        Mat {
+            rows: self.rows,
+            cols: end - start,
+            data,
+        }
+    }
+    /// Multiply every entry by `c`.
+    pub fn scaled(&self, c: &S) -> Mat<S> {
+        Mat {
+            rows: self.rows,
+            cols: self.cols,
+            data: self.data.iter().map(|x| x.clone() * c).collect(),
+        }
+    }
+    /// Check the shape, naming `what` in the error.
+    pub fn expect_shape(&self, what: &str, rows: usize, cols: usize) -> Result<()> {
+        if self.rows != rows || self.cols != cols {
+            return Err(shape_err(
+                what,
+                format!("{rows}×{cols}"),
+                format!("{}×{}", self.rows, self.cols),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// `⟨a, b⟩` (the shorter length wins; callers check lengths).
+pub fn dot<S: Scalar>(a: &[S], b: &[S]) -> S {
+    let mut acc = S::zero();
+    for (x, y) in a.iter().zip(b) {
+        if !x.is_zero() {
+            acc += x.clone() * y;
+        }
+    }
+    acc
+}
+
+/// `a + b` entrywise.
+pub fn add<S: Scalar>(a: &[S], b: &[S]) -> Vec<S> {
+    a.iter().zip(b).map(|(x, y)| x.clone() + y).collect()
+}
+
+/// Check a vector length, naming `what` in the error.
+pub fn expect_len<S>(what: &str, v: &[S], n: usize) -> Result<()> {
+    if v.len() != n {
+        return Err(shape_err(
+            what,
+            format!("length {n}"),
+            format!("length {}", v.len()),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,993 @@
+//! Output-sensitive enumeration of the open cells of polyhedral subdivisions, and the
+//! arrangement (common refinement) of max-affine functions (SPEC §2 "Regions", T5–T7).
+//!
+//! **The walk** ([`walk_cells`]): from a point strictly inside one cell, a [`CellOracle`] returns
+//! the cell's label and defining halfspaces. The walk intersects them with the [`Domain`], finds
+//! the irredundant ones (facets) by Clarkson's method (one small LP per candidate row, on the
+//! facets found so far, plus ray shooting from the interior point), takes a point in the
+//! relative interior of each wall, steps across it by an exact rational `ε` (halved until the
+//! oracle reports a cell without ties whose closure contains the wall point — which by convexity
+//! proves the new cell is the neighbour across that wall), and continues breadth-first,
+//! deduplicating cells by label. Lower-dimensional pieces are never cells.
+//!
+//! Completeness assumes the cells form a face-to-face polyhedral complex (two cells meet in a
+//! common face of both), so each facet is shared with exactly one neighbour. This holds for
+//! the common refinement of max-affine functions (intersections of faces of regular subdivisions)
+//! and their restriction to a convex domain.
+//!
+//! **Max-affine arrangements** ([`refinement_cells`]): `f_h(x) = max_j ⟨a^h_j, x⟩ + b^h_j`; a cell is
+//! a nonempty open set on which every argmax is constant, labelled by the tuple of argmax
+//! indices. Ties: pieces with identical `(a_j, b_j)` tie everywhere; each such class is labelled
+//! by its *canonical representative*, the smallest index in the class. Any other tie happens only
+//! on a hyperplane, never on an open cell. [`refinement_cells_brute_force`] is the independent
+//! check: one LP per tuple of canonical labels.
+//!
+//! ```
+//! use tropical_algebra::{Rat, Scalar};
+//! use tropical_geometry::cells::{refinement_cells, Domain, MaxAffine, WalkOptions};
+//! let r = |n: i64| Rat::from_i64(n);
+//! // f(x) = max(0, x, 2x − 1) on the line: cells x < 0, 0 < x < 1, x > 1
+//! let f = MaxAffine::new(vec![vec![r(0)], vec![r(1)], vec![r(2)]], vec![r(0), r(0), r(-1)]).unwrap();
+//! let cells = refinement_cells(&[f], &Domain::Whole(1), &WalkOptions::default()).unwrap();
+//! assert_eq!(cells.cells.len(), 3);
+//! assert!(cells.complete);
+//! ```
+
+use std::collections::{HashMap, VecDeque};
+use std::fmt;
+use std::hash::Hash;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering as AtomicOrdering};
+use std::sync::{Arc, Mutex};
+
+use serde::{Deserialize, Serialize};
+use tropical_algebra::Scalar;
+
+use crate::error::GeometryError;
+use crate::halfspace::{dot, Halfspace, Hyperplane};
+use crate::lp::{chebyshev, interior_point, solve, LinearProgram, LpOutcome, Relation, Sense};
+
+/// A max-affine function `f(x) = max_j ⟨slopes[j], x⟩ + offsets[j]` (a tropical polynomial).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct MaxAffine<S> {
+    /// The slopes `a_j` (all of the same length `d`).
+    pub slopes: Vec<Vec<S>>,
+    /// The offsets `b_j`.
+    pub offsets: Vec<S>,
+}
+
+impl<S: Scalar> MaxAffine<S> {
+    /// Checked constructor: at least one piece, equal slope lengths, one offset per slope.
+    pub fn new(slopes: Vec<Vec<S>>, offsets: Vec<S>) -> Result<Self, GeometryError> {
+        let f = Self { slopes, offsets };
+        f.validate()?;
+        Ok(f)
+    }
+    fn validate(&self) -> Result<(), GeometryError> {
+        if self.slopes.is_empty() {
+            return Err(GeometryError::EmptyInput(
+                "max-affine function with no pieces".into(),
+            ));
+        }
+        if self.slopes.len() != self.offsets.len() {
+            return Err(GeometryError::DimensionMismatch(format!(
+                "{} slopes but {} offsets",
+                self.slopes.len(),
+                self.offsets.len()
+            )));
+        }
+        let d = self.slopes[0].len();
+        if let Some((j, a)) = self.slopes.iter().enumerate().find(|(_, a)| a.len() != d) {
+            return Err(GeometryError::DimensionMismatch(format!(
+                "slope {j} has length {}, slope 0 has length {d}",
+                a.len()
+            )));
+        }
+        Ok(())
+    }
+    /// Dimension `d` of the argument.
+    pub fn dim(&self) -> usize {
+        self.slopes.first().map_or(0, Vec::len)
+    }
+    /// Number of pieces.
+    pub fn len(&self) -> usize {
+        self.slopes.len()
+    }
+    /// `true` when there are no pieces (never for a validated function).
+    pub fn is_empty(&self) -> bool {
+        self.slopes.is_empty()
+    }
+    /// The value of piece `j` at `x`.
+    pub fn piece(&self, j: usize, x: &[S]) -> S {
+        dot(&self.slopes[j], x) + &self.offsets[j]
+    }
+    /// `f(x)`.
+    pub fn eval(&self, x: &[S]) -> S {
+        (0..self.len())
+            .map(|j| self.piece(j, x))
+            .max()
+            .expect("non-empty")
+    }
+    /// The argmax set at `x` (all maximising indices, increasing).
+    pub fn argmax(&self, x: &[S]) -> Vec<usize> {
+        let vals: Vec<S> = (0..self.len()).map(|j| self.piece(j, x)).collect();
+        let m = vals.iter().max().expect("non-empty").clone();
+        (0..self.len()).filter(|&j| vals[j] == m).collect()
+    }
+    /// For each piece, its canonical representative: the smallest index with the identical
+    /// `(slope, offset)`.
+    pub fn canonical(&self) -> Vec<usize> {
+        let mut first: HashMap<(&[S], &S), usize> = HashMap::new();
+        (0..self.len())
+            .map(|j| {
+                *first
+                    .entry((&self.slopes[j], &self.offsets[j]))
+                    .or_insert(j)
+            })
+            .collect()
+    }
+}
+
+/// The region in which cells are enumerated (cells are intersected with it).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Domain<S> {
+    /// All of `R^d`.
+    Whole(usize),
+    /// The box `lo ≤ x ≤ hi` (needs `lo < hi` in every coordinate).
+    Box {
+        /// Lower corner.
+        lo: Vec<S>,
+        /// Upper corner.
+        hi: Vec<S>,
+    },
+    /// An H-polyhedron `{x : h.normal·x ≤ h.offset}` with nonempty interior.
+    Polyhedron(Vec<Halfspace<S>>),
+}
+
+impl<S: Scalar> Domain<S> {
+    /// The cube `[lo, hi]^d`.
+    pub fn cube(d: usize, lo: S, hi: S) -> Self {
+        Domain::Box {
+            lo: vec![lo; d],
+            hi: vec![hi; d],
+        }
+    }
+    /// Ambient dimension; errors on inconsistent shapes or an empty polyhedron list.
+    pub fn dim(&self) -> Result<usize, GeometryError> {
+        match self {
+            Domain::Whole(d) => Ok(*d),
+            Domain::Box { lo, hi } => {
+                if lo.len() != hi.len() {
+                    return Err(GeometryError::DimensionMismatch(format!(
+                        "box corners of lengths {} and {}",
+                        lo.len(),
+                        hi.len()
+                    )));
+                }
+                Ok(lo.len())
+            }
+            Domain::Polyhedron(hs) => {
+                let d = hs
+                    .first()
+                    .ok_or_else(|| {
+                        GeometryError::EmptyInput(
+                            "polyhedral domain without halfspaces (use Domain::Whole)".into(),
+                        )
+                    })?
+                    .dim();
+                if hs.iter().any(|h| h.dim() != d) {
+                    return Err(GeometryError::DimensionMismatch(
+                        "domain halfspaces of different dimensions".into(),
+                    ));
+                }
+                Ok(d)
+            }
+        }
+    }
+    /// The domain as halfspaces (empty for the whole space).
+    pub fn halfspaces(&self) -> Vec<Halfspace<S>> {
+        match self {
+            Domain::Whole(_) => Vec::new(),
+            Domain::Box { lo, hi } => {
+                let d = lo.len();
+                let mut out = Vec::with_capacity(2 * d);
+                for i in 0..d {
+                    let mut e = vec![S::zero(); d];
+                    e[i] = S::one();
+                    out.push(Halfspace::new(e.clone(), hi[i].clone()));
+                    e[i] = -S::one();
+                    out.push(Halfspace::new(e, -lo[i].clone()));
+                }
+                out
+            }
+            Domain::Polyhedron(hs) => hs.clone(),
+        }
+    }
+    /// A point strictly inside the domain, or an error when its interior is empty.
+    pub fn interior_point(&self) -> Result<Vec<S>, GeometryError> {
+        let d = self.dim()?;
+        match self {
+            Domain::Whole(_) => Ok(vec![S::zero(); d]),
+            Domain::Box { lo, hi } => {
+                if let Some(i) = (0..d).find(|&i| lo[i] >= hi[i]) {
+                    return Err(GeometryError::InvalidInput(format!(
+                        "box has empty interior: lo[{i}] = {} ≥ hi[{i}] = {}",
+                        lo[i], hi[i]
+                    )));
+                }
+                let two = S::from_i64(2);
+                Ok((0..d).map(|i| (lo[i].clone() + &hi[i]) / &two).collect())
+            }
+            Domain::Polyhedron(hs) => interior_point(hs, &[])?.ok_or_else(|| {
+                GeometryError::InvalidInput(
+                    "polyhedral domain has empty interior (no full-dimensional cells)".into(),
+                )
+            }),
+        }
+    }
+    /// `x` strictly inside the domain.
+    pub fn contains_strictly(&self, x: &[S]) -> bool {
+        match self {
+            Domain::Whole(_) => true,
+            Domain::Box { lo, hi } => (0..lo.len()).all(|i| lo[i] < x[i] && x[i] < hi[i]),
+            Domain::Polyhedron(hs) => hs.iter().all(|h| h.contains_strictly(x)),
+        }
+    }
+}
+
+/// What a [`CellOracle`] reports at a point that lies strictly inside a cell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OracleCell<S, L> {
+    /// The cell's label (cells are identified by it).
+    pub label: L,
+    /// Halfspaces whose intersection is the closure of the cell (in the whole space; redundant
+    /// ones allowed); the query point satisfies all of them strictly.
+    pub halfspaces: Vec<Halfspace<S>>,
+}
+
+/// A point-location oracle for a subdivision of `R^d` into convex open cells.
+pub trait CellOracle<S: Scalar> {
+    /// The label identifying a cell.
+    type Label: Clone + Eq + Hash + fmt::Debug;
+    /// Ambient dimension.
+    fn dim(&self) -> usize;
+    /// The cell containing `x` in its interior, or `None` when `x` lies on a wall (a tie).
+    fn locate(&self, x: &[S]) -> Result<Option<OracleCell<S, Self::Label>>, GeometryError>;
+}
+
+/// Progress of a walk, passed to [`WalkOptions::progress`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WalkProgress {
+    /// Cells found so far.
+    pub cells_found: usize,
+    /// Cells whose walls have been crossed.
+    pub cells_explored: usize,
+    /// LPs solved so far.
+    pub lps_solved: usize,
+}
+
+/// Progress callback type.
+pub type ProgressFn = Arc<dyn Fn(&WalkProgress) + Send + Sync>;
+
+/// Limits and hooks of a walk. `Default` = no limit, no cancellation, no progress.
+#[derive(Clone, Default)]
+pub struct WalkOptions {
+    /// Stop (with `complete: false`) once this many cells are found.
+    pub max_cells: Option<usize>,
+    /// Stop (with `complete: false`) as soon as this flag is set.
+    pub cancel: Option<Arc<AtomicBool>>,
+    /// Called after each explored cell.
+    pub progress: Option<ProgressFn>,
+}
+
+impl fmt::Debug for WalkOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WalkOptions")
+            .field("max_cells", &self.max_cells)
+            .field("cancel", &self.cancel)
+            .field("progress", &self.progress.as_ref().map(|_| "callback"))
+            .finish()
+    }
+}
+
+impl WalkOptions {
+    fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|c| c.load(AtomicOrdering::Relaxed))
+    }
+}
+
+/// One cell found by [`walk_cells`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WalkedCell<S, L> {
+    /// The oracle's label.
+    pub label: L,
+    /// A point strictly inside the cell (and the domain), with no ties.
+    pub interior_point: Vec<S>,
+    /// Irredundant halfspaces of `closure(cell) ∩ domain`, normalised (first nonzero normal
+    /// entry ±1). Empty when `explored` is false.
+    pub facets: Vec<Halfspace<S>>,
+    /// For each facet, the index (in [`Walk::cells`]) of the neighbour across it, or `None` for
+    /// a facet on the domain boundary (or when the walk stopped before crossing it).
+    pub neighbors: Vec<Option<usize>>,
+    /// Whether the walls of this cell were crossed (false only in an incomplete walk).
+    pub explored: bool,
+}
+
+/// Result of [`walk_cells`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Walk<S, L> {
+    /// The cells, in discovery (breadth-first) order.
+    pub cells: Vec<WalkedCell<S, L>>,
+    /// `false` when stopped by `max_cells` or cancellation.
+    pub complete: bool,
+    /// Dimension of the space walked in.
+    pub dimension: usize,
+    /// Number of LPs solved.
+    pub lps_solved: usize,
+}
+
+/// Normalise `a·x ≤ b` so the first nonzero normal entry is ±1; `None` for a zero normal.
+fn normalize<S: Scalar>(h: &Halfspace<S>) -> Option<Halfspace<S>> {
+    let p = h.normal.iter().find(|v| !v.is_zero())?.abs();
+    if p == S::one() {
+        return Some(h.clone());
+    }
+    Some(Halfspace {
+        normal: h.normal.iter().map(|v| v.clone() / &p).collect(),
+        offset: h.offset.clone() / &p,
+    })
+}
+
+/// Candidate rows of a cell: normalised, one per normal (the tightest), flag = on the domain.
+fn candidate_rows<S: Scalar>(
+    walls: &[Halfspace<S>],
+    domain: &[Halfspace<S>],
+) -> Result<Vec<(Halfspace<S>, bool)>, GeometryError> {
+    let mut by_normal: HashMap<Vec<S>, (S, bool)> = HashMap::new();
+    let mut order: Vec<Vec<S>> = Vec::new();
+    for (h, is_domain) in domain
+        .iter()
+        .map(|h| (h, true))
+        .chain(walls.iter().map(|h| (h, false)))
+    {
+        let Some(n) = normalize(h) else {
+            if h.offset.is_negative() {
+                return Err(GeometryError::InvalidInput(
+                    "cell oracle returned an infeasible halfspace 0·x ≤ negative".into(),
+                ));
+            }
+            continue;
+        };
+        match by_normal.get_mut(&n.normal) {
+            Some((off, flag)) => {
+                if n.offset < *off {
+                    *off = n.offset;
+                    *flag = is_domain;
+                } else if n.offset == *off {
+                    *flag |= is_domain;
+                }
+            }
+            None => {
+                order.push(n.normal.clone());
+                by_normal.insert(n.normal, (n.offset, is_domain));
+            }
+        }
+    }
+    Ok(order
+        .into_iter()
+        .map(|normal| {
+            let (offset, flag) = by_normal.remove(&normal).expect("present");
+            (Halfspace { normal, offset }, flag)
+        })
+        .collect())
+}
+
+/// Irredundant rows of `{x : rows}` by Clarkson's method; `x0` is strictly inside all rows.
+/// Returns, for each irredundant row index, a point in the relative interior of its facet.
+fn irredundant<S: Scalar>(
+    d: usize,
+    rows: &[Halfspace<S>],
+    x0: &[S],
+    lps: &mut usize,
+) -> Result<Vec<(usize, Vec<S>)>, GeometryError> {
+    let m = rows.len();
+    let slack0: Vec<S> = rows.iter().map(|h| h.slack(x0)).collect();
+    let mut in_r = vec![false; m];
+    let mut facets: Vec<(usize, Vec<S>)> = Vec::new();
+    let mut decided = vec![false; m];
+    for i in 0..m {
+        while !decided[i] {
+            // maximise a_i·x over the known facets and a_i·x ≤ b_i + 1
+            let mut lp = LinearProgram::new(d, Sense::Maximize, rows[i].normal.clone());
+            for &(k, _) in &facets {
+                lp.add_halfspace(&rows[k]);
+            }
+            lp.add(
+                rows[i].normal.clone(),
+                Relation::Le,
+                rows[i].offset.clone() + S::one(),
+            );
+            *lps += 1;
+            let xs = match solve(&lp)? {
+                LpOutcome::Optimal { x, value, .. } => {
+                    if value <= rows[i].offset {
+                        decided[i] = true; // redundant
+                        break;
+                    }
+                    x
+                }
+                other => {
+                    return Err(GeometryError::InvalidInput(format!(
+                        "redundancy LP is not optimal: {other:?}"
+                    )))
+                }
+            };
+            // ray shooting from x0 towards xs: first rows hit
+            let dir: Vec<S> = xs.iter().zip(x0).map(|(a, b)| a.clone() - b).collect();
+            let mut best: Option<S> = None;
+            let mut tied: Vec<usize> = Vec::new();
+            for (k, h) in rows.iter().enumerate() {
+                let den = dot(&h.normal, &dir);
+                if !den.is_positive() {
+                    continue;
+                }
+                let s = slack0[k].clone() / den;
+                match &best {
+                    Some(b) if s > *b => {}
+                    Some(b) if s == *b => tied.push(k),
+                    _ => {
+                        best = Some(s);
+                        tied.clear();
+                        tied.push(k);
+                    }
+                }
+            }
+            let s = best.expect("row i blocks the ray");
+            if tied.len() == 1 {
+                let k = tied[0];
+                let y: Vec<S> = x0
+                    .iter()
+                    .zip(&dir)
+                    .map(|(a, b)| a.clone() + s.clone() * b)
+                    .collect();
+                debug_assert!(!in_r[k]);
+                in_r[k] = true;
+                decided[k] = true;
+                facets.push((k, y));
+            } else {
+                // several rows hit at once: decide each exactly (a Chebyshev LP on the wall)
+                let before = facets.len();
+                for &k in &tied {
+                    let others: Vec<&Halfspace<S>> = rows
+                        .iter()
+                        .enumerate()
+                        .filter(|&(l, _)| l != k)
+                        .map(|(_, h)| h)
+                        .collect();
+                    let wall = rows[k].boundary();
+                    *lps += 1;
+                    decided[k] = true;
+                    if let Some((y, t)) = chebyshev(d, &others, &[&wall], &S::one())? {
+                        if t.is_positive() {
+                            in_r[k] = true;
+                            facets.push((k, y));
+                        }
+                    }
+                }
+                if facets.len() == before && !decided[i] {
+                    return Err(GeometryError::InvalidInput(
+                        "redundancy removal made no progress (inconsistent rows)".into(),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(facets)
+}
+
+/// Walk the cells of `oracle` inside `domain`, breadth-first from a cell containing a point
+/// near the domain's interior point. See the module docs for the method and its assumptions.
+///
+/// Errors: shape mismatches, a domain with empty interior, an oracle violating its contract
+/// (a halfspace the query point does not satisfy strictly), or failure to step off a wall.
+pub fn walk_cells<S: Scalar, O: CellOracle<S>>(
+    oracle: &O,
+    domain: &Domain<S>,
+    opts: &WalkOptions,
+) -> Result<Walk<S, O::Label>, GeometryError> {
+    let d = oracle.dim();
+    if domain.dim()? != d {
+        return Err(GeometryError::DimensionMismatch(format!(
+            "domain of dimension {} for cells in dimension {d}",
+            domain.dim()?
+        )));
+    }
+    let dom_hs = domain.halfspaces();
+    let x0 = domain.interior_point()?;
+    let (start, start_cell) = start_point(oracle, domain, &x0)?;
+    let mut walk = Walk {
+        cells: Vec::new(),
+        complete: true,
+        dimension: d,
+        lps_solved: 0,
+    };
+    let mut index: HashMap<O::Label, usize> = HashMap::new();
+    let mut queue: VecDeque<(usize, Vec<Halfspace<S>>)> = VecDeque::new();
+    if opts.max_cells == Some(0) {
+        walk.complete = false;
+        return Ok(walk);
+    }
+    index.insert(start_cell.label.clone(), 0);
+    walk.cells.push(WalkedCell {
+        label: start_cell.label,
+        interior_point: start,
+        facets: Vec::new(),
+        neighbors: Vec::new(),
+        explored: false,
+    });
+    queue.push_back((0, start_cell.halfspaces));
+    let mut explored = 0usize;
+    'outer: while let Some((ci, hs)) = queue.pop_front() {
+        if opts.cancelled() {
+            walk.complete = false;
+            break;
+        }
+        let x = walk.cells[ci].interior_point.clone();
+        let rows = candidate_rows(&hs, &dom_hs)?;
+        let plain: Vec<Halfspace<S>> = rows.iter().map(|(h, _)| h.clone()).collect();
+        if let Some(k) = plain.iter().position(|h| !h.contains_strictly(&x)) {
+            return Err(GeometryError::InvalidInput(format!(
+                "cell oracle contract violated: the interior point is not strictly inside wall {k}"
+            )));
+        }
+        let mut facets = irredundant(d, &plain, &x, &mut walk.lps_solved)?;
+        facets.sort_by_key(|(k, _)| *k);
+        let mut cell_facets = Vec::with_capacity(facets.len());
+        let mut neighbors = Vec::with_capacity(facets.len());
+        for (k, y) in facets {
+            let (h, on_domain) = &rows[k];
+            cell_facets.push(h.clone());
+            if *on_domain {
+                neighbors.push(None);
+                continue;
+            }
+            if opts.cancelled() {
+                walk.complete = false;
+                neighbors.push(None);
+                continue;
+            }
+            let (q, cell) = step_across(oracle, domain, &y, h)?;
+            let nb = match index.get(&cell.label) {
+                Some(&j) => Some(j),
+                None => {
+                    if opts.max_cells.is_some_and(|mx| walk.cells.len() >= mx) {
+                        walk.complete = false;
+                        None
+                    } else {
+                        let j = walk.cells.len();
+                        index.insert(cell.label.clone(), j);
+                        walk.cells.push(WalkedCell {
+                            label: cell.label,
+                            interior_point: q,
+                            facets: Vec::new(),
+                            neighbors: Vec::new(),
+                            explored: false,
+                        });
+                        queue.push_back((j, cell.halfspaces));
+                        Some(j)
+                    }
+                }
+            };
+            neighbors.push(nb);
+        }
+        let c = &mut walk.cells[ci];
+        c.facets = cell_facets;
+        c.neighbors = neighbors;
+        c.explored = true;
+        explored += 1;
+        if let Some(p) = &opts.progress {
+            p(&WalkProgress {
+                cells_found: walk.cells.len(),
+                cells_explored: explored,
+                lps_solved: walk.lps_solved,
+            });
+        }
+        if !walk.complete {
+            break 'outer;
+        }
+    }
+    Ok(walk)
+}
+
+/// A point and the oracle's answer there.
+type Located<S, L> = (Vec<S>, OracleCell<S, L>);
+
+/// Maximum number of halvings of a step before giving up (each halving is one oracle call).
+const MAX_HALVINGS: u32 = 512;
+
+/// A point near `x0` strictly inside the domain and a cell (no ties): try `x0` itself, then
+/// `x0 + ε·(1, k, k², …)` for growing `k` and shrinking `ε` (a hyperplane through `x0` contains
+/// at most `d − 1` of these directions, so this succeeds).
+fn start_point<S: Scalar, O: CellOracle<S>>(
+    oracle: &O,
+    domain: &Domain<S>,
+    x0: &[S],
+) -> Result<Located<S, O::Label>, GeometryError> {
+    if let Some(c) = oracle.locate(x0)? {
+        return Ok((x0.to_vec(), c));
+    }
+    let d = x0.len();
+    let half = S::from_ratio(1, 2)?;
+    let mut eps = S::one();
+    for round in 1..=MAX_HALVINGS as i64 {
+        for k in 1..=round.min(4 * d as i64 + 4) {
+            let kk = S::from_i64(k);
+            let mut pw = S::one();
+            let mut q = Vec::with_capacity(d);
+            for xi in x0 {
+                q.push(xi.clone() + eps.clone() * &pw);
+                pw *= &kk;
+            }
+            if domain.contains_strictly(&q) {
+                if let Some(c) = oracle.locate(&q)? {
+                    return Ok((q, c));
+                }
+            }
+        }
+        eps *= &half;
+    }
+    Err(GeometryError::LimitExceeded(
+        "could not find a starting point off all walls".into(),
+    ))
+}
+
+/// A point with small denominators strictly inside the open set around `q` described by
+/// `inside`: `q` rounded to the grid `2^-k ℤ^d` for the smallest `k ≤ 64` that works (else `q`).
+/// Keeps interior points from accumulating ever larger denominators along the walk.
+fn simplify_point<S: Scalar>(q: &[S], inside: impl Fn(&[S]) -> bool) -> Vec<S> {
+    let half = S::from_ratio(1, 2).expect("2 ≠ 0");
+    let mut scale = S::one();
+    let two = S::from_i64(2);
+    for _ in 0..=64 {
+        let p: Vec<S> = q
+            .iter()
+            .map(|v| S::from_bigint(&(v.clone() * &scale + &half).floor()) / &scale)
+            .collect();
+        if p.as_slice() == q {
+            break;
+        }
+        if inside(&p) {
+            return p;
+        }
+        scale *= &two;
+    }
+    q.to_vec()
+}
+
+/// Step from `y` (relative interior of the facet `h`) across it: `q = y + ε·normal`, halving `ε`
+/// until `q` is strictly inside the domain and a cell whose closure contains `y`.
+fn step_across<S: Scalar, O: CellOracle<S>>(
+    oracle: &O,
+    domain: &Domain<S>,
+    y: &[S],
+    h: &Halfspace<S>,
+) -> Result<Located<S, O::Label>, GeometryError> {
+    let half = S::from_ratio(1, 2)?;
+    let nn = dot(&h.normal, &h.normal);
+    let mut eps = S::one() / nn;
+    for _ in 0..MAX_HALVINGS {
+        let q: Vec<S> = y
+            .iter()
+            .zip(&h.normal)
+            .map(|(a, b)| a.clone() + eps.clone() * b)
+            .collect();
+        if domain.contains_strictly(&q) {
+            if let Some(c) = oracle.locate(&q)? {
+                if c.halfspaces.iter().all(|g| g.contains(y)) {
+                    let p = simplify_point(&q, |p| {
+                        domain.contains_strictly(p)
+                            && c.halfspaces.iter().all(|g| g.contains_strictly(p))
+                    });
+                    if p != q {
+                        if let Some(c2) = oracle.locate(&p)? {
+                            if c2.label == c.label {
+                                return Ok((p, c2));
+                            }
+                        }
+                    }
+                    return Ok((q, c));
+                }
+            }
+        }
+        eps *= &half;
+    }
+    Err(GeometryError::LimitExceeded(
+        "could not step across a wall into a neighbouring cell".into(),
+    ))
+}
+
+/// Cached facets of each function's piece cells, by `(function, piece)`.
+type FacetCache<S> = HashMap<(usize, usize), Vec<Halfspace<S>>>;
+
+/// The [`CellOracle`] of the common refinement of max-affine functions: label = the canonical
+/// argmax index of each function.
+///
+/// The halfspaces it reports for a cell are the facets of each function's own cell
+/// `{x : piece j_h is maximal} ∩ domain`, computed once per `(h, j_h)` and cached (one
+/// redundancy removal per piece instead of one over all `Σ_h N_h` rows per refinement cell).
+#[derive(Debug)]
+pub struct MaxAffineOracle<'a, S> {
+    fns: &'a [MaxAffine<S>],
+    canon: Vec<Vec<usize>>,
+    dim: usize,
+    domain_hs: Vec<Halfspace<S>>,
+    cache: Mutex<FacetCache<S>>,
+    lps: AtomicUsize,
+}
+
+impl<'a, S: Scalar> MaxAffineOracle<'a, S> {
+    /// Validate `fns` (non-empty, same dimension) and build the oracle.
+    pub fn new(fns: &'a [MaxAffine<S>]) -> Result<Self, GeometryError> {
+        let first = fns
+            .first()
+            .ok_or_else(|| GeometryError::EmptyInput("no max-affine functions".into()))?;
+        for f in fns {
+            f.validate()?;
+        }
+        let dim = first.dim();
+        if let Some(h) = fns.iter().position(|f| f.dim() != dim) {
+            return Err(GeometryError::DimensionMismatch(format!(
+                "function {h} has dimension {}, function 0 has {dim}",
+                fns[h].dim()
+            )));
+        }
+        Ok(Self {
+            fns,
+            canon: fns.iter().map(MaxAffine::canonical).collect(),
+            dim,
+            domain_hs: Vec::new(),
+            cache: Mutex::new(HashMap::new()),
+            lps: AtomicUsize::new(0),
+        })
+    }
+    /// As [`MaxAffineOracle::new`], with the cached per-function cells intersected with `domain`
+    /// (fewer candidate walls near the domain boundary).
+    pub fn with_domain(fns: &'a [MaxAffine<S>], domain: &Domain<S>) -> Result<Self, GeometryError> {
+        let mut o = Self::new(fns)?;
+        if domain.dim()? != o.dim {
+            return Err(GeometryError::DimensionMismatch(format!(
+                "domain of dimension {} for functions of dimension {}",
+                domain.dim()?,
+                o.dim
+            )));
+        }
+        o.domain_hs = domain.halfspaces();
+        Ok(o)
+    }
+    /// LPs solved by the oracle's cache so far.
+    pub fn lps_solved(&self) -> usize {
+        self.lps.load(AtomicOrdering::Relaxed)
+    }
+    /// Facets of `{piece j of function h maximal} ∩ domain`; `x` is strictly inside it.
+    fn piece_facets(
+        &self,
+        h: usize,
+        j: usize,
+        x: &[S],
+    ) -> Result<Vec<Halfspace<S>>, GeometryError> {
+        // the cache (and the domain rows) are used only for points strictly inside the domain
+        let in_domain = self.domain_hs.iter().all(|g| g.contains_strictly(x));
+        if in_domain {
+            if let Some(f) = self.cache.lock().expect("cache lock").get(&(h, j)) {
+                return Ok(f.clone());
+            }
+        }
+        let f = &self.fns[h];
+        let mut walls = Vec::with_capacity(f.len());
+        for k in 0..f.len() {
+            if self.canon[h][k] != k || k == j {
+                continue;
+            }
+            let normal: Vec<S> = f.slopes[k]
+                .iter()
+                .zip(&f.slopes[j])
+                .map(|(a, b)| a.clone() - b)
+                .collect();
+            walls.push(Halfspace {
+                normal,
+                offset: f.offsets[j].clone() - &f.offsets[k],
+            });
+        }
+        let dom: &[Halfspace<S>] = if in_domain { &self.domain_hs } else { &[] };
+        let rows = candidate_rows(&walls, dom)?;
+        let plain: Vec<Halfspace<S>> = rows.into_iter().map(|(h, _)| h).collect();
+        let mut lps = 0;
+        let facets = irredundant(self.dim, &plain, x, &mut lps)?;
+        self.lps.fetch_add(lps, AtomicOrdering::Relaxed);
+        let out: Vec<Halfspace<S>> = facets.into_iter().map(|(k, _)| plain[k].clone()).collect();
+        if in_domain {
+            self.cache
+                .lock()
+                .expect("cache lock")
+                .insert((h, j), out.clone());
+        }
+        Ok(out)
+    }
+    /// The canonical argmax label at `x`, or `None` on a tie between non-identical pieces.
+    pub fn label(&self, x: &[S]) -> Option<Vec<usize>> {
+        let mut out = Vec::with_capacity(self.fns.len());
+        for (f, canon) in self.fns.iter().zip(&self.canon) {
+            let am = f.argmax(x);
+            let j = canon[am[0]];
+            if am.iter().any(|&k| canon[k] != j) {
+                return None;
+            }
+            out.push(j);
+        }
+        Some(out)
+    }
+    /// Halfspaces of the closed region where `label` is an argmax tuple (piece `j_h` of function
+    /// `h` is ≥ every other piece); trivial rows `0 ≤ c` are omitted.
+    pub fn label_halfspaces(&self, label: &[usize]) -> Vec<Halfspace<S>> {
+        let mut out = Vec::new();
+        for (f, &j) in self.fns.iter().zip(label) {
+            for k in 0..f.len() {
+                let normal: Vec<S> = f.slopes[k]
+                    .iter()
+                    .zip(&f.slopes[j])
+                    .map(|(a, b)| a.clone() - b)
+                    .collect();
+                let offset = f.offsets[j].clone() - &f.offsets[k];
+                if normal.iter().all(S::is_zero) && !offset.is_negative() {
+                    continue;
+                }
+                out.push(Halfspace { normal, offset });
+            }
+        }
+        out
+    }
+    /// Number of canonical pieces of each function.
+    pub fn canonical_counts(&self) -> Vec<usize> {
+        self.canon
+            .iter()
+            .map(|c| c.iter().enumerate().filter(|&(j, &r)| j == r).count())
+            .collect()
+    }
+}
+
+impl<S: Scalar> CellOracle<S> for MaxAffineOracle<'_, S> {
+    type Label = Vec<usize>;
+    fn dim(&self) -> usize {
+        self.dim
+    }
+    fn locate(&self, x: &[S]) -> Result<Option<OracleCell<S, Vec<usize>>>, GeometryError> {
+        if x.len() != self.dim {
+            return Err(GeometryError::DimensionMismatch(format!(
+                "point of length {} for functions of dimension {}",
+                x.len(),
+                self.dim
+            )));
+        }
+        let Some(label) = self.label(x) else {
+            return Ok(None);
+        };
+        let mut halfspaces = Vec::new();
+        for (h, &j) in label.iter().enumerate() {
+            halfspaces.extend(self.piece_facets(h, j, x)?);
+        }
+        Ok(Some(OracleCell { label, halfspaces }))
+    }
+}
+
+/// One open cell of a max-affine arrangement.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Cell<S> {
+    /// Canonical argmax index of each function on the cell.
+    pub labels: Vec<usize>,
+    /// A point strictly inside the cell (no ties there).
+    pub interior_point: Vec<S>,
+}
+
+/// The open cells of a max-affine arrangement, sorted by label.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct CellEnumeration<S> {
+    /// The cells found.
+    pub cells: Vec<Cell<S>>,
+    /// `false` when the enumeration stopped early (max cells, cancellation).
+    pub complete: bool,
+    /// Dimension of the space in which cells are counted.
+    pub dimension: usize,
+}
+
+/// The nonempty open cells of the common refinement of `fns` inside `domain`, by the
+/// output-sensitive walk (see the module docs; ties by canonical representative).
+pub fn refinement_cells<S: Scalar>(
+    fns: &[MaxAffine<S>],
+    domain: &Domain<S>,
+    opts: &WalkOptions,
+) -> Result<CellEnumeration<S>, GeometryError> {
+    let oracle = MaxAffineOracle::with_domain(fns, domain)?;
+    let walk = walk_cells(&oracle, domain, opts)?;
+    let mut cells: Vec<Cell<S>> = walk
+        .cells
+        .into_iter()
+        .map(|c| Cell {
+            labels: c.label,
+            interior_point: c.interior_point,
+        })
+        .collect();
+    cells.sort_by(|a, b| a.labels.cmp(&b.labels));
+    Ok(CellEnumeration {
+        cells,
+        complete: walk.complete,
+        dimension: walk.dimension,
+    })
+}
+
+/// Largest number of label tuples [`refinement_cells_brute_force`] will try.
+pub const BRUTE_FORCE_LIMIT: u128 = 50_000_000;
+
+/// The same cells as [`refinement_cells`] by brute force: one interior-point LP for every tuple
+/// of canonical labels (`Π_h n_h` LPs). The independent check of the walk.
+pub fn refinement_cells_brute_force<S: Scalar>(
+    fns: &[MaxAffine<S>],
+    domain: &Domain<S>,
+) -> Result<CellEnumeration<S>, GeometryError> {
+    let oracle = MaxAffineOracle::new(fns)?;
+    let d = oracle.dim;
+    if domain.dim()? != d {
+        return Err(GeometryError::DimensionMismatch(format!(
+            "domain of dimension {} for functions of dimension {d}",
+            domain.dim()?
+        )));
+    }
+    domain.interior_point()?; // rejects domains with empty interior, like the walk
+    let reps: Vec<Vec<usize>> = oracle
+        .canon
+        .iter()
+        .map(|c| (0..c.len()).filter(|&j| c[j] == j).collect())
+        .collect();
+    let total = reps
+        .iter()
+        .try_fold(1u128, |acc, r| acc.checked_mul(r.len() as u128))
+        .filter(|&t| t <= BRUTE_FORCE_LIMIT)
+        .ok_or_else(|| {
+            GeometryError::LimitExceeded(format!(
+                "more than {BRUTE_FORCE_LIMIT} label tuples for brute force"
+            ))
+        })?;
+    let dom_hs = domain.halfspaces();
+    let mut cells = Vec::new();
+    let mut idx = vec![0usize; fns.len()];
+    for _ in 0..total {
+        let label: Vec<usize> = idx.iter().zip(&reps).map(|(&i, r)| r[i]).collect();
+        let mut hs = oracle.label_halfspaces(&label);
+        hs.extend(dom_hs.iter().cloned());
+        let p = if hs.is_empty() {
+            Some(vec![S::zero(); d])
+        } else {
+            interior_point(&hs, &[] as &[Hyperplane<S>])?
+        };
+        if let Some(p) = p {
+            cells.push(Cell {
+                labels: label,
+                interior_point: p,
+            });
+        }
+        // next tuple
+        for h in (0..idx.len()).rev() {
+            idx[h] += 1;
+            if idx[h] < reps[h].len() {
+                break;
+            }
+            idx[h] = 0;
+        }
+    }
+    cells.sort_by(|a, b| a.labels.cmp(&b.labels));
+    Ok(CellEnumeration {
+        cells,
+        complete: true,
+        dimension: d,
+    })
+}

@@ -1,0 +1,786 @@
+//! Exact linear programming: a rational simplex method with certificates.
+//!
+//! [`solve`] handles free variables (every variable is free; add `x_i ≥ 0` rows where needed),
+//! `≤ / ≥ / =` rows and maximisation or minimisation, and returns an [`LpOutcome`] whose
+//! certificate can be checked independently of the solver (see [`LpOutcome`]).
+//!
+//! Method: a condensed (Tucker) tableau of size `(rows + 1) × (vars + 2)` over the exact scalar.
+//! Free variables are pivoted into the basis first (their rows then never block); phase 1
+//! uses a single artificial variable `t` (`G x − t ≤ h`, maximise `−t`), so no big-M is
+//! needed; phase 2 optimises the objective. The pivot rule is Dantzig's (largest reduced cost)
+//! until the first degenerate pivot, then Bland's smallest-index rule for the rest of the run, so
+//! the method cannot cycle (Bland 1977). Equality rows are split into two inequalities.
+//!
+//! ```
+//! use tropical_algebra::{Rat, Scalar};
+//! use tropical_geometry::lp::{solve, LinearProgram, LpOutcome, Relation, Sense};
+//! let r = |n: i64| Rat::from_i64(n);
+//! // maximise x + y subject to x + 2y ≤ 4, 3x + y ≤ 6, x ≥ 0, y ≥ 0
+//! let mut lp = LinearProgram::new(2, Sense::Maximize, vec![r(1), r(1)]);
+//! lp.add(vec![r(1), r(2)], Relation::Le, r(4));
+//! lp.add(vec![r(3), r(1)], Relation::Le, r(6));
+//! lp.add(vec![r(1), r(0)], Relation::Ge, r(0));
+//! lp.add(vec![r(0), r(1)], Relation::Ge, r(0));
+//! match solve(&lp).unwrap() {
+//!     LpOutcome::Optimal { x, value, .. } => {
+//!         assert_eq!(value, "14/5".parse().unwrap());
+//!         assert_eq!(x, vec!["8/5".parse().unwrap(), "6/5".parse().unwrap()]);
+//!     }
+//!     other => panic!("{other:?}"),
+//! }
+//! ```
+
+use serde::{Deserialize, Serialize};
+use tropical_algebra::Scalar;
+
+use crate::error::GeometryError;
+use crate::halfspace::{dot, Halfspace, Hyperplane};
+
+/// The relation of a constraint row `coeffs·x (≤ | ≥ | =) rhs`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Relation {
+    /// `coeffs·x ≤ rhs`.
+    Le,
+    /// `coeffs·x ≥ rhs`.
+    Ge,
+    /// `coeffs·x = rhs`.
+    Eq,
+}
+
+/// Direction of optimisation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Sense {
+    /// Maximise the objective.
+    Maximize,
+    /// Minimise the objective.
+    Minimize,
+}
+
+/// One constraint row `coeffs·x (≤ | ≥ | =) rhs`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Constraint<S> {
+    /// Row coefficients (length = number of variables).
+    pub coeffs: Vec<S>,
+    /// The relation.
+    pub relation: Relation,
+    /// Right-hand side.
+    pub rhs: S,
+}
+
+/// A linear program over free variables: optimise `objective·x` subject to `constraints`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct LinearProgram<S> {
+    /// Number of variables (all free).
+    pub num_vars: usize,
+    /// Maximise or minimise.
+    pub sense: Sense,
+    /// Objective coefficients (length `num_vars`).
+    pub objective: Vec<S>,
+    /// Constraint rows.
+    pub constraints: Vec<Constraint<S>>,
+}
+
+impl<S: Scalar> LinearProgram<S> {
+    /// An LP with no constraints yet.
+    pub fn new(num_vars: usize, sense: Sense, objective: Vec<S>) -> Self {
+        Self {
+            num_vars,
+            sense,
+            objective,
+            constraints: Vec::new(),
+        }
+    }
+    /// Append the row `coeffs·x relation rhs`.
+    pub fn add(&mut self, coeffs: Vec<S>, relation: Relation, rhs: S) -> &mut Self {
+        self.constraints.push(Constraint {
+            coeffs,
+            relation,
+            rhs,
+        });
+        self
+    }
+    /// Append the halfspace `normal·x ≤ offset`.
+    pub fn add_halfspace(&mut self, h: &Halfspace<S>) -> &mut Self {
+        self.add(h.normal.clone(), Relation::Le, h.offset.clone())
+    }
+    /// Append the hyperplane `normal·x = offset`.
+    pub fn add_hyperplane(&mut self, h: &Hyperplane<S>) -> &mut Self {
+        self.add(h.normal.clone(), Relation::Eq, h.offset.clone())
+    }
+    fn check_shapes(&self) -> Result<(), GeometryError> {
+        if self.objective.len() != self.num_vars {
+            return Err(GeometryError::DimensionMismatch(format!(
+                "LP objective has {} coefficients for {} variables",
+                self.objective.len(),
+                self.num_vars
+            )));
+        }
+        for (k, c) in self.constraints.iter().enumerate() {
+            if c.coeffs.len() != self.num_vars {
+                return Err(GeometryError::DimensionMismatch(format!(
+                    "LP row {k} has {} coefficients for {} variables",
+                    c.coeffs.len(),
+                    self.num_vars
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Result of [`solve`], with a certificate that can be verified without the solver.
+///
+/// Sign conventions (one dual/Farkas entry per constraint row, in order):
+/// - `Optimal { x, dual, value }`: `x` is feasible, `value = objective·x`, and
+///   `Σ_k dual_k·coeffs_k = objective`, `Σ_k dual_k·rhs_k = value`, with `dual_k ≥ 0` on `≤` rows
+///   and `≤ 0` on `≥` rows when maximising (signs reversed when minimising), free on `=` rows.
+///   Weak duality then proves optimality.
+/// - `Infeasible { farkas }`: `Σ_k y_k·coeffs_k = 0`, `Σ_k y_k·rhs_k < 0`, `y_k ≥ 0` on `≤` rows,
+///   `y_k ≤ 0` on `≥` rows, free on `=` rows (Farkas' lemma).
+/// - `Unbounded { x, ray }`: `x` is feasible, `coeffs_k·ray ≤ 0` on `≤` rows, `≥ 0` on `≥` rows,
+///   `= 0` on `=` rows, and `objective·ray > 0` when maximising (`< 0` when minimising).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LpOutcome<S> {
+    /// An optimal solution with its dual certificate.
+    Optimal {
+        /// Optimal point.
+        x: Vec<S>,
+        /// Dual multipliers (one per row).
+        dual: Vec<S>,
+        /// Optimal objective value.
+        value: S,
+    },
+    /// No feasible point; a Farkas certificate (one multiplier per row).
+    Infeasible {
+        /// Farkas multipliers.
+        farkas: Vec<S>,
+    },
+    /// The objective is unbounded along `ray` from the feasible point `x`.
+    Unbounded {
+        /// A feasible point.
+        x: Vec<S>,
+        /// An improving recession direction.
+        ray: Vec<S>,
+    },
+}
+
+impl<S> LpOutcome<S> {
+    /// The optimal point, if optimal.
+    pub fn optimal_point(&self) -> Option<&[S]> {
+        match self {
+            LpOutcome::Optimal { x, .. } => Some(x),
+            _ => None,
+        }
+    }
+    /// The optimal value, if optimal.
+    pub fn optimal_value(&self) -> Option<&S> {
+        match self {
+            LpOutcome::Optimal { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Solve `lp` exactly; see [`LpOutcome`] for the certificates.
+///
+/// Errors: [`GeometryError::DimensionMismatch`] when a row or the objective has the wrong length.
+pub fn solve<S: Scalar>(lp: &LinearProgram<S>) -> Result<LpOutcome<S>, GeometryError> {
+    lp.check_shapes()?;
+    let n = lp.num_vars;
+    // Internal rows g·x ≤ h, with the map back to the original rows.
+    let mut g: Vec<Vec<S>> = Vec::with_capacity(lp.constraints.len() + 4);
+    let mut h: Vec<S> = Vec::with_capacity(lp.constraints.len() + 4);
+    // origin[i] = (original row, sign)
+    let mut origin: Vec<(usize, bool)> = Vec::with_capacity(lp.constraints.len() + 4);
+    for (k, c) in lp.constraints.iter().enumerate() {
+        let neg = || -> (Vec<S>, S) {
+            (
+                c.coeffs.iter().map(|a| -a.clone()).collect(),
+                -c.rhs.clone(),
+            )
+        };
+        match c.relation {
+            Relation::Le => {
+                g.push(c.coeffs.clone());
+                h.push(c.rhs.clone());
+                origin.push((k, true));
+            }
+            Relation::Ge => {
+                let (a, b) = neg();
+                g.push(a);
+                h.push(b);
+                origin.push((k, false));
+            }
+            Relation::Eq => {
+                g.push(c.coeffs.clone());
+                h.push(c.rhs.clone());
+                origin.push((k, true));
+                let (a, b) = neg();
+                g.push(a);
+                h.push(b);
+                origin.push((k, false));
+            }
+        }
+    }
+    let maximize = lp.sense == Sense::Maximize;
+    let c: Vec<S> = if maximize {
+        lp.objective.clone()
+    } else {
+        lp.objective.iter().map(|a| -a.clone()).collect()
+    };
+    let mut tab = Tableau::new(&g, &h, &c, n);
+    let outcome = tab.run();
+    let m_orig = lp.constraints.len();
+    let map_multipliers = |y: &[S], negate: bool| -> Vec<S> {
+        let mut out = vec![S::zero(); m_orig];
+        for (i, yi) in y.iter().enumerate() {
+            if yi.is_zero() {
+                continue;
+            }
+            let (k, plus) = origin[i];
+            if plus ^ negate {
+                out[k] += yi;
+            } else {
+                out[k] -= yi;
+            }
+        }
+        out
+    };
+    Ok(match outcome {
+        Raw::Optimal { x, y, value } => LpOutcome::Optimal {
+            x,
+            dual: map_multipliers(&y, !maximize),
+            value: if maximize { value } else { -value },
+        },
+        Raw::Infeasible { y } => LpOutcome::Infeasible {
+            farkas: map_multipliers(&y, false),
+        },
+        Raw::Unbounded { x, ray } => LpOutcome::Unbounded { x, ray },
+    })
+}
+
+/// A point satisfying every halfspace of `ineqs` strictly and every hyperplane of `eqs` exactly,
+/// or `None` when there is none (the relative interior is empty).
+///
+/// Chebyshev-style LP: maximise `t` subject to `a·x + t ≤ b` (each halfspace), `eqs`, `t ≤ 1`;
+/// a point exists iff the optimum is positive.
+///
+/// Errors: [`GeometryError::EmptyInput`] when both lists are empty (the dimension is unknown),
+/// [`GeometryError::DimensionMismatch`] when normals have different lengths.
+///
+/// ```
+/// use tropical_algebra::{Rat, Scalar};
+/// use tropical_geometry::{lp::interior_point, Halfspace};
+/// let r = |n: i64| Rat::from_i64(n);
+/// // the open triangle x > 0, y > 0, x + y < 1
+/// let tri = [
+///     Halfspace::new(vec![r(-1), r(0)], r(0)),
+///     Halfspace::new(vec![r(0), r(-1)], r(0)),
+///     Halfspace::new(vec![r(1), r(1)], r(1)),
+/// ];
+/// let p = interior_point(&tri, &[]).unwrap().unwrap();
+/// assert!(tri.iter().all(|h| h.contains_strictly(&p)));
+/// // x ≤ 0 and x ≥ 0 has no interior
+/// let flat = [Halfspace::new(vec![r(1)], r(0)), Halfspace::new(vec![r(-1)], r(0))];
+/// assert_eq!(interior_point(&flat, &[]).unwrap(), None);
+/// ```
+pub fn interior_point<S: Scalar>(
+    ineqs: &[Halfspace<S>],
+    eqs: &[Hyperplane<S>],
+) -> Result<Option<Vec<S>>, GeometryError> {
+    let d = match (ineqs.first(), eqs.first()) {
+        (Some(h), _) => h.normal.len(),
+        (None, Some(e)) => e.normal.len(),
+        (None, None) => {
+            return Err(GeometryError::EmptyInput(
+                "interior_point needs at least one constraint to know the dimension".into(),
+            ))
+        }
+    };
+    for (k, h) in ineqs.iter().enumerate() {
+        if h.normal.len() != d {
+            return Err(GeometryError::DimensionMismatch(format!(
+                "halfspace {k} has dimension {}, expected {d}",
+                h.normal.len()
+            )));
+        }
+    }
+    for (k, e) in eqs.iter().enumerate() {
+        if e.normal.len() != d {
+            return Err(GeometryError::DimensionMismatch(format!(
+                "hyperplane {k} has dimension {}, expected {d}",
+                e.normal.len()
+            )));
+        }
+    }
+    let mut obj = vec![S::zero(); d + 1];
+    obj[d] = S::one();
+    let mut lp = LinearProgram::new(d + 1, Sense::Maximize, obj);
+    for h in ineqs {
+        let mut row = h.normal.clone();
+        row.push(S::one());
+        lp.add(row, Relation::Le, h.offset.clone());
+    }
+    for e in eqs {
+        let mut row = e.normal.clone();
+        row.push(S::zero());
+        lp.add(row, Relation::Eq, e.offset.clone());
+    }
+    let mut trow = vec![S::zero(); d + 1];
+    trow[d] = S::one();
+    lp.add(trow, Relation::Le, S::one());
+    match solve(&lp)? {
+        LpOutcome::Optimal { mut x, value, .. } if value.is_positive() => {
+            x.truncate(d);
+            Ok(Some(x))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Maximise `t` subject to `normal·x + t ≤ offset` for `ineqs` and `eqs` exactly (no cap on `t`
+/// other than `t ≤ cap`); returns `(x, t)` at the optimum, or `None` when infeasible. Normals
+/// must all have length `d` (not checked here).
+/// Used by the cell walk to find a point in the relative interior of a wall.
+pub fn chebyshev<S: Scalar>(
+    d: usize,
+    ineqs: &[&Halfspace<S>],
+    eqs: &[&Hyperplane<S>],
+    cap: &S,
+) -> Result<Option<(Vec<S>, S)>, GeometryError> {
+    let mut obj = vec![S::zero(); d + 1];
+    obj[d] = S::one();
+    let mut lp = LinearProgram::new(d + 1, Sense::Maximize, obj);
+    for h in ineqs {
+        let mut row = h.normal.clone();
+        row.push(S::one());
+        lp.add(row, Relation::Le, h.offset.clone());
+    }
+    for e in eqs {
+        let mut row = e.normal.clone();
+        row.push(S::zero());
+        lp.add(row, Relation::Eq, e.offset.clone());
+    }
+    let mut trow = vec![S::zero(); d + 1];
+    trow[d] = S::one();
+    lp.add(trow, Relation::Le, cap.clone());
+    match solve(&lp)? {
+        LpOutcome::Optimal { mut x, value, .. } => {
+            x.truncate(d);
+            Ok(Some((x, value)))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Raw outcome of the internal maximisation of `c·x` s.t. `g·x ≤ h`.
+enum Raw<S> {
+    Optimal { x: Vec<S>, y: Vec<S>, value: S },
+    Infeasible { y: Vec<S> },
+    Unbounded { x: Vec<S>, ray: Vec<S> },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Original (free) variable.
+    Free,
+    /// Slack of an internal row (≥ 0).
+    Slack,
+    /// The phase-1 artificial (≥ 0 during phase 1, fixed at 0 afterwards).
+    Artificial,
+}
+
+/// Condensed tableau: `basic_r = rhs_r + Σ_j t[r][j]·nonbasic_j`, objective `z = z0 + Σ_j obj_j·nonbasic_j`.
+/// Variable ids: `0..n` free variables, `n..n+m` slacks, `n+m` the artificial.
+struct Tableau<S> {
+    n: usize,
+    m: usize,
+    t: Vec<Vec<S>>,
+    rhs: Vec<S>,
+    obj: Vec<S>,
+    z0: S,
+    /// Phase-1 objective (maximise −artificial), present during phase 1.
+    obj1: Option<(Vec<S>, S)>,
+    basic: Vec<usize>,
+    nonbasic: Vec<usize>,
+    /// Columns that may never enter (artificial after phase 1).
+    dead: Vec<bool>,
+    /// Rows whose basic variable is unconstrained (a free variable) or removed.
+    free_row: Vec<bool>,
+    bland: bool,
+}
+
+impl<S: Scalar> Tableau<S> {
+    fn new(g: &[Vec<S>], h: &[S], c: &[S], n: usize) -> Self {
+        let m = g.len();
+        let mut t = Vec::with_capacity(m);
+        for row in g {
+            let mut r: Vec<S> = row.iter().map(|a| -a.clone()).collect();
+            // artificial column, filled in after the free variables are pivoted in
+            r.push(S::zero());
+            t.push(r);
+        }
+        let mut obj: Vec<S> = c.to_vec();
+        obj.push(S::zero());
+        Tableau {
+            n,
+            m,
+            t,
+            rhs: h.to_vec(),
+            obj,
+            z0: S::zero(),
+            obj1: None,
+            basic: (n..n + m).collect(),
+            nonbasic: (0..=n).map(|j| if j < n { j } else { n + m }).collect(),
+            dead: vec![false; n + 1],
+            free_row: vec![false; m],
+            bland: false,
+        }
+    }
+
+    fn kind(&self, var: usize) -> Kind {
+        if var < self.n {
+            Kind::Free
+        } else if var < self.n + self.m {
+            Kind::Slack
+        } else {
+            Kind::Artificial
+        }
+    }
+
+    /// Exchange basic row `r` with nonbasic column `j`.
+    fn pivot(&mut self, r: usize, j: usize) {
+        let p = self.t[r][j].clone();
+        let inv = S::one() / &p;
+        // New pivot row: nb_j = (basic_r − rhs_r − Σ_{k≠j} t_rk nb_k)/p.
+        {
+            let row = &mut self.t[r];
+            for (k, v) in row.iter_mut().enumerate() {
+                if k == j {
+                    *v = inv.clone();
+                } else if !v.is_zero() {
+                    *v = -(v.clone() * &inv);
+                }
+            }
+            self.rhs[r] = -(self.rhs[r].clone() * &inv);
+        }
+        let prow = std::mem::take(&mut self.t[r]);
+        let prhs = self.rhs[r].clone();
+        let update = |row: &mut [S], rhs: &mut S| {
+            let q = row[j].clone();
+            if q.is_zero() {
+                return;
+            }
+            for (k, v) in row.iter_mut().enumerate() {
+                if k == j {
+                    *v = q.clone() * &prow[j];
+                } else if !prow[k].is_zero() {
+                    *v += q.clone() * &prow[k];
+                }
+            }
+            *rhs += q * &prhs;
+        };
+        for i in 0..self.m {
+            if i != r {
+                let (row, rhs) = (&mut self.t[i], &mut self.rhs[i]);
+                update(row, rhs);
+            }
+        }
+        update(&mut self.obj, &mut self.z0);
+        if let Some((o1, w0)) = self.obj1.as_mut() {
+            update(o1, w0);
+        }
+        self.t[r] = prow;
+        std::mem::swap(&mut self.basic[r], &mut self.nonbasic[j]);
+    }
+
+    /// Ratio test for entering column `j` moving in direction `+1` (or `−1` if `neg`):
+    /// the blocking constrained row, ties by smallest basic variable id.
+    fn ratio_test(&self, j: usize, neg: bool) -> Option<usize> {
+        let mut best: Option<(usize, S)> = None;
+        for i in 0..self.m {
+            if self.free_row[i] {
+                continue;
+            }
+            let mut a = self.t[i][j].clone();
+            if neg {
+                a = -a;
+            }
+            if !a.is_negative() {
+                continue;
+            }
+            let ratio = self.rhs[i].clone() / (-a);
+            let better = match &best {
+                None => true,
+                Some((bi, br)) => ratio < *br || (ratio == *br && self.basic[i] < self.basic[*bi]),
+            };
+            if better {
+                best = Some((i, ratio));
+            }
+        }
+        best.map(|(i, _)| i)
+    }
+
+    /// Choose an entering column for the objective `o`; returns (column, negative direction).
+    fn entering(&self, o: &[S]) -> Option<(usize, bool)> {
+        let mut best: Option<(usize, bool)> = None;
+        for j in 0..o.len() {
+            if self.dead[j] || o[j].is_zero() {
+                continue;
+            }
+            let var = self.nonbasic[j];
+            let neg = match self.kind(var) {
+                Kind::Free => o[j].is_negative(),
+                _ => {
+                    if !o[j].is_positive() {
+                        continue;
+                    }
+                    false
+                }
+            };
+            best = match best {
+                None => Some((j, neg)),
+                Some((bj, bneg)) => {
+                    let better = if self.bland {
+                        var < self.nonbasic[bj]
+                    } else {
+                        o[j].abs() > o[bj].abs()
+                    };
+                    if better {
+                        Some((j, neg))
+                    } else {
+                        Some((bj, bneg))
+                    }
+                }
+            };
+        }
+        best
+    }
+
+    fn primal_x(&self) -> Vec<S> {
+        let mut x = vec![S::zero(); self.n];
+        for (i, &b) in self.basic.iter().enumerate() {
+            if b < self.n {
+                x[b] = self.rhs[i].clone();
+            }
+        }
+        x
+    }
+
+    /// Multipliers y_i = −(reduced cost of slack i) for nonbasic slacks, 0 for basic ones.
+    fn multipliers(&self, o: &[S]) -> Vec<S> {
+        let mut y = vec![S::zero(); self.m];
+        for (j, &var) in self.nonbasic.iter().enumerate() {
+            if self.kind(var) == Kind::Slack {
+                y[var - self.n] = -o[j].clone();
+            }
+        }
+        y
+    }
+
+    fn run(&mut self) -> Raw<S> {
+        let (n, m) = (self.n, self.m);
+        let acol = n; // artificial column
+                      // 1. Pivot free variables into the basis.
+        for j in 0..n {
+            let r = (0..m).find(|&i| !self.free_row[i] && !self.t[i][j].is_zero());
+            if let Some(r) = r {
+                self.pivot(r, j);
+                self.free_row[r] = true;
+            }
+        }
+        // 2. Phase 1 with a single artificial `t` added to every constrained row
+        //    (`s_i = h_i − g_i·x + t` for the slacks basic now; the Farkas vector stays valid).
+        for i in 0..m {
+            if !self.free_row[i] {
+                self.t[i][acol] = S::one();
+            }
+        }
+        let worst = (0..m)
+            .filter(|&i| !self.free_row[i] && self.rhs[i].is_negative())
+            .min_by(|&a, &b| self.rhs[a].cmp(&self.rhs[b]));
+        if let Some(r) = worst {
+            self.pivot(r, acol);
+            let o1: Vec<S> = self.t[r].iter().map(|v| -v.clone()).collect();
+            let w0 = -self.rhs[r].clone();
+            self.obj1 = Some((o1, w0));
+            loop {
+                let o1 = &self.obj1.as_ref().expect("phase 1 objective").0;
+                let Some((j, neg)) = self.entering(o1) else {
+                    break;
+                };
+                // Phase-1 objective is bounded by 0, so a blocking row exists.
+                let Some(r) = self.ratio_test(j, neg) else {
+                    break;
+                };
+                if self.rhs[r].is_zero() {
+                    self.bland = true;
+                }
+                self.pivot(r, j);
+            }
+            let (o1, w0) = self.obj1.take().expect("phase 1 objective");
+            if w0.is_negative() {
+                return Raw::Infeasible {
+                    y: self.multipliers(&o1),
+                };
+            }
+            // Artificial at zero: drive it out of the basis if needed.
+            if let Some(r) = (0..m).find(|&i| self.basic[i] == n + m) {
+                let j = (0..=n).find(|&j| {
+                    !self.t[r][j].is_zero() && self.kind(self.nonbasic[j]) == Kind::Slack
+                });
+                match j {
+                    Some(j) => self.pivot(r, j),
+                    None => self.free_row[r] = true,
+                }
+            }
+        }
+        if let Some(j) = (0..=n).find(|&j| self.nonbasic[j] == n + m) {
+            self.dead[j] = true;
+        }
+        // 3. Phase 2.
+        loop {
+            let Some((j, neg)) = self.entering(&self.obj) else {
+                let y = self.multipliers(&self.obj);
+                return Raw::Optimal {
+                    x: self.primal_x(),
+                    y,
+                    value: self.z0.clone(),
+                };
+            };
+            match self.ratio_test(j, neg) {
+                Some(r) => {
+                    if self.rhs[r].is_zero() {
+                        self.bland = true;
+                    }
+                    self.pivot(r, j);
+                }
+                None => {
+                    let dir = if neg { -S::one() } else { S::one() };
+                    let mut ray = vec![S::zero(); n];
+                    for (i, &b) in self.basic.iter().enumerate() {
+                        if b < n {
+                            ray[b] = self.t[i][j].clone() * &dir;
+                        }
+                    }
+                    if self.nonbasic[j] < n {
+                        ray[self.nonbasic[j]] = dir;
+                    }
+                    return Raw::Unbounded {
+                        x: self.primal_x(),
+                        ray,
+                    };
+                }
+            }
+        }
+    }
+}
+
+/// Check an [`LpOutcome`] certificate against `lp` independently of the solver; returns a
+/// description of the first violated condition. Used by tests and debug assertions.
+pub fn verify_certificate<S: Scalar>(
+    lp: &LinearProgram<S>,
+    outcome: &LpOutcome<S>,
+) -> Result<(), String> {
+    let feasible = |x: &[S]| -> Result<(), String> {
+        if x.len() != lp.num_vars {
+            return Err("point has wrong length".into());
+        }
+        for (k, c) in lp.constraints.iter().enumerate() {
+            let v = dot(&c.coeffs, x);
+            let ok = match c.relation {
+                Relation::Le => v <= c.rhs,
+                Relation::Ge => v >= c.rhs,
+                Relation::Eq => v == c.rhs,
+            };
+            if !ok {
+                return Err(format!("row {k} violated: {v} vs {}", c.rhs));
+            }
+        }
+        Ok(())
+    };
+    let combo = |y: &[S]| -> Result<(Vec<S>, S), String> {
+        if y.len() != lp.constraints.len() {
+            return Err("multiplier vector has wrong length".into());
+        }
+        let mut a = vec![S::zero(); lp.num_vars];
+        let mut b = S::zero();
+        for (yk, c) in y.iter().zip(&lp.constraints) {
+            for (ai, ci) in a.iter_mut().zip(&c.coeffs) {
+                *ai += yk.clone() * ci;
+            }
+            b += yk.clone() * &c.rhs;
+        }
+        Ok((a, b))
+    };
+    // sign condition: `pos` = multipliers on ≤ rows must be ≥ 0
+    let signs = |y: &[S], pos: bool| -> Result<(), String> {
+        for (k, (yk, c)) in y.iter().zip(&lp.constraints).enumerate() {
+            let bad = match c.relation {
+                Relation::Le => (pos && yk.is_negative()) || (!pos && yk.is_positive()),
+                Relation::Ge => (pos && yk.is_positive()) || (!pos && yk.is_negative()),
+                Relation::Eq => false,
+            };
+            if bad {
+                return Err(format!("multiplier {k} = {yk} has the wrong sign"));
+            }
+        }
+        Ok(())
+    };
+    let maximize = lp.sense == Sense::Maximize;
+    match outcome {
+        LpOutcome::Optimal { x, dual, value } => {
+            feasible(x)?;
+            if dot(&lp.objective, x) != *value {
+                return Err("value differs from objective·x".into());
+            }
+            signs(dual, maximize)?;
+            let (a, b) = combo(dual)?;
+            if a != lp.objective {
+                return Err("dual combination differs from the objective".into());
+            }
+            if b != *value {
+                return Err(format!("dual value {b} differs from primal value {value}"));
+            }
+            Ok(())
+        }
+        LpOutcome::Infeasible { farkas } => {
+            signs(farkas, true)?;
+            let (a, b) = combo(farkas)?;
+            if a.iter().any(|v| !v.is_zero()) {
+                return Err("Farkas combination is not zero".into());
+            }
+            if !b.is_negative() {
+                return Err(format!("Farkas right-hand side {b} is not negative"));
+            }
+            Ok(())
+        }
+        LpOutcome::Unbounded { x, ray } => {
+            feasible(x)?;
+            if ray.len() != lp.num_vars {
+                return Err("ray has wrong length".into());
+            }
+            for (k, c) in lp.constraints.iter().enumerate() {
+                let v = dot(&c.coeffs, ray);
+                let ok = match c.relation {
+                    Relation::Le => !v.is_positive(),
+                    Relation::Ge => !v.is_negative(),
+                    Relation::Eq => v.is_zero(),
+                };
+                if !ok {
+                    return Err(format!("ray leaves row {k}"));
+                }
+            }
+            let gain = dot(&lp.objective, ray);
+            let ok = if maximize {
+                gain.is_positive()
+            } else {
+                gain.is_negative()
+            };
+            if !ok {
+                return Err("ray does not improve the objective".into());
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! Exact integer/rational linear algebra for homogeneous (projective) vectors.
+//!
+//! Homogeneous rows and generators are stored as primitive integer vectors ([`IVec`]): a cone
+//! does not change under positive scaling, so every rational row has a unique primitive integer
+//! representative with the same direction. This keeps the double description core free of
+//! fractions (like lrs) while staying exact.
+
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_rational::BigRational;
+use num_traits::{One, Zero};
+use tropical_algebra::Scalar;
+
+/// An integer vector (usually primitive: gcd of the entries 1).
+pub(crate) type IVec = Vec<BigInt>;
+
+/// `a·b`.
+pub(crate) fn dot(a: &[BigInt], b: &[BigInt]) -> BigInt {
+    let mut acc = BigInt::zero();
+    for (x, y) in a.iter().zip(b) {
+        if !x.is_zero() && !y.is_zero() {
+            acc += x * y;
+        }
+    }
+    acc
+}
+
+/// Divide by the gcd of the entries (no-op for the zero vector). Keeps the direction.
+pub(crate) fn make_primitive(v: &mut [BigInt]) {
+    let mut g = BigInt::zero();
+    for x in v.iter() {
+        if !x.is_zero() {
+            g = g.gcd(x);
+            if g.is_one() {
+                return;
+            }
+        }
+    }
+    if g.is_zero() || g.is_one() {
+        return;
+    }
+    for x in v.iter_mut() {
+        *x /= &g;
+    }
+}
+
+/// The primitive integer vector that is a positive multiple of a rational vector.
+pub(crate) fn int_row_from_rationals(row: &[BigRational]) -> IVec {
+    let mut l = BigInt::one();
+    for q in row {
+        if !q.is_zero() {
+            l = l.lcm(q.denom());
+        }
+    }
+    let mut v: IVec = row.iter().map(|q| (q.numer() * &l) / q.denom()).collect();
+    make_primitive(&mut v);
+    v
+}
+
+/// The primitive integer vector that is a positive multiple of a scalar vector.
+pub(crate) fn int_row<S: Scalar>(row: &[S]) -> IVec {
+    let q: Vec<BigRational> = row.iter().map(|x| x.to_big_rational()).collect();
+    int_row_from_rationals(&q)
+}
+
+/// Reduced row echelon form of the row space of `rows`, choosing pivots in `col_order`.
+/// Returns `(pivot column, primitive integer row with positive pivot)` pairs; rows are zero
+/// in the other rows' pivot columns, so the result is a canonical basis of the row space.
+pub(crate) fn rref(rows: &[IVec], col_order: &[usize]) -> Vec<(usize, IVec)> {
+    let mut m: Vec<Vec<BigRational>> = rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|x| BigRational::from_integer(x.clone()))
+                .collect()
+        })
+        .collect();
+    let mut pivots: Vec<usize> = Vec::new();
+    let mut r = 0;
+    for &c in col_order {
+        if r == m.len() {
+            break;
+        }
+        let Some(p) = (r..m.len()).find(|&i| !m[i][c].is_zero()) else {
+            continue;
+        };
+        m.swap(r, p);
+        let inv = m[r][c].recip();
+        for x in m[r].iter_mut() {
+            *x *= &inv;
+        }
+        let pivot_row = m[r].clone();
+        for (i, row) in m.iter_mut().enumerate() {
+            if i != r && !row[c].is_zero() {
+                let f = row[c].clone();
+                for (x, y) in row.iter_mut().zip(&pivot_row) {
+                    if !y.is_zero() {
+                        *x -= &f * y;
+                    }
+                }
+            }
+        }
+        pivots.push(c);
+        r += 1;
+    }
+    pivots
+        .into_iter()
+        .zip(m)
+        .map(|(c, row)| (c, int_row_from_rationals(&row)))
+        .collect()
+}
+
+/// Exact rank of a set of integer rows.
+pub(crate) fn rank(rows: &[&IVec], n: usize) -> usize {
+    // Fraction-free elimination on integers.
+    let mut m: Vec<IVec> = rows.iter().map(|r| (*r).clone()).collect();
+    let mut r = 0;
+    for c in 0..n {
+        if r == m.len() {
+            break;
+        }
+        let Some(p) = (r..m.len()).find(|&i| !m[i][c].is_zero()) else {
+            continue;
+        };
+        m.swap(r, p);
+        let (head, tail) = m.split_at_mut(r + 1);
+        let pr = &head[r];
+        for row in tail.iter_mut() {
+            if !row[c].is_zero() {
+                let f = row[c].clone();
+                let g = pr[c].clone();
+                for (x, y) in row.iter_mut().zip(pr) {
+                    *x = &*x * &g - &f * y;
+                }
+                make_primitive(row);
+            }
+        }
+        r += 1;
+    }
+    r
+}
+
+/// A basis of `{y : row·y = 0 for every row}` in `Z^n` (canonical: reduced echelon form with
+/// pivots chosen in `col_order`).
+pub(crate) fn nullspace(rows: &[IVec], n: usize, col_order: &[usize]) -> Vec<IVec> {
+    let natural: Vec<usize> = (0..n).collect();
+    let r = rref(rows, &natural);
+    let pivots: Vec<usize> = r.iter().map(|(c, _)| *c).collect();
+    let mut basis = Vec::new();
+    for f in 0..n {
+        if pivots.contains(&f) {
+            continue;
+        }
+        // y_f = 1, y_p = -R[p][f] / R[p][p]; in integers: scale by the lcm of pivots.
+        let mut y: Vec<BigRational> = vec![BigRational::zero(); n];
+        y[f] = BigRational::one();
+        for (c, row) in &r {
+            y[*c] = -BigRational::new(row[f].clone(), row[*c].clone());
+        }
+        basis.push(int_row_from_rationals(&y));
+    }
+    rref(&basis, col_order)
+        .into_iter()
+        .map(|(_, v)| v)
+        .collect()
+}
+
+/// Reduce `v` modulo a canonical basis from [`rref`] (make it zero in every pivot column) by
+/// adding multiples of the basis rows and scaling by positive factors only.
+pub(crate) fn reduce(v: &mut IVec, basis: &[(usize, IVec)]) {
+    let mut changed = false;
+    for (p, b) in basis {
+        if !v[*p].is_zero() {
+            let f = v[*p].clone();
+            let g = b[*p].clone(); // > 0
+            for (x, y) in v.iter_mut().zip(b) {
+                *x = &*x * &g - &f * y;
+            }
+            changed = true;
+        }
+    }
+    if changed {
+        make_primitive(v);
+    }
+}
+
+/// The scalar vector `v[1..] / v[0]` (dehomogenise a point, `v[0] > 0`).
+pub(crate) fn dehomogenize<S: Scalar>(v: &IVec) -> Vec<S> {
+    let d = S::from_bigint(&v[0]);
+    v[1..].iter().map(|x| S::from_bigint(x) / &d).collect()
+}
+
+/// The scalar vector of an integer vector.
+pub(crate) fn to_scalars<S: Scalar>(v: &[BigInt]) -> Vec<S> {
+    v.iter().map(S::from_bigint).collect()
+}
