@@ -12,6 +12,12 @@ Require Import TropicalAttention.T9_FiniteTemperature.
 Require Import TropicalAttention.T3_ZeroTemperature.
 Require Import TropicalAttention.T7_Attainment.
 Require Import TropicalAttention.T9_Jacobian.
+Require Import TropicalAttention.T1_Generic.
+Require Import TropicalAttention.T14_SettingB.
+Require Import TropicalAttention.T5_SingleHead.
+Require Import TropicalAttention.T6_Minkowski.
+Require Import TropicalAttention.T10_Newton.
+Require Import TropicalAttention.T11_ReLU.
 
 Check T1_maxplus_semiring.
 Print Assumptions T1_maxplus_semiring.
@@ -59,3 +65,42 @@ Print Assumptions T9_softmax_partial_derivative.
 
 Check T9_jacobian_inf_norm_bound.
 Print Assumptions T9_jacobian_inf_norm_bound.
+
+Check T1_maxplus_semiring_generic.
+Print Assumptions T1_maxplus_semiring_generic.
+
+Check T1_minplus_semiring_generic.
+Print Assumptions T1_minplus_semiring_generic.
+
+Check T1_rational_maxplus_minplus.
+Print Assumptions T1_rational_maxplus_minplus.
+
+Check T2_lse_zero_temperature_limit.
+Print Assumptions T2_lse_zero_temperature_limit.
+
+Check T14_setting_b_wall_is_a_sphere_without_segments.
+Print Assumptions T14_setting_b_wall_is_a_sphere_without_segments.
+
+Check T5_nonempty_cell_is_upper_vertex.
+Print Assumptions T5_nonempty_cell_is_upper_vertex.
+
+Check T5_at_most_N_cells.
+Print Assumptions T5_at_most_N_cells.
+
+Check T6_refinement_cell_unique_product_monomial.
+Print Assumptions T6_refinement_cell_unique_product_monomial.
+
+Check T6_refinement_cell_is_minkowski_upper_vertex.
+Print Assumptions T6_refinement_cell_is_minkowski_upper_vertex.
+
+Check T10_eval_homomorphism.
+Print Assumptions T10_eval_homomorphism.
+
+Check T10_lifted_points_minkowski.
+Print Assumptions T10_lifted_points_minkowski.
+
+Check T11_relu_layer_tropical_rational.
+Print Assumptions T11_relu_layer_tropical_rational.
+
+Check T11_relu_network_tropical_rational.
+Print Assumptions T11_relu_network_tropical_rational.

@@ -163,3 +163,25 @@ Proof.
       by (field; lra).
     exact Hln.
 Qed.
+
+(** T2 (zero temperature): for a non-empty list s, [lim_{τ→0⁺} LSE_τ(s) = max s]
+    (a consequence of the sandwich: 0 ≤ LSE_τ(s) − max s ≤ τ·log N). *)
+Theorem T2_lse_zero_temperature_limit : forall s, s <> nil ->
+  limit1_in (fun tau => LSE tau s) (fun tau => 0 < tau) (lmax s) 0.
+Proof.
+  intros s Hs eps Heps.
+  set (L := ln (INR (length s))).
+  assert (HL : 0 <= L).
+  { unfold L; rewrite <- ln_1; apply ln_le_mono; [lra|].
+    replace 1 with (INR 1) by reflexivity; apply le_INR; destruct s; [congruence | simpl; lia]. }
+  exists (eps / (L + 1)); split; [apply Rdiv_lt_0_compat; lra|].
+  intros tau [Ht Hd]; simpl in *; unfold R_dist in *.
+  rewrite Rminus_0_r, Rabs_right in Hd by lra.
+  destruct (T2_lse_sandwich tau s Ht Hs) as [H1 H2]; fold L in H2.
+  rewrite Rabs_right by lra.
+  assert (tau * L <= eps / (L + 1) * L) by (apply Rmult_le_compat_r; lra).
+  assert (eps / (L + 1) * L < eps).
+  { apply Rmult_lt_reg_r with (r := L + 1); [lra|].
+    replace (eps / (L + 1) * L * (L + 1)) with (eps * L) by (field; lra). nra. }
+  lra.
+Qed.

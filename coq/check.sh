@@ -7,6 +7,7 @@ cd "$(dirname "$0")"
 start=$(date +%s)
 
 command -v coqc >/dev/null || { echo "coq/check.sh: coqc not found (run coq/install.sh)" >&2; exit 1; }
+command -v make >/dev/null || { echo "coq/check.sh: make not found (run coq/install.sh)" >&2; exit 1; }
 coqc --version | head -1
 
 # 1. Forbidden vernacular anywhere in the sources (comments included: simplest and safe).

@@ -5,5 +5,5 @@ SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
-$SUDO apt-get install -y -q --no-install-recommends coq libcoq-stdlib
+$SUDO apt-get install -y -q --no-install-recommends coq libcoq-stdlib make
 coqc --version

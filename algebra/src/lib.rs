@@ -11,6 +11,16 @@
 //! assert_eq!(x + y, Rat::one());
 //! ```
 
+pub mod enclosure;
 pub mod scalar;
 
+pub use enclosure::Interval;
 pub use scalar::{Rat, Scalar, ScalarError};
+
+pub mod semiring;
+pub use semiring::{Boolean, MaxPlus, MinPlus, Semiring};
+pub mod matrix;
+pub use matrix::{Matrix, TropicalMatrix};
+pub mod float;
+pub mod polynomial;
+pub use polynomial::{Monomial, TropicalPolynomial, TropicalRational};

@@ -5,11 +5,13 @@
 //!   every model compiles to.
 //! - [`load`]: JSON models, safetensors checkpoints (BERT / GPT-2 naming), `.npy` contexts.
 pub mod error;
+pub mod eval;
 pub mod float;
 pub mod linalg;
 pub mod load;
 pub mod model;
 pub mod plmap;
+pub mod regions;
 
 pub use error::{AttentionError, Result};
 pub use linalg::Mat;

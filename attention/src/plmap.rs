@@ -24,8 +24,6 @@
 //! assert_eq!(e.output, vec![r(20)]);
 //! ```
 
-use std::collections::BTreeSet;
-
 use serde::Serialize;
 use tropical_algebra::Scalar;
 
@@ -522,8 +520,8 @@ pub fn mean_rows<S: Scalar>(values: &Mat<S>, set: &[usize]) -> Vec<S> {
     acc.into_iter().map(|a| a / &n).collect()
 }
 
-/// The distinct argmax sets of a pattern as a set (for reports).
-pub fn argmax_sets(pattern: &Pattern) -> BTreeSet<Vec<usize>> {
+/// The argmax sets of a pattern, in node order (ReLU signs left out).
+pub fn argmax_labels(pattern: &Pattern) -> Vec<Vec<usize>> {
     pattern
         .iter()
         .filter_map(|s| match s {

@@ -149,6 +149,11 @@ fn bad_inputs_are_errors() {
     assert!(refinement_cells(std::slice::from_ref(&f), &Domain::Whole(2), &opts).is_err());
     assert!(refinement_cells::<Rat>(&[], &Domain::Whole(2), &opts).is_err());
     // degenerate box
-    assert!(refinement_cells(std::slice::from_ref(&f), &Domain::cube(1, r(1), r(1)), &opts).is_err());
+    assert!(refinement_cells(
+        std::slice::from_ref(&f),
+        &Domain::cube(1, r(1), r(1)),
+        &opts
+    )
+    .is_err());
     assert!(refinement_cells_brute_force(&[f], &Domain::cube(1, r(1), r(1))).is_err());
 }

@@ -18,4 +18,7 @@ pub mod claims;
 pub mod config;
 pub mod exact;
 pub mod graph;
+pub mod measure;
+pub mod relu;
+pub mod report;
 pub mod strategies;

@@ -86,3 +86,88 @@ pub fn matrix(rows: usize, cols: usize, max_num: i64) -> BoxedStrategy<Vec<Vec<R
         })
         .boxed()
 }
+
+/// A Setting-A single head with its fixed context: `(head, context N × d, σ)`.
+/// `d ∈ 1..=max_d`, `d_k ∈ 1..=3` (so `d_k > d` and `d_k < d` both occur), `N ∈ 1..=max_n`; low-rank
+/// weights, zero biases, repeated context tokens (repeated keys) are all generated.
+pub fn head_with_context(
+    max_d: usize,
+    max_n: usize,
+) -> BoxedStrategy<(
+    tropical_attention::Head<Rat>,
+    tropical_attention::Mat<Rat>,
+    Rat,
+)> {
+    (1..=max_d, 1usize..=3, 1..=max_n, any::<bool>())
+        .prop_flat_map(|(d, dk, n, bias)| {
+            let bias_vec = move |len: usize| {
+                prop::collection::vec(small_rat(3), len).prop_map(move |v| {
+                    if bias {
+                        v
+                    } else {
+                        vec![Rat::zero(); v.len()]
+                    }
+                })
+            };
+            (
+                matrix(dk, d, 3),
+                bias_vec(dk),
+                matrix(dk, d, 3),
+                bias_vec(dk),
+                matrix(n, d, 4),
+                positive_rat(3),
+            )
+        })
+        .prop_map(|(wq, bq, wk, bk, ctx, sigma)| {
+            let d = wq[0].len();
+            let dk = wq.len();
+            let m = |rows: Vec<Vec<Rat>>, cols: usize| {
+                tropical_attention::Mat::from_rows(rows, cols).expect("shape")
+            };
+            let head = tropical_attention::Head::new(
+                m(wq, d),
+                bq,
+                m(wk, d),
+                bk,
+                m(vec![vec![Rat::one(); d]], d),
+                vec![Rat::zero()],
+            )
+            .expect("consistent shapes");
+            let _ = dk;
+            (head, m(ctx, d), sigma)
+        })
+        .boxed()
+}
+
+/// `H` max-affine functions (heads) on `Q^d`: `d ∈ 1..=max_d`, `H ∈ 1..=max_h`, `n_h ∈ 1..=max_n`
+/// pieces each; small integer slopes/offsets so repeated keys (identical pieces), hidden keys and
+/// coincident bisectors are frequent; with probability 1/2 all offsets are zero (no bias).
+pub fn heads(
+    max_d: usize,
+    max_h: usize,
+    max_n: usize,
+) -> BoxedStrategy<Vec<tropical_geometry::cells::MaxAffine<Rat>>> {
+    (1..=max_d, 1..=max_h, any::<bool>())
+        .prop_flat_map(move |(d, h, bias)| {
+            let head = (1..=max_n).prop_flat_map(move |n| {
+                (
+                    prop::collection::vec(prop::collection::vec(small_int(3), d), n),
+                    prop::collection::vec(small_int(4), n),
+                )
+            });
+            prop::collection::vec(head, h).prop_map(move |hs| {
+                hs.into_iter()
+                    .map(|(slopes, offsets)| {
+                        let offsets = if bias {
+                            offsets
+                        } else {
+                            vec![Rat::zero(); offsets.len()]
+                        };
+                        tropical_geometry::cells::MaxAffine::new(slopes, offsets)
+                            .expect("consistent shapes")
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .boxed()
+}

@@ -37,6 +37,10 @@ pub enum ScalarError {
     /// Division by zero (including a fraction `p/0`).
     #[error("division by zero")]
     DivisionByZero,
+    /// An argument outside the domain of an operation (`ln` of a non-positive number, an empty
+    /// interval, a non-positive temperature, an empty score vector, a result too large to store).
+    #[error("domain error: {0}")]
+    Domain(String),
     /// A string that is not an integer, a fraction `p/q` or a finite decimal.
     #[error("malformed rational {text:?}: {reason}")]
     Parse {

@@ -1,0 +1,188 @@
+//! **T7 — dimension caps and explicit `N^H` constructions** (SPEC §3 T7; Zaslavsky 1975 for the cap;
+//! constructions derived below).
+//!
+//! *Cap.* `H` heads with `≤ N` distinct pieces each on `Q^d`: every cell of the common refinement is a
+//! union of cells of the arrangement of all bisector hyperplanes `{s^h_i = s^h_j}` (there are at most
+//! `H·C(N,2)` of them), so `#cells ≤ #cells(arrangement) ≤ Σ_{i=0}^{d} C(H·C(N,2), i)` (Zaslavsky: an
+//! arrangement of `m` hyperplanes in `R^d` has at most `Σ_{i≤d} C(m,i)` regions). Checked with the
+//! arrangement counted independently (walk over the 2-piece functions `max(ℓ_k(x), 0)`, one per
+//! bisector).
+//!
+//! *Constructions (derived).* With bias, `d ≥ H`: head `h` reads coordinate `h`, `a_j = j·e_h`,
+//! `β_j = −j²/2` (`j = 0..N−1`): on the line, `j·t − j²/2` is maximal iff `j − 1/2 < t < j + 1/2`,
+//! so each head cuts its coordinate into `N` slabs and the product has `N^H` cells. Without bias,
+//! `d ≥ 2H`: head `h` reads coordinates `2h, 2h+1` with `a_j = (j, −j²)`, points in convex position
+//! on a parabola; the cells of a bias-free head are the normal fan of `conv{a_j}`, whose `N` vertices
+//! give `N` cones, and the product of `H` such fans on disjoint coordinates has `N^H` cells. Counts
+//! are checked by the walk and by brute force.
+//!
+//! *`H > d` (unreachable).* Proved here for `N = 2` (Zaslavsky: `Σ_{i≤d} C(H,i) < 2^H` iff `d < H`)
+//! and `d = 1` (each head has `≤ N−1` breakpoints on the line, so `≤ 1 + H(N−1) < N^H` cells for
+//! `N, H ≥ 2`); for other `(N, H, d)` with `H > d` the test *searches* for an instance reaching `N^H`
+//! and reports the largest count found (no general proof claimed).
+
+use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
+use tropical_algebra::{Rat, Scalar};
+use tropical_geometry::cells::{refinement_cells, Domain, MaxAffine, WalkOptions};
+
+use crate::claims::t06_multihead::{count_cells, distinct_pieces};
+use crate::exact::binomial;
+
+/// SPEC id.
+pub const ID: &str = "T7";
+/// One-line statement.
+pub const STATEMENT: &str = "count ≤ Σ_{i≤d} C(H·C(N,2), i) (Zaslavsky); N^H attained for d ≥ H with bias, d ≥ 2H without; unreachable when H > d";
+
+/// Zaslavsky's cap `Σ_{i=0}^{d} C(H·C(N,2), i)`.
+pub fn zaslavsky_cap(d: usize, h: usize, n: usize) -> u128 {
+    let m = (h as u64) * binomial(n as u64, 2) as u64;
+    (0..=d as u64).map(|i| binomial(m, i)).sum()
+}
+
+/// The bisector hyperplanes of all heads as 2-piece functions `max(ℓ(x), 0)` (parallel pieces with
+/// different offsets have no bisector and are skipped; identical pieces are one piece).
+pub fn bisector_functions(fns: &[MaxAffine<Rat>]) -> Vec<MaxAffine<Rat>> {
+    let mut out = Vec::new();
+    for f in fns {
+        let canon = f.canonical();
+        let reps: Vec<usize> = (0..f.len()).filter(|&j| canon[j] == j).collect();
+        for (x, &i) in reps.iter().enumerate() {
+            for &j in &reps[x + 1..] {
+                let slope: Vec<Rat> = (0..f.dim())
+                    .map(|c| f.slopes[i][c].clone() - &f.slopes[j][c])
+                    .collect();
+                if slope.iter().all(Scalar::is_zero) {
+                    continue;
+                }
+                let off = f.offsets[i].clone() - &f.offsets[j];
+                out.push(
+                    MaxAffine::new(
+                        vec![slope, vec![Rat::zero(); f.dim()]],
+                        vec![off, Rat::zero()],
+                    )
+                    .expect("shapes"),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Cells of the bisector arrangement (by the walk); `1` if there is no bisector.
+pub fn arrangement_cells(fns: &[MaxAffine<Rat>]) -> Result<usize, String> {
+    let b = bisector_functions(fns);
+    if b.is_empty() {
+        return Ok(1);
+    }
+    let e = refinement_cells(&b, &Domain::Whole(fns[0].dim()), &WalkOptions::default())
+        .map_err(|e| e.to_string())?;
+    Ok(e.cells.len())
+}
+
+/// Random heads (`d ≤ 2`, `H ≤ 3`, `n_h ≤ 3`).
+pub fn strategy() -> impl Strategy<Value = Vec<MaxAffine<Rat>>> {
+    crate::strategies::heads(2, 3, 3)
+}
+
+/// `count ≤ arrangement cells ≤ Zaslavsky cap`.
+pub fn check_cap(fns: &[MaxAffine<Rat>]) -> Result<(), TestCaseError> {
+    let count = count_cells(fns).map_err(TestCaseError::fail)?;
+    let arr = arrangement_cells(fns).map_err(TestCaseError::fail)?;
+    let n = fns.iter().map(distinct_pieces).max().unwrap_or(1);
+    let cap = zaslavsky_cap(fns[0].dim(), fns.len(), n);
+    if count > arr || arr as u128 > cap {
+        return Err(TestCaseError::fail(format!(
+            "cells {count}, bisector-arrangement cells {arr}, Zaslavsky cap {cap}"
+        )));
+    }
+    Ok(())
+}
+
+fn r(n: i64) -> Rat {
+    Rat::from_i64(n)
+}
+
+/// The biased construction: `H` heads, `N` keys, in `Q^d` (`d ≥ H`).
+pub fn construction_with_bias(n: usize, h: usize, d: usize) -> Vec<MaxAffine<Rat>> {
+    (0..h)
+        .map(|hh| {
+            let slopes = (0..n as i64)
+                .map(|j| (0..d).map(|c| if c == hh { r(j) } else { r(0) }).collect())
+                .collect();
+            let offsets = (0..n as i64)
+                .map(|j| Rat::from_ratio(-j * j, 2).expect("ok"))
+                .collect();
+            MaxAffine::new(slopes, offsets).expect("shapes")
+        })
+        .collect()
+}
+
+/// The bias-free construction (`d ≥ 2H`): head `h` has slopes `(j, −j²)` on coordinates `2h, 2h+1`.
+pub fn construction_without_bias(n: usize, h: usize, d: usize) -> Vec<MaxAffine<Rat>> {
+    (0..h)
+        .map(|hh| {
+            let slopes = (0..n as i64)
+                .map(|j| {
+                    (0..d)
+                        .map(|c| {
+                            if c == 2 * hh {
+                                r(j)
+                            } else if c == 2 * hh + 1 {
+                                r(-j * j)
+                            } else {
+                                r(0)
+                            }
+                        })
+                        .collect()
+                })
+                .collect();
+            MaxAffine::new(slopes, vec![r(0); n]).expect("shapes")
+        })
+        .collect()
+}
+
+/// The proved bound for `H > d` when `N = 2` or `d = 1` (`None` otherwise).
+pub fn proved_bound_h_gt_d(n: usize, h: usize, d: usize) -> Option<u128> {
+    if n == 2 {
+        Some((0..=d as u64).map(|i| binomial(h as u64, i)).sum())
+    } else if d == 1 {
+        Some(1 + (h as u128) * (n as u128 - 1))
+    } else {
+        None
+    }
+}
+
+/// Random `H` heads with exactly `N` keys each in `Q^d` (wider integer range: closer to generic).
+pub fn exact_shape_heads(n: usize, h: usize, d: usize) -> BoxedStrategy<Vec<MaxAffine<Rat>>> {
+    let head = (
+        prop::collection::vec(prop::collection::vec(-6i64..=6, d), n),
+        prop::collection::vec(-12i64..=12, n),
+    )
+        .prop_map(|(s, o)| {
+            MaxAffine::new(
+                s.into_iter()
+                    .map(|v| v.into_iter().map(r).collect())
+                    .collect(),
+                o.into_iter().map(r).collect(),
+            )
+            .expect("shapes")
+        });
+    prop::collection::vec(head, h).boxed()
+}
+
+/// Search `cases` random instances of shape `(N, H, d)` (H > d); the largest count found.
+pub fn search_h_gt_d(n: usize, h: usize, d: usize, cases: u32) -> Result<usize, String> {
+    use proptest::strategy::ValueTree;
+    let strat = exact_shape_heads(n, h, d);
+    let mut runner = crate::config::deterministic_runner(cases);
+    let mut best = 0;
+    for _ in 0..cases {
+        let fns = strat
+            .new_tree(&mut runner)
+            .map_err(|e| e.to_string())?
+            .current();
+        best = best.max(count_cells(&fns)?);
+    }
+    Ok(best)
+}

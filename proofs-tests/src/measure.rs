@@ -1,0 +1,286 @@
+//! Float measurements for the measurement claims S2 (top-k error distribution) and S3 (top-k
+//! speedup). Floats are legitimate here: these are measurements of float kernels, not exact
+//! decisions. Random numbers come from a seeded ChaCha RNG so the report is reproducible.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::time::Instant;
+
+/// A standard normal sample (Box–Muller).
+pub fn normal(rng: &mut impl Rng) -> f64 {
+    let u1: f64 = rng.random::<f64>().max(f64::MIN_POSITIVE);
+    let u2: f64 = rng.random::<f64>();
+    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+}
+
+/// Score distributions for S2.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ScoreDist {
+    /// `s_j = ⟨q, k_j⟩/√d` with `q, k_j ~ N(0, I_d)` scaled by `scale` (so `s_j ≈ N(0, scale²)`).
+    Dot { d: usize, scale: f64 },
+    /// `s_j ~ U[0, width]`.
+    Uniform { width: f64 },
+    /// One spike of height `h` above `N(0,1)` noise.
+    Spike { h: f64 },
+}
+
+impl ScoreDist {
+    /// Short label for tables.
+    pub fn label(&self) -> String {
+        match self {
+            ScoreDist::Dot { d, scale } => format!("q·k/√d, d={d}, ×{scale}"),
+            ScoreDist::Uniform { width } => format!("U[0,{width}]"),
+            ScoreDist::Spike { h } => format!("N(0,1) + spike {h}"),
+        }
+    }
+    /// Sample `n` scores.
+    pub fn sample(&self, n: usize, rng: &mut impl Rng) -> Vec<f64> {
+        match *self {
+            ScoreDist::Dot { d, scale } => {
+                let q: Vec<f64> = (0..d).map(|_| normal(rng)).collect();
+                (0..n)
+                    .map(|_| {
+                        let dot: f64 = q.iter().map(|qi| qi * normal(rng)).sum();
+                        scale * dot / (d as f64).sqrt()
+                    })
+                    .collect()
+            }
+            ScoreDist::Uniform { width } => (0..n).map(|_| width * rng.random::<f64>()).collect(),
+            ScoreDist::Spike { h } => {
+                let mut s: Vec<f64> = (0..n).map(|_| normal(rng)).collect();
+                let i = rng.random_range(0..n);
+                s[i] += h;
+                s
+            }
+        }
+    }
+}
+
+/// `softmax(s/τ)` (stable).
+pub fn softmax(s: &[f64], tau: f64) -> Vec<f64> {
+    let m = s.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let e: Vec<f64> = s.iter().map(|x| ((x - m) / tau).exp()).collect();
+    let t: f64 = e.iter().sum();
+    e.into_iter().map(|x| x / t).collect()
+}
+
+/// Indices of the `k` largest scores (ties broken by lower index).
+pub fn topk_indices(s: &[f64], k: usize) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..s.len()).collect();
+    let k = k.min(s.len());
+    idx.select_nth_unstable_by(
+        k.saturating_sub(1).min(s.len().saturating_sub(1)),
+        |&a, &b| s[b].total_cmp(&s[a]).then(a.cmp(&b)),
+    );
+    idx.truncate(k);
+    idx
+}
+
+/// One row's errors: `(dropped mass 1 − Σ_topk p, relative output error ‖o_k − o‖₂/‖o‖₂)`, where
+/// `o = Σ p_j v_j` (full softmax) and `o_k` renormalises softmax over the top-k (the seed's kernel).
+pub fn topk_errors(s: &[f64], v: &[Vec<f64>], tau: f64, k: usize) -> (f64, f64) {
+    let p = softmax(s, tau);
+    let top = topk_indices(s, k);
+    let kept: f64 = top.iter().map(|&j| p[j]).sum();
+    let dv = v[0].len();
+    let mut o = vec![0.0; dv];
+    for (j, pj) in p.iter().enumerate() {
+        for c in 0..dv {
+            o[c] += pj * v[j][c];
+        }
+    }
+    let mut ok = vec![0.0; dv];
+    for &j in &top {
+        for c in 0..dv {
+            ok[c] += p[j] / kept * v[j][c];
+        }
+    }
+    let num: f64 = o
+        .iter()
+        .zip(&ok)
+        .map(|(a, b)| (a - b) * (a - b))
+        .sum::<f64>()
+        .sqrt();
+    let den: f64 = o.iter().map(|a| a * a).sum::<f64>().sqrt();
+    (1.0 - kept, if den > 0.0 { num / den } else { num })
+}
+
+/// Summary of a sample: quantiles and the fraction below a threshold.
+#[derive(Debug, Clone)]
+pub struct Distribution {
+    /// Sorted samples.
+    pub sorted: Vec<f64>,
+}
+
+impl Distribution {
+    /// From samples.
+    pub fn new(mut xs: Vec<f64>) -> Self {
+        xs.sort_by(f64::total_cmp);
+        Distribution { sorted: xs }
+    }
+    /// The `q`-quantile (nearest rank).
+    pub fn quantile(&self, q: f64) -> f64 {
+        if self.sorted.is_empty() {
+            return f64::NAN;
+        }
+        let i = ((q * self.sorted.len() as f64).ceil() as usize).clamp(1, self.sorted.len()) - 1;
+        self.sorted[i]
+    }
+    /// Fraction of samples `< t`.
+    pub fn fraction_below(&self, t: f64) -> f64 {
+        self.sorted.partition_point(|&x| x < t) as f64 / self.sorted.len().max(1) as f64
+    }
+}
+
+/// S2 for one score distribution: `rows` independent rows of `n` scores and `N(0,1)^{dv}` values.
+pub fn s2_distribution(
+    dist: ScoreDist,
+    n: usize,
+    k: usize,
+    tau: f64,
+    dv: usize,
+    rows: usize,
+    seed: u64,
+) -> (Distribution, Distribution) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut dropped = Vec::with_capacity(rows);
+    let mut rel = Vec::with_capacity(rows);
+    for _ in 0..rows {
+        let s = dist.sample(n, &mut rng);
+        let v: Vec<Vec<f64>> = (0..n)
+            .map(|_| (0..dv).map(|_| normal(&mut rng)).collect())
+            .collect();
+        let (m, e) = topk_errors(&s, &v, tau, k);
+        dropped.push(m);
+        rel.push(e);
+    }
+    (Distribution::new(dropped), Distribution::new(rel))
+}
+
+/// Dense softmax attention, f32, one head, single thread: `q [n][d]`, `k [n][d]`, `v [n][d]`.
+pub fn dense_attention(q: &[f32], k: &[f32], v: &[f32], n: usize, d: usize, tau: f32) -> Vec<f32> {
+    let mut out = vec![0f32; n * d];
+    let mut s = vec![0f32; n];
+    for i in 0..n {
+        let qi = &q[i * d..(i + 1) * d];
+        for j in 0..n {
+            s[j] = qi
+                .iter()
+                .zip(&k[j * d..(j + 1) * d])
+                .map(|(a, b)| a * b)
+                .sum::<f32>()
+                / tau;
+        }
+        let m = s.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
+        let mut t = 0f32;
+        for x in s.iter_mut() {
+            *x = (*x - m).exp();
+            t += *x;
+        }
+        let o = &mut out[i * d..(i + 1) * d];
+        for j in 0..n {
+            let w = s[j] / t;
+            for (oc, vc) in o.iter_mut().zip(&v[j * d..(j + 1) * d]) {
+                *oc += w * vc;
+            }
+        }
+    }
+    out
+}
+
+/// Top-k softmax attention (the seed's algorithm): all `n²` scores, top-k selection, softmax and
+/// value aggregation over the `k` selected keys only.
+pub fn topk_attention(
+    q: &[f32],
+    k: &[f32],
+    v: &[f32],
+    n: usize,
+    d: usize,
+    tau: f32,
+    kk: usize,
+) -> Vec<f32> {
+    let mut out = vec![0f32; n * d];
+    let mut s = vec![0f32; n];
+    let mut idx: Vec<usize> = (0..n).collect();
+    let kk = kk.clamp(1, n);
+    for i in 0..n {
+        let qi = &q[i * d..(i + 1) * d];
+        for j in 0..n {
+            s[j] = qi
+                .iter()
+                .zip(&k[j * d..(j + 1) * d])
+                .map(|(a, b)| a * b)
+                .sum::<f32>()
+                / tau;
+        }
+        for (t, x) in idx.iter_mut().enumerate() {
+            *x = t;
+        }
+        idx.select_nth_unstable_by(kk - 1, |&a, &b| s[b].total_cmp(&s[a]));
+        let top = &idx[..kk];
+        let m = top.iter().map(|&j| s[j]).fold(f32::NEG_INFINITY, f32::max);
+        let t: f32 = top.iter().map(|&j| (s[j] - m).exp()).sum();
+        let o = &mut out[i * d..(i + 1) * d];
+        for &j in top {
+            let w = (s[j] - m).exp() / t;
+            for (oc, vc) in o.iter_mut().zip(&v[j * d..(j + 1) * d]) {
+                *oc += w * vc;
+            }
+        }
+    }
+    out
+}
+
+/// Median wall time (seconds) of `reps` runs of `f`.
+pub fn median_time(reps: usize, mut f: impl FnMut()) -> f64 {
+    let mut ts: Vec<f64> = (0..reps.max(1))
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed().as_secs_f64()
+        })
+        .collect();
+    ts.sort_by(f64::total_cmp);
+    ts[ts.len() / 2]
+}
+
+/// One S3 measurement: `(t_dense, t_topk)` seconds for sequence length `n`, head dim `d`.
+pub fn s3_timing(n: usize, d: usize, kk: usize, reps: usize, seed: u64) -> (f64, f64) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut gen = |len: usize| -> Vec<f32> { (0..len).map(|_| normal(&mut rng) as f32).collect() };
+    let (q, k, v) = (gen(n * d), gen(n * d), gen(n * d));
+    let td = median_time(reps, || {
+        std::hint::black_box(dense_attention(&q, &k, &v, n, d, 1.0));
+    });
+    let tk = median_time(reps, || {
+        std::hint::black_box(topk_attention(&q, &k, &v, n, d, 1.0, kk));
+    });
+    (td, tk)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// With k = n the top-k kernel equals the dense one (up to float rounding of summation order).
+    #[test]
+    fn topk_with_k_equal_n_matches_dense() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let (n, d) = (17, 5);
+        let mut gen =
+            |len: usize| -> Vec<f32> { (0..len).map(|_| normal(&mut rng) as f32).collect() };
+        let (q, k, v) = (gen(n * d), gen(n * d), gen(n * d));
+        let a = dense_attention(&q, &k, &v, n, d, 0.5);
+        let b = topk_attention(&q, &k, &v, n, d, 0.5, n);
+        for (x, y) in a.iter().zip(&b) {
+            assert!((x - y).abs() <= 1e-4 * (1.0 + x.abs()), "{x} vs {y}");
+        }
+        let (m, e) = topk_errors(
+            &[1.0, 0.0, -1.0],
+            &[vec![1.0], vec![2.0], vec![3.0]],
+            0.1,
+            3,
+        );
+        assert!(m.abs() < 1e-12 && e < 1e-12);
+    }
+}

@@ -1,0 +1,76 @@
+//! T7 — dimension caps, explicit N^H constructions, H > d; statement in
+//! `proofs_tests::claims::t07_dimension_caps`.
+
+use proofs_tests::claims::t06_multihead::count_cells;
+use proofs_tests::claims::t07_dimension_caps::*;
+use proofs_tests::config::{config_with_cases, scaled_cases};
+use proptest::prelude::*;
+
+proptest! {
+    #![proptest_config(config_with_cases(scaled_cases(1, 2)))]
+    /// cells ≤ cells of the bisector arrangement ≤ Σ_{i≤d} C(H·C(N,2), i).
+    #[test]
+    fn t07_cells_below_zaslavsky_cap(fns in strategy()) {
+        check_cap(&fns)?;
+    }
+}
+
+/// N^H attained with bias when d ≥ H (walk and brute force agree, count = N^H exactly).
+#[test]
+fn t07_construction_with_bias_attains_n_pow_h() {
+    for (n, h, d) in [
+        (2, 1, 1),
+        (4, 1, 1),
+        (2, 2, 2),
+        (3, 2, 2),
+        (4, 2, 2),
+        (3, 2, 3),
+        (2, 3, 3),
+    ] {
+        let fns = construction_with_bias(n, h, d);
+        assert_eq!(
+            count_cells(&fns),
+            Ok(n.pow(h as u32)),
+            "(N, H, d) = ({n}, {h}, {d})"
+        );
+    }
+}
+
+/// N^H attained without bias when d ≥ 2H.
+#[test]
+fn t07_construction_without_bias_attains_n_pow_h() {
+    for (n, h, d) in [(3, 1, 2), (5, 1, 2), (2, 2, 4), (3, 2, 4)] {
+        let fns = construction_without_bias(n, h, d);
+        assert_eq!(
+            count_cells(&fns),
+            Ok(n.pow(h as u32)),
+            "(N, H, d) = ({n}, {h}, {d})"
+        );
+    }
+}
+
+/// H > d: the proved bounds are < N^H, and a random search finds no instance reaching N^H.
+#[test]
+fn t07_n_pow_h_unreachable_when_h_exceeds_d() {
+    let budget = scaled_cases(1, 4);
+    for (n, h, d) in [
+        (2usize, 2usize, 1usize),
+        (3, 2, 1),
+        (2, 3, 1),
+        (2, 3, 2),
+        (3, 3, 2),
+    ] {
+        let target = n.pow(h as u32);
+        if let Some(b) = proved_bound_h_gt_d(n, h, d) {
+            assert!(
+                b < target as u128,
+                "proved bound {b} ≥ N^H for ({n},{h},{d})"
+            );
+        }
+        let best = search_h_gt_d(n, h, d, budget).expect("cell count");
+        assert!(
+            best < target,
+            "(N,H,d)=({n},{h},{d}): found {best} = N^H cells"
+        );
+    }
+}
