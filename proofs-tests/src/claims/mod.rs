@@ -10,7 +10,9 @@ pub mod t06_multihead;
 pub mod t07_dimension_caps;
 pub mod t08_depth;
 pub mod t09_finite_temperature;
+pub mod t10_newton;
 pub mod t11_relu_tropical;
+pub mod t12_zonotope;
 pub mod t14_setting_b_quadric;
 
 use std::time::Instant;
@@ -171,10 +173,22 @@ pub fn registry() -> Vec<ClaimSpec> {
             run: |c| (status_of(t09_finite_temperature::run(c)), u64::from(c)),
         },
         ClaimSpec {
+            id: t10_newton::ID,
+            statement: t10_newton::STATEMENT,
+            evidence: "tests/t10_newton_polytopes.rs (vertex sets two ways; cells vs upper_hull)",
+            run: |c| (status_of(t10_newton::run(c)), u64::from(c)),
+        },
+        ClaimSpec {
             id: t11_relu_tropical::ID,
             statement: t11_relu_tropical::STATEMENT,
             evidence: "tests/t11_relu_tropical.rs (ZNL recursion in src/relu.rs; walk vs brute-force cells)",
             run: |c| (status_of(t11_relu_tropical::run(c)), u64::from(c)),
+        },
+        ClaimSpec {
+            id: t12_zonotope::ID,
+            statement: t12_zonotope::STATEMENT,
+            evidence: "tests/t12_zonotope_vertices.rs (DD vertices vs central-arrangement walk vs formula)",
+            run: |c| (status_of(t12_zonotope::run(c)), u64::from(c)),
         },
         ClaimSpec {
             id: t14_setting_b_quadric::ID,
