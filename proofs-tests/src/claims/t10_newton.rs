@@ -28,7 +28,11 @@ pub const ID: &str = "T10";
 pub const STATEMENT: &str = "P(f⊙g) = P(f)+P(g), P(f⊕g) = conv(P(f)∪P(g)); linear regions of f ↔ upper vertices of the lifted Newton polytope";
 
 /// `(f, g, sample points)`.
-pub type Instance = (TropicalPolynomial<Rat>, TropicalPolynomial<Rat>, Vec<Vec<Rat>>);
+pub type Instance = (
+    TropicalPolynomial<Rat>,
+    TropicalPolynomial<Rat>,
+    Vec<Vec<Rat>>,
+);
 
 /// A random polynomial in `n` variables.
 fn poly(n: usize) -> BoxedStrategy<TropicalPolynomial<Rat>> {
@@ -153,15 +157,6 @@ pub fn check(
 }
 
 /// Run.
-pub fn run(
-    cases: u32,
-) -> Result<
-    (),
-    crate::config::Failure<(
-        TropicalPolynomial<Rat>,
-        TropicalPolynomial<Rat>,
-        Vec<Vec<Rat>>,
-    )>,
-> {
+pub fn run(cases: u32) -> Result<(), crate::config::Failure<Instance>> {
     crate::config::run_property(&strategy(), cases, check)
 }
