@@ -68,7 +68,11 @@ fn enclosures_converge_to_hard_output() {
     let z = || vecr(&[0, 0]);
     let head = Head::new(id(), z(), id(), z(), id(), z()).unwrap();
     let layer = AttentionLayer::new(vec![head], id(), z(), r(1)).unwrap();
-    let m = Model::new(vec![Block { attention: layer, mlp: None }]).unwrap();
+    let m = Model::new(vec![Block {
+        attention: layer,
+        mlp: None,
+    }])
+    .unwrap();
     let ctx = mat(3, 2, &[2, 0, 0, 1, -1, -1]);
     let x = vecr(&[1, 0]);
     let hard = hard_output(&m, &ctx, &x).unwrap();
