@@ -115,14 +115,20 @@ pub fn registry() -> Vec<ClaimSpec> {
         ClaimSpec {
             id: t02_lse_sandwich::ID,
             statement: t02_lse_sandwich::STATEMENT,
-            evidence: "tests/t02_lse_sandwich.rs (rational form z = exp(s/τ))",
-            run: |c| (status_of(t02_lse_sandwich::run_rational(c)), u64::from(c)),
+            evidence: "tests/t02_lse_sandwich.rs (rational form z = exp(s/τ), exact; certified lse_enclosure consistency)",
+            run: |c| match t02_lse_sandwich::run_rational(c) {
+                Ok(()) => (status_of(t02_lse_sandwich::run_enclosure(c)), 2 * u64::from(c)),
+                Err(b) => (status_of::<Vec<tropical_algebra::Rat>>(Err(b)), u64::from(c)),
+            },
         },
         ClaimSpec {
             id: t03_softmax_limit::ID,
             statement: t03_softmax_limit::STATEMENT,
-            evidence: "tests/t03_softmax_limit.rs (exact along τ = 1/m)",
-            run: |c| (status_of(t03_softmax_limit::run(c)), u64::from(c)),
+            evidence: "tests/t03_softmax_limit.rs (exact along τ = 1/m; certified softmax_enclosure along τ = 2^-m)",
+            run: |c| match t03_softmax_limit::run(c) {
+                Ok(()) => (status_of(t03_softmax_limit::run_enclosure(c)), 2 * u64::from(c)),
+                Err(b) => (status_of::<t03_softmax_limit::Instance>(Err(b)), u64::from(c)),
+            },
         },
         ClaimSpec {
             id: t04_power_diagram::ID,
