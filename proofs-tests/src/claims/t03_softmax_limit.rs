@@ -147,7 +147,7 @@ pub fn strategy_enclosure() -> impl Strategy<Value = Vec<Rat>> {
 /// intersect (they are equal), the certified lower bound of the outside mass never exceeds the upper
 /// enclosure of `(N−k)/k·e^{−Δ/τ}` (it would refute the bound), and each enclosure contains its entry's
 /// exact-form value when the scores make `z_j` rational (all scores equal ⇒ uniform `1/N`).
-pub fn check_enclosure(s: &Vec<Rat>) -> Result<(), TestCaseError> {
+pub fn check_enclosure(s: &[Rat]) -> Result<(), TestCaseError> {
     use tropical_algebra::enclosure::{exp_enclosure, softmax_enclosure};
     let n = s.len();
     let max = s
