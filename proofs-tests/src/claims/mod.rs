@@ -13,6 +13,7 @@ pub mod t09_finite_temperature;
 pub mod t10_newton;
 pub mod t11_relu_tropical;
 pub mod t12_zonotope;
+pub mod t13_tropical_convexity;
 pub mod t14_setting_b_quadric;
 
 use std::time::Instant;
@@ -195,6 +196,20 @@ pub fn registry() -> Vec<ClaimSpec> {
             statement: t12_zonotope::STATEMENT,
             evidence: "tests/t12_zonotope_vertices.rs (DD vertices vs central-arrangement walk vs formula)",
             run: |c| (status_of(t12_zonotope::run(c)), u64::from(c)),
+        },
+        ClaimSpec {
+            id: t13_tropical_convexity::ID,
+            statement: t13_tropical_convexity::STATEMENT,
+            evidence: "tests/t13_tropical_convexity.rs (formulas in this crate: tropical_polytope had not landed)",
+            run: |c| match t13_tropical_convexity::run(c) {
+                Ok(notes) => (
+                    Status::HoldsWithHypothesis(format!(
+                        "projection/membership on all random cases; region formula C(r+n−1,n−1) never exceeded and attained on random integer configurations (max found: {notes})"
+                    )),
+                    u64::from(c),
+                ),
+                Err(e) => (Status::Violated(e), u64::from(c)),
+            },
         },
         ClaimSpec {
             id: t14_setting_b_quadric::ID,
