@@ -15,6 +15,9 @@ Require Import TropicalAttention.T9_Jacobian.
 Require Import TropicalAttention.T1_Generic.
 Require Import TropicalAttention.T14_SettingB.
 Require Import TropicalAttention.T5_SingleHead.
+Require Import TropicalAttention.T6_Minkowski.
+Require Import TropicalAttention.T10_Newton.
+Require Import TropicalAttention.T11_ReLU.
 
 Check T1_maxplus_semiring.
 Print Assumptions T1_maxplus_semiring.
@@ -83,3 +86,21 @@ Print Assumptions T5_nonempty_cell_is_upper_vertex.
 
 Check T5_at_most_N_cells.
 Print Assumptions T5_at_most_N_cells.
+
+Check T6_refinement_cell_unique_product_monomial.
+Print Assumptions T6_refinement_cell_unique_product_monomial.
+
+Check T6_refinement_cell_is_minkowski_upper_vertex.
+Print Assumptions T6_refinement_cell_is_minkowski_upper_vertex.
+
+Check T10_eval_homomorphism.
+Print Assumptions T10_eval_homomorphism.
+
+Check T10_lifted_points_minkowski.
+Print Assumptions T10_lifted_points_minkowski.
+
+Check T11_relu_layer_tropical_rational.
+Print Assumptions T11_relu_layer_tropical_rational.
+
+Check T11_relu_network_tropical_rational.
+Print Assumptions T11_relu_network_tropical_rational.

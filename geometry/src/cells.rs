@@ -36,8 +36,8 @@
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::hash::Hash;
-use std::sync::atomic::{AtomicBool, Ordering as AtomicOrdering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering as AtomicOrdering};
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use tropical_algebra::Scalar;
@@ -383,6 +383,42 @@ fn candidate_rows<S: Scalar>(
         .collect())
 }
 
+/// The unique row hit first by the ray `x0 + s·dir` (s > 0) and the hit point, if unique.
+fn first_hit<S: Scalar>(
+    rows: &[Halfspace<S>],
+    slack0: &[S],
+    x0: &[S],
+    dir: &[S],
+) -> Option<(usize, Vec<S>)> {
+    let mut best: Option<(S, usize)> = None;
+    let mut unique = false;
+    for (k, h) in rows.iter().enumerate() {
+        let den = dot(&h.normal, dir);
+        if !den.is_positive() {
+            continue;
+        }
+        let s = slack0[k].clone() / den;
+        match &best {
+            Some((b, _)) if s > *b => {}
+            Some((b, _)) if s == *b => unique = false,
+            _ => {
+                best = Some((s, k));
+                unique = true;
+            }
+        }
+    }
+    let (s, k) = best?;
+    if !unique {
+        return None;
+    }
+    let y = x0
+        .iter()
+        .zip(dir)
+        .map(|(a, b)| a.clone() + s.clone() * b)
+        .collect();
+    Some((k, y))
+}
+
 /// Irredundant rows of `{x : rows}` by Clarkson's method; `x0` is strictly inside all rows.
 /// Returns, for each irredundant row index, a point in the relative interior of its facet.
 fn irredundant<S: Scalar>(
@@ -396,6 +432,17 @@ fn irredundant<S: Scalar>(
     let mut in_r = vec![false; m];
     let mut facets: Vec<(usize, Vec<S>)> = Vec::new();
     let mut decided = vec![false; m];
+    // Cheap pre-pass (no LP): shoot a ray from x0 along each row's normal; a row hit first and
+    // alone is a facet, and the hit point lies in the facet's relative interior.
+    for i in 0..m {
+        if let Some((k, y)) = first_hit(rows, &slack0, x0, &rows[i].normal) {
+            if !in_r[k] {
+                in_r[k] = true;
+                decided[k] = true;
+                facets.push((k, y));
+            }
+        }
+    }
     for i in 0..m {
         while !decided[i] {
             // maximise a_i·x over the known facets and a_i·x ≤ b_i + 1
@@ -642,6 +689,29 @@ fn start_point<S: Scalar, O: CellOracle<S>>(
     ))
 }
 
+/// A point with small denominators strictly inside the open set around `q` described by
+/// `inside`: `q` rounded to the grid `2^-k ℤ^d` for the smallest `k ≤ 64` that works (else `q`).
+/// Keeps interior points from accumulating ever larger denominators along the walk.
+fn simplify_point<S: Scalar>(q: &[S], inside: impl Fn(&[S]) -> bool) -> Vec<S> {
+    let half = S::from_ratio(1, 2).expect("2 ≠ 0");
+    let mut scale = S::one();
+    let two = S::from_i64(2);
+    for _ in 0..=64 {
+        let p: Vec<S> = q
+            .iter()
+            .map(|v| S::from_bigint(&(v.clone() * &scale + &half).floor()) / &scale)
+            .collect();
+        if p.as_slice() == q {
+            break;
+        }
+        if inside(&p) {
+            return p;
+        }
+        scale *= &two;
+    }
+    q.to_vec()
+}
+
 /// Step from `y` (relative interior of the facet `h`) across it: `q = y + ε·normal`, halving `ε`
 /// until `q` is strictly inside the domain and a cell whose closure contains `y`.
 fn step_across<S: Scalar, O: CellOracle<S>>(
@@ -662,6 +732,17 @@ fn step_across<S: Scalar, O: CellOracle<S>>(
         if domain.contains_strictly(&q) {
             if let Some(c) = oracle.locate(&q)? {
                 if c.halfspaces.iter().all(|g| g.contains(y)) {
+                    let p = simplify_point(&q, |p| {
+                        domain.contains_strictly(p)
+                            && c.halfspaces.iter().all(|g| g.contains_strictly(p))
+                    });
+                    if p != q {
+                        if let Some(c2) = oracle.locate(&p)? {
+                            if c2.label == c.label {
+                                return Ok((p, c2));
+                            }
+                        }
+                    }
                     return Ok((q, c));
                 }
             }
@@ -673,13 +754,23 @@ fn step_across<S: Scalar, O: CellOracle<S>>(
     ))
 }
 
+/// Cached facets of each function's piece cells, by `(function, piece)`.
+type FacetCache<S> = HashMap<(usize, usize), Vec<Halfspace<S>>>;
+
 /// The [`CellOracle`] of the common refinement of max-affine functions: label = the canonical
 /// argmax index of each function.
-#[derive(Clone, Debug)]
+///
+/// The halfspaces it reports for a cell are the facets of each function's own cell
+/// `{x : piece j_h is maximal} ∩ domain`, computed once per `(h, j_h)` and cached (one
+/// redundancy removal per piece instead of one over all `Σ_h N_h` rows per refinement cell).
+#[derive(Debug)]
 pub struct MaxAffineOracle<'a, S> {
     fns: &'a [MaxAffine<S>],
     canon: Vec<Vec<usize>>,
     dim: usize,
+    domain_hs: Vec<Halfspace<S>>,
+    cache: Mutex<FacetCache<S>>,
+    lps: AtomicUsize,
 }
 
 impl<'a, S: Scalar> MaxAffineOracle<'a, S> {
@@ -702,7 +793,73 @@ impl<'a, S: Scalar> MaxAffineOracle<'a, S> {
             fns,
             canon: fns.iter().map(MaxAffine::canonical).collect(),
             dim,
+            domain_hs: Vec::new(),
+            cache: Mutex::new(HashMap::new()),
+            lps: AtomicUsize::new(0),
         })
+    }
+    /// As [`MaxAffineOracle::new`], with the cached per-function cells intersected with `domain`
+    /// (fewer candidate walls near the domain boundary).
+    pub fn with_domain(fns: &'a [MaxAffine<S>], domain: &Domain<S>) -> Result<Self, GeometryError> {
+        let mut o = Self::new(fns)?;
+        if domain.dim()? != o.dim {
+            return Err(GeometryError::DimensionMismatch(format!(
+                "domain of dimension {} for functions of dimension {}",
+                domain.dim()?,
+                o.dim
+            )));
+        }
+        o.domain_hs = domain.halfspaces();
+        Ok(o)
+    }
+    /// LPs solved by the oracle's cache so far.
+    pub fn lps_solved(&self) -> usize {
+        self.lps.load(AtomicOrdering::Relaxed)
+    }
+    /// Facets of `{piece j of function h maximal} ∩ domain`; `x` is strictly inside it.
+    fn piece_facets(
+        &self,
+        h: usize,
+        j: usize,
+        x: &[S],
+    ) -> Result<Vec<Halfspace<S>>, GeometryError> {
+        // the cache (and the domain rows) are used only for points strictly inside the domain
+        let in_domain = self.domain_hs.iter().all(|g| g.contains_strictly(x));
+        if in_domain {
+            if let Some(f) = self.cache.lock().expect("cache lock").get(&(h, j)) {
+                return Ok(f.clone());
+            }
+        }
+        let f = &self.fns[h];
+        let mut walls = Vec::with_capacity(f.len());
+        for k in 0..f.len() {
+            if self.canon[h][k] != k || k == j {
+                continue;
+            }
+            let normal: Vec<S> = f.slopes[k]
+                .iter()
+                .zip(&f.slopes[j])
+                .map(|(a, b)| a.clone() - b)
+                .collect();
+            walls.push(Halfspace {
+                normal,
+                offset: f.offsets[j].clone() - &f.offsets[k],
+            });
+        }
+        let dom: &[Halfspace<S>] = if in_domain { &self.domain_hs } else { &[] };
+        let rows = candidate_rows(&walls, dom)?;
+        let plain: Vec<Halfspace<S>> = rows.into_iter().map(|(h, _)| h).collect();
+        let mut lps = 0;
+        let facets = irredundant(self.dim, &plain, x, &mut lps)?;
+        self.lps.fetch_add(lps, AtomicOrdering::Relaxed);
+        let out: Vec<Halfspace<S>> = facets.into_iter().map(|(k, _)| plain[k].clone()).collect();
+        if in_domain {
+            self.cache
+                .lock()
+                .expect("cache lock")
+                .insert((h, j), out.clone());
+        }
+        Ok(out)
     }
     /// The canonical argmax label at `x`, or `None` on a tie between non-identical pieces.
     pub fn label(&self, x: &[S]) -> Option<Vec<usize>> {
@@ -759,10 +916,14 @@ impl<S: Scalar> CellOracle<S> for MaxAffineOracle<'_, S> {
                 self.dim
             )));
         }
-        Ok(self.label(x).map(|label| OracleCell {
-            halfspaces: self.label_halfspaces(&label),
-            label,
-        }))
+        let Some(label) = self.label(x) else {
+            return Ok(None);
+        };
+        let mut halfspaces = Vec::new();
+        for (h, &j) in label.iter().enumerate() {
+            halfspaces.extend(self.piece_facets(h, j, x)?);
+        }
+        Ok(Some(OracleCell { label, halfspaces }))
     }
 }
 
@@ -793,7 +954,7 @@ pub fn refinement_cells<S: Scalar>(
     domain: &Domain<S>,
     opts: &WalkOptions,
 ) -> Result<CellEnumeration<S>, GeometryError> {
-    let oracle = MaxAffineOracle::new(fns)?;
+    let oracle = MaxAffineOracle::with_domain(fns, domain)?;
     let walk = walk_cells(&oracle, domain, opts)?;
     let mut cells: Vec<Cell<S>> = walk
         .cells

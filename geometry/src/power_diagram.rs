@@ -188,7 +188,7 @@ pub fn power_diagram_with<S: Scalar>(
     let f = lifted_max_affine(sites, weights)?;
     let d = f.dim();
     let fns = [f];
-    let oracle = MaxAffineOracle::new(&fns)?;
+    let oracle = MaxAffineOracle::with_domain(&fns, domain)?;
     let walk = walk_cells(&oracle, domain, opts)?;
     let canon = fns[0].canonical();
     let n = sites.len();

@@ -19,5 +19,6 @@ pub mod config;
 pub mod exact;
 pub mod graph;
 pub mod measure;
+pub mod relu;
 pub mod report;
 pub mod strategies;
