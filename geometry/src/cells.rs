@@ -712,21 +712,70 @@ fn simplify_point<S: Scalar>(q: &[S], inside: impl Fn(&[S]) -> bool) -> Vec<S> {
     q.to_vec()
 }
 
-/// Step from `y` (relative interior of the facet `h`) across it: `q = y + ε·normal`, halving `ε`
-/// until `q` is strictly inside the domain and a cell whose closure contains `y`.
+/// Step from `y` (relative interior of the facet `h`) across it: `q = y + ε·v`, halving `ε` until
+/// `q` is strictly inside the domain and a cell whose closure contains `y`.
+///
+/// The direction is `v = normal` first. In a deep piecewise-linear map a wall of the cell on the
+/// far side may pass through `y` and contain `normal` (a Chebyshev centre is not a generic point),
+/// and then every point of that ray is a tie. So when the straight ray never reaches a cell, the
+/// step is retried along tilted directions `v_k = normal + δ·(1, k, k², …)` with `δ` small enough
+/// that `v_k` still points across `h`: a hyperplane through `y` contains at most `d − 1` of the
+/// `v_k`, so finitely many tries leave every such wall.
 fn step_across<S: Scalar, O: CellOracle<S>>(
     oracle: &O,
     domain: &Domain<S>,
     y: &[S],
     h: &Halfspace<S>,
 ) -> Result<Located<S, O::Label>, GeometryError> {
-    let half = S::from_ratio(1, 2)?;
+    let d = y.len();
     let nn = dot(&h.normal, &h.normal);
-    let mut eps = S::one() / nn;
+    if let Some(found) = step_along(oracle, domain, y, &h.normal, &nn)? {
+        return Ok(found);
+    }
+    // δ·|normal·(1,k,..,k^{d-1})| ≤ nn/2 keeps normal·v_k ≥ nn/2 > 0.
+    let tries = 4 * d as i64 + 4;
+    for k in 1..=tries {
+        let kk = S::from_i64(k);
+        let mut m = Vec::with_capacity(d);
+        let mut pw = S::one();
+        for _ in 0..d {
+            m.push(pw.clone());
+            pw *= &kk;
+        }
+        let nm = dot(&h.normal, &m).abs();
+        let scale = nm.clone() + dot(&m, &m);
+        let delta = nn.clone() / (S::from_i64(2) * scale);
+        let v: Vec<S> = h
+            .normal
+            .iter()
+            .zip(&m)
+            .map(|(a, b)| a.clone() + delta.clone() * b)
+            .collect();
+        let vv = dot(&h.normal, &v);
+        if let Some(found) = step_along(oracle, domain, y, &v, &vv)? {
+            return Ok(found);
+        }
+    }
+    Err(GeometryError::LimitExceeded(
+        "could not step across a wall into a neighbouring cell".into(),
+    ))
+}
+
+/// One direction of [`step_across`]: `q = y + ε·v` with `ε = 1/scale` halved up to
+/// [`MAX_HALVINGS`] times; `None` when no `q` on the ray is in a cell whose closure holds `y`.
+fn step_along<S: Scalar, O: CellOracle<S>>(
+    oracle: &O,
+    domain: &Domain<S>,
+    y: &[S],
+    v: &[S],
+    scale: &S,
+) -> Result<Option<Located<S, O::Label>>, GeometryError> {
+    let half = S::from_ratio(1, 2)?;
+    let mut eps = S::one() / scale;
     for _ in 0..MAX_HALVINGS {
         let q: Vec<S> = y
             .iter()
-            .zip(&h.normal)
+            .zip(v)
             .map(|(a, b)| a.clone() + eps.clone() * b)
             .collect();
         if domain.contains_strictly(&q) {
@@ -739,19 +788,17 @@ fn step_across<S: Scalar, O: CellOracle<S>>(
                     if p != q {
                         if let Some(c2) = oracle.locate(&p)? {
                             if c2.label == c.label {
-                                return Ok((p, c2));
+                                return Ok(Some((p, c2)));
                             }
                         }
                     }
-                    return Ok((q, c));
+                    return Ok(Some((q, c)));
                 }
             }
         }
         eps *= &half;
     }
-    Err(GeometryError::LimitExceeded(
-        "could not step across a wall into a neighbouring cell".into(),
-    ))
+    Ok(None)
 }
 
 /// Cached facets of each function's piece cells, by `(function, piece)`.
