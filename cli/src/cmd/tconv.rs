@@ -55,13 +55,8 @@ fn line_of(text: &str, pos: usize) -> usize {
 }
 
 fn parse_json(path: &Path, text: &str) -> anyhow::Result<Vec<Vec<Rat>>> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-        anyhow!(
-            "{}:{}: malformed JSON: {e}",
-            path.display(),
-            e.line()
-        )
-    })?;
+    let value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| anyhow!("{}:{}: malformed JSON: {e}", path.display(), e.line()))?;
     let rows = match &value {
         serde_json::Value::Array(a) => a,
         serde_json::Value::Object(o) => match o.get("points") {
@@ -117,9 +112,7 @@ fn parse_json(path: &Path, text: &str) -> anyhow::Result<Vec<Vec<Rat>>> {
 fn parse_rows(path: &Path, text: &str) -> anyhow::Result<Vec<Vec<Rat>>> {
     let mut rows = Vec::new();
     let mut in_block = false;
-    let cdd = text
-        .lines()
-        .any(|l| l.trim().eq_ignore_ascii_case("begin"));
+    let cdd = text.lines().any(|l| l.trim().eq_ignore_ascii_case("begin"));
     let mut header_pending = false;
     for (k, raw) in text.lines().enumerate() {
         let line = k + 1;
@@ -276,7 +269,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
     println!("maximal cells:");
     for c in &report.maximal_cells {
-        println!("  dim {}  vertices {:?}  type {:?}", c.dim, c.vertices, c.cell_type);
+        println!(
+            "  dim {}  vertices {:?}  type {:?}",
+            c.dim, c.vertices, c.cell_type
+        );
     }
     Ok(())
 }
