@@ -383,6 +383,42 @@ fn candidate_rows<S: Scalar>(
         .collect())
 }
 
+/// The unique row hit first by the ray `x0 + s·dir` (s > 0) and the hit point, if unique.
+fn first_hit<S: Scalar>(
+    rows: &[Halfspace<S>],
+    slack0: &[S],
+    x0: &[S],
+    dir: &[S],
+) -> Option<(usize, Vec<S>)> {
+    let mut best: Option<(S, usize)> = None;
+    let mut unique = false;
+    for (k, h) in rows.iter().enumerate() {
+        let den = dot(&h.normal, dir);
+        if !den.is_positive() {
+            continue;
+        }
+        let s = slack0[k].clone() / den;
+        match &best {
+            Some((b, _)) if s > *b => {}
+            Some((b, _)) if s == *b => unique = false,
+            _ => {
+                best = Some((s, k));
+                unique = true;
+            }
+        }
+    }
+    let (s, k) = best?;
+    if !unique {
+        return None;
+    }
+    let y = x0
+        .iter()
+        .zip(dir)
+        .map(|(a, b)| a.clone() + s.clone() * b)
+        .collect();
+    Some((k, y))
+}
+
 /// Irredundant rows of `{x : rows}` by Clarkson's method; `x0` is strictly inside all rows.
 /// Returns, for each irredundant row index, a point in the relative interior of its facet.
 fn irredundant<S: Scalar>(
@@ -396,6 +432,17 @@ fn irredundant<S: Scalar>(
     let mut in_r = vec![false; m];
     let mut facets: Vec<(usize, Vec<S>)> = Vec::new();
     let mut decided = vec![false; m];
+    // Cheap pre-pass (no LP): shoot a ray from x0 along each row's normal; a row hit first and
+    // alone is a facet, and the hit point lies in the facet's relative interior.
+    for i in 0..m {
+        if let Some((k, y)) = first_hit(rows, &slack0, x0, &rows[i].normal) {
+            if !in_r[k] {
+                in_r[k] = true;
+                decided[k] = true;
+                facets.push((k, y));
+            }
+        }
+    }
     for i in 0..m {
         while !decided[i] {
             // maximise a_i·x over the known facets and a_i·x ≤ b_i + 1

@@ -185,6 +185,17 @@ impl<S> LpOutcome<S> {
 ///
 /// Errors: [`GeometryError::DimensionMismatch`] when a row or the objective has the wrong length.
 pub fn solve<S: Scalar>(lp: &LinearProgram<S>) -> Result<LpOutcome<S>, GeometryError> {
+    solve_with_basis(lp, &[]).map(|(out, _)| out)
+}
+
+/// Warm start: [`solve`], entering the free variables through the rows of `basis_hint` first
+/// (e.g. the basis returned by an earlier solve of a similar LP), so a still-feasible basis
+/// skips phase 1. Returns the outcome and the final basis: the rows (original indices, sorted)
+/// held tight by the final basis. Hints that are out of range or singular are ignored.
+pub fn solve_with_basis<S: Scalar>(
+    lp: &LinearProgram<S>,
+    basis_hint: &[usize],
+) -> Result<(LpOutcome<S>, Vec<usize>), GeometryError> {
     lp.check_shapes()?;
     let n = lp.num_vars;
     // Internal rows g·x ≤ h, with the map back to the original rows.
@@ -229,7 +240,19 @@ pub fn solve<S: Scalar>(lp: &LinearProgram<S>) -> Result<LpOutcome<S>, GeometryE
         lp.objective.iter().map(|a| -a.clone()).collect()
     };
     let mut tab = Tableau::new(&g, &h, &c, n);
-    let outcome = tab.run();
+    let hint: Vec<usize> = basis_hint
+        .iter()
+        .filter_map(|&k| origin.iter().position(|&(o, _)| o == k))
+        .collect();
+    let outcome = tab.run(&hint);
+    let mut basis: Vec<usize> = tab
+        .nonbasic
+        .iter()
+        .filter(|&&v| tab.kind(v) == Kind::Slack)
+        .map(|&v| origin[v - n].0)
+        .collect();
+    basis.sort_unstable();
+    basis.dedup();
     let m_orig = lp.constraints.len();
     let map_multipliers = |y: &[S], negate: bool| -> Vec<S> {
         let mut out = vec![S::zero(); m_orig];
@@ -246,7 +269,7 @@ pub fn solve<S: Scalar>(lp: &LinearProgram<S>) -> Result<LpOutcome<S>, GeometryE
         }
         out
     };
-    Ok(match outcome {
+    let out = match outcome {
         Raw::Optimal { x, y, value } => LpOutcome::Optimal {
             x,
             dual: map_multipliers(&y, !maximize),
@@ -256,7 +279,8 @@ pub fn solve<S: Scalar>(lp: &LinearProgram<S>) -> Result<LpOutcome<S>, GeometryE
             farkas: map_multipliers(&y, false),
         },
         Raw::Unbounded { x, ray } => LpOutcome::Unbounded { x, ray },
-    })
+    };
+    Ok((out, basis))
 }
 
 /// A point satisfying every halfspace of `ineqs` strictly and every hyperplane of `eqs` exactly,
@@ -578,12 +602,17 @@ impl<S: Scalar> Tableau<S> {
         y
     }
 
-    fn run(&mut self) -> Raw<S> {
+    fn run(&mut self, hint: &[usize]) -> Raw<S> {
         let (n, m) = (self.n, self.m);
+        // 1. Pivot free variables into the basis (hinted rows first).
         let acol = n; // artificial column
-                      // 1. Pivot free variables into the basis.
         for j in 0..n {
-            let r = (0..m).find(|&i| !self.free_row[i] && !self.t[i][j].is_zero());
+            let usable = |i: usize| i < m && !self.free_row[i] && !self.t[i][j].is_zero();
+            let r = hint
+                .iter()
+                .copied()
+                .find(|&i| usable(i))
+                .or_else(|| (0..m).find(|&i| usable(i)));
             if let Some(r) = r {
                 self.pivot(r, j);
                 self.free_row[r] = true;

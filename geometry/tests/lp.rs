@@ -267,3 +267,24 @@ fn shape_errors_are_reported() {
     assert!(solve(&lp).is_err());
     assert!(interior_point::<Rat>(&[], &[]).is_err());
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Hypothesis: a random LP and a random basis hint, and the basis returned by a first solve.
+    /// Conclusion: warm-started solves return verified certificates with the same outcome kind
+    /// and the same optimal value as a cold solve.
+    #[test]
+    fn warm_start_agrees(lp in arb_lp(3, 7), hint in proptest::collection::vec(0usize..10, 0..4)) {
+        use tropical_geometry::lp::solve_with_basis;
+        let cold = solve(&lp).unwrap();
+        let (warm, basis) = solve_with_basis(&lp, &hint).unwrap();
+        prop_assert_eq!(verify_certificate(&lp, &warm), Ok(()));
+        let (again, _) = solve_with_basis(&lp, &basis).unwrap();
+        prop_assert_eq!(verify_certificate(&lp, &again), Ok(()));
+        for o in [&warm, &again] {
+            prop_assert_eq!(std::mem::discriminant(o), std::mem::discriminant(&cold));
+            prop_assert_eq!(o.optimal_value(), cold.optimal_value());
+        }
+    }
+}

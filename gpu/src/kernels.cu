@@ -31,6 +31,9 @@ typedef float in_t;
 #define NEG_INF __int_as_float(0xff800000)
 #define QNAN __int_as_float(0x7fffffff)
 
+// (own integer min: no reliance on headers NVRTC may not include)
+__device__ __forceinline__ int imin(int a, int b) { return a < b ? a : b; }
+
 __device__ __forceinline__ bool finite_f(float x) { return fabsf(x) <= 3.402823466e38f; }
 
 // Sum over the G consecutive lanes of a group (all 32 lanes of the warp must call it).
@@ -81,7 +84,7 @@ extern "C" __global__ void __launch_bounds__(NT) attn_softmax(
     float m = NEG_INF, l = 0.0f;
     bool bad = false;
     for (int start = 0; start < n_k; start += BK) {
-        const int nt = min(BK, n_k - start);
+        const int nt = imin(BK, n_k - start);
         __syncthreads();  // the previous tile is consumed
         for (int t = tid; t < BK * D; t += NT) ks[t] = (t < nt * D) ? LD(kh[(size_t)start * D + t]) : 0.0f;
         for (int t = tid; t < BK * DV; t += NT) vs[t] = (t < nt * DV) ? LD(vh[(size_t)start * DV + t]) : 0.0f;
@@ -148,7 +151,7 @@ extern "C" __global__ void __launch_bounds__(NT) attn_hard(
     unsigned first = 0, count = 0;
     bool bad = false;
     for (int start = 0; start < n_k; start += BK) {
-        const int nt = min(BK, n_k - start);
+        const int nt = imin(BK, n_k - start);
         __syncthreads();
         for (int t = tid; t < BK * D; t += NT) ks[t] = (t < nt * D) ? LD(kh[(size_t)start * D + t]) : 0.0f;
         for (int t = tid; t < BK * DV; t += NT) vs[t] = (t < nt * DV) ? LD(vh[(size_t)start * DV + t]) : 0.0f;
@@ -219,7 +222,7 @@ extern "C" __global__ void __launch_bounds__(NTK) attn_topk(
     int cnt = 0;
     bool bad = false;
     for (int start = 0; start < n_k; start += BK) {
-        const int nt = min(BK, n_k - start);
+        const int nt = imin(BK, n_k - start);
         __syncthreads();
         for (int t = tid; t < BK * D; t += NTK) ks[t] = (t < nt * D) ? LD(kh[(size_t)start * D + t]) : 0.0f;
         __syncthreads();

@@ -73,8 +73,13 @@ pub struct Report {
 
 /// Run the subcommand.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let (mut model, ctx, note) =
-        crate::cmd::regions::load_inputs(&args.model, &args.context, args.n_heads, &args.tensor)?;
+    let (mut model, ctx, note) = crate::cmd::regions::load_inputs(
+        &args.model,
+        &args.context,
+        args.n_heads,
+        &args.tensor,
+        None,
+    )?;
     let mut scale_note = note;
     if let Some(s) = &args.scale {
         let sigma = Rat::parse_exact(s).with_context(|| format!("--scale {s:?}"))?;

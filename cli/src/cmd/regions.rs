@@ -109,6 +109,7 @@ pub fn load_inputs(
     context: &Path,
     n_heads: Option<usize>,
     tensor: &[String],
+    layers: Option<(usize, usize)>,
 ) -> anyhow::Result<(Model<Rat>, Mat<Rat>, String)> {
     let naming = if tensor.is_empty() {
         None
@@ -125,7 +126,17 @@ pub fn load_inputs(
         }
         Some(Naming::Explicit(names))
     };
-    let lm = load::load_model::<Rat>(model, &LoadOptions { n_heads, naming })?;
+    let mut lm = load::load_model::<Rat>(
+        model,
+        &LoadOptions {
+            n_heads,
+            naming,
+            layers,
+        },
+    )?;
+    if let (Some((start, count)), "json") = (layers, lm.naming.as_str()) {
+        lm.model = lm.model.slice_layers(start, count)?;
+    }
     let ctx = load::load_matrix::<Rat>(context, None)?;
     if ctx.cols() != lm.model.d_model() {
         bail!(
@@ -140,19 +151,22 @@ pub fn load_inputs(
 
 /// Run the subcommand.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let (mut model, ctx, _) = load_inputs(&args.model, &args.context, args.n_heads, &args.tensor)?;
-    for b in &mut model.blocks {
+    if args.depth == 0 {
+        bail!("--depth must be at least 1");
+    }
+    // Only layers layer..layer+depth are loaded (a large checkpoint is not converted entirely);
+    // the context is what layer `--layer` receives.
+    let (mut sub, ctx, _) = load_inputs(
+        &args.model,
+        &args.context,
+        args.n_heads,
+        &args.tensor,
+        Some((args.layer, args.depth)),
+    )?;
+    for b in &mut sub.blocks {
         b.attention.scale = Rat::one();
     }
-    let d = model.d_model();
-    if args.layer >= model.layers() {
-        bail!(
-            "--layer {}: the model has {} layers (0..{})",
-            args.layer,
-            model.layers(),
-            model.layers()
-        );
-    }
+    let d = sub.d_model();
     let slice = match &args.slice {
         None => None,
         Some(files) => {
@@ -186,9 +200,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if args.plot.is_some() && (region.dim(d) != 2 || region.cube.is_none()) {
         bail!("--plot needs a 2D count (a 2D --slice, or d_model = 2) and a --box");
     }
-    let sub = model.slice_layers(args.layer, args.depth)?;
-    let contexts = model.layer_contexts(&ctx)?;
-    let layer_ctx = &contexts[args.layer];
+    let layer_ctx = &ctx;
     let n = ctx.rows();
 
     // Cancellation (Ctrl-C) and progress.
