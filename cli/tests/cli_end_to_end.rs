@@ -1515,3 +1515,28 @@ fn gpu_check_nan_plant_error_rejected() {
     assert_error(&r, &["--plant-error"]);
     assert!(r.stdout.is_empty(), "{r:#?}");
 }
+
+/// Exact ties. Context keys (1,1), (1,1), (−1,−1) with W_q = W_k = I: the two half-planes
+/// ⟨x, (1,1)⟩ ≷ 0 are the cells (2 cells; the duplicate key changes nothing); at x = (1, 2) both
+/// copies tie, argmax {0, 1}, residual output x + (1,1) = (2, 3). With W_q = 0 every score is 0:
+/// a single cell.
+#[test]
+fn regions_and_eval_with_ties() {
+    let dir = tmpdir("regions_ties");
+    let m = write(&dir, "model.json", SQUARE_MODEL);
+    let zq = write(
+        &dir,
+        "zero_q.json",
+        r#"{"layers": [{"heads": [{"w_q": [[0, 0], [0, 0]], "w_k": [[1, 0], [0, 1]]}]}]}"#,
+    );
+    let c = write(&dir, "dup.json", "[[1, 1], [1, 1], [-1, -1]]");
+    let j = json_ok(&regions_err(&m, &c, &["--json"]));
+    assert_eq!(j["cells"], 2, "{j}");
+    assert_eq!(j["cells_minkowski"], 2, "{j}");
+    assert_eq!(j["complete"], true, "{j}");
+    let j = json_ok(&regions_err(&zq, &c, &["--json"]));
+    assert_eq!(j["cells"], 1, "{j}");
+    let j = json_ok(&eval_run(&m, &c, &["--at=1,2", "--json"]));
+    assert_eq!(j["argmax"], serde_json::json!([[0, 1]]), "{j}");
+    assert_eq!(j["output"], serde_json::json!(["2", "3"]), "{j}");
+}
