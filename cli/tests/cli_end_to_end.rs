@@ -1540,3 +1540,54 @@ fn regions_and_eval_with_ties() {
     assert_eq!(j["argmax"], serde_json::json!([[0, 1]]), "{j}");
     assert_eq!(j["output"], serde_json::json!(["2", "3"]), "{j}");
 }
+
+/// Text rows (`.ext`-like): the same tropical segment, and with `--min` the mirrored bend: in
+/// min-plus the segment from (0,0,0) to (0,1,2) bends at (0,1,1), in max-plus at (0,0,1).
+/// Points equal in TP^{n−1} (differing by a multiple of (1,…,1)) give one pseudovertex.
+#[test]
+fn tconv_text_rows_and_degenerate_points() {
+    if placeholder("tconv") {
+        return;
+    }
+    let dir = tmpdir("tconv_text");
+    let f = write(&dir, "seg.txt", "0 0 0\n0 1 2\n");
+    let pvs = |j: &Value| -> Vec<Vec<String>> {
+        j["pseudovertices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_array().unwrap().iter().map(text).collect())
+            .collect()
+    };
+    let j = json_ok(&tropical(&["tconv".to_string(), s(&f), "--json".into()]));
+    assert!(
+        pvs(&j).contains(&vec!["0".into(), "0".into(), "1".into()]),
+        "{j}"
+    );
+    let j = json_ok(&tropical(&[
+        "tconv".to_string(),
+        s(&f),
+        "--min".into(),
+        "--json".into(),
+    ]));
+    assert!(
+        pvs(&j).contains(&vec!["0".into(), "1".into(), "1".into()]),
+        "{j}"
+    );
+    assert_eq!(j["bounded_f_vector"], serde_json::json!([3, 2]), "{j}");
+    let same = write(&dir, "same.json", "[[0, 0], [1, 1]]");
+    let j = json_ok(&tropical(&["tconv".to_string(), s(&same), "--json".into()]));
+    assert_eq!(pvs(&j).len(), 1, "{j}");
+    assert_eq!(j["bounded_f_vector"], serde_json::json!([1]), "{j}");
+    // a bad number on line 2 of a text file: the error names the file and line 2
+    for (name, body) in [("bad.txt", "0 0 0\n0 1/0 2\n"), ("rag.txt", "0 0 0\n0 1\n")] {
+        let f = write(&dir, name, body);
+        let r = tropical(&["tconv".to_string(), s(&f)]);
+        assert_error(&r, &[name]);
+        assert!(
+            r.stderr.contains("line 2") || r.stderr.contains(&format!("{name}:2:")),
+            "{}",
+            r.stderr
+        );
+    }
+}
