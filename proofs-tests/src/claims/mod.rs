@@ -200,7 +200,7 @@ pub fn registry() -> Vec<ClaimSpec> {
         ClaimSpec {
             id: t13_tropical_convexity::ID,
             statement: t13_tropical_convexity::STATEMENT,
-            evidence: "tests/t13_tropical_convexity.rs (formulas in this crate: tropical_polytope had not landed)",
+            evidence: "tests/t13_tropical_convexity.rs (own formulas vs type criterion vs tropical_geometry::tropical_polytope)",
             run: |c| match t13_tropical_convexity::run(c) {
                 Ok(notes) => (
                     Status::HoldsWithHypothesis(format!(

@@ -1,8 +1,8 @@
 //! **T13 — tropical convexity** (Develin & Sturmfels, "Tropical convexity", Doc. Math. 9 (2004);
 //! min-plus convention; SPEC §3 T13).
 //!
-//! `tropical_geometry::tropical_polytope` had not landed when this was written, so the formulas
-//! are implemented here (they are one line each) and checked against each other.
+//! The formulas are implemented here (one line each) and checked against each other **and** against
+//! `tropical_geometry::tropical_polytope` (coefficients, projection, membership; `Convention::Min`).
 //!
 //! *Inputs.* Generators `v_1..v_r ∈ Q^n` (`n ≤ 3`, `r ≤ 4`; repeated generators and ties), points
 //! `x ∈ Q^n`.
@@ -106,6 +106,22 @@ pub fn check(inst: &Instance) -> Result<(), TestCaseError> {
     }
     if !member_by_type(v, &p) {
         return Err(fail("π(x) fails the type criterion".into()));
+    }
+    // Cross-check against tropical_geometry::tropical_polytope (min-plus convention).
+    let tp = tropical_geometry::tropical_polytope::TropicalPolytope::new(
+        v.clone(),
+        tropical_geometry::tropical_polytope::Convention::Min,
+    )
+    .map_err(|e| fail(e.to_string()))?;
+    let tp_lambda = tp.coefficients(x).map_err(|e| fail(e.to_string()))?;
+    let tp_proj = tp.project(x).map_err(|e| fail(e.to_string()))?;
+    let tp_in = tp.contains(x).map_err(|e| fail(e.to_string()))?;
+    if tp_lambda != lambda(v, x) || tp_proj != p || tp_in != member_by_type(v, x) {
+        return Err(fail(format!(
+            "tropical_polytope disagrees: λ {tp_lambda:?} vs {:?}, π {tp_proj:?} vs {p:?}, member {tp_in} vs {}",
+            lambda(v, x),
+            member_by_type(v, x)
+        )));
     }
     let y = combination(v, c);
     if project(v, &y) != y || !member_by_type(v, &y) {
