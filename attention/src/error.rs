@@ -75,6 +75,16 @@ pub enum AttentionError {
     /// An argument out of range (a layer index, a head index, a non-positive scale, ...).
     #[error("invalid argument: {0}")]
     Invalid(String),
+    /// Layers `start..start + depth` were asked of a model with `layers` layers.
+    #[error("layers {start}..{} requested but the model has {layers} layers", start + depth)]
+    LayerRange {
+        /// First layer asked for (0-based).
+        start: usize,
+        /// Number of consecutive layers asked for.
+        depth: usize,
+        /// Layers in the model.
+        layers: usize,
+    },
     /// The point lies on a wall (a tie between different affine scores, or a ReLU input that
     /// vanishes there but not identically), so it is not inside a cell.
     #[error("point is not generic: {0}")]

@@ -364,11 +364,11 @@ impl<S: Scalar> Model<S> {
     /// The sub-model of layers `start..start+depth`.
     pub fn slice_layers(&self, start: usize, depth: usize) -> Result<Model<S>> {
         if depth == 0 || start + depth > self.blocks.len() {
-            return Err(AttentionError::Invalid(format!(
-                "layers {start}..{} requested but the model has {} layers",
-                start + depth,
-                self.blocks.len()
-            )));
+            return Err(AttentionError::LayerRange {
+                start,
+                depth,
+                layers: self.blocks.len(),
+            });
         }
         Model::new(self.blocks[start..start + depth].to_vec())
     }

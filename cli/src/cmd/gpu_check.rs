@@ -76,6 +76,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if args.n == 0 || args.d == 0 || args.heads == 0 || args.maxplus == 0 {
         bail!("--n, --d, --heads and --maxplus must be positive");
     }
+    if args.check == 0 {
+        bail!("--check must be at least 1 (0 would check nothing)");
+    }
+    if let Some(f) = args.plant_error {
+        if !(f.is_finite() && f >= 0.0) {
+            bail!("--plant-error must be a finite non-negative factor, got {f}");
+        }
+    }
     if !(args.tau.is_finite() && args.tau > 0.0) {
         bail!("--tau must be a finite positive number, got {}", args.tau);
     }

@@ -25,8 +25,21 @@ pub struct Args {
 /// Run the subcommand.
 pub fn run(args: Args) -> anyhow::Result<()> {
     let mut summands = Vec::with_capacity(args.files.len());
+    let mut first: Option<(&std::path::Path, usize)> = None;
     for f in &args.files {
         let (p, _) = read_polyhedron(f)?;
+        match first {
+            None => first = Some((f.as_path(), p.ambient_dim())),
+            Some((f0, d0)) if d0 != p.ambient_dim() => {
+                return Err(anyhow!(
+                    "{}: ambient dimension {} differs from {}'s {d0} (summands must live in the same space)",
+                    f.display(),
+                    p.ambient_dim(),
+                    f0.display()
+                ));
+            }
+            Some(_) => {}
+        }
         if p.is_empty() {
             return Err(anyhow!("{}: the polytope is empty", f.display()));
         }

@@ -21,7 +21,7 @@ pub struct Args {
     /// Clip to the cube `[LO, HI]^d` (rationals), e.g. `--box -4,4`.
     #[arg(long = "box", value_name = "LO,HI", allow_hyphen_values = true)]
     pub bbox: Option<String>,
-    /// Print JSON (fields `dim`, `cells`, `hidden`, `vertices`, `edges`, `cell_sites`).
+    /// Print JSON (fields `dim`, `cells`, `hidden`, `vertices`, `edges`, `cell_sites`, `site_cell`).
     #[arg(long)]
     pub json: bool,
     /// In 2D, draw the (clipped) diagram to this SVG file.
@@ -41,8 +41,11 @@ struct Report {
     vertices: Vec<Vec<String>>,
     /// Adjacency edges between sites whose cells share a (d−1)-face.
     edges: Vec<(usize, usize)>,
-    /// The site of each nonempty cell.
+    /// The site of each nonempty cell (the smallest index among identical sites).
     cell_sites: Vec<usize>,
+    /// For each site, the index (into `cell_sites`) of its cell, or `null` when hidden. A site
+    /// identical to another (same point, same weight) shares that site's cell.
+    site_cell: Vec<Option<usize>>,
 }
 
 fn parse_rat(v: &Value, what: &str) -> anyhow::Result<Rat> {
@@ -173,6 +176,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             .collect(),
         edges: pd.edges.clone(),
         cell_sites: pd.cells.iter().map(|c| c.site).collect(),
+        site_cell: pd.cell_of_site.clone(),
     };
     if args.json {
         return crate::output::print_json(&report);
@@ -182,6 +186,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         ("dimension", d.to_string()),
         ("cells", report.cells.to_string()),
         ("hidden", format!("{:?}", report.hidden)),
+        (
+            "shared cells",
+            shared_cells(&report.site_cell, &report.cell_sites),
+        ),
         ("vertices", report.vertices.len().to_string()),
         ("edges", format!("{:?}", report.edges)),
     ]);
@@ -189,4 +197,20 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         println!("  vertex {}", fmt_point(v));
     }
     Ok(())
+}
+
+/// "site i shares the cell of site j" for every duplicate site, or "none".
+fn shared_cells(site_cell: &[Option<usize>], cell_sites: &[usize]) -> String {
+    let shared: Vec<String> = site_cell
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| c.map(|c| (i, cell_sites[c])))
+        .filter(|&(i, owner)| i != owner)
+        .map(|(i, owner)| format!("site {i} = site {owner}"))
+        .collect();
+    if shared.is_empty() {
+        "none".into()
+    } else {
+        shared.join(", ")
+    }
 }

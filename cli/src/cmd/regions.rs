@@ -10,7 +10,7 @@ use serde::Serialize;
 use tropical_algebra::{Rat, Scalar};
 use tropical_attention::load::{self, LoadOptions, Naming, TensorNames};
 use tropical_attention::regions::{self, bound_product, bound_zaslavsky, Region, Regions, Slice};
-use tropical_attention::{Mat, Model};
+use tropical_attention::{AttentionError, Mat, Model};
 use tropical_geometry::cells::{WalkOptions, WalkProgress};
 
 /// Arguments.
@@ -162,7 +162,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         args.n_heads,
         &args.tensor,
         Some((args.layer, args.depth)),
-    )?;
+    )
+    .map_err(|e| match e.downcast_ref::<AttentionError>() {
+        Some(AttentionError::LayerRange { layers, .. }) => anyhow::anyhow!(
+            "--layer {} --depth {}: {} has only {layers} layer(s)",
+            args.layer,
+            args.depth,
+            args.model.display()
+        ),
+        _ => e,
+    })?;
     for b in &mut sub.blocks {
         b.attention.scale = Rat::one();
     }
