@@ -191,43 +191,6 @@ pub trait Backend {
     ) -> Result<MaxPlusOutput, GpuError>;
 }
 
-/// Boxed backends are backends.
-impl<B: Backend + ?Sized> Backend for Box<B> {
-    fn name(&self) -> String {
-        (**self).name()
-    }
-    fn softmax_attention(
-        &self,
-        x: &AttentionInputs<'_>,
-        sigma: f32,
-        tau: f32,
-    ) -> Result<Vec<f32>, GpuError> {
-        (**self).softmax_attention(x, sigma, tau)
-    }
-    fn hard_attention(&self, x: &AttentionInputs<'_>) -> Result<HardAttention<f32>, GpuError> {
-        (**self).hard_attention(x)
-    }
-    fn topk_attention(
-        &self,
-        x: &AttentionInputs<'_>,
-        sigma: f32,
-        tau: f32,
-        k: usize,
-    ) -> Result<TopkAttention<f32>, GpuError> {
-        (**self).topk_attention(x, sigma, tau, k)
-    }
-    fn maxplus_matmul(
-        &self,
-        a: &[f32],
-        b: &[f32],
-        m: usize,
-        k: usize,
-        n: usize,
-    ) -> Result<MaxPlusOutput, GpuError> {
-        (**self).maxplus_matmul(a, b, m, k, n)
-    }
-}
-
 /// References to backends are backends.
 impl<B: Backend + ?Sized> Backend for &B {
     fn name(&self) -> String {

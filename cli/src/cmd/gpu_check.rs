@@ -121,7 +121,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let report = match args.plant_error {
         Some(factor) => run_harness(
             &PlantedError {
-                inner: backend,
+                inner: backend.as_ref(),
                 factor,
             },
             &cfg,
