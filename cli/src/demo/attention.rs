@@ -28,7 +28,7 @@ const CONTEXT: &str = "[[2, 0], [1, 2], [-1, 1], [-2, -1], [1, -2]]";
 
 /// Print this part of the tour.
 pub fn run(args: &super::Args) -> anyhow::Result<()> {
-    println!("== attention: cells of a 2-head layer with a fixed context (SPEC §2, T4–T8) ==");
+    println!("== 3. Attention: cells of a 2-head layer with a fixed context (SPEC §2, T4–T8) ==");
     let model = model_from_json_str::<Rat>(MODEL, "<demo model>")?;
     let ctx = context_from_json_str::<Rat>(CONTEXT, "<demo context>")?;
     let layer = &model.blocks[0].attention;

@@ -12,7 +12,7 @@ use tropical_geometry::power_diagram::power_diagram;
 
 /// Print this part of the tour.
 pub fn run(args: &super::Args) -> anyhow::Result<()> {
-    println!("== geometry: the power diagram of one attention head ==");
+    println!("== 2. Geometry: the power diagram of one attention head ==");
     let r = |n: i64| Rat::from_i64(n);
     let keys: Vec<Vec<Rat>> = vec![
         vec![r(3), r(1)],
