@@ -4,7 +4,8 @@
 //! zero. [`maxplus_matmul`] is cache-blocked (row blocks × column tiles × inner-dimension
 //! panels), parallel over row blocks with `rayon`, and its core is a `4 × 16` register tile whose
 //! branch-free compare-and-select loop the compiler vectorizes (compiled a second time for AVX2,
-//! chosen at run time).
+//! chosen at run time). For `f32` on AVX2 CPUs it instead runs the packed kernel of
+//! `float/avx2.rs` (BLIS-style `A`/`B` panels, `4 × 8` tile of values and argmax in registers).
 //! [`maxplus_matmul_naive`] is the triple-loop reference. Both return the same values and the
 //! same argmax (the smallest `l` attaining the maximum), bit for bit: each entry is the maximum
 //! of the same floating-point sums `A[i,l] + B[l,j]`, and a maximum involves no rounding.
