@@ -4,7 +4,8 @@
 //! zero. [`maxplus_matmul`] is cache-blocked (row blocks × column tiles × inner-dimension
 //! panels), parallel over row blocks with `rayon`, and its core is a `4 × 16` register tile whose
 //! branch-free compare-and-select loop the compiler vectorizes (compiled a second time for AVX2,
-//! chosen at run time).
+//! chosen at run time). For `f32` on AVX2 CPUs it instead runs the packed kernel of
+//! `float/avx2.rs` (BLIS-style `A`/`B` panels, `4 × 8` tile of values and argmax in registers).
 //! [`maxplus_matmul_naive`] is the triple-loop reference. Both return the same values and the
 //! same argmax (the smallest `l` attaining the maximum), bit for bit: each entry is the maximum
 //! of the same floating-point sums `A[i,l] + B[l,j]`, and a maximum involves no rounding.
@@ -22,6 +23,9 @@ use std::fmt::Debug;
 use std::ops::Add;
 
 use rayon::prelude::*;
+
+#[cfg(target_arch = "x86_64")]
+mod avx2;
 
 /// Argmax recorded when the inner dimension `k` is 0 (the empty maximum, `C = -∞`, has no index).
 pub const NO_ARGMAX: u32 = u32::MAX;
@@ -192,6 +196,29 @@ pub fn maxplus_matmul<T: MaxPlusFloat>(
     let mut values = vec![T::NEG_INFINITY; m * n];
     let mut argmax = vec![init_idx; m * n];
     if n > 0 && k > 0 {
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::any::TypeId::of::<T>() == std::any::TypeId::of::<f32>()
+                && std::is_x86_feature_detected!("avx2")
+            {
+                // SAFETY: `T` is `f32` (same `TypeId`), so these are the same buffers viewed at
+                // their own type; AVX2 was detected just above; `check` established the
+                // lengths and `0 < k < u32::MAX`.
+                unsafe {
+                    let a32 = std::slice::from_raw_parts(a.as_ptr().cast::<f32>(), a.len());
+                    let b32 = std::slice::from_raw_parts(b.as_ptr().cast::<f32>(), b.len());
+                    let v32 =
+                        std::slice::from_raw_parts_mut(values.as_mut_ptr().cast::<f32>(), m * n);
+                    avx2::maxplus_f32(a32, b32, m, k, n, v32, &mut argmax);
+                }
+                return Ok(MaxPlusProduct {
+                    values,
+                    argmax,
+                    m,
+                    n,
+                });
+            }
+        }
         values
             .par_chunks_mut(ROW_BLOCK * n)
             .zip(argmax.par_chunks_mut(ROW_BLOCK * n))
@@ -441,4 +468,81 @@ pub fn maxplus_matmul_naive<T: MaxPlusFloat>(
         m,
         n,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Deterministic tie-heavy entries: quarters in [-10, 10] and about one `-∞` in seven.
+    fn entries(len: usize, seed: u64) -> Vec<f32> {
+        let mut s = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (0..len)
+            .map(|_| {
+                s = s
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let r = (s >> 33) % 574;
+                if r >= 492 {
+                    f32::NEG_INFINITY
+                } else {
+                    (r as f32 - 40.0) / 4.0 % 10.0
+                }
+            })
+            .collect()
+    }
+
+    fn bits(c: &MaxPlusProduct<f32>) -> (Vec<u32>, Vec<u32>) {
+        (
+            c.values.iter().map(|x| x.to_bits()).collect(),
+            c.argmax.clone(),
+        )
+    }
+
+    /// Hypothesis: shapes straddling the packed kernel's tile (4 × 8), parallel block (32 rows)
+    /// and inner slice (256) sizes, many ties and `-∞`. Conclusion: `maxplus_matmul` equals the
+    /// triple loop bit for bit, argmax (smallest maximiser) included.
+    #[test]
+    fn blocked_equals_naive_across_block_edges() {
+        let mut seed = 0;
+        for (m, k, n) in [
+            (1, 1, 1),
+            (4, 3, 8),
+            (5, 7, 9),
+            (33, 257, 17),
+            (31, 513, 7),
+            (65, 256, 16),
+            (3, 255, 23),
+            (40, 600, 41),
+        ] {
+            seed += 1;
+            let (a, b) = (entries(m * k, seed), entries(k * n, seed + 100));
+            let fast = maxplus_matmul(&a, &b, m, k, n).unwrap();
+            let naive = maxplus_matmul_naive(&a, &b, m, k, n).unwrap();
+            assert_eq!(bits(&fast), bits(&naive), "shape {m}×{k}×{n}");
+        }
+    }
+
+    /// Hypothesis: candidates `-0 + -0 = -0` (at l = 0) and `+0 + +0 = +0` (at l = 1) tie.
+    /// Conclusion: the first one is kept, value `-0` and argmax 0, as in the triple loop.
+    #[test]
+    fn signed_zero_tie_keeps_first() {
+        let (m, k, n) = (4, 2, 8);
+        let a: Vec<f32> = (0..m * k)
+            .map(|p| if p % 2 == 0 { -0.0 } else { 0.0 })
+            .collect();
+        let b: Vec<f32> = (0..k * n).map(|p| if p < n { -0.0 } else { 0.0 }).collect();
+        let fast = maxplus_matmul(&a, &b, m, k, n).unwrap();
+        assert!(fast
+            .values
+            .iter()
+            .all(|x| x.to_bits() == (-0.0f32).to_bits()));
+        assert!(fast.argmax.iter().all(|&l| l == 0));
+        assert_eq!(
+            bits(&fast),
+            bits(&maxplus_matmul_naive(&a, &b, m, k, n).unwrap())
+        );
+    }
 }
