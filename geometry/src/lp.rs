@@ -432,6 +432,8 @@ struct Tableau<S> {
     /// Rows whose basic variable is unconstrained (a free variable) or removed.
     free_row: Vec<bool>,
     bland: bool,
+    /// Scratch: nonzero columns of the current pivot row (reused across pivots).
+    nz: Vec<usize>,
 }
 
 impl<S: Scalar> Tableau<S> {
@@ -459,6 +461,7 @@ impl<S: Scalar> Tableau<S> {
             dead: vec![false; n + 1],
             free_row: vec![false; m],
             bland: false,
+            nz: Vec::with_capacity(n + 1),
         }
     }
 
@@ -473,40 +476,42 @@ impl<S: Scalar> Tableau<S> {
     }
 
     /// Exchange basic row `r` with nonbasic column `j`.
+    ///
+    /// In place: the pivot row is scaled by `−1/p`, then every other row with a nonzero entry
+    /// in column `j` gets `q·(new pivot row)` added, touching only the pivot row's nonzero
+    /// columns (tableaux here are sparse-ish, with many exact zeros).
     fn pivot(&mut self, r: usize, j: usize) {
-        let p = self.t[r][j].clone();
-        let inv = S::one() / &p;
+        let inv = S::one() / &self.t[r][j];
+        let neg_inv = -inv.clone();
         // New pivot row: nb_j = (basic_r − rhs_r − Σ_{k≠j} t_rk nb_k)/p.
-        {
-            let row = &mut self.t[r];
-            for (k, v) in row.iter_mut().enumerate() {
-                if k == j {
-                    *v = inv.clone();
-                } else if !v.is_zero() {
-                    *v = -(v.clone() * &inv);
-                }
+        let mut prow = std::mem::take(&mut self.t[r]);
+        self.nz.clear();
+        for (k, v) in prow.iter_mut().enumerate() {
+            if k == j {
+                *v = inv.clone();
+            } else if !v.is_zero() {
+                *v *= &neg_inv;
+                self.nz.push(k);
             }
-            self.rhs[r] = -(self.rhs[r].clone() * &inv);
         }
-        let prow = std::mem::take(&mut self.t[r]);
-        let prhs = self.rhs[r].clone();
+        self.rhs[r] *= &neg_inv;
+        let prhs = &self.rhs[r].clone();
+        let nz = &self.nz;
         let update = |row: &mut [S], rhs: &mut S| {
-            let q = row[j].clone();
-            if q.is_zero() {
+            if row[j].is_zero() {
                 return;
             }
-            for (k, v) in row.iter_mut().enumerate() {
-                if k == j {
-                    *v = q.clone() * &prow[j];
-                } else if !prow[k].is_zero() {
-                    *v += q.clone() * &prow[k];
-                }
+            let q = std::mem::replace(&mut row[j], S::zero());
+            for &k in nz {
+                row[k] += q.clone() * &prow[k];
             }
-            *rhs += q * &prhs;
+            if !prhs.is_zero() {
+                *rhs += q.clone() * prhs;
+            }
+            row[j] = q * &prow[j];
         };
-        for i in 0..self.m {
+        for (i, (row, rhs)) in self.t.iter_mut().zip(self.rhs.iter_mut()).enumerate() {
             if i != r {
-                let (row, rhs) = (&mut self.t[i], &mut self.rhs[i]);
                 update(row, rhs);
             }
         }
@@ -642,9 +647,9 @@ impl<S: Scalar> Tableau<S> {
                 let Some(r) = self.ratio_test(j, neg) else {
                     break;
                 };
-                if self.rhs[r].is_zero() {
-                    self.bland = true;
-                }
+                // Bland's rule during degenerate runs only (no cycling: each run is finite
+                // under Bland, and a nondegenerate pivot strictly improves the objective).
+                self.bland = self.rhs[r].is_zero();
                 self.pivot(r, j);
             }
             let (o1, w0) = self.obj1.take().expect("phase 1 objective");
@@ -679,9 +684,7 @@ impl<S: Scalar> Tableau<S> {
             };
             match self.ratio_test(j, neg) {
                 Some(r) => {
-                    if self.rhs[r].is_zero() {
-                        self.bland = true;
-                    }
+                    self.bland = self.rhs[r].is_zero();
                     self.pivot(r, j);
                 }
                 None => {
