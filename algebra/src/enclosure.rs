@@ -279,34 +279,41 @@ fn fx_rescale(x: &Fx, from: u32, to: u32) -> Fx {
 
 static LN2_CACHE: Mutex<Option<(u32, Fx)>> = Mutex::new(None);
 
-/// Enclosure of `ln 2` at scale `w`: `Σ_{n=1}^{w+1} 1/(n·2^n)` plus the tail bound `2^{-(w+1)}`.
+/// Enclosure of `ln 2` at scale `w`, at most 2 ulps (`2^{1−w}`) wide whatever the cache holds.
+///
+/// The series `Σ_{n=1}^{N} 1/(n·2^n)` plus the tail bound `2^{-N}` is summed at `w + g` bits
+/// with `N = w + g + 1` terms, each rounded outward (so `N + 1` ulps of slack at that scale), and
+/// `g = bits(N + 2)` guard bits make that slack less than one ulp at scale `w`; then rescaled
+/// outward to `w`. The widest-scale result is cached.
 fn ln2_fx(w: u32) -> Fx {
+    let guard_bits = u32::BITS - (w + 40).leading_zeros() + 1;
+    let wg = w + guard_bits;
     if let Ok(guard) = LN2_CACHE.lock() {
         if let Some((cw, c)) = guard.as_ref() {
-            if *cw >= w {
+            if *cw >= wg {
                 return fx_rescale(c, *cw, w);
             }
         }
     }
-    let one = pow2(w);
+    let one = pow2(wg);
     let mut lo = BigInt::zero();
     let mut hi = BigInt::zero();
-    let n_terms = w + 1;
+    let n_terms = wg + 1;
     for n in 1..=n_terms {
         let d = BigInt::from(n) << n as usize;
         lo += floor_div(&one, &d);
         hi += ceil_div(&one, &d);
     }
-    // Tail Σ_{n>N} 1/(n 2^n) ≤ 1/((N+1) 2^N) < 2^{-N} = 2^{-(w+1)}: at most one ulp.
+    // Tail Σ_{n>N} 1/(n 2^n) ≤ 1/((N+1) 2^N) < 2^{-N} = 2^{-(wg+1)}: at most one ulp.
     hi += 1;
     let r = Fx { lo, hi };
     if let Ok(mut guard) = LN2_CACHE.lock() {
-        let better = guard.as_ref().is_none_or(|(cw, _)| *cw < w);
+        let better = guard.as_ref().is_none_or(|(cw, _)| *cw < wg);
         if better {
-            *guard = Some((w, r.clone()));
+            *guard = Some((wg, r.clone()));
         }
     }
-    r
+    fx_rescale(&r, wg, w)
 }
 
 /// Enclosure of `exp(a)` for the exact dyadic `a = a_num / 2^w`, `|a| ≤ 1/2`.
