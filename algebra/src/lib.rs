@@ -15,6 +15,8 @@ pub mod enclosure;
 pub mod scalar;
 
 pub use enclosure::Interval;
+#[cfg(feature = "gmp")]
+pub use scalar::GmpRat;
 pub use scalar::{Rat, Scalar, ScalarError};
 
 pub mod semiring;

@@ -10,7 +10,7 @@
 //! use tropical_algebra::matrix::TropicalMatrix;
 //! use tropical_algebra::{Rat, Scalar};
 //! let a = TropicalMatrix::<Rat>::from_i64_rows(&[&[Some(0), Some(3)], &[Some(-1), None]]).unwrap();
-//! let mcm = a.max_cycle_mean().unwrap();
+//! let mcm = a.max_cycle_mean().unwrap().expect("the graph has a cycle");
 //! assert_eq!(mcm.value, Rat::from_ratio(1, 1).unwrap()); // cycle 0→1→0 has mean (3-1)/2
 //! ```
 
@@ -285,7 +285,7 @@ impl<S: Scalar> TropicalMatrix<S> {
     /// exact operations after a Karp check.
     pub fn kleene_star(&self) -> Result<Self, KleeneError<S>> {
         let n = self.require_square().map_err(KleeneError::Matrix)?;
-        if let Some(mcm) = self.max_cycle_mean() {
+        if let Some(mcm) = self.max_cycle_mean().map_err(KleeneError::Matrix)? {
             if mcm.value.is_positive() {
                 let weight = self.cycle_weight(&mcm.cycle);
                 return Err(KleeneError::PositiveCycle(PositiveCycle {

@@ -19,6 +19,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+use crate::enclosure::{lse_enclosure, Interval};
 use crate::semiring::MaxPlus;
 use crate::{Scalar, ScalarError};
 
@@ -250,6 +251,25 @@ impl<S: Scalar> TropicalPolynomial<S> {
                 p
             })
             .collect()
+    }
+}
+
+impl<S: Scalar> TropicalPolynomial<S> {
+    /// Certified enclosure of the dequantization (Maslov; Viro's patchworking)
+    /// `f_t(x) = t·log Σ_i exp((c_i + ⟨α_i, x⟩)/t)` at temperature `t > 0`, with `prec_bits`
+    /// bits of precision, via [`crate::enclosure::lse_enclosure`].
+    ///
+    /// By the LSE sandwich (SPEC T2) `f(x) ≤ f_t(x) ≤ f(x) + t·log N` (`N` monomials), so
+    /// `f_t(x) → f(x)` as `t → 0⁺`. Errors: `t ≤ 0`, the zero polynomial, dimension mismatch.
+    pub fn dequantize(&self, x: &[S], t: &S, prec_bits: u32) -> Result<Interval<S>, PolyError> {
+        if !t.is_positive() {
+            return Err(PolyError::Temperature(t.to_string()));
+        }
+        let vals = self.monomial_values(x)?;
+        if vals.is_empty() {
+            return Err(PolyError::ZeroPolynomial("dequantization of -inf"));
+        }
+        Ok(lse_enclosure(&vals, t, prec_bits)?)
     }
 }
 

@@ -154,3 +154,53 @@ fn display_is_readable() {
     let g = TropicalPolynomial::<Rat>::from_i64_terms(2, &[(3, &[1, -2])]).unwrap();
     assert_eq!(g.to_string(), "max(x1 - 2x2 + 3)");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+    /// Hypothesis: f a non-zero polynomial with N monomials, x rational, t ∈ {1, 1/10, 1/100}.
+    /// Conclusion (LSE sandwich, SPEC T2): the certified enclosure of f_t(x) meets
+    /// [f(x), f(x) + t·log N] (log N itself certified) and lies within 2^-40 of it, so it tends
+    /// to f(x) as t → 0; and it contains an independent, stably computed f64 value of f_t(x)
+    /// up to the float's own rounding error.
+    #[test]
+    fn dequantization_sandwich(rf in raw_terms(), x in point()) {
+        let f = poly(&rf);
+        prop_assume!(!f.is_zero());
+        let fx = f.eval(&x).unwrap().finite().cloned().unwrap();
+        let n = Rat::from_i64(f.terms().len() as i64);
+        let log_n = tropical_algebra::enclosure::ln_enclosure(&n, 64).unwrap();
+        let slack = Rat::from_ratio(1, 1 << 40).unwrap();
+        for t in [Rat::one(), Rat::from_ratio(1, 10).unwrap(), Rat::from_ratio(1, 100).unwrap()] {
+            let iv = f.dequantize(&x, &t, 64).unwrap();
+            let upper = fx.clone() + t.clone() * log_n.hi();
+            prop_assert!(*iv.hi() >= fx, "enclosure below f(x)");
+            prop_assert!(*iv.lo() <= upper, "enclosure above f(x) + t log N");
+            prop_assert!(*iv.hi() <= upper + &slack, "enclosure too wide");
+            // Independent float evaluation, relative to the max for stability.
+            let s: Vec<f64> = f.monomial_values(&x).unwrap().iter().map(Scalar::to_f64).collect();
+            let (m, tf) = (fx.to_f64(), t.to_f64());
+            let lse = m + tf * s.iter().map(|v| ((v - m) / tf).exp()).sum::<f64>().ln();
+            let tol = 1e-9 * (1.0 + lse.abs());
+            prop_assert!(iv.lo().to_f64() - tol <= lse && lse <= iv.hi().to_f64() + tol,
+                "float {} outside [{}, {}]", lse, iv.lo(), iv.hi());
+        }
+    }
+}
+
+#[test]
+fn dequantize_errors() {
+    let f = TropicalPolynomial::<Rat>::from_i64_terms(1, &[(0, &[1])]).unwrap();
+    assert!(f.dequantize(&[Rat::one()], &Rat::zero(), 32).is_err());
+    assert!(TropicalPolynomial::<Rat>::zero(1)
+        .dequantize(&[Rat::one()], &Rat::one(), 32)
+        .is_err());
+    // One monomial: f_t = f exactly, so the enclosure contains f(x).
+    let iv = f
+        .dequantize(
+            &[Rat::from_ratio(3, 2).unwrap()],
+            &Rat::from_ratio(1, 10).unwrap(),
+            64,
+        )
+        .unwrap();
+    assert!(iv.contains(&Rat::from_ratio(3, 2).unwrap()));
+}

@@ -16,14 +16,33 @@ fn instance(n: usize, h: usize, d: usize, seed: u64) -> Vec<ScoreFunction<Rat>> 
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
     (0..h)
         .map(|_| ScoreFunction {
-            slopes: Mat::new(n, d, (0..n * d).map(|_| Rat::from_i64(rng.random_range(-20..=20))).collect()).unwrap(),
-            offsets: (0..n).map(|_| Rat::from_i64(rng.random_range(-20..=20))).collect(),
+            slopes: Mat::new(
+                n,
+                d,
+                (0..n * d)
+                    .map(|_| Rat::from_i64(rng.random_range(-20..=20)))
+                    .collect(),
+            )
+            .unwrap(),
+            offsets: (0..n)
+                .map(|_| Rat::from_i64(rng.random_range(-20..=20)))
+                .collect(),
         })
         .collect()
 }
 
 /// `(N, H, d)` cases; the naive method runs only where `N^H ≤ 4096`.
-const CASES: [(usize, usize, usize); 9] = [(8, 1, 2), (16, 2, 2), (32, 2, 2), (64, 2, 2), (8, 3, 3), (16, 3, 2), (8, 4, 4), (8, 2, 8), (64, 1, 4)];
+const CASES: [(usize, usize, usize); 9] = [
+    (8, 1, 2),
+    (16, 2, 2),
+    (32, 2, 2),
+    (64, 2, 2),
+    (8, 3, 3),
+    (16, 3, 2),
+    (8, 4, 4),
+    (8, 2, 8),
+    (64, 1, 4),
+];
 
 fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("regions");
@@ -31,13 +50,23 @@ fn bench(c: &mut Criterion) {
     for &(n, h, d) in &CASES {
         let fns = instance(n, h, d, (n * 100 + h * 10 + d) as u64);
         let region = Region::default();
-        let cells = score_regions(&fns, &region, &WalkOptions::default()).unwrap().cells.len();
+        let cells = score_regions(&fns, &region, &WalkOptions::default())
+            .unwrap()
+            .cells
+            .len();
         let id = format!("N{n}_H{h}_d{d}_cells{cells}");
-        eprintln!("case N={n} H={h} d={d}: {cells} cells of N^H = {}", n.pow(h as u32));
-        g.bench_function(BenchmarkId::new("walk", &id), |b| b.iter(|| score_regions(&fns, &region, &WalkOptions::default()).unwrap()));
+        eprintln!(
+            "case N={n} H={h} d={d}: {cells} cells of N^H = {}",
+            n.pow(h as u32)
+        );
+        g.bench_function(BenchmarkId::new("walk", &id), |b| {
+            b.iter(|| score_regions(&fns, &region, &WalkOptions::default()).unwrap())
+        });
         if n.pow(h as u32) <= 4096 {
             let ma: Vec<_> = fns.iter().map(|f| max_affine(f).unwrap()).collect();
-            g.bench_function(BenchmarkId::new("naive", &id), |b| b.iter(|| refinement_cells_brute_force(&ma, &Domain::Whole(d)).unwrap()));
+            g.bench_function(BenchmarkId::new("naive", &id), |b| {
+                b.iter(|| refinement_cells_brute_force(&ma, &Domain::Whole(d)).unwrap())
+            });
         }
     }
     g.finish();

@@ -46,12 +46,12 @@ pub enum AttentionError {
         dtype: String,
     },
     /// A file could not be read or written.
-    #[error("{path}: {source}")]
+    #[error("{path}: {err}")]
     Io {
         /// The file.
         path: String,
-        /// The I/O error.
-        source: std::io::Error,
+        /// The I/O error (shown in the message, not chained, so it prints once).
+        err: std::io::Error,
     },
     /// A malformed input file (JSON, safetensors, npy), with the reason.
     #[error("{path}: {msg}")]

@@ -22,7 +22,10 @@ pub fn hard_output<S: Scalar>(model: &Model<S>, context: &Mat<S>, x: &[S]) -> Re
 }
 
 fn scalar_err(what: &str) -> impl Fn(tropical_algebra::ScalarError) -> AttentionError + '_ {
-    move |source| AttentionError::Scalar { what: what.to_string(), source }
+    move |source| AttentionError::Scalar {
+        what: what.to_string(),
+        source,
+    }
 }
 
 /// `W · x + b` for an interval vector `x`.
@@ -54,17 +57,33 @@ fn softmax_box<S: Scalar>(scores: &[Interval<S>], tau: &S, prec: u32) -> Result<
             scores
                 .iter()
                 .enumerate()
-                .map(|(i, s)| if (i == j) == own_hi { s.hi().clone() } else { s.lo().clone() })
+                .map(|(i, s)| {
+                    if (i == j) == own_hi {
+                        s.hi().clone()
+                    } else {
+                        s.lo().clone()
+                    }
+                })
                 .collect()
         };
-        let lo = softmax_enclosure(&corner(false), tau, prec).map_err(&err)?[j].lo().clone();
-        let hi = softmax_enclosure(&corner(true), tau, prec).map_err(&err)?[j].hi().clone();
+        let lo = softmax_enclosure(&corner(false), tau, prec).map_err(&err)?[j]
+            .lo()
+            .clone();
+        let hi = softmax_enclosure(&corner(true), tau, prec).map_err(&err)?[j]
+            .hi()
+            .clone();
         out.push(Interval::new(lo, hi).map_err(&err)?);
     }
     Ok(out)
 }
 
-fn layer_enclosure<S: Scalar>(layer: &AttentionLayer<S>, context: &Mat<S>, x: &[Interval<S>], tau: &S, prec: u32) -> Result<Vec<Interval<S>>> {
+fn layer_enclosure<S: Scalar>(
+    layer: &AttentionLayer<S>,
+    context: &Mat<S>,
+    x: &[Interval<S>],
+    tau: &S,
+    prec: u32,
+) -> Result<Vec<Interval<S>>> {
     let mut cat = Vec::new();
     for h in &layer.heads {
         let sf = h.score_function(context, &layer.scale)?;
@@ -86,10 +105,18 @@ fn layer_enclosure<S: Scalar>(layer: &AttentionLayer<S>, context: &Mat<S>, x: &[
 /// softmax enclosures (`tropical_algebra::enclosure`) times the values, exact interval
 /// arithmetic through `W_O`, residuals and ReLU MLPs; endpoints are rounded outward to
 /// `prec_bits` after each layer. The true output lies in every returned interval.
-pub fn softmax_output_enclosure<S: Scalar>(model: &Model<S>, context: &Mat<S>, x: &[S], tau: &S, prec_bits: u32) -> Result<Vec<Interval<S>>> {
+pub fn softmax_output_enclosure<S: Scalar>(
+    model: &Model<S>,
+    context: &Mat<S>,
+    x: &[S],
+    tau: &S,
+    prec_bits: u32,
+) -> Result<Vec<Interval<S>>> {
     expect_len("query token", x, model.d_model())?;
     if !tau.is_positive() {
-        return Err(AttentionError::Invalid(format!("temperature τ = {tau} must be positive")));
+        return Err(AttentionError::Invalid(format!(
+            "temperature τ = {tau} must be positive"
+        )));
     }
     let contexts = model.layer_contexts(context)?;
     let mut y: Vec<Interval<S>> = x.iter().map(|v| Interval::point(v.clone())).collect();
@@ -101,7 +128,13 @@ pub fn softmax_output_enclosure<S: Scalar>(model: &Model<S>, context: &Mat<S>, x
             let zero = S::zero();
             let r: Vec<Interval<S>> = h
                 .iter()
-                .map(|iv| Interval::new(iv.lo().max_ref(&zero).clone(), iv.hi().max_ref(&zero).clone()).expect("lo ≤ hi"))
+                .map(|iv| {
+                    Interval::new(
+                        iv.lo().max_ref(&zero).clone(),
+                        iv.hi().max_ref(&zero).clone(),
+                    )
+                    .expect("lo ≤ hi")
+                })
                 .collect();
             let z = affine_iv(&m.w2, &m.b2, &r);
             y = y.iter().zip(&z).map(|(p, q)| p + q).collect();
@@ -117,13 +150,20 @@ fn to_float<S: Scalar, T: AttnFloat>(v: &[S]) -> Vec<T> {
 
 fn affine_float<T: AttnFloat>(w: &[T], rows: usize, b: &[T], x: &[T]) -> Vec<T> {
     let cols = x.len();
-    (0..rows).map(|i| crate::float::dot(&w[i * cols..(i + 1) * cols], x) + b[i]).collect()
+    (0..rows)
+        .map(|i| crate::float::dot(&w[i * cols..(i + 1) * cols], x) + b[i])
+        .collect()
 }
 
 /// Float evaluation of the model at `x` in `T` (f32/f64): weights and contexts rounded to `T`,
 /// each layer's heads batched through [`crate::float::hard_attention`] (`tau = None`) or
 /// [`crate::float::softmax_attention`] (`tau = Some(τ)`). Heads must share `d_k` and `d_v`.
-pub fn float_output<S: Scalar, T: AttnFloat>(model: &Model<S>, context: &Mat<S>, x: &[T], tau: Option<T>) -> Result<Vec<T>> {
+pub fn float_output<S: Scalar, T: AttnFloat>(
+    model: &Model<S>,
+    context: &Mat<S>,
+    x: &[T],
+    tau: Option<T>,
+) -> Result<Vec<T>> {
     expect_len("query token", x, model.d_model())?;
     let contexts = model.layer_contexts(context)?;
     let mut y = x.to_vec();
@@ -133,11 +173,18 @@ pub fn float_output<S: Scalar, T: AttnFloat>(model: &Model<S>, context: &Mat<S>,
         let h0 = &layer.heads[0];
         let (dk, dv, n) = (h0.d_k(), h0.d_v(), c.rows());
         if layer.heads.iter().any(|h| h.d_k() != dk || h.d_v() != dv) {
-            return Err(AttentionError::Invalid("float evaluation needs heads of equal widths".into()));
+            return Err(AttentionError::Invalid(
+                "float evaluation needs heads of equal widths".into(),
+            ));
         }
         let (mut q, mut k, mut v) = (Vec::new(), Vec::new(), Vec::new());
         for h in &layer.heads {
-            q.extend(affine_float(&to_float::<S, T>(h.w_q.data()), dk, &to_float::<S, T>(&h.b_q), &y));
+            q.extend(affine_float(
+                &to_float::<S, T>(h.w_q.data()),
+                dk,
+                &to_float::<S, T>(&h.b_q),
+                &y,
+            ));
             let wk = to_float::<S, T>(h.w_k.data());
             let wv = to_float::<S, T>(h.w_v.data());
             let (bk, bv) = (to_float::<S, T>(&h.b_k), to_float::<S, T>(&h.b_v));
@@ -147,18 +194,52 @@ pub fn float_output<S: Scalar, T: AttnFloat>(model: &Model<S>, context: &Mat<S>,
                 v.extend(affine_float(&wv, dv, &bv, &cj));
             }
         }
-        let shape = AttentionShape { heads: layer.heads.len(), n_q: 1, n_k: n, d: dk, d_v: dv };
-        let ferr = |e: crate::float::FloatAttentionError| AttentionError::Invalid(format!("float attention: {e}"));
+        let shape = AttentionShape {
+            heads: layer.heads.len(),
+            n_q: 1,
+            n_k: n,
+            d: dk,
+            d_v: dv,
+        };
+        let ferr = |e: crate::float::FloatAttentionError| {
+            AttentionError::Invalid(format!("float attention: {e}"))
+        };
         let cat = match tau {
             None => hard_attention(&q, &k, &v, &shape).map_err(ferr)?.output,
-            Some(t) => softmax_attention(&q, &k, &v, &shape, T::from_f64_round(layer.scale.to_f64()), t).map_err(ferr)?,
+            Some(t) => softmax_attention(
+                &q,
+                &k,
+                &v,
+                &shape,
+                T::from_f64_round(layer.scale.to_f64()),
+                t,
+            )
+            .map_err(ferr)?,
         };
-        let a = affine_float(&to_float::<S, T>(layer.w_o.data()), d, &to_float::<S, T>(&layer.b_o), &cat);
+        let a = affine_float(
+            &to_float::<S, T>(layer.w_o.data()),
+            d,
+            &to_float::<S, T>(&layer.b_o),
+            &cat,
+        );
         y = y.iter().zip(&a).map(|(p, q)| *p + *q).collect();
         if let Some(m) = &b.mlp {
-            let h = affine_float(&to_float::<S, T>(m.w1.data()), m.w1.rows(), &to_float::<S, T>(&m.b1), &y);
-            let r: Vec<T> = h.into_iter().map(|t| if t > T::zero() { t } else { T::zero() }).collect();
-            let z = affine_float(&to_float::<S, T>(m.w2.data()), d, &to_float::<S, T>(&m.b2), &r);
+            let h = affine_float(
+                &to_float::<S, T>(m.w1.data()),
+                m.w1.rows(),
+                &to_float::<S, T>(&m.b1),
+                &y,
+            );
+            let r: Vec<T> = h
+                .into_iter()
+                .map(|t| if t > T::zero() { t } else { T::zero() })
+                .collect();
+            let z = affine_float(
+                &to_float::<S, T>(m.w2.data()),
+                d,
+                &to_float::<S, T>(&m.b2),
+                &r,
+            );
             y = y.iter().zip(&z).map(|(p, q)| *p + *q).collect();
         }
     }

@@ -1,5 +1,9 @@
 //! A small dense row-major matrix over an exact [`Scalar`], just enough for models and PL maps.
 
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_rational::BigRational;
+use num_traits::{One, Zero};
 use tropical_algebra::Scalar;
 
 use crate::error::{shape_err, Result};
@@ -100,6 +104,10 @@ impl<S: Scalar> Mat<S> {
         Ok((0..self.rows).map(|i| dot(self.row(i), x)).collect())
     }
     /// `self · other`; errors on an inner-dimension mismatch.
+    ///
+    /// Exact, computed over the integers: each row of `self` and each column of `other` is put
+    /// over a common denominator once, so the inner products need no gcd (fast for the dyadic
+    /// entries of float checkpoints); one normalisation per output entry.
     pub fn mul(&self, other: &Mat<S>) -> Result<Mat<S>> {
         if self.cols != other.rows {
             return Err(shape_err(
@@ -111,20 +119,29 @@ impl<S: Scalar> Mat<S> {
                 ),
             ));
         }
-        let mut out = Mat::zeros(self.rows, other.cols);
-        for i in 0..self.rows {
-            for k in 0..self.cols {
-                let a = self.get(i, k);
-                if a.is_zero() {
-                    continue;
+        let a: Vec<(Vec<BigInt>, BigInt)> = (0..self.rows)
+            .map(|i| common_denominator(self.row(i).iter()))
+            .collect();
+        let b: Vec<(Vec<BigInt>, BigInt)> = (0..other.cols)
+            .map(|j| common_denominator((0..other.rows).map(|k| other.get(k, j))))
+            .collect();
+        let mut data = Vec::with_capacity(self.rows * other.cols);
+        for (an, ad) in &a {
+            for (bn, bd) in &b {
+                let mut acc = BigInt::zero();
+                for (x, y) in an.iter().zip(bn) {
+                    if !x.is_zero() && !y.is_zero() {
+                        acc += x * y;
+                    }
                 }
-                for j in 0..other.cols {
-                    let t = a.clone() * other.get(k, j);
-                    *out.get_mut(i, j) += t;
-                }
+                data.push(S::from_big_rational(&BigRational::new(acc, ad * bd)));
             }
         }
-        Ok(out)
+        Ok(Mat {
+            rows: self.rows,
+            cols: other.cols,
+            data,
+        })
     }
     /// The transpose.
     pub fn transpose(&self) -> Mat<S> {
@@ -175,6 +192,19 @@ impl<S: Scalar> Mat<S> {
         }
         Ok(())
     }
+}
+
+/// Numerators over the least common denominator of `v`, and that denominator.
+fn common_denominator<'a, S: Scalar>(v: impl Iterator<Item = &'a S>) -> (Vec<BigInt>, BigInt) {
+    let q: Vec<BigRational> = v.map(|x| x.to_big_rational()).collect();
+    let mut den = BigInt::one();
+    for x in &q {
+        if !x.denom().is_one() {
+            den = den.lcm(x.denom());
+        }
+    }
+    let nums = q.iter().map(|x| x.numer() * (&den / x.denom())).collect();
+    (nums, den)
 }
 
 /// `⟨a, b⟩` (the shorter length wins; callers check lengths).

@@ -42,9 +42,9 @@ use crate::linalg::Mat;
 use crate::model::{AttentionLayer, Block, Head, Mlp, Model};
 
 fn read_file(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|source| AttentionError::Io {
+    std::fs::read(path).map_err(|err| AttentionError::Io {
         path: path.display().to_string(),
-        source,
+        err,
     })
 }
 
@@ -441,6 +441,9 @@ pub struct LoadOptions {
     /// Head count (default: `num_attention_heads` / `n_head` from the file's metadata or a
     /// `config.json` beside it).
     pub n_heads: Option<usize>,
+    /// Load only the layers `start..start + count` (default: all), so that a large checkpoint is
+    /// not converted to rationals entirely. Block 0 of the result is layer `start`.
+    pub layers: Option<(usize, usize)>,
     /// Naming (default: detected, BERT then GPT-2, with prefixes "", "bert.", "transformer.").
     pub naming: Option<Naming>,
 }
@@ -698,8 +701,26 @@ pub fn safetensors_from_bytes<S: Scalar>(
     };
     let mut blocks = Vec::new();
     let mut scale_note = String::new();
-    let mut l = 0;
-    while ck.has(&name(&names.q_weight, l)) {
+    let (mut l, end) = match opts.layers {
+        Some((start, count)) => (start, start + count),
+        None => (0, usize::MAX),
+    };
+    if let Some((start, count)) = opts.layers {
+        if count == 0 {
+            return Err(AttentionError::Invalid("no layers requested".into()));
+        }
+        for k in start..start + count {
+            if !ck.has(&name(&names.q_weight, k)) {
+                let total = (0..)
+                    .take_while(|&i| ck.has(&name(&names.q_weight, i)))
+                    .count();
+                return Err(AttentionError::Invalid(format!(
+                    "{p}: layer {k} requested but the checkpoint has {total} layers"
+                )));
+            }
+        }
+    }
+    while l < end && ck.has(&name(&names.q_weight, l)) {
         let (w_q, b_q, w_k, b_k, w_v, b_v): QkvParts<S> = if naming == Naming::Gpt2 {
             let w = ck.matrix::<S>(&name(&names.q_weight, l), None, None, true)?;
             let d = w.cols();

@@ -189,10 +189,9 @@ impl<S: Scalar> Head<S> {
 
 /// Rows `W c_j + b` for every row `c_j` of `rows`.
 fn affine_rows<S: Scalar>(w: &Mat<S>, b: &[S], rows: &Mat<S>) -> Result<Mat<S>> {
-    let mut out = Vec::with_capacity(rows.rows());
-    for j in 0..rows.rows() {
-        out.push(add(&w.mul_vec(rows.row(j))?, b));
-    }
+    // rows · Wᵀ (one exact integer matrix product), then the bias.
+    let prod = rows.mul(&w.transpose())?;
+    let out = (0..prod.rows()).map(|j| add(prod.row(j), b)).collect();
     Mat::from_rows(out, w.rows())
 }
 

@@ -474,7 +474,9 @@ pub fn bound_zaslavsky(heads: usize, keys: usize, dim: usize) -> BigUint {
 /// (display only). Errors when the cell is not 2D or is unbounded (restrict to a box to draw).
 pub fn cell_polygon<S: Scalar>(facets: &[Halfspace<S>], inside: &[S]) -> Result<Vec<(S, S)>> {
     if inside.len() != 2 || facets.iter().any(|h| h.normal.len() != 2) {
-        return Err(AttentionError::Invalid("polygons need a 2D counting space (a 2D slice or d_model = 2)".into()));
+        return Err(AttentionError::Invalid(
+            "polygons need a 2D counting space (a 2D slice or d_model = 2)".into(),
+        ));
     }
     let mut verts: Vec<(S, S)> = Vec::new();
     for i in 0..facets.len() {
@@ -493,16 +495,23 @@ pub fn cell_polygon<S: Scalar>(facets: &[Halfspace<S>], inside: &[S]) -> Result<
         }
     }
     if verts.len() < 3 {
-        return Err(AttentionError::Invalid("cell is unbounded or degenerate: restrict to a box (--box) to draw it".into()));
+        return Err(AttentionError::Invalid(
+            "cell is unbounded or degenerate: restrict to a box (--box) to draw it".into(),
+        ));
     }
     // Unbounded cells have at most as many vertices as bounded ones would; check boundedness by
     // ray directions: a cell is bounded iff no nonzero direction satisfies every normal·r ≤ 0,
     // which in 2D holds iff the normals positively span the plane. Check exactly via the vertex
     // polygon: every facet must contain an edge (two vertices on its line).
     for h in facets {
-        let on = verts.iter().filter(|(x, y)| h.normal[0].clone() * x + &(h.normal[1].clone() * y) == h.offset).count();
+        let on = verts
+            .iter()
+            .filter(|(x, y)| h.normal[0].clone() * x + &(h.normal[1].clone() * y) == h.offset)
+            .count();
         if on < 2 {
-            return Err(AttentionError::Invalid("cell is unbounded: restrict to a box (--box) to draw it".into()));
+            return Err(AttentionError::Invalid(
+                "cell is unbounded: restrict to a box (--box) to draw it".into(),
+            ));
         }
     }
     let (cx, cy) = (inside[0].to_f64(), inside[1].to_f64());
@@ -512,6 +521,17 @@ pub fn cell_polygon<S: Scalar>(facets: &[Halfspace<S>], inside: &[S]) -> Result<
         ap.total_cmp(&aq)
     });
     Ok(verts)
+}
+
+/// The power diagram of one head (SPEC T4): sites `z_j = a_j/2`, weights `w_j = ‖z_j‖² + β_j`
+/// (from [`ScoreFunction::power_diagram_sites`]), cells inside `domain`; its nonempty cells are the
+/// head's cells and its hidden sites are the keys that never win the argmax (T5).
+pub fn head_power_diagram<S: Scalar>(
+    sf: &ScoreFunction<S>,
+    domain: &Domain<S>,
+) -> Result<tropical_geometry::power_diagram::PowerDiagram<S>> {
+    let (sites, weights) = sf.power_diagram_sites();
+    tropical_geometry::power_diagram::power_diagram(&sites, &weights, domain).map_err(geo)
 }
 
 /// SPEC T6, the second count: the number of *upper* vertices of the Minkowski sum

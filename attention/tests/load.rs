@@ -142,6 +142,7 @@ fn gpt2_fused_weights_split_and_transpose() {
     let opts = LoadOptions {
         n_heads: Some(1),
         naming: None,
+        ..Default::default()
     };
     let lm = load::load_safetensors::<Rat>(&path, &opts).unwrap();
     assert_eq!(
@@ -266,6 +267,7 @@ fn load_err(tensors: &[(&str, Dtype, Vec<usize>, Vec<u8>)], name: &str) -> Atten
         &LoadOptions {
             n_heads: Some(1),
             naming: None,
+            ..Default::default()
         },
     )
     .unwrap_err()
@@ -333,6 +335,7 @@ fn bad_inputs_give_their_errors() {
         &LoadOptions {
             n_heads: Some(3),
             naming: None,
+            ..Default::default()
         },
     )
     .unwrap_err();
@@ -352,6 +355,7 @@ fn bad_inputs_give_their_errors() {
         &LoadOptions {
             n_heads: Some(1),
             naming: Some(Naming::Explicit(names)),
+            ..Default::default()
         },
     )
     .unwrap_err();

@@ -5,8 +5,13 @@ mod common;
 
 use common::*;
 use proptest::prelude::*;
+use std::collections::BTreeSet;
 use tropical_algebra::{Rat, Scalar};
+
+use tropical_attention::regions;
 use tropical_attention::{Head, Mat};
+use tropical_geometry::cells::Domain;
+use tropical_geometry::polyhedron::upper_hull;
 
 /// `argmin_j ‖x − z_j‖² − w_j` computed directly from the sites and weights (independent of the
 /// score evaluation).
@@ -24,6 +29,29 @@ fn argmin_power(sites: &[Vec<Rat>], weights: &[Rat], x: &[Rat]) -> Vec<usize> {
         .collect();
     let min = pow.iter().min().unwrap().clone();
     (0..pow.len()).filter(|&j| pow[j] == min).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+    /// Hypothesis: a random head over 5 context tokens in R^2 (duplicates and degenerate positions
+    /// common).
+    /// Conclusion (T5): the keys with a nonempty power-diagram cell (geometry crate's walk) are
+    /// exactly the keys whose lifted point (a_j, β_j) is a vertex of the upper hull (geometry
+    /// crate's double description), up to duplicate keys; their number is the Minkowski count
+    /// for one summand.
+    #[test]
+    fn nonempty_cells_are_upper_hull_vertices(w in ints(40, 2)) {
+        let l = layer(2, 1, &w);
+        let sf = l.heads[0].score_function(&mat(5, 2, &w[3..]), &r(1)).unwrap();
+        let pd = regions::head_power_diagram(&sf, &Domain::Whole(2)).unwrap();
+        let pts = sf.lifted_points();
+        let rep = |j: usize| pts.iter().position(|p| *p == pts[j]).unwrap();
+        let a: BTreeSet<usize> = (0..pts.len()).filter(|&j| pd.cell_of_site[j].is_some()).map(rep).collect();
+        let b: BTreeSet<usize> = upper_hull(&pts).unwrap().into_iter().map(rep).collect();
+        prop_assert_eq!(&a, &b);
+        prop_assert_eq!(pd.cells.len(), b.len());
+        prop_assert_eq!(regions::minkowski_cell_count(std::slice::from_ref(&sf)).unwrap(), b.len());
+    }
 }
 
 proptest! {

@@ -10,8 +10,8 @@ use num_bigint::BigUint;
 use proptest::prelude::*;
 use tropical_algebra::Rat;
 use tropical_attention::regions::{
-    self, bound_zaslavsky, layer_regions, map_regions, score_regions, t7_construction, Region,
-    Slice,
+    self, bound_zaslavsky, layer_regions, map_regions, minkowski_cell_count, score_regions,
+    t7_construction, Region, Slice,
 };
 use tropical_attention::ScoreFunction;
 use tropical_geometry::cells::{refinement_cells_brute_force, WalkOptions};
@@ -64,6 +64,10 @@ proptest! {
         prop_assert_eq!(&found, &brute_labels(&fns, &region));
         prop_assert!(walk.cells.len() <= 16);
         prop_assert!(BigUint::from(walk.cells.len()) <= bound_zaslavsky(2, 4, 2));
+        if !boxed {
+            // T6, second way: upper vertices of the Minkowski sum of the lifted Newton polytopes.
+            prop_assert_eq!(minkowski_cell_count(&fns).unwrap(), walk.cells.len());
+        }
     }
 
     /// Hypothesis: H = 2 random heads in R^3 restricted to a random 2D slice `o + s·u + t·v`.
@@ -77,6 +81,8 @@ proptest! {
         let walk = score_regions(&fns, &region, &WalkOptions::default()).unwrap();
         let found: BTreeSet<Vec<Vec<usize>>> = walk.cells.iter().map(|c| c.label.clone()).collect();
         prop_assert_eq!(&found, &brute_labels(&fns, &region));
+        let restricted: Vec<ScoreFunction<Rat>> = fns.iter().map(|f| region.restrict(f).unwrap()).collect();
+        prop_assert_eq!(minkowski_cell_count(&restricted).unwrap(), walk.cells.len());
         for c in &walk.cells {
             let x = slice.point(&c.interior_point).unwrap();
             let sets: Vec<Vec<usize>> = fns.iter().map(|f| f.argmax(&x).unwrap()).collect();
@@ -111,6 +117,7 @@ proptest! {
         let walk = score_regions(&fns, &Region::default(), &WalkOptions::default()).unwrap();
         prop_assert!(BigUint::from(walk.cells.len()) <= bound_zaslavsky(h, n, d));
         prop_assert!(walk.cells.len() <= n.pow(h as u32));
+        prop_assert_eq!(minkowski_cell_count(&fns).unwrap(), walk.cells.len());
     }
 }
 

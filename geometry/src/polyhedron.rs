@@ -409,6 +409,20 @@ impl<S: Scalar> Polyhedron<S> {
     pub fn is_bounded(&self) -> bool {
         self.rays.is_empty() && self.lines.is_empty()
     }
+    /// Dimension of the recession cone `cone(rays) + lin(lines)` (0 for polytopes). When it
+    /// equals [`Polyhedron::dim`] (and `P` is unbounded), the face at infinity `x₀ ≥ 0` is a facet
+    /// of the homogenisation: cdd then prints the extra row `1 0 … 0`, which is not a facet of
+    /// `P` and is not in [`Polyhedron::facets`].
+    pub fn recession_dim(&self) -> usize {
+        let rows: Vec<IVec> = self
+            .rays
+            .iter()
+            .chain(&self.lines)
+            .map(|r| int_row(r))
+            .collect();
+        let refs: Vec<&IVec> = rows.iter().collect();
+        rank(&refs, self.ambient_dim)
+    }
     /// For facet `i`, the indices of the generators on it: vertex `k` as `k`, ray `j` as
     /// `vertices().len() + j`.
     pub fn facet_incidence(&self) -> &[Vec<usize>] {
@@ -465,17 +479,28 @@ impl<S: Scalar> Polyhedron<S> {
         }
         f
     }
-    /// The graph of the polyhedron: pairs `(i, j)`, `i < j`, of vertices joined by an edge.
+    /// The graph of the polyhedron: pairs `(i, j)`, `i < j`, of vertices joined by a bounded
+    /// edge, by the combinatorial test (no other vertex or ray lies on every facet containing
+    /// both).
     pub fn vertex_edges(&self) -> Vec<(usize, usize)> {
-        let lattice = self.face_lattice();
-        let want = self.lines.len() + 1;
-        let mut edges: Vec<(usize, usize)> = lattice
-            .faces
-            .iter()
-            .filter(|f| f.dim == want && f.vertices.len() == 2)
-            .map(|f| (f.vertices[0], f.vertices[1]))
-            .collect();
-        edges.sort();
+        let ng = self.vertices.len() + self.rays.len();
+        let nf = self.facets.len();
+        let mut on: Vec<Bits> = vec![Bits::new(nf); ng];
+        for (f, inc) in self.incidence.iter().enumerate() {
+            for &g in inc {
+                on[g].set(f);
+            }
+        }
+        let mut edges = Vec::new();
+        for i in 0..self.vertices.len() {
+            for j in i + 1..self.vertices.len() {
+                let common = on[i].and(&on[j]);
+                let other = (0..ng).any(|k| k != i && k != j && common.is_subset(&on[k]));
+                if !other {
+                    edges.push((i, j));
+                }
+            }
+        }
         edges
     }
 }

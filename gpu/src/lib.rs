@@ -1,1 +1,266 @@
-//! Float attention kernels (CUDA and CPU) checked against the exact reference.
+//! # tropical-gpu
+//!
+//! Float attention kernels and the float max-plus product, on the GPU (CUDA through `cudarc`,
+//! kernels compiled at run time with NVRTC) and on the CPU, cross-checked against the exact
+//! reference of the workspace.
+//!
+//! * [`Backend`]: the four kernels (softmax attention, zero-temperature attention, top-k
+//!   attention, max-plus product with argmax) on `f32` inputs.
+//! * [`CpuBackend`]: calls [`tropical_attention::float`] and the algebra crate's float max-plus
+//!   product, so every caller and test runs without a GPU.
+//! * [`CudaBackend`] (module [`cuda`]): the CUDA kernels; [`CudaBackend::new`] returns
+//!   [`GpuError::NoDriver`] ("no CUDA driver found") when libcuda is absent, never panics.
+//! * [`bound`]: the forward error bounds derived from the kernels' operation order.
+//! * [`harness`]: the diff harness against exact rationals and certified softmax enclosures.
+//!
+//! ```
+//! use tropical_gpu::{Backend, CpuBackend, AttentionInputs};
+//! use tropical_attention::float::AttentionShape;
+//! let shape = AttentionShape { heads: 1, n_q: 1, n_k: 2, d: 1, d_v: 1 };
+//! let x = AttentionInputs::new(&[1.0], &[1.0, 3.0], &[5.0, 7.0], shape).unwrap();
+//! let hard = CpuBackend.hard_attention(&x).unwrap();
+//! assert_eq!((hard.argmax[0], hard.output[0]), (1, 7.0));
+//! ```
+
+pub mod bound;
+pub mod cpu;
+pub mod cuda;
+pub mod exact;
+pub mod harness;
+
+pub use cpu::CpuBackend;
+pub use cuda::CudaBackend;
+use tropical_attention::float::{
+    AttentionShape, FloatAttentionError, HardAttention, TopkAttention,
+};
+
+/// Errors of the backends (and of the harness).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GpuError {
+    /// libcuda could not be loaded.
+    #[error("no CUDA driver found (libcuda could not be loaded)")]
+    NoDriver,
+    /// libnvrtc could not be loaded.
+    #[error("no NVRTC library found (libnvrtc could not be loaded), cannot compile the kernels")]
+    NoNvrtc,
+    /// A CUDA driver call failed.
+    #[error("CUDA driver error in {context}: {message}")]
+    Driver {
+        /// What was being done.
+        context: String,
+        /// The driver's message.
+        message: String,
+    },
+    /// NVRTC failed to compile a kernel.
+    #[error("NVRTC could not compile kernel `{kernel}`: {log}")]
+    Compile {
+        /// Kernel name.
+        kernel: String,
+        /// Compiler log.
+        log: String,
+    },
+    /// Invalid input (shapes, NaN/inf, parameters) or overflow in the float kernels.
+    #[error(transparent)]
+    Input(#[from] FloatAttentionError),
+    /// Invalid max-plus input.
+    #[error("max-plus product: {0}")]
+    MaxPlus(String),
+    /// The kernel does not support these parameters (e.g. top-k with k above the limit).
+    #[error("unsupported: {0}")]
+    Unsupported(String),
+    /// The exact reference failed (harness).
+    #[error("exact reference: {0}")]
+    Exact(String),
+}
+
+/// Borrowed, validated inputs of a batched attention problem (see
+/// [`tropical_attention::float`] for the layout).
+#[derive(Clone, Copy, Debug)]
+pub struct AttentionInputs<'a> {
+    /// `q [heads][n_q][d]`.
+    pub q: &'a [f32],
+    /// `k [heads][n_k][d]`.
+    pub k: &'a [f32],
+    /// `v [heads][n_k][d_v]`.
+    pub v: &'a [f32],
+    /// The shape.
+    pub shape: AttentionShape,
+}
+
+impl<'a> AttentionInputs<'a> {
+    /// Validate lengths, non-empty dimensions and finiteness.
+    pub fn new(
+        q: &'a [f32],
+        k: &'a [f32],
+        v: &'a [f32],
+        shape: AttentionShape,
+    ) -> Result<Self, GpuError> {
+        shape.validate(q, k, v)?;
+        if shape.n_k > i32::MAX as usize || shape.heads * shape.n_q > i32::MAX as usize {
+            return Err(FloatAttentionError::TooLarge.into());
+        }
+        Ok(AttentionInputs { q, k, v, shape })
+    }
+}
+
+/// Max-plus product `C = A ⊗ B`, `C[i,j] = max_l A[i,l] + B[l,j]`, row-major `m × n`, with the
+/// smallest maximising `l` per entry (`-inf` is the tropical zero).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MaxPlusOutput {
+    /// Values `[m][n]`.
+    pub values: Vec<f32>,
+    /// Smallest maximising inner index `[m][n]`.
+    pub argmax: Vec<u32>,
+    /// Rows.
+    pub m: usize,
+    /// Columns.
+    pub n: usize,
+}
+
+/// Validate max-plus inputs: lengths `m·k`, `k·n`, non-zero sizes, no NaN and no `+inf`
+/// (`-inf` is allowed: the tropical zero).
+pub fn validate_maxplus(
+    a: &[f32],
+    b: &[f32],
+    m: usize,
+    k: usize,
+    n: usize,
+) -> Result<(), GpuError> {
+    if m == 0 || k == 0 || n == 0 {
+        return Err(GpuError::MaxPlus(format!(
+            "empty dimension (m={m}, k={k}, n={n})"
+        )));
+    }
+    let (la, lb) = (
+        m.checked_mul(k).ok_or(FloatAttentionError::TooLarge)?,
+        k.checked_mul(n).ok_or(FloatAttentionError::TooLarge)?,
+    );
+    m.checked_mul(n).ok_or(FloatAttentionError::TooLarge)?;
+    if a.len() != la || b.len() != lb {
+        return Err(GpuError::MaxPlus(format!(
+            "A has {} entries (need {la}), B has {} (need {lb})",
+            a.len(),
+            b.len()
+        )));
+    }
+    if k > u32::MAX as usize || m > i32::MAX as usize || n > i32::MAX as usize {
+        return Err(FloatAttentionError::TooLarge.into());
+    }
+    for (name, xs) in [("A", a), ("B", b)] {
+        if let Some(i) = xs.iter().position(|x| x.is_nan() || *x == f32::INFINITY) {
+            return Err(GpuError::MaxPlus(format!(
+                "{name} has NaN or +inf at flat index {i} (only -inf, the tropical zero, is allowed)"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The four kernels on `f32` data. Implementations: [`CpuBackend`], [`CudaBackend`].
+///
+/// Contract (both backends): the operation order of [`tropical_attention::float`] (module docs),
+/// so the error bounds of [`bound`] hold for both; errors instead of panics.
+pub trait Backend {
+    /// Human-readable name (`"cpu"`, `"cuda: <device>"`).
+    fn name(&self) -> String;
+    /// `softmax(σ·QKᵀ/τ)·V`, output `[h][n_q][d_v]`.
+    fn softmax_attention(
+        &self,
+        x: &AttentionInputs<'_>,
+        sigma: f32,
+        tau: f32,
+    ) -> Result<Vec<f32>, GpuError>;
+    /// Zero-temperature attention (mean over exact float ties of the argmax).
+    fn hard_attention(&self, x: &AttentionInputs<'_>) -> Result<HardAttention<f32>, GpuError>;
+    /// Softmax over the `k` largest scores (ties at the k-th score: smallest indices win).
+    fn topk_attention(
+        &self,
+        x: &AttentionInputs<'_>,
+        sigma: f32,
+        tau: f32,
+        k: usize,
+    ) -> Result<TopkAttention<f32>, GpuError>;
+    /// Max-plus product with argmax.
+    fn maxplus_matmul(
+        &self,
+        a: &[f32],
+        b: &[f32],
+        m: usize,
+        k: usize,
+        n: usize,
+    ) -> Result<MaxPlusOutput, GpuError>;
+}
+
+/// Boxed backends are backends.
+impl<B: Backend + ?Sized> Backend for Box<B> {
+    fn name(&self) -> String {
+        (**self).name()
+    }
+    fn softmax_attention(
+        &self,
+        x: &AttentionInputs<'_>,
+        sigma: f32,
+        tau: f32,
+    ) -> Result<Vec<f32>, GpuError> {
+        (**self).softmax_attention(x, sigma, tau)
+    }
+    fn hard_attention(&self, x: &AttentionInputs<'_>) -> Result<HardAttention<f32>, GpuError> {
+        (**self).hard_attention(x)
+    }
+    fn topk_attention(
+        &self,
+        x: &AttentionInputs<'_>,
+        sigma: f32,
+        tau: f32,
+        k: usize,
+    ) -> Result<TopkAttention<f32>, GpuError> {
+        (**self).topk_attention(x, sigma, tau, k)
+    }
+    fn maxplus_matmul(
+        &self,
+        a: &[f32],
+        b: &[f32],
+        m: usize,
+        k: usize,
+        n: usize,
+    ) -> Result<MaxPlusOutput, GpuError> {
+        (**self).maxplus_matmul(a, b, m, k, n)
+    }
+}
+
+/// References to backends are backends.
+impl<B: Backend + ?Sized> Backend for &B {
+    fn name(&self) -> String {
+        (**self).name()
+    }
+    fn softmax_attention(
+        &self,
+        x: &AttentionInputs<'_>,
+        sigma: f32,
+        tau: f32,
+    ) -> Result<Vec<f32>, GpuError> {
+        (**self).softmax_attention(x, sigma, tau)
+    }
+    fn hard_attention(&self, x: &AttentionInputs<'_>) -> Result<HardAttention<f32>, GpuError> {
+        (**self).hard_attention(x)
+    }
+    fn topk_attention(
+        &self,
+        x: &AttentionInputs<'_>,
+        sigma: f32,
+        tau: f32,
+        k: usize,
+    ) -> Result<TopkAttention<f32>, GpuError> {
+        (**self).topk_attention(x, sigma, tau, k)
+    }
+    fn maxplus_matmul(
+        &self,
+        a: &[f32],
+        b: &[f32],
+        m: usize,
+        k: usize,
+        n: usize,
+    ) -> Result<MaxPlusOutput, GpuError> {
+        (**self).maxplus_matmul(a, b, m, k, n)
+    }
+}

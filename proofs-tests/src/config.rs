@@ -4,7 +4,7 @@ use proptest::strategy::Strategy;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
 
 /// Default number of cases per property (CI: the whole crate stays within a few minutes on 2 cores).
-pub const DEFAULT_CASES: u32 = 64;
+pub const DEFAULT_CASES: u32 = 128;
 
 /// Number of proptest cases per property: `PROOFS_CASES` if set to a positive integer, else
 /// [`DEFAULT_CASES`].

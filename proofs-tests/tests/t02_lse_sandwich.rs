@@ -12,3 +12,12 @@ proptest! {
         check_rational(&z)?;
     }
 }
+
+proptest! {
+    #![proptest_config(proptest_config())]
+    /// Certified enclosures (`tropical_algebra::enclosure::lse_enclosure`) meet the sandwich range.
+    #[test]
+    fn t02_lse_sandwich_certified_enclosures(inst in proofs_tests::claims::t02_lse_sandwich::strategy_enclosure()) {
+        proofs_tests::claims::t02_lse_sandwich::check_enclosure(&inst)?;
+    }
+}

@@ -12,3 +12,12 @@ proptest! {
         check(&inst)?;
     }
 }
+
+proptest! {
+    #![proptest_config(proofs_tests::config::config_with_cases(proofs_tests::config::scaled_cases(1, 2)))]
+    /// Certified softmax enclosures along τ = 2^-m are consistent with the limit and its rate.
+    #[test]
+    fn t03_softmax_limit_certified_enclosures(s in proofs_tests::claims::t03_softmax_limit::strategy_enclosure()) {
+        proofs_tests::claims::t03_softmax_limit::check_enclosure(&s)?;
+    }
+}

@@ -29,19 +29,17 @@ pub struct Eigenpair<S> {
 
 impl<S: Scalar> TropicalMatrix<S> {
     /// The maximum cycle mean by Karp's algorithm, with a critical cycle; `None` when the graph
-    /// of `A` has no cycle (then every power `A^n` is `-∞`). Panics unless square — use on square
-    /// matrices (all public callers check).
+    /// of `A` has no cycle (then every power `A^n` is `-∞`). Errors unless square.
     ///
     /// Karp (1978), "A characterization of the minimum cycle mean in a digraph", with a virtual
     /// source joined to every vertex: `D_0 ≡ 0`, `D_k(v) = max_u D_{k-1}(u) + A[u,v]`,
     /// `λ = max_v min_{k<n} (D_n(v) − D_k(v))/(n − k)`. The critical cycle is then found in the
     /// critical graph of `A − λ` (arcs `(u,v)` with `A[u,v] − λ + (A−λ)*[v,u] = 0`), every cycle
     /// of which is critical (Butkovič 2010, Lemma 4.1.3 ff.).
-    pub fn max_cycle_mean(&self) -> Option<CycleMean<S>> {
-        let n = self.rows();
-        assert_eq!(n, self.cols(), "max_cycle_mean needs a square matrix");
+    pub fn max_cycle_mean(&self) -> Result<Option<CycleMean<S>>, MatrixError> {
+        let n = self.require_square()?;
         if n == 0 {
-            return None;
+            return Ok(None);
         }
         // d[k][v] = max weight of a walk with exactly k arcs ending at v (any start).
         let mut d: Vec<Vec<MaxPlus<S>>> = Vec::with_capacity(n + 1);
@@ -82,9 +80,11 @@ impl<S: Scalar> TropicalMatrix<S> {
                 }
             }
         }
-        let value = best?;
+        let Some(value) = best else {
+            return Ok(None);
+        };
         let cycle = self.critical_cycle(&value);
-        Some(CycleMean { value, cycle })
+        Ok(Some(CycleMean { value, cycle }))
     }
 
     /// A cycle of mean `lambda`, given `lambda = λ(A)`.
@@ -114,10 +114,10 @@ impl<S: Scalar> TropicalMatrix<S> {
         walk.split_off(seen[u])
     }
 
-    /// Whether the graph of `A` (arcs = finite entries) is strongly connected, i.e. `A` is
-    /// irreducible; returns the number of strongly connected components (via `petgraph`).
-    pub fn strongly_connected_components(&self) -> Vec<Vec<usize>> {
-        let n = self.rows();
+    /// The strongly connected components of the graph of `A` (arcs = finite entries), each
+    /// sorted, via `petgraph`; `A` is irreducible iff there is exactly one. Errors unless square.
+    pub fn strongly_connected_components(&self) -> Result<Vec<Vec<usize>>, MatrixError> {
+        let n = self.require_square()?;
         let mut g = DiGraph::<(), ()>::with_capacity(n, n * n);
         let nodes: Vec<_> = (0..n).map(|_| g.add_node(())).collect();
         for u in 0..n {
@@ -127,14 +127,14 @@ impl<S: Scalar> TropicalMatrix<S> {
                 }
             }
         }
-        kosaraju_scc(&g)
+        Ok(kosaraju_scc(&g)
             .into_iter()
             .map(|c| {
                 let mut c: Vec<usize> = c.into_iter().map(|x| x.index()).collect();
                 c.sort_unstable();
                 c
             })
-            .collect()
+            .collect())
     }
 
     /// A tropical eigenpair of an irreducible square matrix: `A ⊙ v = λ ⊙ v` with `λ` the max
@@ -147,8 +147,12 @@ impl<S: Scalar> TropicalMatrix<S> {
         if n == 0 {
             return Err(MatrixError::Empty);
         }
-        let components = self.strongly_connected_components().len();
-        let Some(mcm) = (components == 1).then(|| self.max_cycle_mean()).flatten() else {
+        let components = self.strongly_connected_components()?.len();
+        let Some(mcm) = (components == 1)
+            .then(|| self.max_cycle_mean())
+            .transpose()?
+            .flatten()
+        else {
             return Err(MatrixError::NotIrreducible { components });
         };
         let j = mcm.cycle[0];

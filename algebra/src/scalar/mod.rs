@@ -11,6 +11,8 @@
 //! Division by zero through the `/` operator panics, like integer division; algorithms that may
 //! divide by zero use [`Scalar::checked_div`].
 
+#[cfg(feature = "gmp")]
+mod gmp;
 mod parse;
 mod rational;
 
@@ -25,6 +27,8 @@ use num_bigint::BigInt;
 use num_rational::BigRational;
 use num_traits::{Signed, ToPrimitive, Zero};
 
+#[cfg(feature = "gmp")]
+pub use gmp::GmpRat;
 pub use parse::parse_big_rational;
 pub use rational::Rat;
 

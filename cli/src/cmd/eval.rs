@@ -73,7 +73,13 @@ pub struct Report {
 
 /// Run the subcommand.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let (mut model, ctx, note) = crate::cmd::regions::load_inputs(&args.model, &args.context, args.n_heads, &args.tensor)?;
+    let (mut model, ctx, note) = crate::cmd::regions::load_inputs(
+        &args.model,
+        &args.context,
+        args.n_heads,
+        &args.tensor,
+        None,
+    )?;
     let mut scale_note = note;
     if let Some(s) = &args.scale {
         let sigma = Rat::parse_exact(s).with_context(|| format!("--scale {s:?}"))?;
@@ -85,9 +91,17 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
         scale_note = format!("σ = {sigma} (--scale)");
     }
-    let x: Vec<Rat> = args.at.iter().map(|t| Rat::parse_exact(t).with_context(|| format!("--at value {t:?}"))).collect::<Result<_, _>>()?;
+    let x: Vec<Rat> = args
+        .at
+        .iter()
+        .map(|t| Rat::parse_exact(t).with_context(|| format!("--at value {t:?}")))
+        .collect::<Result<_, _>>()?;
     if x.len() != model.d_model() {
-        anyhow::bail!("--at has {} values, the model's d_model is {}", x.len(), model.d_model());
+        anyhow::bail!(
+            "--at has {} values, the model's d_model is {}",
+            x.len(),
+            model.d_model()
+        );
     }
     let out = hard_output(&model, &ctx, &x)?;
     let pattern = model.compile(&ctx)?.eval(&x)?.pattern;
@@ -99,7 +113,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         let fl = float_output::<Rat, f64>(&model, &ctx, &xf, Some(tau.to_f64()))?;
         temps.push(AtTemperature {
             tau: tau.to_string(),
-            enclosure: enc.iter().map(|i| [i.lo().to_string(), i.hi().to_string()]).collect(),
+            enclosure: enc
+                .iter()
+                .map(|i| [i.lo().to_string(), i.hi().to_string()])
+                .collect(),
             approx: enc.iter().map(|i| i.midpoint().to_f64()).collect(),
             float64: fl,
         });
@@ -122,9 +139,19 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         ("argmax sets", format!("{:?}", report.argmax)),
         ("scale", report.scale.clone()),
     ];
-    let labels: Vec<String> = report.temperatures.iter().map(|t| format!("τ = {}", t.tau)).collect();
+    let labels: Vec<String> = report
+        .temperatures
+        .iter()
+        .map(|t| format!("τ = {}", t.tau))
+        .collect();
     for (t, l) in report.temperatures.iter().zip(&labels) {
-        let enc = t.approx.iter().zip(&t.enclosure).map(|(m, [lo, hi])| format!("{m:.6} ∈ [{}, {}]", short(lo), short(hi))).collect::<Vec<_>>().join("; ");
+        let enc = t
+            .approx
+            .iter()
+            .zip(&t.enclosure)
+            .map(|(m, [lo, hi])| format!("{m:.6} ∈ [{}, {}]", short(lo), short(hi)))
+            .collect::<Vec<_>>()
+            .join("; ");
         rows.push((l.as_str(), enc));
     }
     crate::output::print_rows(&rows);
@@ -136,6 +163,9 @@ fn short(s: &str) -> String {
     if s.len() <= 24 {
         s.to_string()
     } else {
-        format!("{:.12e}", Rat::parse_exact(s).map(|r| r.to_f64()).unwrap_or(f64::NAN))
+        format!(
+            "{:.12e}",
+            Rat::parse_exact(s).map(|r| r.to_f64()).unwrap_or(f64::NAN)
+        )
     }
 }

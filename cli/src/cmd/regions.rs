@@ -104,13 +104,21 @@ fn parse_bbox(v: &[String]) -> anyhow::Result<(Rat, Rat)> {
 }
 
 /// Load the model (σ set to 1: cells do not depend on a positive scale) and the context.
-pub fn load_inputs(model: &Path, context: &Path, n_heads: Option<usize>, tensor: &[String]) -> anyhow::Result<(Model<Rat>, Mat<Rat>, String)> {
+pub fn load_inputs(
+    model: &Path,
+    context: &Path,
+    n_heads: Option<usize>,
+    tensor: &[String],
+    layers: Option<(usize, usize)>,
+) -> anyhow::Result<(Model<Rat>, Mat<Rat>, String)> {
     let naming = if tensor.is_empty() {
         None
     } else {
         let mut names = TensorNames::default();
         for t in tensor {
-            let (role, name) = t.split_once('=').with_context(|| format!("--tensor {t:?}: expected ROLE=NAME"))?;
+            let (role, name) = t
+                .split_once('=')
+                .with_context(|| format!("--tensor {t:?}: expected ROLE=NAME"))?;
             names.set(role.trim(), name.trim())?;
         }
         if names.q_weight.is_empty() || names.k_weight.is_empty() || names.v_weight.is_empty() {
@@ -118,37 +126,73 @@ pub fn load_inputs(model: &Path, context: &Path, n_heads: Option<usize>, tensor:
         }
         Some(Naming::Explicit(names))
     };
-    let lm = load::load_model::<Rat>(model, &LoadOptions { n_heads, naming })?;
+    let mut lm = load::load_model::<Rat>(
+        model,
+        &LoadOptions {
+            n_heads,
+            naming,
+            layers,
+        },
+    )?;
+    if let (Some((start, count)), "json") = (layers, lm.naming.as_str()) {
+        lm.model = lm.model.slice_layers(start, count)?;
+    }
     let ctx = load::load_matrix::<Rat>(context, None)?;
     if ctx.cols() != lm.model.d_model() {
-        bail!("{}: context rows have length {}, the model's d_model is {}", context.display(), ctx.cols(), lm.model.d_model());
+        bail!(
+            "{}: context rows have length {}, the model's d_model is {}",
+            context.display(),
+            ctx.cols(),
+            lm.model.d_model()
+        );
     }
     Ok((lm.model, ctx, lm.scale_note))
 }
 
 /// Run the subcommand.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let (mut model, ctx, _) = load_inputs(&args.model, &args.context, args.n_heads, &args.tensor)?;
-    for b in &mut model.blocks {
+    if args.depth == 0 {
+        bail!("--depth must be at least 1");
+    }
+    // Only layers layer..layer+depth are loaded (a large checkpoint is not converted entirely);
+    // the context is what layer `--layer` receives.
+    let (mut sub, ctx, _) = load_inputs(
+        &args.model,
+        &args.context,
+        args.n_heads,
+        &args.tensor,
+        Some((args.layer, args.depth)),
+    )?;
+    for b in &mut sub.blocks {
         b.attention.scale = Rat::one();
     }
-    let d = model.d_model();
-    if args.layer >= model.layers() {
-        bail!("--layer {}: the model has {} layers (0..{})", args.layer, model.layers(), model.layers());
-    }
+    let d = sub.d_model();
     let slice = match &args.slice {
         None => None,
         Some(files) => {
             if !(3..=4).contains(&files.len()) {
-                bail!("--slice takes O,U,V (2D) or O,U,V,W (3D): got {} files", files.len());
+                bail!(
+                    "--slice takes O,U,V (2D) or O,U,V,W (3D): got {} files",
+                    files.len()
+                );
             }
-            let vs: Vec<Vec<Rat>> = files.iter().map(|f| load::load_vector::<Rat>(f)).collect::<Result<_, _>>()?;
+            let vs: Vec<Vec<Rat>> = files
+                .iter()
+                .map(|f| load::load_vector::<Rat>(f))
+                .collect::<Result<_, _>>()?;
             for (f, v) in files.iter().zip(&vs) {
                 if v.len() != d {
-                    bail!("{}: slice vector has length {}, d_model is {d}", f.display(), v.len());
+                    bail!(
+                        "{}: slice vector has length {}, d_model is {d}",
+                        f.display(),
+                        v.len()
+                    );
                 }
             }
-            Some(Slice { origin: vs[0].clone(), dirs: vs[1..].to_vec() })
+            Some(Slice {
+                origin: vs[0].clone(),
+                dirs: vs[1..].to_vec(),
+            })
         }
     };
     let cube = args.bbox.as_deref().map(parse_bbox).transpose()?;
@@ -156,9 +200,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if args.plot.is_some() && (region.dim(d) != 2 || region.cube.is_none()) {
         bail!("--plot needs a 2D count (a 2D --slice, or d_model = 2) and a --box");
     }
-    let sub = model.slice_layers(args.layer, args.depth)?;
-    let contexts = model.layer_contexts(&ctx)?;
-    let layer_ctx = &contexts[args.layer];
+    let layer_ctx = &ctx;
     let n = ctx.rows();
 
     // Cancellation (Ctrl-C) and progress.
@@ -168,33 +210,59 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         // A second registration (e.g. in tests) fails harmlessly: then Ctrl-C just exits.
         let _ = ctrlc::set_handler(move || c.store(true, Ordering::SeqCst));
     }
-    let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
-    bar.set_style(indicatif::ProgressStyle::with_template("{spinner} {pos} cells found {msg} [{elapsed}]").expect("template"));
+    let bar =
+        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {pos} cells found {msg} [{elapsed}]")
+            .expect("template"),
+    );
     let pb = bar.clone();
     let opts = WalkOptions {
         max_cells: args.max_regions,
         cancel: Some(cancel.clone()),
         progress: Some(Arc::new(move |p: &WalkProgress| {
             pb.set_position(p.cells_found as u64);
-            pb.set_message(format!("({} explored, {} LPs)", p.cells_explored, p.lps_solved));
+            pb.set_message(format!(
+                "({} explored, {} LPs)",
+                p.cells_explored, p.lps_solved
+            ));
         })),
     };
 
-    let (res, heads, bound_p, bound_z, mink): (Regions<Rat>, Vec<usize>, String, Option<String>, Option<usize>) = if args.depth == 1 {
+    let (res, heads, bound_p, bound_z, mink): (
+        Regions<Rat>,
+        Vec<usize>,
+        String,
+        Option<String>,
+        Option<usize>,
+    ) = if args.depth == 1 {
         let layer = &sub.blocks[0].attention;
-        let heads = args.heads.clone().unwrap_or_else(|| (0..layer.heads.len()).collect());
+        let heads = args
+            .heads
+            .clone()
+            .unwrap_or_else(|| (0..layer.heads.len()).collect());
         if heads.is_empty() {
             bail!("--heads: no heads given");
         }
         if let Some(h) = heads.iter().find(|&&h| h >= layer.heads.len()) {
-            bail!("--heads: head {h} does not exist (layer {} has {} heads)", args.layer, layer.heads.len());
+            bail!(
+                "--heads: head {h} does not exist (layer {} has {} heads)",
+                args.layer,
+                layer.heads.len()
+            );
         }
         let res = regions::layer_regions(layer, &heads, layer_ctx, &region, &opts)?;
         let bp = bound_product(&vec![n; heads.len()]).to_string();
         let bz = bound_zaslavsky(heads.len(), n, res.dimension).to_string();
         let mink = if region.cube.is_none() {
-            let fns: Vec<_> = heads.iter().map(|&h| layer.heads[h].score_function(layer_ctx, &layer.scale)).collect::<Result<_, _>>()?;
-            let fns: Vec<_> = fns.iter().map(|f| region.restrict(f)).collect::<Result<_, _>>()?;
+            let fns: Vec<_> = heads
+                .iter()
+                .map(|&h| layer.heads[h].score_function(layer_ctx, &layer.scale))
+                .collect::<Result<_, _>>()?;
+            let fns: Vec<_> = fns
+                .iter()
+                .map(|f| region.restrict(f))
+                .collect::<Result<_, _>>()?;
             Some(regions::minkowski_cell_count(&fns)?)
         } else {
             None
@@ -207,8 +275,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         let map = sub.compile(layer_ctx)?;
         let res = regions::map_regions(&map, &region, &opts)?;
         let has_mlp = sub.blocks.iter().any(|b| b.mlp.is_some());
-        let keys: Vec<usize> = sub.blocks.iter().flat_map(|b| vec![n; b.attention.heads.len()]).collect();
-        let bp = if has_mlp { "none (ReLU MLPs present)".to_string() } else { bound_product(&keys).to_string() };
+        let keys: Vec<usize> = sub
+            .blocks
+            .iter()
+            .flat_map(|b| vec![n; b.attention.heads.len()])
+            .collect();
+        let bp = if has_mlp {
+            "none (ReLU MLPs present)".to_string()
+        } else {
+            bound_product(&keys).to_string()
+        };
         let heads = (0..sub.blocks[0].attention.heads.len()).collect();
         (res, heads, bp, None, None)
     };
@@ -220,7 +296,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
 
     if let Some(path) = &args.plot {
-        draw(path, &res, &format!("cells of layer {} (heads {:?})", args.layer, heads))?;
+        draw(
+            path,
+            &res,
+            &format!("cells of layer {} (heads {:?})", args.layer, heads),
+        )?;
     }
     let report = Report {
         cells: res.cells.len(),
@@ -241,7 +321,18 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         crate::output::print_json(&report)?;
     } else {
         let mut rows = vec![
-            ("cells", format!("{}{}", report.cells, if report.complete { "" } else { " (incomplete: stopped early)" })),
+            (
+                "cells",
+                format!(
+                    "{}{}",
+                    report.cells,
+                    if report.complete {
+                        ""
+                    } else {
+                        " (incomplete: stopped early)"
+                    }
+                ),
+            ),
             ("linear regions", report.linear_regions.to_string()),
             ("dimension", report.dimension.to_string()),
             ("heads", format!("{:?}", report.heads)),
@@ -268,12 +359,26 @@ pub fn draw(path: &Path, res: &Regions<Rat>, title: &str) -> anyhow::Result<()> 
     let mut polys = Vec::with_capacity(res.cells.len());
     for c in &res.cells {
         let verts = regions::cell_polygon(&c.facets, &c.interior_point)?;
-        let label = c.label.iter().map(|s| s.iter().map(|j| j.to_string()).collect::<Vec<_>>().join("+")).collect::<Vec<_>>().join(",");
+        let label = c
+            .label
+            .iter()
+            .map(|s| {
+                s.iter()
+                    .map(|j| j.to_string())
+                    .collect::<Vec<_>>()
+                    .join("+")
+            })
+            .collect::<Vec<_>>()
+            .join(",");
         polys.push(tropical_paper::svg::LabelledPolygon {
-            vertices: verts.iter().map(|(x, y)| (x.to_f64(), y.to_f64())).collect(),
+            vertices: verts
+                .iter()
+                .map(|(x, y)| (x.to_f64(), y.to_f64()))
+                .collect(),
             label,
             color_key: c.linear_region as u64,
         });
     }
-    tropical_paper::svg::polygons(path, &polys, title).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    tropical_paper::svg::polygons(path, &polys, title)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }

@@ -39,13 +39,32 @@ pub fn run(args: &super::Args) -> anyhow::Result<()> {
     let whole = regions::layer_regions(layer, &[0, 1], &ctx, &Region::default(), &opts)?;
     let mink = regions::minkowski_cell_count(&fns)?;
     println!("cells of the common refinement in R^2:");
-    println!("  arrangement walk ............ {} ({} LPs)", whole.cells.len(), whole.lps_solved);
+    println!(
+        "  arrangement walk ............ {} ({} LPs)",
+        whole.cells.len(),
+        whole.lps_solved
+    );
     println!("  Minkowski upper vertices .... {mink}   (Σ_h conv{{(a_j, β_j)}}, T6)");
-    println!("  linear regions of x ↦ x + W_O·Attn(x): {}", whole.linear_regions);
-    println!("  per head (T5): {:?}", fns.iter().map(|f| regions::minkowski_cell_count(std::slice::from_ref(f))).collect::<Result<Vec<_>, _>>()?);
-    println!("  bounds: Π_h N = {}, Zaslavsky Σ_{{i≤2}} C(H·C(N,2), i) = {}", bound_product(&[n, n]), bound_zaslavsky(h, n, 2));
+    println!(
+        "  linear regions of x ↦ x + W_O·Attn(x): {}",
+        whole.linear_regions
+    );
+    println!(
+        "  per head (T5): {:?}",
+        fns.iter()
+            .map(|f| regions::minkowski_cell_count(std::slice::from_ref(f)))
+            .collect::<Result<Vec<_>, _>>()?
+    );
+    println!(
+        "  bounds: Π_h N = {}, Zaslavsky Σ_{{i≤2}} C(H·C(N,2), i) = {}",
+        bound_product(&[n, n]),
+        bound_zaslavsky(h, n, 2)
+    );
     if whole.cells.len() != mink {
-        anyhow::bail!("the two counts disagree: walk {} vs Minkowski {mink}", whole.cells.len());
+        anyhow::bail!(
+            "the two counts disagree: walk {} vs Minkowski {mink}",
+            whole.cells.len()
+        );
     }
     for c in whole.cells.iter().take(4) {
         let p: Vec<String> = c.interior_point.iter().map(|v| v.to_string()).collect();
@@ -59,7 +78,10 @@ pub fn run(args: &super::Args) -> anyhow::Result<()> {
         n * n,
         regions::minkowski_cell_count(&t7)?
     );
-    let boxed = Region { slice: None, cube: Some((Rat::from_i64(-4), Rat::from_i64(4))) };
+    let boxed = Region {
+        slice: None,
+        cube: Some((Rat::from_i64(-4), Rat::from_i64(4))),
+    };
     let deep = regions::map_regions(&model.compile(&ctx)?, &boxed, &opts)?;
     let one = regions::layer_regions(layer, &[0, 1], &ctx, &boxed, &opts)?;
     println!(

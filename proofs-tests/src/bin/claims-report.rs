@@ -94,6 +94,9 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         evidence: "claims-report (CPU timing, own f32 loops), figures/s3_speedup.svg".into(),
     });
     bar.inc(1);
+    // T8 growth.
+    bar.set_message("T8 growth");
+    let t8_md = measure_t8(if thorough { 64 } else { 8 }, &fig_dir)?;
     bar.finish_and_clear();
 
     let mut md = String::new();
@@ -113,6 +116,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     md.push_str(&claims_table(&rows, &repo_root));
     md.push_str("\n## S2 — top-k error distribution (τ = 0.1, k = 10, n = 100)\n\n");
     md.push_str(&s2_md);
+    md.push_str("\n## T8 — measured growth of stack cells with depth\n\n");
+    md.push_str(&t8_md);
     md.push_str("\n## S3 — top-k speedup on CPU\n\n");
     md.push_str(&s3_md);
     let path = out_dir.join("REPORT.md");
@@ -225,4 +230,45 @@ fn measure_s3(thorough: bool, fig_dir: &Path) -> Result<(String, u64), Box<dyn s
     md.push_str("\nFigure: `figures/s3_speedup.svg`. The scores cost `n²d` in both kernels, so the end-to-end \
         speedup is bounded by `(2n²d + n²)/(n²d + n²·log-ish + nkd) ≈ 2`, not `n/k`; only the `A·V` part shrinks by `n/k`.\n");
     Ok((md, ns.len() as u64))
+}
+
+fn measure_t8(cases: u32, fig_dir: &Path) -> Result<String, Box<dyn std::error::Error>> {
+    use proofs_tests::claims::t08_depth::max_cells;
+    let mut md = format!(
+        "Largest number of cells of the whole stack (exact walk) over {cases} random one-head residual \
+         stacks (d_k = d_v = d, integer weights in [−2, 2], context entries in [−6, 6]) per shape, vs \
+         the Su–Liu order `N^{{d·L}}`. Random models give lower bounds on the maximum only.\n\n\
+         | d | N | L | max cells found | N^(d·L) | log_N(max) / L |\n|---|---|---|---|---|---|\n"
+    );
+    let mut series = Vec::new();
+    for (d, n) in [(1usize, 3usize), (1, 4), (2, 2), (2, 3)] {
+        let mut pts = Vec::new();
+        for l in 1..=3usize {
+            if d == 2 && l == 3 && n == 3 {
+                continue;
+            }
+            let m = max_cells(d, n, l, cases)?;
+            let target = (n as f64).powi((d * l) as i32);
+            writeln!(
+                md,
+                "| {d} | {n} | {l} | {m} | {target} | {:.2} |",
+                (m as f64).ln() / (n as f64).ln() / l as f64
+            )?;
+            pts.push((l as f64, m as f64));
+        }
+        series.push(Series {
+            name: format!("d={d}, N={n}"),
+            points: pts,
+        });
+    }
+    line_chart(
+        &fig_dir.join("t8_growth.svg"),
+        "T8: max cells of random residual hard-attention stacks vs depth",
+        "layers L",
+        "cells (max found)",
+        &series,
+        true,
+    )?;
+    md.push_str("\nFigure: `figures/t8_growth.svg`. The last column would be ≈ d if the N^{d·L} growth were attained by these random models.\n");
+    Ok(md)
 }

@@ -1,14 +1,19 @@
 //! One module per SPEC §3 claim: statement, strategy, exact check, and a `run` used by the report.
 
 pub mod s1_betti;
+pub mod t01_semiring;
 pub mod t02_lse_sandwich;
 pub mod t03_softmax_limit;
 pub mod t04_power_diagram;
 pub mod t05_single_head;
 pub mod t06_multihead;
 pub mod t07_dimension_caps;
+pub mod t08_depth;
 pub mod t09_finite_temperature;
+pub mod t10_newton;
 pub mod t11_relu_tropical;
+pub mod t12_zonotope;
+pub mod t13_tropical_convexity;
 pub mod t14_setting_b_quadric;
 
 use std::time::Instant;
@@ -103,16 +108,28 @@ impl ClaimSpec {
 pub fn registry() -> Vec<ClaimSpec> {
     vec![
         ClaimSpec {
+            id: t01_semiring::ID,
+            statement: t01_semiring::STATEMENT,
+            evidence: "tests/t01_semiring_laws.rs (vs reference case analysis; Boolean exhaustive)",
+            run: |c| (status_of(t01_semiring::run(4 * c)), 4 * u64::from(c)),
+        },
+        ClaimSpec {
             id: t02_lse_sandwich::ID,
             statement: t02_lse_sandwich::STATEMENT,
-            evidence: "tests/t02_lse_sandwich.rs (rational form z = exp(s/τ))",
-            run: |c| (status_of(t02_lse_sandwich::run_rational(c)), u64::from(c)),
+            evidence: "tests/t02_lse_sandwich.rs (rational form z = exp(s/τ), exact; certified lse_enclosure consistency)",
+            run: |c| match t02_lse_sandwich::run_rational(c) {
+                Ok(()) => (status_of(t02_lse_sandwich::run_enclosure(c)), 2 * u64::from(c)),
+                Err(b) => (status_of::<Vec<tropical_algebra::Rat>>(Err(b)), u64::from(c)),
+            },
         },
         ClaimSpec {
             id: t03_softmax_limit::ID,
             statement: t03_softmax_limit::STATEMENT,
-            evidence: "tests/t03_softmax_limit.rs (exact along τ = 1/m)",
-            run: |c| (status_of(t03_softmax_limit::run(c)), u64::from(c)),
+            evidence: "tests/t03_softmax_limit.rs (exact along τ = 1/m; certified softmax_enclosure along τ = 2^-m)",
+            run: |c| match t03_softmax_limit::run(c) {
+                Ok(()) => (status_of(t03_softmax_limit::run_enclosure(c)), 2 * u64::from(c)),
+                Err(b) => (status_of::<t03_softmax_limit::Instance>(Err(b)), u64::from(c)),
+            },
         },
         ClaimSpec {
             id: t04_power_diagram::ID,
@@ -139,6 +156,23 @@ pub fn registry() -> Vec<ClaimSpec> {
             run: run_t07,
         },
         ClaimSpec {
+            id: t08_depth::ID,
+            statement: t08_depth::STATEMENT,
+            evidence: "tests/t08_depth_bound.rs (walk vs brute force over per-layer cell pairs); growth table below",
+            run: |c| {
+                let c = (c / 4).max(8);
+                (
+                    match t08_depth::run(c) {
+                        Ok(()) => Status::HoldsWithHypothesis(
+                            "upper bound Π_l cells(layer l) holds on all random 2-layer stacks; Θ(N^{d·L}) NOT established: see measured growth table (no lower-bound construction)".into(),
+                        ),
+                        Err(b) => Status::Violated(format!("{}; minimal instance {:?}", b.1, b.0)),
+                    },
+                    u64::from(c),
+                )
+            },
+        },
+        ClaimSpec {
             id: t09_finite_temperature::ID,
             statement: t09_finite_temperature::STATEMENT,
             evidence:
@@ -146,10 +180,36 @@ pub fn registry() -> Vec<ClaimSpec> {
             run: |c| (status_of(t09_finite_temperature::run(c)), u64::from(c)),
         },
         ClaimSpec {
+            id: t10_newton::ID,
+            statement: t10_newton::STATEMENT,
+            evidence: "tests/t10_newton_polytopes.rs (vertex sets two ways; cells vs upper_hull)",
+            run: |c| (status_of(t10_newton::run(c)), u64::from(c)),
+        },
+        ClaimSpec {
             id: t11_relu_tropical::ID,
             statement: t11_relu_tropical::STATEMENT,
             evidence: "tests/t11_relu_tropical.rs (ZNL recursion in src/relu.rs; walk vs brute-force cells)",
             run: |c| (status_of(t11_relu_tropical::run(c)), u64::from(c)),
+        },
+        ClaimSpec {
+            id: t12_zonotope::ID,
+            statement: t12_zonotope::STATEMENT,
+            evidence: "tests/t12_zonotope_vertices.rs (DD vertices vs central-arrangement walk vs formula)",
+            run: |c| (status_of(t12_zonotope::run(c)), u64::from(c)),
+        },
+        ClaimSpec {
+            id: t13_tropical_convexity::ID,
+            statement: t13_tropical_convexity::STATEMENT,
+            evidence: "tests/t13_tropical_convexity.rs (formulas in this crate: tropical_polytope had not landed)",
+            run: |c| match t13_tropical_convexity::run(c) {
+                Ok(notes) => (
+                    Status::HoldsWithHypothesis(format!(
+                        "projection/membership on all random cases; region formula C(r+n−1,n−1) never exceeded and attained on random integer configurations (max found: {notes})"
+                    )),
+                    u64::from(c),
+                ),
+                Err(e) => (Status::Violated(e), u64::from(c)),
+            },
         },
         ClaimSpec {
             id: t14_setting_b_quadric::ID,

@@ -67,3 +67,53 @@ pub fn check_rational(z: &[Rat]) -> Result<(), TestCaseError> {
 pub fn run_rational(cases: u32) -> Result<(), crate::config::Failure<Vec<Rat>>> {
     crate::config::run_property(&strategy_rational(), cases, |z| check_rational(z))
 }
+
+/// Enclosure-form instance: rational scores (ties forced) and temperature.
+pub fn strategy_enclosure() -> impl Strategy<Value = (Vec<Rat>, Rat)> {
+    (crate::strategies::scores(7), positive_rat(6))
+}
+
+/// Certified-enclosure check: the true `LSE_τ(s)` lies in `[max s + τ log k, max s + τ log N]`, so the
+/// enclosure must meet that range (lo/hi comparisons are exact); with `k = N` the value is exactly
+/// `max s + τ log N` and the enclosure must meet its enclosure. Also the enclosure is narrow
+/// (`width ≤ τ·2^{-40}`), so the check has teeth.
+pub fn check_enclosure(inst: &(Vec<Rat>, Rat)) -> Result<(), TestCaseError> {
+    use tropical_algebra::enclosure::{ln_enclosure, lse_enclosure};
+    let (s, tau) = inst;
+    let fail = |m: String| TestCaseError::fail(m);
+    let lse = lse_enclosure(s, tau, 64).map_err(|e| fail(e.to_string()))?;
+    let max = s
+        .iter()
+        .max()
+        .cloned()
+        .ok_or_else(|| fail("empty".into()))?;
+    let n = s.len();
+    let k = s.iter().filter(|&x| *x == max).count();
+    let ln_n = ln_enclosure(&Rat::from_i64(n as i64), 64).map_err(|e| fail(e.to_string()))?;
+    let ln_k = ln_enclosure(&Rat::from_i64(k as i64), 64).map_err(|e| fail(e.to_string()))?;
+    let lower_lo = max.clone() + tau.clone() * ln_k.lo();
+    let upper_hi = max.clone() + tau.clone() * ln_n.hi();
+    if *lse.hi() < lower_lo || *lse.lo() > upper_hi {
+        return Err(fail(format!(
+            "enclosure [{}, {}] misses [max + τ log k, max + τ log N]",
+            lse.lo(),
+            lse.hi()
+        )));
+    }
+    if k == n {
+        let exact_lo = max.clone() + tau.clone() * ln_n.lo();
+        if *lse.hi() < exact_lo || *lse.lo() > upper_hi {
+            return Err(fail("all tied: enclosure misses max + τ log N".into()));
+        }
+    }
+    let limit = tau.clone() / Rat::from_i64(1i64 << 40);
+    if lse.width() > limit {
+        return Err(fail(format!("enclosure too wide: {}", lse.width())));
+    }
+    Ok(())
+}
+
+/// Run the enclosure form.
+pub fn run_enclosure(cases: u32) -> Result<(), crate::config::Failure<(Vec<Rat>, Rat)>> {
+    crate::config::run_property(&strategy_enclosure(), cases, check_enclosure)
+}

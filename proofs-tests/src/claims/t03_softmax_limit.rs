@@ -137,3 +137,66 @@ pub fn check(inst: &Instance) -> Result<(), TestCaseError> {
 pub fn run(cases: u32) -> Result<(), crate::config::Failure<Instance>> {
     crate::config::run_property(&strategy(), cases, check)
 }
+
+/// Enclosure-form instance: rational scores with ties.
+pub fn strategy_enclosure() -> impl Strategy<Value = Vec<Rat>> {
+    crate::strategies::scores(6)
+}
+
+/// Certified enclosures along `τ = 2^{-m}`, `m = 0..=6`: the enclosures of tied maximal entries
+/// intersect (they are equal), the certified lower bound of the outside mass never exceeds the upper
+/// enclosure of `(N−k)/k·e^{−Δ/τ}` (it would refute the bound), and each enclosure contains its entry's
+/// exact-form value when the scores make `z_j` rational (all scores equal ⇒ uniform `1/N`).
+pub fn check_enclosure(s: &[Rat]) -> Result<(), TestCaseError> {
+    use tropical_algebra::enclosure::{exp_enclosure, softmax_enclosure};
+    let n = s.len();
+    let max = s
+        .iter()
+        .max()
+        .cloned()
+        .ok_or_else(|| fail("empty".into()))?;
+    let a: Vec<usize> = (0..n).filter(|&j| s[j] == max).collect();
+    let k = a.len();
+    let second = (0..n).filter(|&j| s[j] != max).map(|j| s[j].clone()).max();
+    for m in 0..=6u32 {
+        let tau = Rat::from_ratio(1, 1i64 << m).expect("ok");
+        let p = softmax_enclosure(s, &tau, 64).map_err(|e| fail(e.to_string()))?;
+        for &i in &a {
+            if !p[i].intersects(&p[a[0]]) {
+                return Err(fail(format!("τ=2^-{m}: tied entries' enclosures disjoint")));
+            }
+        }
+        match &second {
+            None => {
+                let u = Rat::from_ratio(1, n as i64).expect("ok");
+                if p.iter().any(|e| !e.contains(&u)) {
+                    return Err(fail(format!(
+                        "τ=2^-{m}: all tied but an enclosure misses 1/N"
+                    )));
+                }
+            }
+            Some(sec) => {
+                let delta = max.clone() - sec;
+                let r = exp_enclosure(&(-(delta / &tau)), 64);
+                let bound_hi = Rat::from_i64((n - k) as i64) * r.hi() / Rat::from_i64(k as i64);
+                let mass_lo: Rat = (0..n)
+                    .filter(|&j| s[j] != max)
+                    .map(|j| p[j].lo().clone())
+                    .sum();
+                if mass_lo > bound_hi {
+                    return Err(fail(format!(
+                        "τ=2^-{m}: outside mass ≥ {mass_lo} > (N−k)/k·e^(−Δ/τ) ≤ {bound_hi}"
+                    )));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Run the enclosure form.
+pub fn run_enclosure(cases: u32) -> Result<(), crate::config::Failure<Vec<Rat>>> {
+    crate::config::run_property(&strategy_enclosure(), cases, |s: &Vec<Rat>| {
+        check_enclosure(s)
+    })
+}

@@ -12,13 +12,17 @@
 //! `(a_j, β_j)` from the weights; (b) `power_diagram_sites` equals `(a_j/2, ‖a_j/2‖² + β_j)`;
 //! (c) at query points — random ones and points projected onto a bisector `{s_i = s_j}` (forced
 //! ties) — the identity holds and the argmax set of the scores equals the argmin set of the power
-//! distances, computed by independent code.
+//! distances, computed by independent code; (d) the power diagram computed by
+//! `tropical_geometry::power_diagram` from these sites/weights has, at each cell's interior point,
+//! `argmin pow = argmax s` = the cell's site class (identical pieces), and its visible sites are
+//! exactly the labels of the cells of the max-affine function `max_j s_j` (`refinement_cells`).
 
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use tropical_algebra::{Rat, Scalar};
 
 use crate::exact::{argmax_set, argmin_set, dot};
+use tropical_geometry::cells::{refinement_cells, Domain, MaxAffine, WalkOptions};
 
 /// SPEC id.
 pub const ID: &str = "T4";
@@ -146,6 +150,40 @@ pub fn check(inst: &Instance) -> Result<(), TestCaseError> {
                     argmin_set(&pow)
                 )));
             }
+        }
+    }
+    // (d) the power diagram vs the arrangement of the scores.
+    let pd = tropical_geometry::power_diagram::power_diagram(&sites, &weights, &Domain::Whole(d))
+        .map_err(|e| fail(format!("power_diagram: {e}")))?;
+    let f = MaxAffine::new(a.clone(), beta.clone()).map_err(|e| fail(e.to_string()))?;
+    let cells = refinement_cells(
+        std::slice::from_ref(&f),
+        &Domain::Whole(d),
+        &WalkOptions::default(),
+    )
+    .map_err(|e| fail(e.to_string()))?;
+    let visible: Vec<usize> = pd.cells.iter().map(|c| c.site).collect();
+    let labels: Vec<usize> = cells.cells.iter().map(|c| c.labels[0]).collect();
+    if visible != labels {
+        return Err(fail(format!(
+            "power-diagram sites {visible:?} ≠ score-cell labels {labels:?}"
+        )));
+    }
+    for c in &pd.cells {
+        let x = &c.interior_point;
+        let pow: Vec<Rat> = (0..n)
+            .map(|k| tropical_geometry::power_diagram::power(x, &sites[k], &weights[k]))
+            .collect();
+        let am = sf.argmax(x).map_err(|e| fail(e.to_string()))?;
+        let class: Vec<usize> = (0..n)
+            .filter(|&k| a[k] == a[c.site] && beta[k] == beta[c.site])
+            .collect();
+        if am != argmin_set(&pow) || am != class {
+            return Err(fail(format!(
+                "power cell of site {} at {x:?}: argmax s {am:?}, argmin pow {:?}, class {class:?}",
+                c.site,
+                argmin_set(&pow)
+            )));
         }
     }
     Ok(())

@@ -8,7 +8,8 @@
 //! (a_j, β_j)` is a vertex of the *upper* hull of `{p_i}`; (iii) if all `β_j = 0`, iff `a_j` is a vertex
 //! of `conv{a_i}` (normal fan).
 //!
-//! *Two ways.* Cells by the output-sensitive walk (`refinement_cells`). Upper vertices by a different
+//! *Three ways.* Cells by the output-sensitive walk (`refinement_cells`); upper vertices by
+//! `tropical_geometry::polyhedron::upper_hull` (double description) and by a different
 //! LP (primal, derived): `p_j` is **not** an upper vertex iff `∃ λ ≥ 0, Σλ = 1` over the other distinct
 //! points with `Σ λ_i a_i = a_j` and `Σ λ_i β_i ≥ β_j` (`p_j` lies in `conv(others) − R_{≥0}e_{d+1}`); the
 //! cell LP is its Farkas dual, so agreement is a real cross-check of the walk and of the LP solver.
@@ -94,8 +95,16 @@ pub fn check(f: &MaxAffine<Rat>) -> Result<(), TestCaseError> {
         })
         .collect();
     let no_bias = f.offsets.iter().all(Scalar::is_zero);
+    let hull =
+        tropical_geometry::polyhedron::upper_hull(&lifted).map_err(|e| fail(e.to_string()))?;
     for &j in &reps {
         let up = is_upper_vertex(&lifted, j, true).map_err(fail)?;
+        if up != hull.contains(&j) {
+            return Err(fail(format!(
+                "piece {j}: primal LP says upper vertex = {up}, upper_hull says {}",
+                hull.contains(&j)
+            )));
+        }
         if up != labels.contains(&j) {
             return Err(fail(format!(
                 "piece {j}: upper-hull vertex = {up}, but nonempty cell = {}",

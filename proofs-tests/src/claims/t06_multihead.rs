@@ -11,12 +11,13 @@
 //! *Checks.* Count by the output-sensitive walk (`refinement_cells`) and by brute force (one LP per
 //! label tuple, `refinement_cells_brute_force`): same label sets. Each cell's interior point is
 //! re-labelled by direct exact evaluation of every head (third, independent computation), and the
-//! bound `≤ Π n_h ≤ N^H` is asserted. (The Minkowski-sum count is added when
-//! `tropical_geometry::minkowski` exists; see REPORT.md.)
+//! bound `≤ Π n_h ≤ N^H` is asserted. The Minkowski side is counted twice more: by
+//! `tropical_attention::regions::minkowski_cell_count` (upper hulls summand by summand) and naively
+//! here (all `Π n_h` point sums, one `upper_hull`). All four counts must agree.
 
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
-use tropical_algebra::Rat;
+use tropical_algebra::{Rat, Scalar};
 use tropical_geometry::cells::{
     refinement_cells, refinement_cells_brute_force, Domain, MaxAffine, WalkOptions,
 };
@@ -64,6 +65,41 @@ pub fn count_cells(fns: &[MaxAffine<Rat>]) -> Result<usize, String> {
                 ));
             }
         }
+    }
+    // Minkowski sums: attention's summand-by-summand upper hulls, and the naive sum of all
+    // Π n_h point combinations followed by one upper hull (distinct points).
+    let sfs: Vec<tropical_attention::ScoreFunction<Rat>> = fns
+        .iter()
+        .map(|f| tropical_attention::ScoreFunction {
+            slopes: tropical_attention::Mat::from_rows(f.slopes.clone(), d).expect("shape"),
+            offsets: f.offsets.clone(),
+        })
+        .collect();
+    let mink =
+        tropical_attention::regions::minkowski_cell_count(&sfs).map_err(|e| e.to_string())?;
+    let mut sums: Vec<Vec<Rat>> = vec![vec![Rat::zero(); d + 1]];
+    for f in fns {
+        let mut next = std::collections::BTreeSet::new();
+        for p in &sums {
+            for j in 0..f.len() {
+                let mut q = p.clone();
+                for c in 0..d {
+                    q[c] += &f.slopes[j][c];
+                }
+                q[d] += &f.offsets[j];
+                next.insert(q);
+            }
+        }
+        sums = next.into_iter().collect();
+    }
+    let naive = tropical_geometry::polyhedron::upper_hull(&sums)
+        .map_err(|e| e.to_string())?
+        .len();
+    if mink != lw.len() || naive != lw.len() {
+        return Err(format!(
+            "cells {} but Minkowski upper vertices: summand-wise {mink}, naive {naive}",
+            lw.len()
+        ));
     }
     Ok(lw.len())
 }

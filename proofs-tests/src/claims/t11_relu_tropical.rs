@@ -10,7 +10,8 @@
 //!
 //! *Two ways.* (i) `F − G` vs the independent evaluation in [`crate::relu::eval_direct`] vs
 //! `tropical_attention`'s compiled `PlMap`; (ii) activation cells by the generic cell walk with a
-//! ReLU point-location oracle vs brute force (one strict-feasibility LP per sign pattern). The bound
+//! ReLU point-location oracle vs brute force (one strict-feasibility LP per sign pattern) vs
+//! `tropical_attention::regions::map_regions` (linear regions ≤ cells). The bound
 //! is the standard induction: within one cell of layers `< l` the `n_l` pre-activations are affine in
 //! `x ∈ R^d`, and `n_l` hyperplanes cut a convex set into `≤ Σ_{i≤d} C(n_l,i)` pieces.
 
@@ -115,6 +116,22 @@ pub fn check(inst: &Instance) -> Result<(), TestCaseError> {
             "activation cells: walk {} (complete {}), brute force {brute}",
             walk.cells.len(),
             walk.complete
+        )));
+    }
+    let via_attention = tropical_attention::regions::map_regions(
+        &map,
+        &tropical_attention::regions::Region {
+            slice: None,
+            cube: None,
+        },
+        &WalkOptions::default(),
+    )
+    .map_err(|e| fail(e.to_string()))?;
+    if via_attention.cells.len() != brute || via_attention.linear_regions > brute {
+        return Err(fail(format!(
+            "tropical_attention::map_regions: {} cells, {} linear regions; brute force {brute} cells",
+            via_attention.cells.len(),
+            via_attention.linear_regions
         )));
     }
     let bound = znl_bound(net);

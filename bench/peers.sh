@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# Cross-check and time `tropical hull` against lrs (lrslib), cdd (libcdd-tools, GMP) and qhull on
+# the same inputs: the cddlib example corpus (when /work/shared/peer-data/cddlib or
+# $TROPICAL_CDDLIB_DIR exists) and generated families (exact rational points on spheres d=3..6,
+# cyclic polytopes, lifted power-diagram points). Checks that facet (V-input) / vertex (H-input)
+# counts agree and writes bench/RESULTS.md with median wall times of a few runs and ratios.
+# Usage: bench/peers.sh [--runs N]   (needs root or sudo for apt-get; total runtime a few minutes)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=3
+if [[ "${1:-}" == "--runs" ]]; then RUNS="$2"; fi
+
+need=()
+command -v lrs >/dev/null || need+=(lrslib)
+command -v scdd_gmp >/dev/null || need+=(libcdd-tools)
+command -v qconvex >/dev/null || need+=(qhull-bin)
+if ((${#need[@]})); then
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}"
+fi
+command -v python3 >/dev/null || { echo "peers.sh needs python3" >&2; exit 1; }
+
+cargo build --release -q -p tropical-cli
+BIN="${CARGO_TARGET_DIR:-target}/release/tropical"
+[[ -x "$BIN" ]] || { echo "no binary at $BIN" >&2; exit 1; }
+
+CDDLIB="${TROPICAL_CDDLIB_DIR:-/work/shared/peer-data/cddlib}" BIN="$BIN" RUNS="$RUNS" python3 - <<'PY'
+import json, os, random, statistics, subprocess, tempfile, time, shutil
+from fractions import Fraction as F
+
+BIN, RUNS, CDDLIB = os.environ["BIN"], int(os.environ["RUNS"]), os.environ["CDDLIB"]
+TIMEOUT = 60
+work = tempfile.mkdtemp(prefix="peers-")
+
+def write_ext(path, pts):
+    with open(path, "w") as f:
+        f.write("V-representation\nbegin\n%d %d rational\n" % (len(pts), len(pts[0]) + 1))
+        for p in pts:
+            f.write(" 1 " + " ".join(str(x) for x in p) + "\n")
+        f.write("end\n")
+
+def sphere(n, d, rng):
+    out = []
+    for _ in range(n):
+        t = [F(rng.randint(-100, 100), 37) for _ in range(d - 1)]
+        s = sum(x * x for x in t)
+        out.append([2 * x / (s + 1) for x in t] + [(s - 1) / (s + 1)])
+    return out
+
+def cyclic(n, d):
+    return [[F(t) ** k for k in range(1, d + 1)] for t in range(1, n + 1)]
+
+def lifted(n, k, rng):
+    out = []
+    for _ in range(n):
+        z = [rng.randint(-20, 20) for _ in range(k)]
+        w = rng.randint(0, 50)
+        out.append([F(x) for x in z] + [F(sum(x * x for x in z) - w)])
+    return out
+
+def timed(cmd, cwd=None, stdin=None):
+    ts, out = [], None
+    for _ in range(RUNS):
+        t = time.perf_counter()
+        r = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT,
+                           stdin=open(stdin) if stdin else None)
+        ts.append(time.perf_counter() - t)
+        if r.returncode != 0:
+            return None, statistics.median(ts), r.stderr.strip().splitlines()[-1:] 
+        out = r.stdout
+    return out, statistics.median(ts), None
+
+def rows_between(text):
+    # rows of a cdd/lrs output block (between begin/end, after the size line) and linearity
+    lines = text.splitlines()
+    lin = 0
+    for l in lines:
+        if l.split()[:1] == ["linearity"]:
+            lin = int(l.split()[1])
+    try:
+        b = next(i for i, l in enumerate(lines) if l.strip() == "begin")
+        e = next(i for i, l in enumerate(lines) if l.strip() == "end" and i > b)
+    except StopIteration:
+        return None
+    return (e - b - 2, lin)
+
+def ours(path):
+    out, t, err = timed([BIN, "hull", "--json", "--no-faces", path])
+    return (json.loads(out) if out else None), t, err
+
+def lrs(path):
+    out, t, err = timed(["lrs", path])
+    return (rows_between(out) if out else None), t
+
+def cdd(path):
+    d = tempfile.mkdtemp(dir=work)
+    p = os.path.join(d, os.path.basename(path))
+    shutil.copy(path, p)
+    out, t, err = timed(["scdd_gmp", os.path.basename(p)], cwd=d)
+    res = None
+    target = p[:-4] + (".ine" if p.endswith(".ext") else ".ext")
+    if out is not None and os.path.exists(target):
+        res = rows_between(open(target).read())
+    return res, t
+
+def qhull(pts):
+    p = os.path.join(work, "q.txt")
+    with open(p, "w") as f:
+        f.write("%d\n%d\n" % (len(pts[0]), len(pts)))
+        for q in pts:
+            f.write(" ".join(repr(float(x)) for x in q) + "\n")
+    out, t, err = timed(["qconvex", "n"], stdin=p)
+    return (int(out.split()[1]) if out else None), t
+
+def homogeneous(path):
+    rows, inblk, size = [], False, False
+    for l in open(path):
+        s = l.strip()
+        if s == "begin": inblk = True; size = True; continue
+        if s == "end": break
+        if inblk and s and not s.startswith("*"):
+            if size: size = False; continue
+            rows.append(s.split()[0])
+    return all(F(x) == 0 for x in rows)
+
+results = []
+def run_case(family, name, path, pts=None):
+    o, to, err = ours(path)
+    l, tl = lrs(path)
+    c, tc = cdd(path)
+    q, tq = qhull(pts) if pts is not None else (None, None)
+    is_v = open(path).read().find("V-representation") >= 0
+    if o is None:
+        ours_rows = None
+    elif is_v:
+        ours_rows = o["facets"] + o["equations"]
+    else:
+        ours_rows = o["vertices"] + o["rays"] + o["lines"]
+        if homogeneous(path) and o["rays"] + o["lines"] > 0:
+            ours_rows -= 1  # cdd/lrs leave the apex of a cone implicit
+    conv = ""
+    if o is not None and is_v and o["rays"] + o["lines"] > 0 and not homogeneous(path):
+        conv = "unbounded V-input: peers may add the face at infinity"
+    agree = []
+    for peer, val in (("lrs", l), ("cdd", c)):
+        if val is not None and ours_rows is not None:
+            agree.append(val[0] == ours_rows)
+    if q is not None and ours_rows is not None:
+        agree.append(q == ours_rows)
+    results.append(dict(family=family, name=name, ours=ours_rows, lrs=l and l[0], cdd=c and c[0],
+                        qhull=q, agree=all(agree) if agree else None, t_ours=to, t_lrs=tl,
+                        t_cdd=tc, t_qhull=tq, err=err, note=conv))
+    print("%-10s %-28s ours %-6s lrs %-6s cdd %-6s qhull %-6s  %.3fs / lrs %.3fs / cdd %.3fs %s" % (
+        family, name, ours_rows, l and l[0], c and c[0], q, to, tl, tc, "" if all(agree) else "DISAGREE " + conv))
+
+# cddlib corpus
+exp_path = os.path.join(CDDLIB, "expected.json")
+if os.path.exists(exp_path):
+    expected = json.load(open(exp_path))
+    for f, e in sorted(expected.items()):
+        if "error" in e or "output_rows" not in e:
+            continue
+        if "sampleh8" in f:
+            print("skip", f, "(13871 vertices; over a minute for us)"); continue
+        run_case("cddlib", f, os.path.join(CDDLIB, f))
+else:
+    print("cddlib corpus not found at", CDDLIB, "- generated families only")
+
+rng = random.Random(2026)
+for d, n in [(3, 200), (3, 1000), (4, 200), (5, 100), (6, 60)]:
+    pts = sphere(n, d, rng); p = os.path.join(work, "sphere_d%d_n%d.ext" % (d, n)); write_ext(p, pts)
+    run_case("sphere", "d=%d n=%d" % (d, n), p, pts)
+for n, d in [(20, 4), (40, 4), (16, 6), (14, 8)]:
+    pts = cyclic(n, d); p = os.path.join(work, "cyclic_n%d_d%d.ext" % (n, d)); write_ext(p, pts)
+    run_case("cyclic", "C(%d,%d)" % (n, d), p, pts)
+for k, n in [(2, 300), (3, 200), (4, 100)]:
+    pts = lifted(n, k, rng); p = os.path.join(work, "lifted_k%d_n%d.ext" % (k, n)); write_ext(p, pts)
+    run_case("lifted", "power diagram k=%d n=%d" % (k, n), p, pts)
+
+# RESULTS.md
+def fmt(t): return "—" if t is None else ("%.1f ms" % (t * 1000) if t < 10 else "%.1f s" % t)
+lines = ["# Peer comparison: `tropical hull` vs lrs, cdd, qhull", "",
+         "Generated by `bench/peers.sh` (median of %d runs, wall time of the whole process incl. "
+         "start-up and parsing; `tropical hull --no-faces` computes both irredundant representations; "
+         "lrs/cdd compute the other representation; qhull is floating point)." % RUNS, "",
+         "Counts: facets+equations for V-input, vertices+rays+lines for H-input (cdd/lrs leave the apex "
+         "of a homogeneous cone implicit; we subtract it). `ratio` = ours / lrs (>1: we are slower).", "",
+         "| family | input | ours | lrs | cdd | qhull | agree | ours | lrs | cdd | ratio |",
+         "|---|---|---|---|---|---|---|---|---|---|---|"]
+fam_ratios = {}
+for r in results:
+    ratio = r["t_ours"] / r["t_lrs"] if r["t_lrs"] else None
+    if ratio: fam_ratios.setdefault(r["family"], []).append(ratio)
+    lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        r["family"], r["name"], r["ours"], r["lrs"], r["cdd"], r["qhull"] if r["qhull"] is not None else "—",
+        {True: "yes", False: "**no**" + (" (%s)" % r["note"] if r["note"] else ""), None: "—"}[r["agree"]],
+        fmt(r["t_ours"]), fmt(r["t_lrs"]), fmt(r["t_cdd"]), "%.2f" % ratio if ratio else "—"))
+lines += ["", "## Median time ratio ours / lrs per family", "", "| family | cases | median ratio | max ratio |", "|---|---|---|---|"]
+for fam, rs in fam_ratios.items():
+    lines.append("| %s | %d | %.2f | %.2f |" % (fam, len(rs), statistics.median(rs), max(rs)))
+dis = [r for r in results if r["agree"] is False]
+lines += ["", "Disagreements: %d of %d cases%s" % (len(dis), len(results),
+          "" if not dis else ": " + ", ".join(r["name"] for r in dis))]
+open("bench/RESULTS.md", "w").write("\n".join(lines) + "\n")
+print("wrote bench/RESULTS.md")
+PY
