@@ -32,6 +32,7 @@ use tropical_algebra::Scalar;
 use crate::cells::{walk_cells, Domain, MaxAffine, MaxAffineOracle, WalkOptions};
 use crate::error::GeometryError;
 use crate::halfspace::{dot, Halfspace};
+use crate::polyhedron::{HRep, Polyhedron};
 
 /// One nonempty cell of a power diagram (intersected with the domain).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -198,11 +199,23 @@ pub fn power_diagram_with<S: Scalar>(
     let mut vertex_set: BTreeSet<Vec<S>> = BTreeSet::new();
     let mut cell_vertices: Vec<Vec<Vec<S>>> = Vec::new();
     let mut edges: BTreeSet<(usize, usize)> = BTreeSet::new();
+    let mut bounded: Vec<bool> = Vec::new();
     for &i in &order {
         let c = &walk.cells[i];
-        let vs = polyhedron_vertices(d, &c.facets);
+        // H→V by the polyhedron module; a cell with lines (lineality) has no vertices
+        let poly = Polyhedron::from_hrep(HRep {
+            ambient_dim: d,
+            inequalities: c.facets.clone(),
+            equations: Vec::new(),
+        })?;
+        let vs = if poly.lines().is_empty() {
+            poly.vertices().to_vec()
+        } else {
+            Vec::new()
+        };
         vertex_set.extend(vs.iter().cloned());
         cell_vertices.push(vs);
+        bounded.push(poly.is_bounded());
         for j in c.neighbors.iter().flatten() {
             let (a, b) = (c.label[0], walk.cells[*j].label[0]);
             edges.insert((a.min(b), a.max(b)));
@@ -227,7 +240,7 @@ pub fn power_diagram_with<S: Scalar>(
                 .map(|nb| nb.map(|j| walk.cells[j].label[0]))
                 .collect(),
             vertices: vidx,
-            bounded: is_bounded(d, &c.facets),
+            bounded: bounded[k],
         });
     }
     let mut cell_of_site = vec![None; n];
@@ -248,93 +261,6 @@ pub fn power_diagram_with<S: Scalar>(
         edges: edges.into_iter().collect(),
         complete: walk.complete,
     })
-}
-
-/// Vertices of `{x : facets}` by brute force over `d`-subsets of the (few, irredundant) facets.
-fn polyhedron_vertices<S: Scalar>(d: usize, facets: &[Halfspace<S>]) -> Vec<Vec<S>> {
-    let m = facets.len();
-    let mut out: BTreeSet<Vec<S>> = BTreeSet::new();
-    if d == 0 || m < d {
-        return Vec::new();
-    }
-    let mut idx: Vec<usize> = (0..d).collect();
-    loop {
-        let a: Vec<Vec<S>> = idx.iter().map(|&i| facets[i].normal.clone()).collect();
-        let b: Vec<S> = idx.iter().map(|&i| facets[i].offset.clone()).collect();
-        if let Some(x) = solve_square(a, b) {
-            if facets.iter().all(|h| h.contains(&x)) {
-                out.insert(x);
-            }
-        }
-        let mut k = d;
-        loop {
-            if k == 0 {
-                return out.into_iter().collect();
-            }
-            k -= 1;
-            if idx[k] < m - d + k {
-                idx[k] += 1;
-                for l in k + 1..d {
-                    idx[l] = idx[l - 1] + 1;
-                }
-                break;
-            }
-        }
-    }
-}
-
-/// Exact Gaussian elimination for a square system; `None` when singular.
-fn solve_square<S: Scalar>(mut a: Vec<Vec<S>>, mut b: Vec<S>) -> Option<Vec<S>> {
-    let n = b.len();
-    for col in 0..n {
-        let p = (col..n).find(|&i| !a[i][col].is_zero())?;
-        a.swap(col, p);
-        b.swap(col, p);
-        let piv = a[col][col].clone();
-        for i in 0..n {
-            if i == col || a[i][col].is_zero() {
-                continue;
-            }
-            let f = a[i][col].clone() / &piv;
-            let (src, dst) = if i < col {
-                let (lo, hi) = a.split_at_mut(col);
-                (&hi[0], &mut lo[i])
-            } else {
-                let (lo, hi) = a.split_at_mut(i);
-                (&lo[col], &mut hi[0])
-            };
-            for (dv, sv) in dst.iter_mut().zip(src) {
-                if !sv.is_zero() {
-                    *dv -= f.clone() * sv;
-                }
-            }
-            let bc = b[col].clone();
-            b[i] -= f * &bc;
-        }
-    }
-    Some((0..n).map(|i| b[i].clone() / &a[i][i]).collect())
-}
-
-/// `{x : facets}` (nonempty) is bounded iff its recession cone `{r : normal·r ≤ 0}` is `{0}`,
-/// i.e. the LP `max ±r_i` over the cone with `|r_i| ≤ 1` has optimum 0 for every coordinate.
-fn is_bounded<S: Scalar>(d: usize, facets: &[Halfspace<S>]) -> bool {
-    use crate::lp::{solve, LinearProgram, LpOutcome, Relation, Sense};
-    for i in 0..d {
-        for sign in [1i64, -1] {
-            let mut obj = vec![S::zero(); d];
-            obj[i] = S::from_i64(sign);
-            let mut lp = LinearProgram::new(d, Sense::Maximize, obj.clone());
-            for h in facets {
-                lp.add(h.normal.clone(), Relation::Le, S::zero());
-            }
-            lp.add(obj, Relation::Le, S::one());
-            match solve(&lp) {
-                Ok(LpOutcome::Optimal { value, .. }) if value.is_zero() => {}
-                _ => return false,
-            }
-        }
-    }
-    true
 }
 
 /// Sort the vertices of a convex polygon counter-clockwise (exactly: half-plane, then the sign
