@@ -1510,6 +1510,41 @@ fn gpu_check_bad_flags() {
     }
 }
 
+/// `--compile-only` compiles the kernels with NVRTC and audits the PTX. Without libnvrtc it is
+/// one clear error line (exit 2); with it, every variant (max-plus, k = 1 and k = 3, fp32 and
+/// bf16) defines the four kernels and passes the audit, and `--ptx-dir` receives one file per
+/// variant. `--arch` without `--compile-only` is refused.
+#[test]
+fn gpu_check_compile_only() {
+    let dir = tmpdir("gpu_compile_only");
+    let ptx_dir = dir.join("ptx");
+    let r = tropical(&[
+        "gpu-check",
+        "--compile-only",
+        "--d=5",
+        "--d-v=3",
+        "--k=3",
+        "--bf16",
+        "--json",
+        &format!("--ptx-dir={}", ptx_dir.display()),
+    ]);
+    if !tropical_gpu::cuda::nvrtc_present() {
+        assert_error(&r, &["NVRTC"]);
+    } else {
+        let j = json_ok(&r);
+        let rows = j.as_array().unwrap_or_else(|| panic!("{j}"));
+        assert_eq!(rows.len(), 5, "{j}");
+        for row in rows {
+            assert_eq!(row["audit"], serde_json::json!([]), "{row}");
+            assert_eq!(row["entries"].as_array().unwrap().len(), 4, "{row}");
+        }
+        assert_eq!(std::fs::read_dir(&ptx_dir).unwrap().count(), 5);
+    }
+    let r = tropical(&["gpu-check", "--arch=compute_80"]);
+    assert_eq!(r.code, Some(2), "{r:#?}");
+    assert!(r.stderr.contains("--compile-only"), "{r:#?}");
+}
+
 /// `--check 0` checks no query at all: a vacuous pass must be refused, not reported as success.
 #[test]
 fn gpu_check_zero_checks_rejected() {

@@ -27,6 +27,31 @@ nvidia-smi --query-gpu=name,driver_version,clocks.sm,clocks.mem --format=csv > "
 cat "$OUT/nvidia-smi.txt" || true
 
 set -o pipefail
+# 1. the tropical-gpu test binaries (staged by gpu/bench/stage.sh): the CUDA harness tests run
+#    for real here instead of skipping; then `tropical gpu-check --backend cuda` at several shapes
+#    (n_k off the 32-key tile, τ down to 1e-3, planted ties, bf16 inputs).
+DIR=$(dirname "$BIN")
+rm -f "$OUT/failures"   # the loops run in pipelines (subshells): failures are recorded in a file
+if [ -d "$DIR/tests" ]; then
+  for t in "$DIR"/tests/*; do
+    echo "== test binary $(basename "$t")"
+    "$t" --test-threads=1 --nocapture 2>&1 || echo "test $(basename "$t")" >> "$OUT/failures"
+  done | tee "$OUT/tests.log"
+fi
+if [ -x "$DIR/tropical" ]; then
+  # (the exact check costs about 0.2 s per checked query at n_k = 1000 and τ = 1e-3: --check is
+  #  kept small for the long rows)
+  for args in "--n 77 --d 16 --d-v 8 --heads 3 --tau 0.1 --k 5 --check 16" \
+              "--n 1000 --n-q 64 --d 64 --heads 8 --tau 1e-3 --ties --k 16 --check 4" \
+              "--n 33 --d 128 --heads 2 --tau 1 --k 64 --bf16 --check 16" \
+              "--n 4097 --n-q 32 --d 64 --heads 2 --tau 1e-3 --ties --k 16 --maxplus 300 --check 2"; do
+    echo "== tropical gpu-check --backend cuda $args"
+    "$DIR/tropical" gpu-check --backend cuda $args 2>&1 || echo "gpu-check $args" >> "$OUT/failures"
+  done | tee "$OUT/gpu_check.log"
+fi
 "$BIN" --out "$OUT/bench_rust.jsonl" $QUICK 2>&1 | tee "$OUT/bench_rust.log"
 PYTHONUNBUFFERED=1 python3 gpu/bench/torch_bench.py --rust "$OUT/bench_rust.jsonl" \
   --out "$OUT/RESULTS.md" $QUICK 2>&1 | tee "$OUT/torch.log"
+if [ -s "$OUT/failures" ]; then
+  echo "FAILED (see tests.log, gpu_check.log):"; cat "$OUT/failures"; exit 2
+fi

@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex};
 use cudarc::driver::{
     CudaContext, CudaFunction, CudaModule, CudaStream, DeviceRepr, LaunchConfig, PushKernelArg,
 };
-use cudarc::nvrtc::{compile_ptx_with_opts, CompileOptions};
+use cudarc::nvrtc::{compile_ptx_with_opts, CompileOptions, Ptx};
 use tropical_attention::float::{
     AttentionShape, FloatAttentionError, HardAttention, TopkAttention, KEY_TILE,
 };
@@ -115,6 +115,29 @@ impl Variant {
     fn bqk(&self) -> usize {
         self.bq().min(32)
     }
+    fn label(&self) -> String {
+        format!(
+            "D={} DV={} G={} BQ={} BK={} KSEL={} BQK={}{}",
+            self.d,
+            self.d_v,
+            self.g,
+            self.bq(),
+            KEY_TILE,
+            self.ksel.max(1),
+            self.bqk(),
+            if self.bf16 { " IN_BF16" } else { "" }
+        )
+    }
+    fn file_stem(&self) -> String {
+        format!(
+            "d{}_dv{}_g{}_k{}{}",
+            self.d,
+            self.d_v,
+            self.g,
+            self.ksel.max(1),
+            if self.bf16 { "_bf16" } else { "" }
+        )
+    }
     fn defines(&self) -> String {
         format!(
             "{}#define D {}\n#define DV {}\n#define G {}\n#define BQ {}\n#define BK {}\n#define KSEL {}\n#define BQK {}\n",
@@ -128,6 +151,184 @@ impl Variant {
             self.bqk()
         )
     }
+}
+
+/// The kernels every module defines (`kernels.cu`'s `extern "C" __global__` functions).
+pub const KERNEL_NAMES: [&str; 4] = ["attn_softmax", "attn_hard", "attn_topk", "maxplus_matmul"];
+
+/// NVRTC options of every compilation: IEEE fp32 semantics (no fast math, no flush to zero,
+/// correctly rounded division and square root), which the error bounds of [`crate::bound`]
+/// assume; FMA contraction stays on because the kernels write every product they need rounded
+/// separately as `__fmul_rn`.
+fn nvrtc_options(arch: &str) -> CompileOptions {
+    CompileOptions {
+        fmad: Some(true),
+        prec_div: Some(true),
+        prec_sqrt: Some(true),
+        ftz: Some(false),
+        use_fast_math: Some(false),
+        options: vec![format!("--gpu-architecture={arch}")],
+        name: Some("tropical_kernels.cu".into()),
+        ..Default::default()
+    }
+}
+
+/// Compile `src` to PTX for the virtual architecture `arch` with NVRTC alone (no driver, no
+/// device). A compiler error (with its log), a missing libnvrtc and a panic inside cudarc all
+/// become a [`GpuError`].
+fn compile_source(src: &str, opts: CompileOptions, what: &str) -> Result<Ptx, GpuError> {
+    if !nvrtc_present() {
+        return Err(GpuError::NoNvrtc);
+    }
+    match catch_unwind(AssertUnwindSafe(|| compile_ptx_with_opts(src, opts))) {
+        Ok(Ok(p)) => Ok(p),
+        Ok(Err(e)) => Err(GpuError::Compile {
+            kernel: what.into(),
+            log: match &e {
+                cudarc::nvrtc::CompileError::CompileError { log, .. } => {
+                    log.to_string_lossy().trim().to_string()
+                }
+                other => format!("{other:?}"),
+            },
+        }),
+        Err(p) => Err(GpuError::Compile {
+            kernel: what.into(),
+            log: panic_message(p),
+        }),
+    }
+}
+
+fn compile_variant(v: Variant, arch: &str) -> Result<Ptx, GpuError> {
+    compile_source(
+        &format!("{}{}", v.defines(), KERNEL_SOURCE),
+        nvrtc_options(arch),
+        &v.label(),
+    )
+}
+
+/// One kernel variant compiled to PTX by NVRTC ([`compile_kernels`]).
+#[derive(Clone, Debug)]
+pub struct CompiledVariant {
+    /// The compile-time constants, as `D=64 DV=64 G=4 ...` (and `IN_BF16` for bf16 inputs).
+    pub label: String,
+    /// A file-name-safe form of the label (`d64_dv64_g4_k1`, `_bf16` appended).
+    pub file_stem: String,
+    /// The PTX text.
+    pub ptx: String,
+}
+
+impl CompiledVariant {
+    /// The kernel entry points the PTX defines.
+    pub fn entries(&self) -> Vec<String> {
+        ptx_entries(&self.ptx)
+    }
+}
+
+/// The kernel entry points a PTX text defines (`.entry NAME(` / `.visible .entry NAME(`).
+fn ptx_entries(ptx: &str) -> Vec<String> {
+    ptx.lines()
+        .filter_map(|l| {
+            let rest = l.trim_start().trim_start_matches(".visible").trim_start();
+            let rest = rest.strip_prefix(".entry")?.trim_start();
+            Some(rest.split('(').next()?.trim().to_string())
+        })
+        .collect()
+}
+
+/// Check that compiled PTX keeps the IEEE fp32 semantics the error bounds of [`crate::bound`]
+/// are derived for; returns one message per violation (empty: the audit passed).
+///
+/// Rules: every `f32` division is `div.rn` (correctly rounded; not `div.approx`/`div.full`);
+/// no instruction flushes subnormals (`.ftz`) and none is approximate (`.approx`), except
+/// `ex2.approx.ftz.f32`, the core of libdevice's accurate `expf` (≤ 2 ulp, the
+/// [`crate::bound::EXP_REL_ERR`] of the bound, which reduces its argument with `fma.rm` first so
+/// that no subnormal reaches it); every kernel of [`KERNEL_NAMES`] is an entry point. Fast-math
+/// compilation (`--use_fast_math`) breaks the first two rules.
+pub fn audit_ptx(ptx: &str) -> Vec<String> {
+    let mut bad = Vec::new();
+    for (no, line) in ptx.lines().enumerate() {
+        let mut words = line.split_whitespace().skip_while(|w| w.starts_with('@'));
+        let Some(op) = words.next() else {
+            continue;
+        };
+        if op.starts_with("ex2.approx.ftz.f32") {
+            continue;
+        }
+        let parts: Vec<&str> = op.split('.').collect();
+        if parts.first() == Some(&"div") && parts.contains(&"f32") && !parts.contains(&"rn") {
+            bad.push(format!(
+                "line {}: `{op}` is not a correctly rounded division",
+                no + 1
+            ));
+        } else if parts.contains(&"ftz") || parts.contains(&"approx") {
+            bad.push(format!(
+                "line {}: `{op}` is approximate or flushes subnormals",
+                no + 1
+            ));
+        }
+    }
+    let entries = ptx_entries(ptx);
+    for k in KERNEL_NAMES {
+        if !entries.iter().any(|e| e == k) {
+            bad.push(format!("kernel `{k}` is not an entry point"));
+        }
+    }
+    bad
+}
+
+/// Compile the kernels for every head shape `(d, d_v)` in `dims` (each with the top-k lengths
+/// `topk`, clamped to [`TOPK_MAX`]), for fp32 inputs and, with `bf16`, bf16 inputs, for the
+/// virtual architecture `arch` (`compute_90` for the H100). Needs libnvrtc only — no driver and
+/// no device — so the source is checked on any machine where NVRTC loads. The variants are the
+/// ones [`CudaBackend`] would build for those shapes, deduplicated.
+///
+/// Errors: [`GpuError::NoNvrtc`], [`GpuError::Compile`] with the compiler log,
+/// [`GpuError::Unsupported`] for shapes the backend rejects (a zero dimension, too much shared
+/// memory, `k = 0` or `k > TOPK_MAX`).
+pub fn compile_kernels(
+    arch: &str,
+    dims: &[(usize, usize)],
+    topk: &[usize],
+    bf16: bool,
+) -> Result<Vec<CompiledVariant>, GpuError> {
+    let mut variants = vec![Variant::new(1, 1, 1)];
+    for &(d, d_v) in dims {
+        if d == 0 || d_v == 0 {
+            return Err(GpuError::Unsupported(format!(
+                "head dimensions must be positive, got d = {d}, d_v = {d_v}"
+            )));
+        }
+        for &k in std::iter::once(&1).chain(topk) {
+            if k == 0 || k > TOPK_MAX {
+                return Err(GpuError::Unsupported(format!(
+                    "top-k kernel supports 1 ≤ k ≤ {TOPK_MAX}, got {k}"
+                )));
+            }
+            let shape = AttentionShape {
+                heads: 1,
+                n_q: 1,
+                n_k: 1,
+                d,
+                d_v,
+            };
+            for b in [false, true].into_iter().filter(|&b| bf16 || !b) {
+                variants.push(CudaBackend::check_dims(shape, k, b)?);
+            }
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    variants.retain(|v| seen.insert(*v));
+    variants
+        .into_iter()
+        .map(|v| {
+            let ptx = compile_variant(v, arch)?.to_src();
+            Ok(CompiledVariant {
+                label: v.label(),
+                file_stem: v.file_stem(),
+                ptx,
+            })
+        })
+        .collect()
 }
 
 /// The CUDA backend (device 0).
@@ -192,38 +393,7 @@ impl CudaBackend {
         if let Some(m) = cache.get(&v) {
             return Ok(m.clone());
         }
-        let src = format!("{}{}", v.defines(), KERNEL_SOURCE);
-        let opts = CompileOptions {
-            fmad: Some(true),
-            prec_div: Some(true),
-            prec_sqrt: Some(true),
-            ftz: Some(false),
-            use_fast_math: Some(false),
-            options: vec![format!("--gpu-architecture={}", self.arch)],
-            name: Some("tropical_kernels.cu".into()),
-            ..Default::default()
-        };
-        let ptx = match catch_unwind(AssertUnwindSafe(|| compile_ptx_with_opts(&src, opts))) {
-            Ok(Ok(p)) => p,
-            Ok(Err(e)) => {
-                let log = match &e {
-                    cudarc::nvrtc::CompileError::CompileError { log, .. } => {
-                        log.to_string_lossy().into_owned()
-                    }
-                    other => format!("{other:?}"),
-                };
-                return Err(GpuError::Compile {
-                    kernel: format!("{v:?}"),
-                    log,
-                });
-            }
-            Err(p) => {
-                return Err(GpuError::Compile {
-                    kernel: format!("{v:?}"),
-                    log: panic_message(p),
-                })
-            }
-        };
+        let ptx = compile_variant(v, &self.arch)?;
         let m = guarded("loading the compiled module", || self.ctx.load_module(ptx))?;
         cache.insert(v, m.clone());
         Ok(m)
@@ -819,5 +989,77 @@ impl CudaBackend {
             max_ms: sorted[sorted.len() - 1],
             reps: sorted.len(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ENTRIES: &str = ".visible .entry attn_softmax(\n.visible .entry attn_hard(\n\
+        .visible .entry attn_topk(\n.visible .entry maxplus_matmul(\n";
+
+    /// Hypothesis: PTX lines written by hand. Conclusion: the audit accepts correctly rounded
+    /// arithmetic and libdevice's `ex2.approx.ftz.f32`, and flags each fast-math form, a missing
+    /// entry point, and predicated instructions as well as plain ones.
+    #[test]
+    fn audit_flags_fast_math_forms() {
+        let ok = format!(
+            "{ENTRIES}\tdiv.rn.f32 %f1, %f2, %f3;\n\tex2.approx.ftz.f32 %f4, %f5;\n\
+             \tfma.rm.f32 %f1, %f2, %f3, %f4;\n@%p1 bra $L1;\n"
+        );
+        assert_eq!(audit_ptx(&ok), Vec::<String>::new());
+        for bad in [
+            "\tdiv.approx.f32 %f1, %f2, %f3;",
+            "\tdiv.full.f32 %f1, %f2, %f3;",
+            "\tadd.ftz.f32 %f1, %f2, %f3;",
+            "@%p2 mul.rn.ftz.f32 %f1, %f2, %f3;",
+            "\trcp.approx.f32 %f1, %f2;",
+            "\tex2.approx.f32 %f1, %f2;",
+        ] {
+            let v = audit_ptx(&format!("{ENTRIES}{bad}\n"));
+            assert_eq!(v.len(), 1, "{bad}: {v:?}");
+        }
+        let v = audit_ptx(".visible .entry attn_softmax(\n");
+        assert_eq!(v.len(), 3, "{v:?}");
+    }
+
+    /// Hypothesis: libnvrtc loads (skipped otherwise). Conclusion: a syntax error comes back as
+    /// [`GpuError::Compile`] carrying NVRTC's log, and an unknown architecture as an error, not
+    /// a panic. The audit can fail: a plain `/` compiled with `--use_fast_math` is flagged (an
+    /// approximate, flushing division), the same source with [`nvrtc_options`] is not, and the
+    /// kernels compiled with `--use_fast_math` are flagged (every float op gains `.ftz`).
+    #[test]
+    fn nvrtc_errors_and_fast_math_are_caught() {
+        if !nvrtc_present() {
+            eprintln!("skipped: no libnvrtc (see gpu/install-nvrtc.sh)");
+            return;
+        }
+        match compile_source("this is not CUDA", nvrtc_options("compute_90"), "bogus") {
+            Err(GpuError::Compile { kernel, log }) => {
+                assert_eq!(kernel, "bogus");
+                assert!(log.contains("error"), "{log}");
+            }
+            other => panic!("expected a compile error, got {other:?}"),
+        }
+        assert!(compile_source(KERNEL_SOURCE, nvrtc_options("compute_1"), "arch").is_err());
+        // (cudarc's `use_fast_math` field passes `--fmad=true` only, so name the flag itself)
+        let fast = CompileOptions {
+            options: vec![
+                "--gpu-architecture=compute_90".into(),
+                "--use_fast_math".into(),
+            ],
+            ..Default::default()
+        };
+        let div = "extern \"C\" __global__ void attn_softmax(float* x) { x[0] = x[1] / x[2]; }";
+        let is_division = |m: &String| m.starts_with("line ");
+        let precise = compile_source(div, nvrtc_options("compute_90"), "div").unwrap();
+        assert!(!audit_ptx(&precise.to_src()).iter().any(is_division));
+        let approx = compile_source(div, fast.clone(), "div").unwrap();
+        assert!(audit_ptx(&approx.to_src()).iter().any(is_division));
+        let v = Variant::new(8, 8, 4);
+        let src = format!("{}{}", v.defines(), KERNEL_SOURCE);
+        let ptx = compile_source(&src, fast, "fast").unwrap().to_src();
+        assert!(audit_ptx(&ptx).iter().any(|m| m.contains(".ftz")));
     }
 }

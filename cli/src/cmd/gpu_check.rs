@@ -4,7 +4,7 @@
 
 use anyhow::{bail, Context};
 use tropical_attention::float::AttentionShape;
-use tropical_gpu::cuda::CudaBf16;
+use tropical_gpu::cuda::{audit_ptx, compile_kernels, CudaBf16};
 use tropical_gpu::harness::{run_harness, HarnessConfig, HarnessReport, PlantedError};
 use tropical_gpu::{Backend, CpuBackend, CudaBackend};
 
@@ -69,10 +69,89 @@ pub struct Args {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+    /// Only compile the CUDA kernels with NVRTC for `--arch` (the variants for `--d`, `--d-v`,
+    /// `--k`, and bf16 inputs with `--bf16`) and audit the PTX for IEEE fp32 semantics; needs
+    /// libnvrtc but no GPU or driver (see gpu/install-nvrtc.sh). Runs no harness.
+    #[arg(long)]
+    pub compile_only: bool,
+    /// Virtual architecture for `--compile-only` (compute_90: H100/H200).
+    #[arg(long, default_value = "compute_90", requires = "compile_only")]
+    pub arch: String,
+    /// With `--compile-only`: write each variant's PTX as DIR/<variant>.ptx (for ptxas).
+    #[arg(long, requires = "compile_only")]
+    pub ptx_dir: Option<std::path::PathBuf>,
+}
+
+/// One compiled variant in `--compile-only`'s report.
+#[derive(serde::Serialize)]
+struct CompiledRow {
+    variant: String,
+    entries: Vec<String>,
+    ptx_bytes: usize,
+    audit: Vec<String>,
+    ptx_file: Option<String>,
+}
+
+/// `--compile-only`: NVRTC compilation and PTX audit of the variants the shape needs.
+fn compile_only(args: &Args) -> anyhow::Result<()> {
+    let dims = [(args.d, args.d_v.unwrap_or(args.d))];
+    let compiled = compile_kernels(&args.arch, &dims, &[args.k], args.bf16)
+        .with_context(|| format!("gpu-check --compile-only --arch {}", args.arch))?;
+    if let Some(dir) = &args.ptx_dir {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("--ptx-dir: creating {}", dir.display()))?;
+    }
+    let mut rows = Vec::new();
+    for c in &compiled {
+        let ptx_file = match &args.ptx_dir {
+            Some(dir) => {
+                let f = dir.join(format!("{}.ptx", c.file_stem));
+                std::fs::write(&f, &c.ptx)
+                    .with_context(|| format!("--ptx-dir: writing {}", f.display()))?;
+                Some(f.display().to_string())
+            }
+            None => None,
+        };
+        rows.push(CompiledRow {
+            variant: c.label.clone(),
+            entries: c.entries(),
+            ptx_bytes: c.ptx.len(),
+            audit: audit_ptx(&c.ptx),
+            ptx_file,
+        });
+    }
+    if args.json {
+        crate::output::print_json(&rows)?;
+    } else {
+        println!("NVRTC, {}: {} variant(s)", args.arch, rows.len());
+        for r in &rows {
+            println!(
+                "{:<50} {:>7} bytes  {}  audit: {}",
+                r.variant,
+                r.ptx_bytes,
+                r.entries.join(","),
+                if r.audit.is_empty() {
+                    "ok".to_string()
+                } else {
+                    format!("{} violation(s), first: {}", r.audit.len(), r.audit[0])
+                }
+            );
+        }
+    }
+    if rows.iter().any(|r| !r.audit.is_empty()) {
+        bail!("gpu-check --compile-only: the PTX breaks the IEEE fp32 audit (see the table)");
+    }
+    Ok(())
 }
 
 /// Run the subcommand.
 pub fn run(args: Args) -> anyhow::Result<()> {
+    if args.compile_only {
+        if args.d == 0 || args.d_v == Some(0) || args.k == 0 {
+            bail!("--d, --d-v and --k must be positive");
+        }
+        return compile_only(&args);
+    }
     if args.n == 0 || args.d == 0 || args.heads == 0 || args.maxplus == 0 {
         bail!("--n, --d, --heads and --maxplus must be positive");
     }
