@@ -543,13 +543,29 @@ fn guard_bits<S: Scalar>(n: usize, tau: &S) -> u32 {
     n_bits + tau_bits + 8
 }
 
-/// The enclosures of `exp((s_j − max s)/τ)` (each in `(0, 1]`, the maximisers exactly 1).
+/// The enclosures of `exp((s_j − max s)/τ)` (each in `[0, 1]`, the maximisers exactly 1), with
+/// endpoints on the grid `2^{-(prec+2)}` and width `≤ 2^{-prec}`.
+///
+/// The absolute grid keeps the later sums and quotients small: an argument below `−(prec + 2)`
+/// (where `e^x < 2^{-(prec+2)}`, as ln 2 < 1) is enclosed by `[0, 2^{-(prec+2)}]` without
+/// evaluating `exp`, and the others are rounded outward to the grid, instead of carrying
+/// denominators near `2^{1.44·|x|}` (a score gap of 1 at τ = 10⁻³ is `|x|` = 1000).
 fn shifted_exps<S: Scalar>(s: &[S], tau: &S, max: &S, prec: u32) -> Vec<Interval<S>> {
+    let grid = prec + 2;
+    let cutoff = -S::from_i64(i64::from(grid));
+    let tiny = Interval {
+        lo: S::zero(),
+        hi: S::from_big_rational(&dyadic(BigInt::one(), -i64::from(grid))),
+    };
     s.iter()
         .map(|sj| {
             let arg = (sj.clone() - max) / tau;
-            // arg ≤ 0, so the positive cap of try_exp_enclosure never triggers.
-            exp_enclosure(&arg, prec)
+            if arg < cutoff {
+                return tiny.clone();
+            }
+            // arg ≤ 0, so the positive cap of try_exp_enclosure never triggers; the rounding
+            // adds at most 2·2^{-(prec+2)} to the width 2^{-(prec+1)} computed here.
+            exp_enclosure(&arg, prec + 1).round_outward(grid)
         })
         .collect()
 }

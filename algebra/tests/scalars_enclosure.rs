@@ -210,3 +210,43 @@ fn extreme_arguments() {
     assert!(p[1].lo().is_zero() || p[1].lo().is_positive());
     assert!(p[0].contains(&Rat::one()) || p[0].hi() == &Rat::one());
 }
+
+/// Hypothesis: scores with gaps from 10⁻³ to 10 at τ = 10⁻³ (exponent arguments down to −10⁴).
+/// Conclusion: every softmax endpoint is a dyadic rational whose denominator stays within
+/// `2^{prec + 64}` (the enclosures live on a grid near the requested precision, not near the
+/// `2^{1.44·10⁴}` of the tiny weights), the lower ends sum to ≤ 1 ≤ the upper ends, and each
+/// weight meets the enclosure of `exp((s_j − lse)/τ)` computed independently.
+#[test]
+fn softmax_small_temperature_stays_on_a_small_grid() {
+    let s: Vec<Rat> = [0i64, -1, -10, -100, -1000, -10000, 0]
+        .iter()
+        .map(|&k| Rat::from_ratio(k, 1000).unwrap())
+        .collect();
+    let tau = Rat::from_ratio(1, 1000).unwrap();
+    let prec = 40;
+    let p = softmax_enclosure(&s, &tau, prec).unwrap();
+    let lse = lse_enclosure(&s, &tau, 60).unwrap();
+    let (mut lo, mut hi) = (Rat::zero(), Rat::zero());
+    for (j, pj) in p.iter().enumerate() {
+        for e in [pj.lo(), pj.hi()] {
+            let d = e.to_big_rational().denom().clone();
+            assert_eq!(d.magnitude().count_ones(), 1, "{e} is not dyadic");
+            assert!(
+                d.bits() <= u64::from(prec) + 64,
+                "denominator 2^{}",
+                d.bits() - 1
+            );
+        }
+        lo += pj.lo();
+        hi += pj.hi();
+        let a = (s[j].clone() - lse.hi()) / &tau;
+        let b = (s[j].clone() - lse.lo()) / &tau;
+        let alt = Interval::new(
+            exp_enclosure(&a, 60).lo().clone(),
+            exp_enclosure(&b, 60).hi().clone(),
+        )
+        .unwrap();
+        assert!(alt.intersects(pj), "{alt:?} vs {pj:?}");
+    }
+    assert!(lo <= Rat::one() && Rat::one() <= hi);
+}

@@ -24,7 +24,7 @@
 //! `factor > 1` the harness must report failures (tested in `tests/harness.rs`).
 
 use num_bigint::BigInt;
-use num_traits::Signed;
+use num_traits::{Signed, Zero};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
@@ -33,7 +33,7 @@ use tropical_algebra::{Rat, Scalar};
 use tropical_attention::float::{AttentionShape, HardAttention, TopkAttention};
 
 use crate::bound::{self, U};
-use crate::exact::{dot298, fixed149, rat_f32, to_rat};
+use crate::exact::{dot298, dyadic_parts, fixed149, rat_f32, to_rat};
 use crate::{AttentionInputs, Backend, GpuError, MaxPlusOutput};
 
 /// What to run.
@@ -292,26 +292,33 @@ fn exact_softmax_output(
         .collect();
     let enc = softmax_enclosure(&scores, &rat_f32(tau), prec)
         .map_err(|e| GpuError::Exact(e.to_string()))?;
-    let mut out = vec![(Rat::zero(), Rat::zero()); s.d_v];
-    for (p, &j) in enc.iter().zip(keys) {
-        let (plo, phi) = (p.lo().clone(), p.hi().clone());
-        for (c, o) in out.iter_mut().enumerate() {
+    // Σ_j p_j·v_j on a common dyadic grid: the weights' endpoints are dyadic (outward rounded)
+    // and every f32 is m·2^-149, so the sums are exact big integers, with no gcd per term.
+    let parts = enc
+        .iter()
+        .map(|p| Some((dyadic_parts(p.lo())?, dyadic_parts(p.hi())?)))
+        .collect::<Option<Vec<_>>>()
+        .ok_or_else(|| GpuError::Exact("internal: a softmax weight bound is not dyadic".into()))?;
+    let grid = parts.iter().map(|(l, h)| l.1.max(h.1)).max().unwrap_or(0);
+    let mut acc = vec![(BigInt::zero(), BigInt::zero()); s.d_v];
+    for (((nl, el), (nh, eh)), &j) in parts.iter().zip(keys) {
+        let (plo, phi) = (nl << (grid - el), nh << (grid - eh));
+        for (c, o) in acc.iter_mut().enumerate() {
             let vj = x.v[(h * s.n_k + j) * s.d_v + c];
             if vj == 0.0 {
                 continue;
             }
-            let v = rat_f32(vj);
-            let (a, b) = (plo.clone() * &v, phi.clone() * &v);
-            if a <= b {
-                o.0 += &a;
-                o.1 += &b;
-            } else {
-                o.0 += &b;
-                o.1 += &a;
-            }
+            let v = fixed149(vj);
+            let (a, b) = (&plo * &v, &phi * &v);
+            let (a, b) = if a <= b { (a, b) } else { (b, a) };
+            o.0 += a;
+            o.1 += b;
         }
     }
-    Ok(out)
+    Ok(acc
+        .iter()
+        .map(|(a, b)| (to_rat(a, grid + 149), to_rat(b, grid + 149)))
+        .collect())
 }
 
 /// Exact distance from `y` to `[lo, hi]`.
