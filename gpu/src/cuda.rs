@@ -115,18 +115,28 @@ impl Variant {
     fn bqk(&self) -> usize {
         self.bq().min(32)
     }
+    /// The compile-time constants, in the order `kernels.cu` documents them.
+    fn constants(&self) -> [(&'static str, usize); 7] {
+        [
+            ("D", self.d),
+            ("DV", self.d_v),
+            ("G", self.g),
+            ("BQ", self.bq()),
+            ("BK", KEY_TILE),
+            ("KSEL", self.ksel.max(1)),
+            ("BQK", self.bqk()),
+        ]
+    }
     fn label(&self) -> String {
-        format!(
-            "D={} DV={} G={} BQ={} BK={} KSEL={} BQK={}{}",
-            self.d,
-            self.d_v,
-            self.g,
-            self.bq(),
-            KEY_TILE,
-            self.ksel.max(1),
-            self.bqk(),
-            if self.bf16 { " IN_BF16" } else { "" }
-        )
+        let mut l: Vec<String> = self
+            .constants()
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        if self.bf16 {
+            l.push("IN_BF16".into());
+        }
+        l.join(" ")
     }
     fn file_stem(&self) -> String {
         format!(
@@ -139,17 +149,11 @@ impl Variant {
         )
     }
     fn defines(&self) -> String {
-        format!(
-            "{}#define D {}\n#define DV {}\n#define G {}\n#define BQ {}\n#define BK {}\n#define KSEL {}\n#define BQK {}\n",
-            if self.bf16 { "#define IN_BF16\n" } else { "" },
-            self.d,
-            self.d_v,
-            self.g,
-            self.bq(),
-            KEY_TILE,
-            self.ksel.max(1),
-            self.bqk()
-        )
+        let mut s = String::from(if self.bf16 { "#define IN_BF16\n" } else { "" });
+        for (k, v) in self.constants() {
+            s += &format!("#define {k} {v}\n");
+        }
+        s
     }
 }
 
