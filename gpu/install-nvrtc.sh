@@ -5,7 +5,7 @@
 #
 #   eval "$(bash gpu/install-nvrtc.sh)"          # installs, then prints the two exports
 #   cargo test -p tropical-gpu --test nvrtc     # NVRTC + PTX audit + ptxas for sm_90
-#   tropical gpu-check --compile-only --d 64 --k 16 --bf16
+#   tropical gpu-check --compile-only --d 64 --k 16 --inputs bf16
 #
 # Only the export lines go to stdout; progress goes to stderr. Exit status 1 when pip fails
 # (offline, say): the NVRTC tests then skip with a printed reason.

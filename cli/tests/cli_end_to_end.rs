@@ -1512,7 +1512,7 @@ fn gpu_check_bad_flags() {
 
 /// `--compile-only` compiles the kernels with NVRTC and audits the PTX. Without libnvrtc it is
 /// one clear error line (exit 2); with it, every variant (max-plus, k = 1 and k = 3, fp32 and
-/// bf16) defines the four kernels and passes the audit, and `--ptx-dir` receives one file per
+/// fp16) defines the four kernels and passes the audit, and `--ptx-dir` receives one file per
 /// variant. `--arch` without `--compile-only` is refused.
 #[test]
 fn gpu_check_compile_only() {
@@ -1524,7 +1524,7 @@ fn gpu_check_compile_only() {
         "--d=5",
         "--d-v=3",
         "--k=3",
-        "--bf16",
+        "--inputs=f16",
         "--json",
         &format!("--ptx-dir={}", ptx_dir.display()),
     ]);

@@ -31,7 +31,7 @@ cat "$OUT/nvidia-smi.txt" || true
 set -o pipefail
 # 1. the tropical-gpu test binaries (staged by gpu/bench/stage.sh): the CUDA harness tests run
 #    for real here instead of skipping; then `tropical gpu-check --backend cuda` at several shapes
-#    (n_k off the 32-key tile, τ down to 1e-3, planted ties, bf16 inputs).
+#    (n_k off the 32-key tile, τ down to 1e-3, planted ties, bf16 and fp16 inputs).
 DIR=$(dirname "$BIN")
 rm -f "$OUT/failures"   # the loops run in pipelines (subshells): failures are recorded in a file
 if [ -d "$DIR/tests" ]; then
@@ -44,8 +44,9 @@ if [ -x "$DIR/tropical" ]; then
   # (the exact check costs about 0.1 s per checked query and head at n_k = 1000 on one core)
   for args in "--n 77 --d 16 --d-v 8 --heads 3 --tau 0.1 --k 5 --check 16" \
               "--n 1000 --n-q 64 --d 64 --heads 8 --tau 1e-3 --ties --k 16 --check 16" \
-              "--n 33 --d 128 --heads 2 --tau 1 --k 64 --bf16 --check 16" \
-              "--n 4097 --n-q 32 --d 64 --heads 2 --tau 1e-3 --ties --k 16 --maxplus 300 --check 8"; do
+              "--n 33 --d 128 --heads 2 --tau 1 --k 64 --inputs bf16 --check 16" \
+              "--n 4097 --n-q 32 --d 64 --heads 2 --tau 1e-3 --ties --k 16 --maxplus 300 --check 8" \
+              "--n 500 --d 64 --heads 4 --tau 0.01 --ties --k 16 --inputs f16 --check 16"; do
     echo "== tropical gpu-check --backend cuda $args"
     "$DIR/tropical" gpu-check --backend cuda $args 2>&1 || echo "gpu-check $args" >> "$OUT/failures"
   done | tee "$OUT/gpu_check.log"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Host emulation of the CUDA kernels (no GPU needed): compiles gpu/src/kernels.cu with g++ against
-# cuda_emu.h for several variants (threads per query G = 1..8, n_k off the tile size, fp32 and bf16 inputs) and runs
+# cuda_emu.h for several variants (threads per query G = 1..8, n_k off the tile size, fp32, bf16 and fp16 inputs) and runs
 # emu_driver.cpp. Usage: gpu/emu/check.sh   (from anywhere)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -18,4 +18,6 @@ run 64 64 4 16 20 100
 run 128 128 8 64 11 70
 run 16 8 1 8 40 33 -DIN_BF16
 run 64 64 4 16 20 100 -DIN_BF16
+run 16 8 1 8 40 33 -DIN_F16
+run 128 128 8 64 11 70 -DIN_F16
 rm -rf "$tmp"

@@ -25,6 +25,9 @@ inline thread_local dim3_ threadIdx, blockIdx;
 
 using std::min;
 inline float __int_as_float(unsigned x) { float f; std::memcpy(&f, &x, 4); return f; }
+// fp16 bits -> fp32 (exact), in place of the kernels' PTX `cvt.f32.f16`.
+#define F16_TO_F32_DEFINED
+inline float f16_to_f32(unsigned short h) { _Float16 x; std::memcpy(&x, &h, 2); return (float)x; }
 inline float __fmul_rn(float a, float b) { volatile float r = a * b; return r; }
 inline float __fadd_rn(float a, float b) { volatile float r = a + b; return r; }
 inline float __fsub_rn(float a, float b) { volatile float r = a - b; return r; }

@@ -10,11 +10,14 @@
 
 static int failures = 0;
 
-// With IN_BF16 the kernels read bf16 bit patterns: inputs are first truncated to bf16 (so the
-// float copies used by the references are exactly the values the kernels see).
-static void bf16_round(std::vector<float>& v) {
-#ifdef IN_BF16
+// With IN_BF16 / IN_F16 the kernels read bf16 / fp16 bit patterns: inputs are first rounded to
+// the format (bf16 by truncation, fp16 to nearest), so the float copies used by the references are
+// exactly the values the kernels see.
+static void round_to_format(std::vector<float>& v) {
+#if defined(IN_BF16)
   for (auto& x : v) { unsigned b; std::memcpy(&b, &x, 4); b &= 0xffff0000u; std::memcpy(&x, &b, 4); }
+#elif defined(IN_F16)
+  for (auto& x : v) x = (float)(_Float16)x;
 #else
   (void)v;
 #endif
@@ -22,8 +25,10 @@ static void bf16_round(std::vector<float>& v) {
 static std::vector<in_t> to_in(const std::vector<float>& v) {
   std::vector<in_t> r(v.size());
   for (size_t i = 0; i < v.size(); ++i) {
-#ifdef IN_BF16
+#if defined(IN_BF16)
     unsigned b; std::memcpy(&b, &v[i], 4); r[i] = (in_t)(b >> 16);
+#elif defined(IN_F16)
+    _Float16 h = (_Float16)v[i]; std::memcpy(&r[i], &h, 2);
 #else
     r[i] = v[i];
 #endif
@@ -42,7 +47,7 @@ int main(int argc, char** argv) {
 
   // softmax, random reals
   fill(q, false); fill(k, false); fill(v, false);
-  bf16_round(q); bf16_round(k); bf16_round(v);
+  round_to_format(q); round_to_format(k); round_to_format(v);
   auto qd = to_in(q), kd = to_in(k), vd = to_in(v);
   const float sigma = 0.5f, tau = 0.25f, c = sigma / tau;
   std::fill(out.begin(), out.end(), NAN);
@@ -65,8 +70,10 @@ int main(int argc, char** argv) {
         CHECK(std::isfinite(got) && std::abs(got - o) <= 1e-4 * (1e-2 + std::abs(o)), "softmax h=%d i=%d c=%d got %g want %g", h, i, cc, got, o);
       }
     }
-#ifdef IN_BF16
+#if defined(IN_BF16)
   std::printf("[bf16 inputs] ");
+#elif defined(IN_F16)
+  std::printf("[fp16 inputs] ");
 #endif
   std::printf("softmax D=%d DV=%d G=%d n_q=%d n_k=%d: max rel err %.3g\n", D, DV, G, n_q, n_k, max_rel);
 

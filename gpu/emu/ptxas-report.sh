@@ -12,7 +12,7 @@ command -v ptxas >/dev/null || { echo "ptxas not on PATH: eval \"\$(bash gpu/ins
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for d in 64 128; do
-  "$tropical" gpu-check --compile-only --arch compute_90 --d "$d" --k 16 --bf16 --ptx-dir "$tmp" >&2
+  "$tropical" gpu-check --compile-only --arch compute_90 --d "$d" --k 16 --inputs bf16 --ptx-dir "$tmp" >&2
 done
 for f in "$tmp"/*.ptx; do
   echo "== $(basename "$f" .ptx)"

@@ -1,6 +1,6 @@
 //! GPU bench + check for the device machine (see `gpu/bench/run.sh`).
 //!
-//! 1. Runs the diff harness on the CUDA backend (fp32 and bf16 inputs) at several shapes (n_k off the tile size,
+//! 1. Runs the diff harness on the CUDA backend (fp32, bf16 and fp16 inputs) at several shapes (n_k off the tile size,
 //!    τ down to 1e-3, planted ties) and prints one line per kernel and shape.
 //! 2. Times each kernel (device events, warm-up first, median of the repeats) for
 //!    N = 512..16384, d = 64/128, 8 and 32 heads, and max-plus products of sizes 1024..8192;
@@ -13,9 +13,9 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use tropical_attention::float::AttentionShape;
-use tropical_gpu::cuda::{BenchKernel, CudaBackend, CudaBf16};
+use tropical_gpu::cuda::{BenchKernel, CudaBackend, CudaInputs};
 use tropical_gpu::harness::{run_harness, HarnessConfig};
-use tropical_gpu::Backend;
+use tropical_gpu::{Backend, InputFormat};
 
 fn main() -> ExitCode {
     match run() {
@@ -66,23 +66,21 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                         check_queries: 4,
                         prec_bits: 64,
                         maxplus: (70, 129, 65),
-                        bf16_inputs: false,
+                        inputs: InputFormat::F32,
                     };
-                    let bf_cfg = HarnessConfig {
-                        bf16_inputs: true,
-                        ..cfg.clone()
-                    };
-                    let bf = CudaBf16(&cuda);
-                    let reports = [run_harness(&cuda, &cfg)?, run_harness(&bf, &bf_cfg)?];
+                    let mut reports = vec![run_harness(&cuda, &cfg)?];
+                    for fmt in [InputFormat::Bf16, InputFormat::F16] {
+                        let narrow = HarnessConfig {
+                            inputs: fmt,
+                            ..cfg.clone()
+                        };
+                        reports.push(run_harness(&CudaInputs(&cuda, fmt), &narrow)?);
+                    }
                     for (r, k) in reports
                         .iter()
                         .flat_map(|r| r.kernels.iter().map(move |k| (r, k)))
                     {
-                        let tier = if r.config.bf16_inputs {
-                            "bf16in"
-                        } else {
-                            "fp32"
-                        };
+                        let tier = format!("{}in", r.config.inputs);
                         failed += k.failed;
                         println!(
                             "check {tier} h={heads} n_q={n_q} n_k={n_k} d={d} τ={tau} ties={plant_ties} {:<8} checked={} pass={} FAIL={} near={} ties={} splits={} max_err={:.3e} max_bound={:.3e} ratio={:.3e}{}",

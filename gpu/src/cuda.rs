@@ -30,7 +30,7 @@ use tropical_attention::float::{
     AttentionShape, FloatAttentionError, HardAttention, TopkAttention, KEY_TILE,
 };
 
-use crate::{validate_maxplus, AttentionInputs, Backend, GpuError, MaxPlusOutput};
+use crate::{validate_maxplus, AttentionInputs, Backend, GpuError, InputFormat, MaxPlusOutput};
 
 /// The CUDA C source of the kernels.
 pub const KERNEL_SOURCE: &str = include_str!("kernels.cu");
@@ -92,7 +92,7 @@ pub fn threads_per_query(d: usize, d_v: usize) -> usize {
 /// Compile-time constants of one attention kernel variant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 struct Variant {
-    bf16: bool,
+    input: InputFormat,
     d: usize,
     d_v: usize,
     g: usize,
@@ -102,7 +102,7 @@ struct Variant {
 impl Variant {
     fn new(d: usize, d_v: usize, ksel: usize) -> Self {
         Variant {
-            bf16: false,
+            input: InputFormat::F32,
             d,
             d_v,
             g: threads_per_query(d, d_v),
@@ -114,6 +114,14 @@ impl Variant {
     }
     fn bqk(&self) -> usize {
         self.bq().min(32)
+    }
+    /// The `#define` that selects the kernels' input type (none for fp32).
+    fn input_define(&self) -> Option<&'static str> {
+        match self.input {
+            InputFormat::F32 => None,
+            InputFormat::Bf16 => Some("IN_BF16"),
+            InputFormat::F16 => Some("IN_F16"),
+        }
     }
     /// The compile-time constants, in the order `kernels.cu` documents them.
     fn constants(&self) -> [(&'static str, usize); 7] {
@@ -133,8 +141,8 @@ impl Variant {
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
-        if self.bf16 {
-            l.push("IN_BF16".into());
+        if let Some(def) = self.input_define() {
+            l.push(def.into());
         }
         l.join(" ")
     }
@@ -145,11 +153,17 @@ impl Variant {
             self.d_v,
             self.g,
             self.ksel.max(1),
-            if self.bf16 { "_bf16" } else { "" }
+            match self.input {
+                InputFormat::F32 => "",
+                InputFormat::Bf16 => "_bf16",
+                InputFormat::F16 => "_f16",
+            }
         )
     }
     fn defines(&self) -> String {
-        let mut s = String::from(if self.bf16 { "#define IN_BF16\n" } else { "" });
+        let mut s = self
+            .input_define()
+            .map_or(String::new(), |d| format!("#define {d}\n"));
         for (k, v) in self.constants() {
             s += &format!("#define {k} {v}\n");
         }
@@ -213,9 +227,10 @@ fn compile_variant(v: Variant, arch: &str) -> Result<Ptx, GpuError> {
 /// One kernel variant compiled to PTX by NVRTC ([`compile_kernels`]).
 #[derive(Clone, Debug)]
 pub struct CompiledVariant {
-    /// The compile-time constants, as `D=64 DV=64 G=4 ...` (and `IN_BF16` for bf16 inputs).
+    /// The compile-time constants, as `D=64 DV=64 G=4 ...` (and `IN_BF16`/`IN_F16` for narrow
+    /// inputs).
     pub label: String,
-    /// A file-name-safe form of the label (`d64_dv64_g4_k1`, `_bf16` appended).
+    /// A file-name-safe form of the label (`d64_dv64_g4_k1`, `_bf16`/`_f16` appended).
     pub file_stem: String,
     /// The PTX text.
     pub ptx: String,
@@ -281,7 +296,7 @@ pub fn audit_ptx(ptx: &str) -> Vec<String> {
 }
 
 /// Compile the kernels for every head shape `(d, d_v)` in `dims` (each with the top-k lengths
-/// `topk`, clamped to [`TOPK_MAX`]), for fp32 inputs and, with `bf16`, bf16 inputs, for the
+/// `topk`, clamped to [`TOPK_MAX`]), for each input format in `inputs`, for the
 /// virtual architecture `arch` (`compute_90` for the H100). Needs libnvrtc only — no driver and
 /// no device — so the source is checked on any machine where NVRTC loads. The variants are the
 /// ones [`CudaBackend`] would build for those shapes, deduplicated.
@@ -293,7 +308,7 @@ pub fn compile_kernels(
     arch: &str,
     dims: &[(usize, usize)],
     topk: &[usize],
-    bf16: bool,
+    inputs: &[InputFormat],
 ) -> Result<Vec<CompiledVariant>, GpuError> {
     let mut variants = vec![Variant::new(1, 1, 1)];
     for &(d, d_v) in dims {
@@ -315,8 +330,8 @@ pub fn compile_kernels(
                 d,
                 d_v,
             };
-            for b in [false, true].into_iter().filter(|&b| bf16 || !b) {
-                variants.push(CudaBackend::check_dims(shape, k, b)?);
+            for &input in inputs {
+                variants.push(CudaBackend::check_dims(shape, k, input)?);
             }
         }
     }
@@ -408,9 +423,9 @@ impl CudaBackend {
         guarded(&format!("loading kernel {name}"), || m.load_function(name))
     }
 
-    fn check_dims(s: AttentionShape, ksel: usize, bf16: bool) -> Result<Variant, GpuError> {
+    fn check_dims(s: AttentionShape, ksel: usize, input: InputFormat) -> Result<Variant, GpuError> {
         let v = Variant {
-            bf16,
+            input,
             ..Variant::new(s.d, s.d_v, ksel)
         };
         let soft = KEY_TILE * (s.d + s.d_v) * 4;
@@ -465,13 +480,13 @@ fn first_bad_row(out: &[f32], d_v: usize, n_q: usize) -> Option<(usize, usize)> 
         .map(|p| (p / d_v / n_q, (p / d_v) % n_q))
 }
 
-/// Attention inputs on their way to the device: fp32, or bf16 bit patterns (`bf16 = true`).
+/// Attention inputs on their way to the device: fp32, or the 16-bit patterns of `input`.
 struct Raw<'a, T> {
     q: &'a [T],
     k: &'a [T],
     v: &'a [T],
     shape: AttentionShape,
-    bf16: bool,
+    input: InputFormat,
 }
 
 impl CudaBackend {
@@ -482,7 +497,7 @@ impl CudaBackend {
         tau: f32,
     ) -> Result<Vec<f32>, GpuError> {
         let c = check_params(sigma, tau)?;
-        let var = Self::check_dims(x.shape, 1, x.bf16)?;
+        let var = Self::check_dims(x.shape, 1, x.input)?;
         let s = x.shape;
         let grid = self.grid(s.n_q, var.bq(), s.heads)?;
         let f = self.function(var, "attn_softmax")?;
@@ -521,7 +536,7 @@ impl CudaBackend {
     }
 
     fn hard_raw<T: DeviceRepr>(&self, x: &Raw<'_, T>) -> Result<HardAttention<f32>, GpuError> {
-        let var = Self::check_dims(x.shape, 1, x.bf16)?;
+        let var = Self::check_dims(x.shape, 1, x.input)?;
         let s = x.shape;
         let grid = self.grid(s.n_q, var.bq(), s.heads)?;
         let f = self.function(var, "attn_hard")?;
@@ -595,7 +610,7 @@ impl CudaBackend {
                 "top-k kernel supports k ≤ {TOPK_MAX}, got {kk}"
             )));
         }
-        let var = Self::check_dims(x.shape, kk, x.bf16)?;
+        let var = Self::check_dims(x.shape, kk, x.input)?;
         let grid = self.grid(s.n_q, var.bqk(), s.heads)?;
         let f = self.function(var, "attn_topk")?;
         let st = &self.stream;
@@ -706,7 +721,7 @@ fn f32_raw<'a>(x: &AttentionInputs<'a>) -> Raw<'a, f32> {
         k: x.k,
         v: x.v,
         shape: x.shape,
-        bf16: false,
+        input: InputFormat::F32,
     }
 }
 
@@ -746,50 +761,50 @@ impl Backend for CudaBackend {
     }
 }
 
-/// Exact bf16 bit pattern of `x`, or an error when `x` is not a bf16 value.
-pub fn bf16_bits(x: f32, tensor: &str, index: usize) -> Result<u16, GpuError> {
-    let b = x.to_bits();
-    if b & 0xffff != 0 {
-        return Err(GpuError::Unsupported(format!(
-            "bf16 kernels: {tensor}[{index}] = {x} is not representable in bf16"
-        )));
-    }
-    Ok((b >> 16) as u16)
-}
-
-fn to_bf16(xs: &[f32], tensor: &str) -> Result<Vec<u16>, GpuError> {
+fn to_bits(xs: &[f32], input: InputFormat, tensor: &str) -> Result<Vec<u16>, GpuError> {
     xs.iter()
         .enumerate()
-        .map(|(i, &x)| bf16_bits(x, tensor, i))
+        .map(|(i, &x)| input.bits(x, tensor, i))
         .collect()
 }
 
-/// The CUDA backend's second tier: bf16 inputs (widened exactly to fp32 on load, fp32
-/// arithmetic, same operation order, so the same error bounds hold). Takes the [`Backend`]'s
-/// f32 inputs, which must be bf16 values (else [`GpuError::Unsupported`]); max-plus stays fp32.
+/// The CUDA backend with the attention inputs stored in `format` on the device. The narrow
+/// formats (bf16, fp16) are the second tier: widened exactly to fp32 on load, fp32 arithmetic in
+/// the same order, so the same error bounds hold. Takes the [`Backend`]'s f32 inputs, which must
+/// be values of the format (else [`GpuError::Unsupported`] naming the element; see
+/// [`InputFormat::round`]); max-plus stays fp32.
 #[derive(Debug)]
-pub struct CudaBf16<'a>(pub &'a CudaBackend);
+pub struct CudaInputs<'a>(pub &'a CudaBackend, pub InputFormat);
 
-impl CudaBf16<'_> {
+impl CudaInputs<'_> {
     fn with_raw<R>(
         &self,
         x: &AttentionInputs<'_>,
-        f: impl FnOnce(&Raw<'_, u16>) -> Result<R, GpuError>,
+        f32_path: impl FnOnce(&Raw<'_, f32>) -> Result<R, GpuError>,
+        narrow_path: impl FnOnce(&Raw<'_, u16>) -> Result<R, GpuError>,
     ) -> Result<R, GpuError> {
-        let (q, k, v) = (to_bf16(x.q, "q")?, to_bf16(x.k, "k")?, to_bf16(x.v, "v")?);
-        f(&Raw {
+        let fmt = self.1;
+        if fmt == InputFormat::F32 {
+            return f32_path(&f32_raw(x));
+        }
+        let (q, k, v) = (
+            to_bits(x.q, fmt, "q")?,
+            to_bits(x.k, fmt, "k")?,
+            to_bits(x.v, fmt, "v")?,
+        );
+        narrow_path(&Raw {
             q: &q,
             k: &k,
             v: &v,
             shape: x.shape,
-            bf16: true,
+            input: fmt,
         })
     }
 }
 
-impl Backend for CudaBf16<'_> {
+impl Backend for CudaInputs<'_> {
     fn name(&self) -> String {
-        format!("{} [bf16 inputs]", self.0.name())
+        format!("{} [{} inputs]", self.0.name(), self.1)
     }
     fn softmax_attention(
         &self,
@@ -797,10 +812,14 @@ impl Backend for CudaBf16<'_> {
         sigma: f32,
         tau: f32,
     ) -> Result<Vec<f32>, GpuError> {
-        self.with_raw(x, |r| self.0.softmax_raw(r, sigma, tau))
+        self.with_raw(
+            x,
+            |r| self.0.softmax_raw(r, sigma, tau),
+            |r| self.0.softmax_raw(r, sigma, tau),
+        )
     }
     fn hard_attention(&self, x: &AttentionInputs<'_>) -> Result<HardAttention<f32>, GpuError> {
-        self.with_raw(x, |r| self.0.hard_raw(r))
+        self.with_raw(x, |r| self.0.hard_raw(r), |r| self.0.hard_raw(r))
     }
     fn topk_attention(
         &self,
@@ -809,7 +828,11 @@ impl Backend for CudaBf16<'_> {
         tau: f32,
         k: usize,
     ) -> Result<TopkAttention<f32>, GpuError> {
-        self.with_raw(x, |r| self.0.topk_raw(r, sigma, tau, k))
+        self.with_raw(
+            x,
+            |r| self.0.topk_raw(r, sigma, tau, k),
+            |r| self.0.topk_raw(r, sigma, tau, k),
+        )
     }
     fn maxplus_matmul(
         &self,

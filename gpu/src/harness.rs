@@ -34,7 +34,7 @@ use tropical_attention::float::{AttentionShape, HardAttention, TopkAttention};
 
 use crate::bound::{self, U};
 use crate::exact::{dot298, dyadic_parts, fixed149, rat_f32, to_rat};
-use crate::{AttentionInputs, Backend, GpuError, MaxPlusOutput};
+use crate::{AttentionInputs, Backend, GpuError, InputFormat, MaxPlusOutput};
 
 /// What to run.
 #[derive(Clone, Debug, Serialize)]
@@ -58,9 +58,9 @@ pub struct HarnessConfig {
     pub prec_bits: u32,
     /// Max-plus product sizes `(m, k, n)`.
     pub maxplus: (usize, usize, usize),
-    /// Round the attention inputs to bf16 values (for the bf16-input kernels); max-plus inputs
-    /// stay fp32.
-    pub bf16_inputs: bool,
+    /// Round the attention inputs to this format (for the narrow-input kernels,
+    /// [`crate::cuda::CudaInputs`]); max-plus inputs stay fp32.
+    pub inputs: InputFormat,
 }
 
 impl Default for HarnessConfig {
@@ -81,7 +81,7 @@ impl Default for HarnessConfig {
             check_queries: 6,
             prec_bits: 64,
             maxplus: (24, 37, 19),
-            bf16_inputs: false,
+            inputs: InputFormat::F32,
         }
     }
 }
@@ -206,17 +206,13 @@ pub fn random_problem(cfg: &HarnessConfig) -> RandomProblem {
             })
             .collect()
     };
-    let to_bf16 = |mut xs: Vec<f32>| {
-        if cfg.bf16_inputs {
-            // truncate to bf16 (the top 16 bits of an f32): exact bf16 values
-            xs.iter_mut()
-                .for_each(|x| *x = f32::from_bits(x.to_bits() & 0xffff_0000));
-        }
+    let round = |mut xs: Vec<f32>| {
+        xs.iter_mut().for_each(|x| *x = cfg.inputs.round(*x));
         xs
     };
-    let mut q = to_bf16(draw(s.q_len(), &mut rng));
-    let mut k = to_bf16(draw(s.k_len(), &mut rng));
-    let v = to_bf16(draw(s.v_len(), &mut rng));
+    let mut q = round(draw(s.q_len(), &mut rng));
+    let mut k = round(draw(s.k_len(), &mut rng));
+    let v = round(draw(s.v_len(), &mut rng));
     let (m, kk, n) = cfg.maxplus;
     let mut a = draw(m * kk, &mut rng);
     let mut b = draw(kk * n, &mut rng);

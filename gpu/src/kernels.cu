@@ -15,11 +15,22 @@
 // Non-finite scores set a flag and the output is written as NaN (the host reports overflow);
 // the host poisons outputs with NaN / 0xffffffff, so an unwritten element is caught as well.
 
-// Input element type: fp32, or (with IN_BF16 defined) bf16 given as raw 16-bit patterns,
-// widened exactly to fp32 on load (a bf16 is the top half of an fp32); all arithmetic is fp32.
-#ifdef IN_BF16
+// Input element type: fp32, or (with IN_BF16 / IN_F16 defined) bf16 / IEEE fp16 given as raw
+// 16-bit patterns, widened exactly to fp32 on load (a bf16 is the top half of an fp32; every
+// fp16, subnormals included, is an fp32 value); all arithmetic is fp32.
+#if defined(IN_BF16)
 typedef unsigned short in_t;
 #define LD(x) __int_as_float(((unsigned)(x)) << 16)
+#elif defined(IN_F16)
+typedef unsigned short in_t;
+#ifndef F16_TO_F32_DEFINED  // (the host emulation brings its own)
+__device__ __forceinline__ float f16_to_f32(unsigned short h) {
+    float f;
+    asm("cvt.f32.f16 %0, %1;" : "=f"(f) : "h"(h));
+    return f;
+}
+#endif
+#define LD(x) f16_to_f32(x)
 #else
 typedef float in_t;
 #define LD(x) (x)

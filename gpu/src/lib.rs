@@ -30,6 +30,7 @@ pub mod harness;
 
 pub use cpu::CpuBackend;
 pub use cuda::CudaBackend;
+use serde::Serialize;
 use tropical_attention::float::{
     AttentionShape, FloatAttentionError, HardAttention, TopkAttention,
 };
@@ -71,6 +72,62 @@ pub enum GpuError {
     /// The exact reference failed (harness).
     #[error("exact reference: {0}")]
     Exact(String),
+}
+
+/// Storage format of the attention inputs `q`, `k`, `v` on the device. The narrow formats are
+/// the kernels' second tier: every bf16 and every fp16 value is an f32 value, so widening on load
+/// is exact, the arithmetic is the same fp32 arithmetic in the same order, and the fp32 error
+/// bounds of [`bound`] hold unchanged. The max-plus product is always fp32.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InputFormat {
+    /// IEEE binary32.
+    #[default]
+    F32,
+    /// bfloat16: the top 16 bits of a binary32 (8-bit exponent, 8-bit significand).
+    Bf16,
+    /// IEEE binary16 (5-bit exponent, 11-bit significand, subnormals down to 2^-24).
+    F16,
+}
+
+impl InputFormat {
+    /// `x` rounded to this format: bf16 by truncation (the top 16 bits), fp16 to nearest
+    /// (values beyond ±65504 become ±inf, which [`AttentionInputs::new`] then rejects).
+    pub fn round(self, x: f32) -> f32 {
+        match self {
+            InputFormat::F32 => x,
+            InputFormat::Bf16 => f32::from_bits(x.to_bits() & 0xffff_0000),
+            InputFormat::F16 => half::f16::from_f32(x).to_f32(),
+        }
+    }
+
+    /// The 16-bit pattern of `x` in a narrow format, or an error naming the element when `x` is
+    /// not a value of that format (the conversion must be exact) or the format is fp32.
+    pub fn bits(self, x: f32, tensor: &str, index: usize) -> Result<u16, GpuError> {
+        let bits = match self {
+            InputFormat::F32 => None,
+            InputFormat::Bf16 => (x.to_bits() & 0xffff == 0).then_some((x.to_bits() >> 16) as u16),
+            InputFormat::F16 => {
+                let h = half::f16::from_f32(x);
+                (h.to_f32() == x).then_some(h.to_bits())
+            }
+        };
+        bits.ok_or_else(|| {
+            GpuError::Unsupported(format!(
+                "{self} kernels: {tensor}[{index}] = {x} is not representable in {self}"
+            ))
+        })
+    }
+}
+
+impl std::fmt::Display for InputFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            InputFormat::F32 => "fp32",
+            InputFormat::Bf16 => "bf16",
+            InputFormat::F16 => "fp16",
+        })
+    }
 }
 
 /// Borrowed, validated inputs of a batched attention problem (see

@@ -3,9 +3,9 @@
 
 use proptest::prelude::*;
 use tropical_attention::float::AttentionShape;
-use tropical_gpu::cuda::{bf16_bits, driver_present, nvrtc_present, CudaBf16};
+use tropical_gpu::cuda::{driver_present, nvrtc_present, CudaInputs};
 use tropical_gpu::harness::{run_harness, HarnessConfig, HarnessReport, PlantedError};
-use tropical_gpu::{Backend, CpuBackend, CudaBackend, GpuError};
+use tropical_gpu::{Backend, CpuBackend, CudaBackend, GpuError, InputFormat};
 
 fn shape(heads: usize, n_q: usize, n_k: usize, d: usize, d_v: usize) -> AttentionShape {
     AttentionShape {
@@ -38,7 +38,7 @@ fn configs() -> Vec<HarnessConfig> {
                     plant_ties,
                     check_queries: 4,
                     maxplus: (7 + t, 33, 19),
-                    bf16_inputs: u == 1,
+                    inputs: [InputFormat::F32, InputFormat::Bf16, InputFormat::F16][u],
                     ..HarnessConfig::default()
                 });
             }
@@ -205,28 +205,50 @@ fn cuda_matches_cpu_on_exact_inputs() {
     assert_eq!(a, b);
 }
 
-/// Hypothesis: a CUDA device (skipped otherwise). Conclusion: the bf16-input kernels pass the
-/// harness on bf16-valued inputs (same bounds: the widening to fp32 is exact).
+/// Hypothesis: a CUDA device (skipped otherwise). Conclusion: the bf16- and fp16-input kernels
+/// pass the harness on inputs rounded to their format (same bounds: the widening to fp32 is
+/// exact).
 #[test]
-fn cuda_bf16_inputs_pass_the_harness() {
+fn cuda_narrow_inputs_pass_the_harness() {
     let Some(cuda) = cuda_or_skip() else { return };
-    let bf = CudaBf16(&cuda);
-    for cfg in configs() {
-        let cfg = HarnessConfig {
-            bf16_inputs: true,
-            ..cfg
-        };
-        assert_passed(&run_harness(&bf, &cfg).unwrap());
+    for fmt in [InputFormat::Bf16, InputFormat::F16] {
+        for cfg in configs() {
+            let cfg = HarnessConfig { inputs: fmt, ..cfg };
+            assert_passed(&run_harness(&CudaInputs(&cuda, fmt), &cfg).unwrap());
+        }
     }
 }
 
-/// bf16 conversion is exact or an error: `1 + 2^-7` is a bf16 value, `1 + 2^-8` is not.
+/// Narrow conversions are exact or an error: `1 + 2^-7` is a bf16 value and `1 + 2^-8` is not;
+/// `1 + 2^-10` and the smallest subnormal `2^-24` are fp16 values, `1 + 2^-11` and `2^-25` are
+/// not, and 65504 is the largest; fp32 has no 16-bit pattern. Rounding agrees: a value of the
+/// format rounds to itself, fp16 rounds to nearest and overflows to infinity.
 #[test]
-fn bf16_bits_exact_or_error() {
-    assert_eq!(bf16_bits(1.0 + 2f32.powi(-7), "q", 0).unwrap(), 0x3f81);
-    assert_eq!(bf16_bits(-2.0, "q", 0).unwrap(), 0xc000);
+fn narrow_bits_exact_or_error() {
+    let (b, h) = (InputFormat::Bf16, InputFormat::F16);
+    assert_eq!(b.bits(1.0 + 2f32.powi(-7), "q", 0).unwrap(), 0x3f81);
+    assert_eq!(b.bits(-2.0, "q", 0).unwrap(), 0xc000);
     assert!(matches!(
-        bf16_bits(1.0 + 2f32.powi(-8), "k", 3),
-        Err(GpuError::Unsupported(_))
+        b.bits(1.0 + 2f32.powi(-8), "k", 3),
+        Err(GpuError::Unsupported(m)) if m.contains("k[3]")
     ));
+    assert_eq!(h.bits(1.0 + 2f32.powi(-10), "q", 0).unwrap(), 0x3c01);
+    assert_eq!(h.bits(2f32.powi(-24), "q", 0).unwrap(), 0x0001);
+    assert_eq!(h.bits(-65504.0, "q", 0).unwrap(), 0xfbff);
+    for x in [1.0 + 2f32.powi(-11), 2f32.powi(-25), 65520.0] {
+        assert!(h.bits(x, "v", 1).is_err(), "{x}");
+    }
+    assert!(InputFormat::F32.bits(1.0, "q", 0).is_err());
+    for x in [0.1f32, -3.3, 1e-6, 1234.5] {
+        for f in [b, h] {
+            let r = f.round(x);
+            assert_eq!(f.round(r), r);
+            assert!(f.bits(r, "q", 0).is_ok());
+        }
+    }
+    assert_eq!(
+        h.round(1.0 + 2f32.powi(-11) + 2f32.powi(-20)),
+        1.0 + 2f32.powi(-10)
+    );
+    assert_eq!(h.round(1e6), f32::INFINITY);
 }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use tropical_gpu::cuda::{audit_ptx, compile_kernels, nvrtc_present, CompiledVariant, TOPK_MAX};
+use tropical_gpu::InputFormat;
 
 /// Head shapes covering the harness's and the benchmark's variants: one thread per query with
 /// odd dimensions, G = 4 (d = 64) and G = 8 (d = 128, d_v < d), top-k lengths up to the maximum.
@@ -15,15 +16,19 @@ fn compile_all(arch: &str) -> Option<Vec<CompiledVariant>> {
         eprintln!("skipped: libnvrtc cannot be loaded (no CUDA toolkit; see gpu/install-nvrtc.sh)");
         return None;
     }
-    let dims: &[(usize, usize)] = &[(7, 5), (64, 64), (128, 96)];
+    use InputFormat::{Bf16, F16, F32};
+    let jobs: [(_, &[usize], &[InputFormat]); 3] = [
+        ((7, 5), &[16, TOPK_MAX], &[F32]),
+        ((64, 64), &[16], &[F32, Bf16]),
+        ((128, 96), &[TOPK_MAX], &[F32, F16]),
+    ];
     let jobs: Vec<Vec<CompiledVariant>> = std::thread::scope(|s| {
-        let hs: Vec<_> = dims
-            .iter()
+        let hs: Vec<_> = jobs
+            .into_iter()
             .enumerate()
-            .map(|(i, &dd)| {
+            .map(|(i, (dd, topk, inputs))| {
                 s.spawn(move || {
-                    let topk = [16, TOPK_MAX];
-                    let mut v = compile_kernels(arch, &[dd], &topk, i == 1).unwrap();
+                    let mut v = compile_kernels(arch, &[dd], topk, inputs).unwrap();
                     if i > 0 {
                         // the max-plus variant is the same for every shape
                         v.retain(|c| !c.label.starts_with("D=1 "));
@@ -38,7 +43,7 @@ fn compile_all(arch: &str) -> Option<Vec<CompiledVariant>> {
 }
 
 /// Hypothesis: libnvrtc loads (skipped otherwise). Conclusion: NVRTC compiles every kernel
-/// variant (fp32 and bf16 inputs, G = 1, 4, 8, k up to 64) for `compute_90`; each module
+/// variant (fp32, bf16 and fp16 inputs, G = 1, 4, 8, k up to 64) for `compute_90`; each module
 /// defines the four kernels, targets `sm_90`, and passes the IEEE audit ([`audit_ptx`]: only
 /// correctly rounded division, no flush-to-zero or approximate instruction besides the core of
 /// the accurate `expf`), which the error bounds assume.
@@ -49,7 +54,7 @@ fn nvrtc_compiles_and_audits_every_variant() {
     };
     assert_eq!(
         vs.len(),
-        1 + 3 * 3 + 3,
+        1 + 3 + 4 + 4,
         "{:?}",
         vs.iter().map(|v| &v.label).collect::<Vec<_>>()
     );

@@ -4,9 +4,9 @@
 
 use anyhow::{bail, Context};
 use tropical_attention::float::AttentionShape;
-use tropical_gpu::cuda::{audit_ptx, compile_kernels, CudaBf16};
+use tropical_gpu::cuda::{audit_ptx, compile_kernels, CudaInputs};
 use tropical_gpu::harness::{run_harness, HarnessConfig, HarnessReport, PlantedError};
-use tropical_gpu::{Backend, CpuBackend, CudaBackend};
+use tropical_gpu::{Backend, CpuBackend, CudaBackend, InputFormat};
 
 /// Backend choice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -15,6 +15,27 @@ pub enum BackendKind {
     Cpu,
     /// CUDA kernels (NVRTC); an error (exit 2) when no CUDA driver is found.
     Cuda,
+}
+
+/// Input storage formats (`tropical_gpu::InputFormat`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Inputs {
+    /// IEEE binary32.
+    F32,
+    /// bfloat16.
+    Bf16,
+    /// IEEE binary16.
+    F16,
+}
+
+impl From<Inputs> for InputFormat {
+    fn from(i: Inputs) -> Self {
+        match i {
+            Inputs::F32 => InputFormat::F32,
+            Inputs::Bf16 => InputFormat::Bf16,
+            Inputs::F16 => InputFormat::F16,
+        }
+    }
 }
 
 /// Arguments.
@@ -63,14 +84,15 @@ pub struct Args {
     /// vacuous: > 1 must report failures).
     #[arg(long)]
     pub plant_error: Option<f64>,
-    /// Round the attention inputs to bf16 and, with `--backend cuda`, run the bf16-input kernels.
-    #[arg(long)]
-    pub bf16: bool,
+    /// Storage format of q, k, v: the inputs are rounded to it, and with `--backend cuda` the
+    /// kernels read that format (widened exactly to fp32 on load).
+    #[arg(long, value_enum, default_value = "f32")]
+    pub inputs: Inputs,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
     /// Only compile the CUDA kernels with NVRTC for `--arch` (the variants for `--d`, `--d-v`,
-    /// `--k`, and bf16 inputs with `--bf16`) and audit the PTX for IEEE fp32 semantics; needs
+    /// `--k`, for fp32 inputs and those of `--inputs`) and audit the PTX for IEEE fp32 semantics; needs
     /// libnvrtc but no GPU or driver (see gpu/install-nvrtc.sh). Runs no harness.
     #[arg(long)]
     pub compile_only: bool,
@@ -95,7 +117,9 @@ struct CompiledRow {
 /// `--compile-only`: NVRTC compilation and PTX audit of the variants the shape needs.
 fn compile_only(args: &Args) -> anyhow::Result<()> {
     let dims = [(args.d, args.d_v.unwrap_or(args.d))];
-    let compiled = compile_kernels(&args.arch, &dims, &[args.k], args.bf16)
+    let mut inputs = vec![InputFormat::F32, args.inputs.into()];
+    inputs.dedup();
+    let compiled = compile_kernels(&args.arch, &dims, &[args.k], &inputs)
         .with_context(|| format!("gpu-check --compile-only --arch {}", args.arch))?;
     if let Some(dir) = &args.ptx_dir {
         std::fs::create_dir_all(dir)
@@ -183,18 +207,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         check_queries: args.check,
         prec_bits: 64,
         maxplus: (args.maxplus, args.maxplus, args.maxplus),
-        bf16_inputs: args.bf16,
+        inputs: args.inputs.into(),
     };
     let cuda;
     let backend: Box<dyn Backend + '_> = match args.backend {
         BackendKind::Cpu => Box::new(CpuBackend),
         BackendKind::Cuda => {
             cuda = CudaBackend::new().context("--backend cuda")?;
-            if args.bf16 {
-                Box::new(CudaBf16(&cuda))
-            } else {
-                Box::new(&cuda)
-            }
+            Box::new(CudaInputs(&cuda, args.inputs.into()))
         }
     };
     let report = match args.plant_error {
@@ -227,7 +247,7 @@ fn render_table(r: &HarnessReport) -> String {
     let _ = writeln!(o, "backend: {}", r.backend);
     let _ = writeln!(
         o,
-        "shape: heads={} n_q={} n_k={} d={} d_v={}  σ={} τ={} k={} seed={} ties={} bf16={}  max-plus {}×{}×{}",
+        "shape: heads={} n_q={} n_k={} d={} d_v={}  σ={} τ={} k={} seed={} ties={} inputs={}  max-plus {}×{}×{}",
         s.heads,
         s.n_q,
         s.n_k,
@@ -238,7 +258,7 @@ fn render_table(r: &HarnessReport) -> String {
         r.config.top_k,
         r.config.seed,
         r.config.plant_ties,
-        r.config.bf16_inputs,
+        r.config.inputs,
         r.config.maxplus.0,
         r.config.maxplus.1,
         r.config.maxplus.2
@@ -305,7 +325,7 @@ mod tests {
             check_queries: 3,
             prec_bits: 64,
             maxplus: (5, 7, 6),
-            bf16_inputs: false,
+            inputs: InputFormat::F32,
         };
         let r = run_harness(&CpuBackend, &cfg).unwrap();
         assert!(r.all_passed());
