@@ -1,6 +1,8 @@
 //! T8 — depth upper bound; statement in `proofs_tests::claims::t08_depth`.
 
-use proofs_tests::claims::t08_depth::{check, strategy};
+use proofs_tests::claims::t08_depth::{
+    check, check_one_dimensional, one_dimensional_strategy, strategy,
+};
 use proofs_tests::config::{config_with_cases, scaled_cases};
 use proptest::prelude::*;
 
@@ -10,5 +12,13 @@ proptest! {
     #[test]
     fn t08_stack_cells_below_product_of_layer_cells(inst in strategy()) {
         check(&inst)?;
+    }
+
+    /// d_model = 1, N ≤ 6, H ≤ 2, L ≤ 3: every head's lifted points are collinear, each layer
+    /// has ≤ 2^H cells and the stack ≤ 2^(H·L), whatever N (statement in
+    /// `proofs_tests::claims::t08_depth::check_one_dimensional`).
+    #[test]
+    fn t08_one_dimensional_stacks_have_at_most_two_cells_per_head(inst in one_dimensional_strategy()) {
+        check_one_dimensional(&inst)?;
     }
 }

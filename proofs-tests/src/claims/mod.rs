@@ -158,17 +158,18 @@ pub fn registry() -> Vec<ClaimSpec> {
         ClaimSpec {
             id: t08_depth::ID,
             statement: t08_depth::STATEMENT,
-            evidence: "tests/t08_depth_bound.rs (walk vs brute force over per-layer cell pairs); growth table below",
+            evidence: "tests/t08_depth_bound.rs (walk vs brute force over per-layer cell pairs; d = 1: collinear lifted points, walk ≤ 2^{H·L}); growth table below",
             run: |c| {
                 let c = (c / 4).max(8);
+                let result = t08_depth::run(c).and_then(|()| t08_depth::run_one_dimensional(c));
                 (
-                    match t08_depth::run(c) {
+                    match result {
                         Ok(()) => Status::HoldsWithHypothesis(
-                            "upper bound Π_l cells(layer l) holds on all random 2-layer stacks; Θ(N^{d·L}) NOT established: see measured growth table (no lower-bound construction)".into(),
+                            "upper bound Π_l cells(layer l) holds on all random 2-layer stacks; Θ(N^{d·L}) FAILS at d = 1: every head has ≤ 2 cells (collinear lifted points), so ≤ 2^{H·L} cells for every N (checked on random stacks with N ≤ 6, H ≤ 2, L ≤ 3); for d ≥ 2 NOT established: see measured growth table (no lower-bound construction)".into(),
                         ),
                         Err(b) => Status::Violated(format!("{}; minimal instance {:?}", b.1, b.0)),
                     },
-                    u64::from(c),
+                    2 * u64::from(c),
                 )
             },
         },

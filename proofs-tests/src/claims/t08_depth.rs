@@ -13,6 +13,10 @@
 //! cells `(C_1, C_2)` with constraints `C_1(x)` and `C_2(A_1 x + b_1)` (`A_1, b_1` = layer 1's affine
 //! piece on `C_1`). The growth exponents for the Su–Liu claim are *measured* in the report (random
 //! models; no lower-bound construction is asserted here).
+//!
+//! *At `d = 1` the Su–Liu order fails* ([`check_one_dimensional`]): keys that are affine images
+//! of one-dimensional context tokens give every head at most 2 cells, so a stack has at most
+//! `2^{H·L}` cells whatever `N` is.
 
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
@@ -26,7 +30,7 @@ use tropical_geometry::{Halfspace, Hyperplane};
 /// SPEC id.
 pub const ID: &str = "T8";
 /// One-line statement.
-pub const STATEMENT: &str = "Depth: cells of L residual hard-attention layers ≤ Π_l cells(layer l) (derived); Su–Liu Θ(N^{d·L}) growth measured";
+pub const STATEMENT: &str = "Depth: cells of L residual hard-attention layers ≤ Π_l cells(layer l) (derived); Su–Liu Θ(N^{d·L}) growth measured; at d = 1 every stack has ≤ 2^{H·L} cells, independent of N";
 
 /// A model and its context.
 #[derive(Debug, Clone)]
@@ -111,6 +115,102 @@ pub fn stack_strategy(d: usize, n: usize, layers: usize) -> BoxedStrategy<Instan
             context: mat(ctx, d),
         })
         .boxed()
+}
+
+/// Random stacks on `Q^1` (`d_model = 1`): `N ∈ 2..=6` context tokens, 1–2 heads per layer,
+/// 1–3 layers (for [`check_one_dimensional`]).
+pub fn one_dimensional_strategy() -> impl Strategy<Value = Instance> {
+    (2usize..=6, 1usize..=2, 1usize..=3).prop_flat_map(|(n, h, layers)| {
+        (
+            prop::collection::vec(layer(1, h), layers),
+            crate::strategies::matrix(n, 1, 6),
+        )
+            .prop_map(move |(ls, ctx)| Instance {
+                model: Model::new(
+                    ls.into_iter()
+                        .map(|attention| Block {
+                            attention,
+                            mlp: None,
+                        })
+                        .collect(),
+                )
+                .expect("shapes"),
+                context: mat(ctx, 1),
+            })
+    })
+}
+
+/// Whether the points `(a_j, β_j)` of a one-dimensional head lie on one line (exact).
+fn lifted_points_collinear(sf: &tropical_attention::model::ScoreFunction<Rat>) -> bool {
+    let p: Vec<(Rat, Rat)> = (0..sf.keys())
+        .map(|j| (sf.slopes.get(j, 0).clone(), sf.offsets[j].clone()))
+        .collect();
+    let Some(q) = p.iter().find(|q| **q != p[0]) else {
+        return true;
+    };
+    let (dx, dy) = (q.0.clone() - &p[0].0, q.1.clone() - &p[0].1);
+    p.iter()
+        .all(|r| (r.0.clone() - &p[0].0) * &dy == (r.1.clone() - &p[0].1) * &dx)
+}
+
+/// **T8 at `d = 1`: the order `N^{d·L}` fails.** *Hypothesis:* `d_model = 1`, Setting A (each
+/// layer's keys are affine images `W_K c_j + b_K` of its one-dimensional context tokens), `H`
+/// heads per layer, `L` layers, any `N`. *Conclusion:* every head's lifted points
+/// `(a_j, β_j) = σ·(W_Qᵀ k_j, ⟨b_Q, k_j⟩)` are affine images of the scalars `c_j`, hence collinear,
+/// so the upper hull has at most 2 vertices and the head at most 2 cells (T5); a layer has at
+/// most `2^H` cells (T6) and the stack at most `2^{H·L}` (the product bound), independent of `N`.
+/// That is below `N^{d·L} = N^L` as soon as `N > 2^H`. *Checked:* collinearity exactly, for every
+/// head of every layer on that layer's context; per-layer and whole-stack cell counts by the walk
+/// against `2^H` and `2^{H·L}`; for `L = 2` also the walk = brute force of [`check`].
+pub fn check_one_dimensional(inst: &Instance) -> Result<(), TestCaseError> {
+    let fail = TestCaseError::fail;
+    let e = |x: tropical_attention::AttentionError| fail(x.to_string());
+    if inst.model.d_model() != 1 {
+        return Err(fail("check_one_dimensional needs d_model = 1".to_string()));
+    }
+    let ctxs = inst.model.layer_contexts(&inst.context).map_err(e)?;
+    let mut bound = 1usize;
+    for (l, b) in inst.model.blocks.iter().enumerate() {
+        for (h, sf) in b
+            .attention
+            .score_functions(&ctxs[l])
+            .map_err(e)?
+            .iter()
+            .enumerate()
+        {
+            if !lifted_points_collinear(sf) {
+                return Err(fail(format!(
+                    "layer {l} head {h}: lifted points not collinear"
+                )));
+            }
+        }
+        let layer_bound = 1usize << b.attention.heads.len();
+        let m = Model::new(vec![b.clone()])
+            .map_err(e)?
+            .compile(&ctxs[l])
+            .map_err(e)?;
+        let r = map_regions(&m, &whole(), &WalkOptions::default()).map_err(e)?;
+        if r.cells.len() > layer_bound {
+            return Err(fail(format!(
+                "layer {l}: {} cells > 2^H = {layer_bound}",
+                r.cells.len()
+            )));
+        }
+        bound *= layer_bound;
+    }
+    let total = stack_cells(inst).map_err(fail)?;
+    if total > bound {
+        return Err(fail(format!("stack: {total} cells > 2^(H·L) = {bound}")));
+    }
+    if inst.model.layers() == 2 {
+        check(inst)?;
+    }
+    Ok(())
+}
+
+/// Run the `d = 1` check.
+pub fn run_one_dimensional(cases: u32) -> Result<(), crate::config::Failure<Instance>> {
+    crate::config::run_property(&one_dimensional_strategy(), cases, check_one_dimensional)
 }
 
 fn whole() -> Region<Rat> {
