@@ -10,6 +10,7 @@ Require Import TropicalAttention.T6_Counting.
 Require Import TropicalAttention.Softmax.
 Require Import TropicalAttention.T9_FiniteTemperature.
 Require Import TropicalAttention.T3_ZeroTemperature.
+Require Import TropicalAttention.T8_OneDimensional.
 Require Import TropicalAttention.T7_Attainment.
 Require Import TropicalAttention.T9_Jacobian.
 Require Import TropicalAttention.T1_Generic.
@@ -104,3 +105,9 @@ Print Assumptions T11_relu_layer_tropical_rational.
 
 Check T11_relu_network_tropical_rational.
 Print Assumptions T11_relu_network_tropical_rational.
+
+Check T8_one_dimensional_endpoint_max.
+Print Assumptions T8_one_dimensional_endpoint_max.
+
+Check T8_one_dimensional_no_interior_cell.
+Print Assumptions T8_one_dimensional_no_interior_cell.
