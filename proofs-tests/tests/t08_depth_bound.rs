@@ -1,7 +1,8 @@
 //! T8 — depth upper bound; statement in `proofs_tests::claims::t08_depth`.
 
 use proofs_tests::claims::t08_depth::{
-    check, check_one_dimensional, one_dimensional_strategy, strategy,
+    check, check_construction, check_one_dimensional, one_dimensional_strategy, strategy,
+    CONSTRUCTION_SIZES,
 };
 use proofs_tests::config::{config_with_cases, scaled_cases};
 use proptest::prelude::*;
@@ -21,4 +22,15 @@ proptest! {
     fn t08_one_dimensional_stacks_have_at_most_two_cells_per_head(inst in one_dimensional_strategy()) {
         check_one_dimensional(&inst)?;
     }
+}
+
+/// The lower-bound construction (`proofs_tests::claims::t08_depth::separable_construction`).
+/// Hypothesis: `m` heads per layer on `Q^{m+2}`, `N` context tokens, `L` layers, as built there.
+/// Conclusion: the stack has exactly `N^{m·L}` cells, which is the product bound. The walk
+/// counts them at every size of `CONSTRUCTION_SIZES`, and for `L = 2` the brute force over pairs
+/// of layer cells agrees.
+#[test]
+fn t08_separable_construction_attains_n_to_the_m_l() {
+    let counts = check_construction().unwrap();
+    assert_eq!(counts.len(), CONSTRUCTION_SIZES.len());
 }

@@ -158,19 +158,23 @@ pub fn registry() -> Vec<ClaimSpec> {
         ClaimSpec {
             id: t08_depth::ID,
             statement: t08_depth::STATEMENT,
-            evidence: "tests/t08_depth_bound.rs (walk vs brute force over per-layer cell pairs; d = 1: collinear lifted points, walk ≤ 2^{H·L}); growth table below",
+            evidence: "tests/t08_depth_bound.rs (walk vs brute force over per-layer cell pairs; d = 1: collinear lifted points, walk ≤ 2^{H·L}; separable construction: walk = N^{H·L}); growth table below",
             run: |c| {
                 let c = (c / 4).max(8);
                 let result = t08_depth::run(c).and_then(|()| t08_depth::run_one_dimensional(c));
-                (
-                    match result {
-                        Ok(()) => Status::HoldsWithHypothesis(
-                            "upper bound Π_l cells(layer l) holds on all random 2-layer stacks; Θ(N^{d·L}) FAILS at d = 1: every head has ≤ 2 cells (collinear lifted points), so ≤ 2^{H·L} cells for every N (checked on random stacks with N ≤ 6, H ≤ 2, L ≤ 3); for d ≥ 2 NOT established: see measured growth table (no lower-bound construction)".into(),
-                        ),
-                        Err(b) => Status::Violated(format!("{}; minimal instance {:?}", b.1, b.0)),
-                    },
-                    2 * u64::from(c),
-                )
+                let status = match (result, t08_depth::check_construction()) {
+                    (Err(b), _) => Status::Violated(format!("{}; minimal instance {:?}", b.1, b.0)),
+                    (Ok(()), Err(e)) => Status::Violated(format!("lower-bound construction: {e}")),
+                    (Ok(()), Ok(counts)) => Status::HoldsWithHypothesis(format!(
+                        "upper bound Π_l cells(layer l) holds on all random 2-layer stacks. Lower bound: a construction with H = d − 2 heads per layer on Q^d has exactly N^{{H·L}} cells (= the product bound; counted exactly: {}). Su–Liu's Θ(N^{{d·L}}) FAILS at d = 1: every head has ≤ 2 cells (collinear lifted points), so ≤ 2^{{H·L}} for every N (random stacks, N ≤ 6, H ≤ 2, L ≤ 3; proved in Coq). Exponent d·L itself NOT established for d ≥ 2",
+                        counts
+                            .iter()
+                            .map(|((n, m, l), k)| format!("(N,H,L)=({n},{m},{l}): {k}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                };
+                (status, 2 * u64::from(c))
             },
         },
         ClaimSpec {

@@ -11,8 +11,10 @@
 //! *Two ways.* Stack cells by the walk over the compiled `PlMap` (`tropical_attention::regions::
 //! map_regions`) and, for `L = 2`, by brute force: one strict-feasibility LP per pair of per-layer
 //! cells `(C_1, C_2)` with constraints `C_1(x)` and `C_2(A_1 x + b_1)` (`A_1, b_1` = layer 1's affine
-//! piece on `C_1`). The growth exponents for the Su–Liu claim are *measured* in the report (random
-//! models; no lower-bound construction is asserted here).
+//! piece on `C_1`). The growth exponents of random models are *measured* in the report.
+//!
+//! *Lower bound* ([`separable_construction`]): `m` heads per layer on `Q^{m+2}` reach exactly
+//! `N^{m·L}` cells, the product bound.
 //!
 //! *At `d = 1` the Su–Liu order fails* ([`check_one_dimensional`]): keys that are affine images
 //! of one-dimensional context tokens give every head at most 2 cells, so a stack has at most
@@ -30,7 +32,7 @@ use tropical_geometry::{Halfspace, Hyperplane};
 /// SPEC id.
 pub const ID: &str = "T8";
 /// One-line statement.
-pub const STATEMENT: &str = "Depth: cells of L residual hard-attention layers ≤ Π_l cells(layer l) (derived); Su–Liu Θ(N^{d·L}) growth measured; at d = 1 every stack has ≤ 2^{H·L} cells, independent of N";
+pub const STATEMENT: &str = "Depth: cells of L residual hard-attention layers ≤ Π_l cells(layer l) (derived); N^{H·L} attained by a construction on Q^{H+2}; at d = 1 every stack has ≤ 2^{H·L} cells, independent of N; Su–Liu Θ(N^{d·L}) growth measured";
 
 /// A model and its context.
 #[derive(Debug, Clone)]
@@ -115,6 +117,109 @@ pub fn stack_strategy(d: usize, n: usize, layers: usize) -> BoxedStrategy<Instan
             context: mat(ctx, d),
         })
         .boxed()
+}
+
+/// **A lower-bound construction: `N^{m·L}` cells** with `m` heads per layer on
+/// `Q^{m+2}` (Setting A, bias through `b_Q`). The context tokens are
+/// `c_j = (0, …, 0, j, j²)` (`j < N`). Head `h` of layer `l` reads the query's coordinate `h`
+/// only, and its scores `2 s_l j x_h − s_l² j²` pick the point `j·s_l` nearest to `x_h`. It writes
+/// the value `κ_l − s_l·j` into coordinate `h` (`W_O` column `h` is `e_h`). Keys and values read
+/// only the last two coordinates, which no layer writes, so every layer sees the same keys.
+///
+/// With `s_l = (N+2)^{L−l}` and `κ_l = (N−1)·s_{l+1}/2`, each coordinate follows its own
+/// one-dimensional stack. Every cell of layer `l`, cut to the window `J_l = [−s_l, N·s_l]`, is
+/// translated onto an interval that contains the whole next window `J_{l+1}` (length
+/// `(N+1)·s_{l+1} < s_l`). By induction from the last layer, every label sequence
+/// `(j_1, …, j_L)` is realised on a nonempty open interval. That gives `N^L` cells per
+/// coordinate and `N^{m·L}` in all (cylinders over the last two coordinates). This equals the
+/// product bound `Π_l N^m`, so the order `N^{H·L}` with `H = m = d_model − 2` is attained exactly.
+pub fn separable_construction(n: usize, m: usize, layers: usize) -> Instance {
+    let d = m + 2;
+    let r = |x: i64| Rat::from_i64(x);
+    let unit = |i: usize| -> Vec<Rat> { (0..d).map(|k| r(i64::from(k == i))).collect() };
+    let spacing = |l: usize| r((n as i64 + 2).pow((layers - 1 - l) as u32));
+    let blocks = (0..layers)
+        .map(|l| {
+            let s = spacing(l);
+            let kappa = if l + 1 < layers {
+                spacing(l + 1) * r(n as i64 - 1) / r(2)
+            } else {
+                Rat::zero()
+            };
+            let heads = (0..m)
+                .map(|h| {
+                    Head::new(
+                        mat(vec![unit(h), vec![Rat::zero(); d]], d),
+                        vec![Rat::zero(), Rat::one()],
+                        mat(
+                            vec![
+                                unit(m).into_iter().map(|x| x * r(2) * &s).collect(),
+                                unit(m + 1).into_iter().map(|x| -(x * &s * &s)).collect(),
+                            ],
+                            d,
+                        ),
+                        vec![Rat::zero(), Rat::zero()],
+                        mat(vec![unit(m).into_iter().map(|x| -(x * &s)).collect()], d),
+                        vec![kappa.clone()],
+                    )
+                    .expect("shapes")
+                })
+                .collect();
+            let w_o = mat(
+                (0..d)
+                    .map(|i| (0..m).map(|h| r(i64::from(i == h))).collect())
+                    .collect(),
+                m,
+            );
+            Block {
+                attention: AttentionLayer::new(heads, w_o, vec![Rat::zero(); d], Rat::one())
+                    .expect("shapes"),
+                mlp: None,
+            }
+        })
+        .collect();
+    let context = (0..n as i64)
+        .map(|j| {
+            let mut c = vec![Rat::zero(); d];
+            c[m] = r(j);
+            c[m + 1] = r(j * j);
+            c
+        })
+        .collect();
+    Instance {
+        model: Model::new(blocks).expect("shapes"),
+        context: mat(context, d),
+    }
+}
+
+/// A construction size `(N, m, L)`: context tokens, heads per layer, layers.
+pub type ConstructionSize = (usize, usize, usize);
+
+/// The sizes at which [`check_construction`] counts the construction's cells.
+pub const CONSTRUCTION_SIZES: [ConstructionSize; 5] =
+    [(3, 1, 2), (2, 1, 3), (4, 1, 2), (3, 1, 3), (2, 2, 2)];
+
+/// [`separable_construction`] at every size of [`CONSTRUCTION_SIZES`]: the walk must count
+/// exactly `N^{m·L}` cells, and for `L = 2` the brute force of [`check`] must agree. Returns the
+/// counts.
+pub fn check_construction() -> Result<Vec<(ConstructionSize, usize)>, String> {
+    CONSTRUCTION_SIZES
+        .iter()
+        .map(|&(n, m, layers)| {
+            let inst = separable_construction(n, m, layers);
+            let cells = stack_cells(&inst)?;
+            let want = n.pow((m * layers) as u32);
+            if cells != want {
+                return Err(format!(
+                    "N={n} m={m} L={layers}: {cells} cells, expected {want}"
+                ));
+            }
+            if layers == 2 {
+                check(&inst).map_err(|e| format!("N={n} m={m} L={layers}: {e}"))?;
+            }
+            Ok(((n, m, layers), cells))
+        })
+        .collect()
 }
 
 /// Random stacks on `Q^1` (`d_model = 1`): `N ∈ 2..=6` context tokens, 1–2 heads per layer,
