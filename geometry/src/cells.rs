@@ -44,7 +44,9 @@ use tropical_algebra::Scalar;
 
 use crate::error::GeometryError;
 use crate::halfspace::{dot, Halfspace, Hyperplane};
-use crate::lp::{chebyshev, interior_point, solve, LinearProgram, LpOutcome, Relation, Sense};
+use crate::lp::{
+    chebyshev, interior_point, solve_from_feasible, LinearProgram, LpOutcome, Relation, Sense,
+};
 
 /// A max-affine function `f(x) = max_j ⟨slopes[j], x⟩ + offsets[j]` (a tropical polynomial).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -419,19 +421,26 @@ fn first_hit<S: Scalar>(
     Some((k, y))
 }
 
-/// Irredundant rows of `{x : rows}` by Clarkson's method; `x0` is strictly inside all rows.
-/// Returns, for each irredundant row index, a point in the relative interior of its facet.
+/// Irredundant rows of `{x : rows}` by Clarkson's method; `x0` is strictly inside all rows, and
+/// no two rows define the same halfspace. `known` lists rows already proved to be facets, each
+/// with a point in the relative interior of its facet. Returns, for each irredundant row index, a
+/// point in the relative interior of its facet.
 fn irredundant<S: Scalar>(
     d: usize,
     rows: &[Halfspace<S>],
     x0: &[S],
+    known: Vec<(usize, Vec<S>)>,
     lps: &mut usize,
 ) -> Result<Vec<(usize, Vec<S>)>, GeometryError> {
     let m = rows.len();
     let slack0: Vec<S> = rows.iter().map(|h| h.slack(x0)).collect();
     let mut in_r = vec![false; m];
-    let mut facets: Vec<(usize, Vec<S>)> = Vec::new();
     let mut decided = vec![false; m];
+    for (k, _) in &known {
+        in_r[*k] = true;
+        decided[*k] = true;
+    }
+    let mut facets: Vec<(usize, Vec<S>)> = known;
     // Cheap pre-pass (no LP): shoot a ray from x0 along each row's normal; a row hit first and
     // alone is a facet, and the hit point lies in the facet's relative interior.
     for i in 0..m {
@@ -456,7 +465,7 @@ fn irredundant<S: Scalar>(
                 rows[i].offset.clone() + S::one(),
             );
             *lps += 1;
-            let xs = match solve(&lp)? {
+            let xs = match solve_from_feasible(&lp, x0)? {
                 LpOutcome::Optimal { x, value, .. } => {
                     if value <= rows[i].offset {
                         decided[i] = true; // redundant
@@ -561,6 +570,9 @@ pub fn walk_cells<S: Scalar, O: CellOracle<S>>(
     };
     let mut index: HashMap<O::Label, usize> = HashMap::new();
     let mut queue: VecDeque<(usize, Vec<Halfspace<S>>)> = VecDeque::new();
+    // entries[j]: walls by which cell j was entered, as (wall seen from j, crossing point, cell
+    // it was entered from).
+    let mut entries: Vec<Vec<Entry<S>>> = vec![Vec::new()];
     if opts.max_cells == Some(0) {
         walk.complete = false;
         return Ok(walk);
@@ -588,7 +600,8 @@ pub fn walk_cells<S: Scalar, O: CellOracle<S>>(
                 "cell oracle contract violated: the interior point is not strictly inside wall {k}"
             )));
         }
-        let mut facets = irredundant(d, &plain, &x, &mut walk.lps_solved)?;
+        let (known, known_nb) = entered_facets(&plain, std::mem::take(&mut entries[ci]));
+        let mut facets = irredundant(d, &plain, &x, known, &mut walk.lps_solved)?;
         facets.sort_by_key(|(k, _)| *k);
         let mut cell_facets = Vec::with_capacity(facets.len());
         let mut neighbors = Vec::with_capacity(facets.len());
@@ -599,14 +612,27 @@ pub fn walk_cells<S: Scalar, O: CellOracle<S>>(
                 neighbors.push(None);
                 continue;
             }
+            if let Some(&(_, from)) = known_nb.iter().find(|(kk, _)| *kk == k) {
+                neighbors.push(Some(from));
+                continue;
+            }
             if opts.cancelled() {
                 walk.complete = false;
                 neighbors.push(None);
                 continue;
             }
             let (q, cell) = step_across(oracle, domain, &y, h)?;
+            let back = Halfspace {
+                normal: h.normal.iter().map(|v| -v.clone()).collect(),
+                offset: -h.offset.clone(),
+            };
             let nb = match index.get(&cell.label) {
-                Some(&j) => Some(j),
+                Some(&j) => {
+                    if !walk.cells[j].explored {
+                        entries[j].push((back, y, ci));
+                    }
+                    Some(j)
+                }
                 None => {
                     if opts.max_cells.is_some_and(|mx| walk.cells.len() >= mx) {
                         walk.complete = false;
@@ -622,6 +648,7 @@ pub fn walk_cells<S: Scalar, O: CellOracle<S>>(
                             explored: false,
                         });
                         queue.push_back((j, cell.halfspaces));
+                        entries.push(vec![(back, y, ci)]);
                         Some(j)
                     }
                 }
@@ -645,6 +672,48 @@ pub fn walk_cells<S: Scalar, O: CellOracle<S>>(
         }
     }
     Ok(walk)
+}
+
+/// A wall by which a cell was entered: the wall's halfspace as seen from the entered cell, the
+/// point where it was crossed, and the cell it was crossed from.
+type Entry<S> = (Halfspace<S>, Vec<S>, usize);
+
+/// The facets of a cell known from the walls it was entered by: `(row index, crossing point)`
+/// for the walk's [`irredundant`], and `(row index, neighbour)`.
+///
+/// An entry `(g, y, from)` counts when `g` is one of the cell's candidate `rows` and `y` satisfies
+/// every other row strictly: then `y` lies in the relative interior of the facet on `g` (exact
+/// check, no assumption on the subdivision). The neighbour across it is `from`: `y` lies in the
+/// relative interior of a facet of `from` too, so near `y` the far side of `g` is in `from`, and a
+/// convex open cell containing a point there with `y` in its closure contains the whole segment
+/// to `y`, which meets `from` — so stepping back across `g` at `y` would find exactly `from`.
+#[allow(clippy::type_complexity)]
+fn entered_facets<S: Scalar>(
+    rows: &[Halfspace<S>],
+    entries: Vec<Entry<S>>,
+) -> (Vec<(usize, Vec<S>)>, Vec<(usize, usize)>) {
+    let mut known: Vec<(usize, Vec<S>)> = Vec::new();
+    let mut nbs = Vec::new();
+    for (g, y, from) in entries {
+        let Some(k) = rows.iter().position(|r| *r == g) else {
+            continue;
+        };
+        if known.iter().any(|(kk, _)| *kk == k) {
+            continue;
+        }
+        let on_facet = rows.iter().enumerate().all(|(l, r)| {
+            if l == k {
+                r.slack(&y).is_zero()
+            } else {
+                r.slack(&y).is_positive()
+            }
+        });
+        if on_facet {
+            known.push((k, y));
+            nbs.push((k, from));
+        }
+    }
+    (known, nbs)
 }
 
 /// A point and the oracle's answer there.
@@ -897,7 +966,7 @@ impl<'a, S: Scalar> MaxAffineOracle<'a, S> {
         let rows = candidate_rows(&walls, dom)?;
         let plain: Vec<Halfspace<S>> = rows.into_iter().map(|(h, _)| h).collect();
         let mut lps = 0;
-        let facets = irredundant(self.dim, &plain, x, &mut lps)?;
+        let facets = irredundant(self.dim, &plain, x, Vec::new(), &mut lps)?;
         self.lps.fetch_add(lps, AtomicOrdering::Relaxed);
         let out: Vec<Halfspace<S>> = facets.into_iter().map(|(k, _)| plain[k].clone()).collect();
         if in_domain {
