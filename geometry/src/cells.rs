@@ -421,6 +421,175 @@ fn first_hit<S: Scalar>(
     Some((k, y))
 }
 
+/// A set of constraint indices (bitset); index 0 is `t ≥ 0`, row `k` is `k + 1`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Tight(Vec<u64>);
+
+impl Tight {
+    fn empty(words: usize) -> Self {
+        Tight(vec![0; words])
+    }
+    fn insert(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+    fn and(&self, o: &Tight) -> Tight {
+        Tight(self.0.iter().zip(&o.0).map(|(a, b)| a & b).collect())
+    }
+    fn subset_of(&self, o: &Tight) -> bool {
+        self.0.iter().zip(&o.0).all(|(a, b)| a & !b == 0)
+    }
+}
+
+/// The homogenised cone `K = {(z, t) : t ≥ 0, a_k·z ≤ s_k·t for k ∈ R}` of the polyhedron
+/// `Q = {x0 + z : a_k·z ≤ s_k}` (rows shifted to an interior point `x0`, so `s_k > 0`), kept as
+/// generators by the double description method (exact; incremental, one row at a time).
+///
+/// Invariant: `K = cone(rays) + span(lines)`, `rays` minimal (extreme modulo the lines), each
+/// ray with the set of constraints it satisfies with equality. A row `a·x ≤ b` is implied by the
+/// rows of `R` iff `(a, −(b − a·x0))·g ≤ 0` for every ray `g` and `= 0` for every line.
+struct Cone<S> {
+    lines: Vec<Vec<S>>,
+    rays: Vec<(Vec<S>, Tight)>,
+    /// The constraints intersected so far.
+    added: Tight,
+}
+
+impl<S: Scalar> Cone<S> {
+    /// `K = {t ≥ 0}` in `R^{d+1}` (no rows yet); `rows` bounds the row indices to come.
+    fn new(d: usize, rows: usize) -> Self {
+        let words = (rows + 1).div_ceil(64);
+        let lines = (0..d)
+            .map(|i| {
+                let mut e = vec![S::zero(); d + 1];
+                e[i] = S::one();
+                e
+            })
+            .collect();
+        let mut up = vec![S::zero(); d + 1];
+        up[d] = S::one();
+        let mut added = Tight::empty(words);
+        added.insert(0);
+        Cone {
+            lines,
+            rays: vec![(up, Tight::empty(words))],
+            added,
+        }
+    }
+
+    /// The homogenised constraint `c·(z, t) ≤ 0` of the row `a·x ≤ b`, shifted to `x0`.
+    fn constraint(h: &Halfspace<S>, x0: &[S]) -> Vec<S> {
+        let mut c = h.normal.clone();
+        c.push(-h.slack(x0));
+        c
+    }
+
+    /// Scale a generator: last entry 1 when positive, else first nonzero entry ±1.
+    fn normalise(mut g: Vec<S>) -> Vec<S> {
+        let last = g.last().expect("d + 1 ≥ 1 entries").clone();
+        let p = if last.is_positive() {
+            last
+        } else {
+            match g.iter().find(|v| !v.is_zero()) {
+                Some(v) => v.abs(),
+                None => return g,
+            }
+        };
+        if p != S::one() {
+            for v in g.iter_mut() {
+                *v /= &p;
+            }
+        }
+        g
+    }
+
+    /// Intersect `K` with `c·w ≤ 0`, the constraint of row `k`.
+    fn add(&mut self, k: usize, c: &[S]) {
+        let id = k + 1;
+        if let Some(li) = self.lines.iter().position(|l| !dot(c, l).is_zero()) {
+            let mut l = self.lines.swap_remove(li);
+            let cl = dot(c, &l);
+            if cl.is_positive() {
+                l.iter_mut().for_each(|v| *v = -v.clone());
+            }
+            let cl = dot(c, &l); // < 0
+            let project = |g: &[S]| -> Vec<S> {
+                let f = dot(c, g) / &cl;
+                g.iter()
+                    .zip(&l)
+                    .map(|(a, b)| a.clone() - f.clone() * b)
+                    .collect()
+            };
+            self.lines = self
+                .lines
+                .iter()
+                .map(|g| Self::normalise(project(g)))
+                .collect();
+            for (g, z) in self.rays.iter_mut() {
+                *g = Self::normalise(project(g));
+                z.insert(id);
+            }
+            // the new ray is tight on every earlier constraint (as lines are)
+            self.rays.push((Self::normalise(l), self.added.clone()));
+            self.added.insert(id);
+            return;
+        }
+        let vals: Vec<S> = self.rays.iter().map(|(g, _)| dot(c, g)).collect();
+        let mut next: Vec<(Vec<S>, Tight)> = Vec::with_capacity(self.rays.len() + 4);
+        for ((g, z), v) in self.rays.iter().zip(&vals) {
+            if v.is_zero() {
+                let mut z = z.clone();
+                z.insert(id);
+                next.push((g.clone(), z));
+            } else if v.is_negative() {
+                next.push((g.clone(), z.clone()));
+            }
+        }
+        for (p, vp) in self.rays.iter().zip(&vals).filter(|(_, v)| v.is_positive()) {
+            for (n, vn) in self.rays.iter().zip(&vals).filter(|(_, v)| v.is_negative()) {
+                let common = p.1.and(&n.1);
+                let adjacent = self
+                    .rays
+                    .iter()
+                    .all(|r| std::ptr::eq(r, p) || std::ptr::eq(r, n) || !common.subset_of(&r.1));
+                if !adjacent {
+                    continue;
+                }
+                // vp·n − vn·p is on the hyperplane c·w = 0
+                let g: Vec<S> =
+                    p.0.iter()
+                        .zip(&n.0)
+                        .map(|(a, b)| vp.clone() * b - vn.clone() * a)
+                        .collect();
+                let mut z = common;
+                z.insert(id);
+                next.push((Self::normalise(g), z));
+            }
+        }
+        self.rays = next;
+        self.added.insert(id);
+    }
+
+    /// A generator violating `c·w ≤ 0`, as a direction `z` from `x0` (a vertex of `Q` minus
+    /// `x0`, or a recession direction of `Q`), all of them; empty when `c` is implied.
+    fn violators(&self, c: &[S]) -> Vec<Vec<S>> {
+        let d = c.len() - 1;
+        let mut out: Vec<Vec<S>> = Vec::new();
+        for l in &self.lines {
+            let v = dot(c, l);
+            if !v.is_zero() {
+                let sign = if v.is_positive() { S::one() } else { -S::one() };
+                out.push(l[..d].iter().map(|a| a.clone() * &sign).collect());
+            }
+        }
+        for (g, _) in &self.rays {
+            if dot(c, g).is_positive() {
+                out.push(g[..d].to_vec());
+            }
+        }
+        out
+    }
+}
+
 /// Irredundant rows of `{x : rows}` by Clarkson's method; `x0` is strictly inside all rows, and
 /// no two rows define the same halfspace. `known` lists rows already proved to be facets, each
 /// with a point in the relative interior of its facet. Returns, for each irredundant row index, a
@@ -441,19 +610,49 @@ fn irredundant<S: Scalar>(
         decided[*k] = true;
     }
     let mut facets: Vec<(usize, Vec<S>)> = known;
-    // Cheap pre-pass (no LP): shoot a ray from x0 along each row's normal; a row hit first and
-    // alone is a facet, and the hit point lies in the facet's relative interior.
-    for i in 0..m {
-        if let Some((k, y)) = first_hit(rows, &slack0, x0, &rows[i].normal) {
-            if !in_r[k] {
+    // Nearest hyperplanes first (exact squared distances from x0): they are the likeliest
+    // facets, and once the facets are known every redundant row is decided without a ray.
+    let dist2: Vec<S> = rows
+        .iter()
+        .zip(&slack0)
+        .map(|(h, s)| {
+            let nn = dot(&h.normal, &h.normal);
+            if nn.is_zero() {
+                S::zero() // a zero row 0 ≤ b (b > 0) is implied by anything; decided at once
+            } else {
+                s.clone() * s / nn
+            }
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&a, &b| dist2[a].cmp(&dist2[b]));
+    // The known facets as a double description; a candidate implied by them is redundant, and
+    // the ray towards a generator violating it first hits a new facet (LP-free, exact).
+    let mut cone = Cone::new(d, m);
+    let mut synced = 0;
+    for i in order {
+        while !decided[i] {
+            for (k, _) in &facets[synced..] {
+                cone.add(*k, &Cone::constraint(&rows[*k], x0));
+            }
+            synced = facets.len();
+            let c = Cone::constraint(&rows[i], x0);
+            let dirs = cone.violators(&c);
+            if dirs.is_empty() {
+                decided[i] = true; // implied by facets, i.e. by other rows: redundant
+                break;
+            }
+            let hit = dirs
+                .iter()
+                .filter_map(|dir| first_hit(rows, &slack0, x0, dir))
+                .find(|(k, _)| !in_r[*k]);
+            if let Some((k, y)) = hit {
                 in_r[k] = true;
                 decided[k] = true;
                 facets.push((k, y));
+                continue;
             }
-        }
-    }
-    for i in 0..m {
-        while !decided[i] {
+            // every such ray hits several rows at once: fall back to an LP
             // maximise a_i·x over the known facets and a_i·x ≤ b_i + 1
             let mut lp = LinearProgram::new(d, Sense::Maximize, rows[i].normal.clone());
             for &(k, _) in &facets {
@@ -540,6 +739,77 @@ fn irredundant<S: Scalar>(
         }
     }
     Ok(facets)
+}
+
+/// The facets (irredundant rows) of the polyhedron `{x : rows}`, given a point `x0` strictly
+/// inside every row — the exact, mostly LP-free redundancy removal of the walk.
+///
+/// Returns `(row index, witness)` for each facet, by increasing index, where the witness lies on
+/// the row's hyperplane and strictly inside every row defining a different halfspace (so in the
+/// relative interior of the facet). Row `i` is reported iff its normal is nonzero, it is the
+/// first of the rows defining the same halfspace (equal after scaling by a positive factor), and
+/// dropping all rows defining that halfspace enlarges the polyhedron.
+///
+/// Method: rows in order of exact distance from `x0`; the facets found so far are kept as a
+/// double description (vertices, rays, lines of the polyhedron they bound). A row satisfied by
+/// all generators is redundant; otherwise the ray from `x0` towards a violating generator hits a
+/// new facet first (when it hits a single row). Only when every such ray hits several rows at
+/// once is an LP solved (Clarkson's step, exact, from `x0`).
+///
+/// Errors: [`GeometryError::DimensionMismatch`] on inconsistent lengths,
+/// [`GeometryError::InvalidInput`] when `x0` is not strictly inside every row.
+///
+/// ```
+/// use tropical_algebra::{Rat, Scalar};
+/// use tropical_geometry::{cells::facets, Halfspace};
+/// let r = |n: i64| Rat::from_i64(n);
+/// // the square |x|, |y| ≤ 1 plus the redundant x + y ≤ 3 and a duplicate of x ≤ 1
+/// let rows = [
+///     Halfspace::new(vec![r(1), r(0)], r(1)),
+///     Halfspace::new(vec![r(-1), r(0)], r(1)),
+///     Halfspace::new(vec![r(0), r(1)], r(1)),
+///     Halfspace::new(vec![r(0), r(-1)], r(1)),
+///     Halfspace::new(vec![r(1), r(1)], r(3)),
+///     Halfspace::new(vec![r(2), r(0)], r(2)),
+/// ];
+/// let f = facets(&rows, &[r(0), r(0)]).unwrap();
+/// assert_eq!(f.iter().map(|(k, _)| *k).collect::<Vec<_>>(), vec![0, 1, 2, 3]);
+/// ```
+pub fn facets<S: Scalar>(
+    rows: &[Halfspace<S>],
+    x0: &[S],
+) -> Result<Vec<(usize, Vec<S>)>, GeometryError> {
+    let d = x0.len();
+    if let Some(k) = rows.iter().position(|h| h.normal.len() != d) {
+        return Err(GeometryError::DimensionMismatch(format!(
+            "row {k} has dimension {}, the point has {d}",
+            rows[k].normal.len()
+        )));
+    }
+    if let Some(k) = rows.iter().position(|h| !h.contains_strictly(x0)) {
+        return Err(GeometryError::InvalidInput(format!(
+            "the point is not strictly inside row {k}"
+        )));
+    }
+    // one row per halfspace (the first), zero rows dropped
+    let mut first: HashMap<Halfspace<S>, usize> = HashMap::new();
+    let mut kept: Vec<usize> = Vec::new();
+    let mut plain: Vec<Halfspace<S>> = Vec::new();
+    for (k, h) in rows.iter().enumerate() {
+        let Some(n) = normalize(h) else { continue };
+        if let std::collections::hash_map::Entry::Vacant(e) = first.entry(n.clone()) {
+            e.insert(k);
+            kept.push(k);
+            plain.push(n);
+        }
+    }
+    let mut lps = 0;
+    let mut out: Vec<(usize, Vec<S>)> = irredundant(d, &plain, x0, Vec::new(), &mut lps)?
+        .into_iter()
+        .map(|(i, y)| (kept[i], y))
+        .collect();
+    out.sort_by_key(|(k, _)| *k);
+    Ok(out)
 }
 
 /// Walk the cells of `oracle` inside `domain`, breadth-first from a cell containing a point
@@ -830,8 +1100,12 @@ fn step_across<S: Scalar, O: CellOracle<S>>(
     ))
 }
 
-/// One direction of [`step_across`]: `q = y + ε·v` with `ε = 1/scale` halved up to
-/// [`MAX_HALVINGS`] times; `None` when no `q` on the ray is in a cell whose closure holds `y`.
+/// One direction of [`step_across`]: `q = y + ε·v`, starting at `ε = 1/scale` and shrinking at
+/// most [`MAX_HALVINGS`] times; `None` when no `q` on the ray is in a cell whose closure holds `y`.
+///
+/// When `q` lies in a cell `c` whose closure misses `y`, the segment `(y, q]` meets `c` in an
+/// interval `(ε_c, ε]` (convexity), with `ε_c` the largest crossing parameter of the walls of `c`
+/// that `y` violates; the next try is at `min(ε/2, ε_c/2)`, beyond `c` and at least a halving.
 fn step_along<S: Scalar, O: CellOracle<S>>(
     oracle: &O,
     domain: &Domain<S>,
@@ -847,25 +1121,37 @@ fn step_along<S: Scalar, O: CellOracle<S>>(
             .zip(v)
             .map(|(a, b)| a.clone() + eps.clone() * b)
             .collect();
+        let mut next = eps.clone() * &half;
         if domain.contains_strictly(&q) {
             if let Some(c) = oracle.locate(&q)? {
-                if c.halfspaces.iter().all(|g| g.contains(y)) {
+                // the largest ε' at which the ray from y enters c, over the walls y violates
+                let mut enter: Option<S> = None;
+                for g in &c.halfspaces {
+                    let sy = g.slack(y);
+                    if sy.is_negative() {
+                        let gv = dot(&g.normal, v); // < 0: q satisfies g, y does not
+                        let e = sy / gv;
+                        if enter.as_ref().is_none_or(|b| e > *b) {
+                            enter = Some(e);
+                        }
+                    }
+                }
+                let Some(e) = enter else {
+                    // y ∈ closure(c); a simpler point of the same open cell (it satisfies every
+                    // halfspace of c strictly, so it lies in the interior of c's closure, i.e. c)
                     let p = simplify_point(&q, |p| {
                         domain.contains_strictly(p)
                             && c.halfspaces.iter().all(|g| g.contains_strictly(p))
                     });
-                    if p != q {
-                        if let Some(c2) = oracle.locate(&p)? {
-                            if c2.label == c.label {
-                                return Ok(Some((p, c2)));
-                            }
-                        }
-                    }
-                    return Ok(Some((q, c)));
+                    return Ok(Some((p, c)));
+                };
+                let e = e * &half;
+                if e < next {
+                    next = e;
                 }
             }
         }
-        eps *= &half;
+        eps = next;
     }
     Ok(None)
 }
