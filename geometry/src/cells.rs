@@ -569,24 +569,24 @@ impl<S: Scalar> Cone<S> {
         self.added.insert(id);
     }
 
-    /// A generator violating `c·w ≤ 0`, as a direction `z` from `x0` (a vertex of `Q` minus
-    /// `x0`, or a recession direction of `Q`), all of them; empty when `c` is implied.
-    fn violators(&self, c: &[S]) -> Vec<Vec<S>> {
+    /// The generators violating `c·w ≤ 0`, lazily, each as a direction `z` from `x0` (a vertex of
+    /// `Q` minus `x0`, or a recession direction of `Q`); none when `c` is implied.
+    fn violators<'a>(&'a self, c: &'a [S]) -> impl Iterator<Item = Vec<S>> + 'a {
         let d = c.len() - 1;
-        let mut out: Vec<Vec<S>> = Vec::new();
-        for l in &self.lines {
+        let lines = self.lines.iter().filter_map(move |l| {
             let v = dot(c, l);
-            if !v.is_zero() {
-                let sign = if v.is_positive() { S::one() } else { -S::one() };
-                out.push(l[..d].iter().map(|a| a.clone() * &sign).collect());
+            if v.is_zero() {
+                return None;
             }
-        }
-        for (g, _) in &self.rays {
-            if dot(c, g).is_positive() {
-                out.push(g[..d].to_vec());
-            }
-        }
-        out
+            let sign = if v.is_positive() { S::one() } else { -S::one() };
+            Some(l[..d].iter().map(|a| a.clone() * &sign).collect())
+        });
+        let rays = self
+            .rays
+            .iter()
+            .filter(move |(g, _)| dot(c, g).is_positive())
+            .map(move |(g, _)| g[..d].to_vec());
+        lines.chain(rays)
     }
 }
 
@@ -637,19 +637,18 @@ fn irredundant<S: Scalar>(
             }
             synced = facets.len();
             let c = Cone::constraint(&rows[i], x0);
-            let dirs = cone.violators(&c);
-            if dirs.is_empty() {
+            let mut dirs = cone.violators(&c).peekable();
+            if dirs.peek().is_none() {
                 decided[i] = true; // implied by facets, i.e. by other rows: redundant
                 break;
             }
             let hit = dirs
-                .iter()
-                .filter_map(|dir| first_hit(rows, &slack0, x0, dir))
+                .filter_map(|dir| first_hit(rows, &slack0, x0, &dir))
                 .find(|(k, _)| !in_r[*k]);
             if let Some((k, y)) = hit {
                 in_r[k] = true;
                 decided[k] = true;
-                facets.push((k, y));
+                facets.push((k, simplify_on_wall(rows, k, y)));
                 continue;
             }
             // every such ray hits several rows at once: fall back to an LP
@@ -1028,27 +1027,62 @@ fn start_point<S: Scalar, O: CellOracle<S>>(
     ))
 }
 
-/// A point with small denominators strictly inside the open set around `q` described by
-/// `inside`: `q` rounded to the grid `2^-k ℤ^d` for the smallest `k ≤ 64` that works (else `q`).
-/// Keeps interior points from accumulating ever larger denominators along the walk.
-fn simplify_point<S: Scalar>(q: &[S], inside: impl Fn(&[S]) -> bool) -> Vec<S> {
+/// A point with small denominators in the relative interior of the facet of `rows[k]`, given one
+/// (`y`: on row `k`, strictly inside every other row); see [`round_inside`].
+fn simplify_on_wall<S: Scalar>(rows: &[Halfspace<S>], k: usize, y: Vec<S>) -> Vec<S> {
+    let others: Vec<&Halfspace<S>> = (0..rows.len())
+        .filter(|&l| l != k)
+        .map(|l| &rows[l])
+        .collect();
+    round_inside(y, Some(&rows[k]), &others)
+}
+
+/// A point near `q` with small denominators, strictly inside every halfspace of `rows` and, with
+/// `wall = Some(h)`, on `h`'s hyperplane (as `q` is assumed to be): the coordinates of `q`
+/// rounded to the grid `2^-j ℤ` (on a wall, all but the first one where `h.normal` is nonzero,
+/// which is then solved from `h`'s equation), for the smallest `j ≤ 64` that works; `q` itself
+/// when none does. Keeps interior and wall points from accumulating ever larger denominators
+/// (the walk's arithmetic then stays in `Rat`'s fast path).
+fn round_inside<S: Scalar>(
+    q: Vec<S>,
+    wall: Option<&Halfspace<S>>,
+    rows: &[&Halfspace<S>],
+) -> Vec<S> {
+    let pivot = match wall {
+        Some(h) => match h.normal.iter().position(|v| !v.is_zero()) {
+            Some(p) => Some((h, p)),
+            None => return q,
+        },
+        None => None,
+    };
     let half = S::from_ratio(1, 2).expect("2 ≠ 0");
-    let mut scale = S::one();
     let two = S::from_i64(2);
+    let mut scale = S::one();
+    let mut last_bad = 0; // the row that failed last is checked first
     for _ in 0..=64 {
-        let p: Vec<S> = q
+        let mut c: Vec<S> = q
             .iter()
             .map(|v| S::from_bigint(&(v.clone() * &scale + &half).floor()) / &scale)
             .collect();
-        if p.as_slice() == q {
+        if let Some((h, p)) = pivot {
+            c[p] = S::zero();
+            c[p] = (h.offset.clone() - dot(&h.normal, &c)) / &h.normal[p];
+        }
+        if c == q {
             break;
         }
-        if inside(&p) {
-            return p;
+        let bad = rows
+            .get(last_bad)
+            .filter(|g| !g.contains_strictly(&c))
+            .map(|_| last_bad)
+            .or_else(|| rows.iter().position(|g| !g.contains_strictly(&c)));
+        match bad {
+            None => return c,
+            Some(l) => last_bad = l,
         }
         scale *= &two;
     }
-    q.to_vec()
+    q
 }
 
 /// Step from `y` (relative interior of the facet `h`) across it: `q = y + ε·v`, halving `ε` until
@@ -1105,7 +1139,8 @@ fn step_across<S: Scalar, O: CellOracle<S>>(
 ///
 /// When `q` lies in a cell `c` whose closure misses `y`, the segment `(y, q]` meets `c` in an
 /// interval `(ε_c, ε]` (convexity), with `ε_c` the largest crossing parameter of the walls of `c`
-/// that `y` violates; the next try is at `min(ε/2, ε_c/2)`, beyond `c` and at least a halving.
+/// that `y` violates; the next try is the largest `ε/2^k < ε_c` (`k ≥ 1`), beyond `c`. Powers of
+/// two keep the denominators of `q` small.
 fn step_along<S: Scalar, O: CellOracle<S>>(
     oracle: &O,
     domain: &Domain<S>,
@@ -1114,7 +1149,7 @@ fn step_along<S: Scalar, O: CellOracle<S>>(
     scale: &S,
 ) -> Result<Option<Located<S, O::Label>>, GeometryError> {
     let half = S::from_ratio(1, 2)?;
-    let mut eps = S::one() / scale;
+    let mut eps = pow2_at_most(&(S::one() / scale));
     for _ in 0..MAX_HALVINGS {
         let q: Vec<S> = y
             .iter()
@@ -1139,21 +1174,32 @@ fn step_along<S: Scalar, O: CellOracle<S>>(
                 let Some(e) = enter else {
                     // y ∈ closure(c); a simpler point of the same open cell (it satisfies every
                     // halfspace of c strictly, so it lies in the interior of c's closure, i.e. c)
-                    let p = simplify_point(&q, |p| {
-                        domain.contains_strictly(p)
-                            && c.halfspaces.iter().all(|g| g.contains_strictly(p))
-                    });
+                    let dom = domain.halfspaces();
+                    let rows: Vec<&Halfspace<S>> = c.halfspaces.iter().chain(&dom).collect();
+                    let p = round_inside(q, None, &rows);
                     return Ok(Some((p, c)));
                 };
-                let e = e * &half;
-                if e < next {
-                    next = e;
+                while next >= e {
+                    next *= &half;
                 }
             }
         }
         eps = next;
     }
     Ok(None)
+}
+
+/// The largest power of two (`2^k`, `k ∈ ℤ`) that is `≤ x`; `x > 0`.
+fn pow2_at_most<S: Scalar>(x: &S) -> S {
+    let two = S::from_i64(2);
+    let mut p = S::one();
+    while p > *x {
+        p /= &two;
+    }
+    while p.clone() * &two <= *x {
+        p *= &two;
+    }
+    p
 }
 
 /// Cached facets of each function's piece cells, by `(function, piece)`.
