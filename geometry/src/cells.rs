@@ -3,12 +3,16 @@
 //!
 //! **The walk** ([`walk_cells`]): from a point strictly inside one cell, a [`CellOracle`] returns
 //! the cell's label and defining halfspaces. The walk intersects them with the [`Domain`], finds
-//! the irredundant ones (facets) by Clarkson's method (one small LP per candidate row, on the
-//! facets found so far, plus ray shooting from the interior point), takes a point in the
-//! relative interior of each wall, steps across it by an exact rational `ε` (halved until the
-//! oracle reports a cell without ties whose closure contains the wall point — which by convexity
-//! proves the new cell is the neighbour across that wall), and continues breadth-first,
-//! deduplicating cells by label. Lower-dimensional pieces are never cells.
+//! the irredundant ones (facets; [`facets`]: exact, and LP-free except in degenerate ties — the
+//! facets found so far are kept as a double description, a candidate row satisfied by all its
+//! generators is redundant, and a ray from the interior point towards a violating generator hits
+//! a new facet), takes a point in the relative interior of each wall, steps across it by an
+//! exact `ε` (a power of two, shrunk until the oracle reports a cell without ties whose closure
+//! contains the wall point — which by convexity proves the new cell is the neighbour across that
+//! wall), and continues breadth-first, deduplicating cells by label. A wall by which a cell was
+//! entered is reused as a known facet of it, with the known neighbour, once its crossing point is
+//! checked to lie in the relative interior of that facet. Lower-dimensional pieces are never
+//! cells.
 //!
 //! Completeness assumes the cells form a face-to-face polyhedral complex (two cells meet in a
 //! common face of both), so each facet is shared with exactly one neighbour. This holds for
@@ -590,8 +594,8 @@ impl<S: Scalar> Cone<S> {
     }
 }
 
-/// Irredundant rows of `{x : rows}` by Clarkson's method; `x0` is strictly inside all rows, and
-/// no two rows define the same halfspace. `known` lists rows already proved to be facets, each
+/// Irredundant rows of `{x : rows}` (method: see [`facets`]); `x0` is strictly inside all rows,
+/// and no two rows define the same halfspace. `known` lists rows already proved to be facets, each
 /// with a point in the relative interior of its facet. Returns, for each irredundant row index, a
 /// point in the relative interior of its facet.
 fn irredundant<S: Scalar>(
@@ -1085,7 +1089,7 @@ fn round_inside<S: Scalar>(
     q
 }
 
-/// Step from `y` (relative interior of the facet `h`) across it: `q = y + ε·v`, halving `ε` until
+/// Step from `y` (relative interior of the facet `h`) across it: `q = y + ε·v`, shrinking `ε` (see [`step_along`]) until
 /// `q` is strictly inside the domain and a cell whose closure contains `y`.
 ///
 /// The direction is `v = normal` first. In a deep piecewise-linear map a wall of the cell on the
