@@ -480,10 +480,11 @@ impl<S: Scalar> Cone<S> {
         }
     }
 
-    /// The homogenised constraint `c·(z, t) ≤ 0` of the row `a·x ≤ b`, shifted to `x0`.
-    fn constraint(h: &Halfspace<S>, x0: &[S]) -> Vec<S> {
+    /// The homogenised constraint `c·(z, t) ≤ 0` of the row `a·x ≤ b` whose slack at `x0` is
+    /// `slack0`.
+    fn constraint(h: &Halfspace<S>, slack0: &S) -> Vec<S> {
         let mut c = h.normal.clone();
-        c.push(-h.slack(x0));
+        c.push(-slack0.clone());
         c
     }
 
@@ -573,6 +574,34 @@ impl<S: Scalar> Cone<S> {
         self.added.insert(id);
     }
 
+    /// The bounding box `(lo, hi)` of `Q − x0` when `Q` is bounded (no lines, every ray a vertex).
+    fn bounding_box(&self) -> Option<(Vec<S>, Vec<S>)> {
+        if !self.lines.is_empty() {
+            return None;
+        }
+        let d = self.rays.first()?.0.len() - 1;
+        let mut lo: Vec<S> = Vec::new();
+        let mut hi: Vec<S> = Vec::new();
+        for (g, _) in &self.rays {
+            if g[d] != S::one() {
+                return None; // a recession direction (t = 0); vertices are scaled to t = 1
+            }
+            if lo.is_empty() {
+                lo = g[..d].to_vec();
+                hi = g[..d].to_vec();
+                continue;
+            }
+            for j in 0..d {
+                if g[j] < lo[j] {
+                    lo[j] = g[j].clone();
+                } else if g[j] > hi[j] {
+                    hi[j] = g[j].clone();
+                }
+            }
+        }
+        Some((lo, hi))
+    }
+
     /// The generators violating `c·w ≤ 0`, lazily, each as a direction `z` from `x0` (a vertex of
     /// `Q` minus `x0`, or a recession direction of `Q`); none when `c` is implied.
     fn violators<'a>(&'a self, c: &'a [S]) -> impl Iterator<Item = Vec<S>> + 'a {
@@ -634,13 +663,36 @@ fn irredundant<S: Scalar>(
     // the ray towards a generator violating it first hits a new facet (LP-free, exact).
     let mut cone = Cone::new(d, m);
     let mut synced = 0;
+    let mut bbox: Option<(Vec<S>, Vec<S>)> = None;
     for i in order {
         while !decided[i] {
-            for (k, _) in &facets[synced..] {
-                cone.add(*k, &Cone::constraint(&rows[*k], x0));
+            if synced < facets.len() {
+                for (k, _) in &facets[synced..] {
+                    cone.add(*k, &Cone::constraint(&rows[*k], &slack0[*k]));
+                }
+                synced = facets.len();
+                bbox = cone.bounding_box();
             }
-            synced = facets.len();
-            let c = Cone::constraint(&rows[i], x0);
+            // cheap test first: a bounded Q lies in its box; the box inside row i implies it
+            if let Some((lo, hi)) = &bbox {
+                let top = rows[i].normal.iter().zip(lo.iter().zip(hi)).fold(
+                    S::zero(),
+                    |acc, (a, (l, h))| {
+                        if a.is_positive() {
+                            acc + a.clone() * h
+                        } else if a.is_negative() {
+                            acc + a.clone() * l
+                        } else {
+                            acc
+                        }
+                    },
+                );
+                if top <= slack0[i] {
+                    decided[i] = true; // redundant
+                    break;
+                }
+            }
+            let c = Cone::constraint(&rows[i], &slack0[i]);
             let mut dirs = cone.violators(&c).peekable();
             if dirs.peek().is_none() {
                 decided[i] = true; // implied by facets, i.e. by other rows: redundant
@@ -1032,61 +1084,43 @@ fn start_point<S: Scalar, O: CellOracle<S>>(
 }
 
 /// A point with small denominators in the relative interior of the facet of `rows[k]`, given one
-/// (`y`: on row `k`, strictly inside every other row); see [`round_inside`].
+/// (`y`: on row `k`, strictly inside every other row): all coordinates of `y` but the first one
+/// where the normal is nonzero are rounded to the grid `2^-j ℤ` and that coordinate is solved
+/// from the row's equation, for the smallest `j ≤ 64` that keeps the point strictly inside the
+/// other rows; `y` itself when none does. Small wall points keep the denominators of the walk's
+/// steps and interior points small (so `Rat` arithmetic stays in its fast path).
 fn simplify_on_wall<S: Scalar>(rows: &[Halfspace<S>], k: usize, y: Vec<S>) -> Vec<S> {
-    let others: Vec<&Halfspace<S>> = (0..rows.len())
-        .filter(|&l| l != k)
-        .map(|l| &rows[l])
-        .collect();
-    round_inside(y, Some(&rows[k]), &others)
-}
-
-/// A point near `q` with small denominators, strictly inside every halfspace of `rows` and, with
-/// `wall = Some(h)`, on `h`'s hyperplane (as `q` is assumed to be): the coordinates of `q`
-/// rounded to the grid `2^-j ℤ` (on a wall, all but the first one where `h.normal` is nonzero,
-/// which is then solved from `h`'s equation), for the smallest `j ≤ 64` that works; `q` itself
-/// when none does. Keeps interior and wall points from accumulating ever larger denominators
-/// (the walk's arithmetic then stays in `Rat`'s fast path).
-fn round_inside<S: Scalar>(
-    q: Vec<S>,
-    wall: Option<&Halfspace<S>>,
-    rows: &[&Halfspace<S>],
-) -> Vec<S> {
-    let pivot = match wall {
-        Some(h) => match h.normal.iter().position(|v| !v.is_zero()) {
-            Some(p) => Some((h, p)),
-            None => return q,
-        },
-        None => None,
+    let h = &rows[k];
+    let Some(p) = h.normal.iter().position(|v| !v.is_zero()) else {
+        return y;
     };
     let half = S::from_ratio(1, 2).expect("2 ≠ 0");
     let two = S::from_i64(2);
     let mut scale = S::one();
-    let mut last_bad = 0; // the row that failed last is checked first
+    let mut last_bad = usize::MAX; // the row that failed last is checked first
+    let violated = |c: &[S], l: usize| l != k && !rows[l].contains_strictly(c);
     for _ in 0..=64 {
-        let mut c: Vec<S> = q
+        let mut c: Vec<S> = y
             .iter()
             .map(|v| S::from_bigint(&(v.clone() * &scale + &half).floor()) / &scale)
             .collect();
-        if let Some((h, p)) = pivot {
-            c[p] = S::zero();
-            c[p] = (h.offset.clone() - dot(&h.normal, &c)) / &h.normal[p];
-        }
-        if c == q {
+        c[p] = S::zero();
+        c[p] = (h.offset.clone() - dot(&h.normal, &c)) / &h.normal[p];
+        if c == y {
             break;
         }
-        let bad = rows
-            .get(last_bad)
-            .filter(|g| !g.contains_strictly(&c))
-            .map(|_| last_bad)
-            .or_else(|| rows.iter().position(|g| !g.contains_strictly(&c)));
+        let bad = if last_bad < rows.len() && violated(&c, last_bad) {
+            Some(last_bad)
+        } else {
+            (0..rows.len()).find(|&l| violated(&c, l))
+        };
         match bad {
             None => return c,
             Some(l) => last_bad = l,
         }
         scale *= &two;
     }
-    q
+    y
 }
 
 /// Step from `y` (relative interior of the facet `h`) across it: `q = y + ε·v`, shrinking `ε` (see [`step_along`]) until
@@ -1178,10 +1212,7 @@ fn step_along<S: Scalar, O: CellOracle<S>>(
                 let Some(e) = enter else {
                     // y ∈ closure(c); a simpler point of the same open cell (it satisfies every
                     // halfspace of c strictly, so it lies in the interior of c's closure, i.e. c)
-                    let dom = domain.halfspaces();
-                    let rows: Vec<&Halfspace<S>> = c.halfspaces.iter().chain(&dom).collect();
-                    let p = round_inside(q, None, &rows);
-                    return Ok(Some((p, c)));
+                    return Ok(Some((q, c)));
                 };
                 while next >= e {
                     next *= &half;
