@@ -623,6 +623,9 @@ impl<S: Scalar> Cone<S> {
     }
 }
 
+/// Most generators [`irredundant`] keeps in its double description before it switches to LPs.
+const DD_LIMIT: usize = 4096;
+
 /// Irredundant rows of `{x : rows}` (method: see [`facets`]); `x0` is strictly inside all rows,
 /// and no two rows define the same halfspace. `known` lists rows already proved to be facets, each
 /// with a point in the relative interior of its facet. Returns, for each irredundant row index, a
@@ -661,17 +664,24 @@ fn irredundant<S: Scalar>(
     order.sort_by(|&a, &b| dist2[a].cmp(&dist2[b]));
     // The known facets as a double description; a candidate implied by them is redundant, and
     // the ray towards a generator violating it first hits a new facet (LP-free, exact).
+    // (In high dimension the generators may become numerous: past DD_LIMIT of them, the rest is
+    // decided by LPs alone.)
     let mut cone = Cone::new(d, m);
+    let mut use_dd = true;
     let mut synced = 0;
     let mut bbox: Option<(Vec<S>, Vec<S>)> = None;
     for i in order {
         while !decided[i] {
-            if synced < facets.len() {
+            if use_dd && synced < facets.len() {
                 for (k, _) in &facets[synced..] {
                     cone.add(*k, &Cone::constraint(&rows[*k], &slack0[*k]));
                 }
                 synced = facets.len();
                 bbox = cone.bounding_box();
+                use_dd = cone.rays.len() + cone.lines.len() <= DD_LIMIT;
+            }
+            if !use_dd {
+                bbox = None;
             }
             // cheap test first: a bounded Q lies in its box; the box inside row i implies it
             if let Some((lo, hi)) = &bbox {
@@ -692,20 +702,22 @@ fn irredundant<S: Scalar>(
                     break;
                 }
             }
-            let c = Cone::constraint(&rows[i], &slack0[i]);
-            let mut dirs = cone.violators(&c).peekable();
-            if dirs.peek().is_none() {
-                decided[i] = true; // implied by facets, i.e. by other rows: redundant
-                break;
-            }
-            let hit = dirs
-                .filter_map(|dir| first_hit(rows, &slack0, x0, &dir))
-                .find(|(k, _)| !in_r[*k]);
-            if let Some((k, y)) = hit {
-                in_r[k] = true;
-                decided[k] = true;
-                facets.push((k, simplify_on_wall(rows, k, y)));
-                continue;
+            if use_dd {
+                let c = Cone::constraint(&rows[i], &slack0[i]);
+                let mut dirs = cone.violators(&c).peekable();
+                if dirs.peek().is_none() {
+                    decided[i] = true; // implied by facets, i.e. by other rows: redundant
+                    break;
+                }
+                let hit = dirs
+                    .filter_map(|dir| first_hit(rows, &slack0, x0, &dir))
+                    .find(|(k, _)| !in_r[*k]);
+                if let Some((k, y)) = hit {
+                    in_r[k] = true;
+                    decided[k] = true;
+                    facets.push((k, simplify_on_wall(rows, k, y)));
+                    continue;
+                }
             }
             // every such ray hits several rows at once: fall back to an LP
             // maximise a_i·x over the known facets and a_i·x ≤ b_i + 1
@@ -809,7 +821,8 @@ fn irredundant<S: Scalar>(
 /// double description (vertices, rays, lines of the polyhedron they bound). A row satisfied by
 /// all generators is redundant; otherwise the ray from `x0` towards a violating generator hits a
 /// new facet first (when it hits a single row). Only when every such ray hits several rows at
-/// once is an LP solved (Clarkson's step, exact, from `x0`).
+/// once, or the description outgrows a fixed size (high dimension), is an LP solved (Clarkson's
+/// step, exact, from `x0`).
 ///
 /// Errors: [`GeometryError::DimensionMismatch`] on inconsistent lengths,
 /// [`GeometryError::InvalidInput`] when `x0` is not strictly inside every row.
