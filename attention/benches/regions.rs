@@ -31,10 +31,16 @@ fn instance(n: usize, h: usize, d: usize, seed: u64) -> Vec<ScoreFunction<Rat>> 
         .collect()
 }
 
-/// `(N, H, d)` cases: the subset of N = 8..64, H = 1..4, d = 2..8 measured in `BENCHMARKS.md`
-/// (the exact LPs cost milliseconds each, and criterion takes at least 10 samples, so larger cases
-/// run for minutes on a shared 2-core machine); the naive method runs where `N^H ≤ 256`.
-const CASES: [(usize, usize, usize); 3] = [(8, 1, 2), (16, 2, 2), (32, 2, 2)];
+/// `(N, H, d)` cases measured in `BENCHMARKS.md` (criterion takes at least 10 samples, so larger
+/// cases run for minutes on a shared 2-core machine); the naive method runs where `N^H ≤ 4096`.
+const CASES: [(usize, usize, usize); 6] = [
+    (8, 1, 2),
+    (16, 2, 2),
+    (32, 2, 2),
+    (8, 3, 3),
+    (8, 4, 3),
+    (16, 1, 4),
+];
 
 fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("regions");
@@ -54,7 +60,7 @@ fn bench(c: &mut Criterion) {
         g.bench_function(BenchmarkId::new("walk", &id), |b| {
             b.iter(|| score_regions(&fns, &region, &WalkOptions::default()).unwrap())
         });
-        if n.pow(h as u32) <= 256 {
+        if n.pow(h as u32) <= 4096 {
             let ma: Vec<_> = fns.iter().map(|f| max_affine(f).unwrap()).collect();
             g.bench_function(BenchmarkId::new("naive", &id), |b| {
                 b.iter(|| refinement_cells_brute_force(&ma, &Domain::Whole(d)).unwrap())

@@ -31,7 +31,7 @@ pub fn instance(h: usize, n: usize, d: usize, seed: u64) -> Vec<MaxAffine<Rat>> 
         .collect()
 }
 
-/// (H, N, d) cases; brute force only where N^H ≤ 512.
+/// (H, N, d) cases; brute force only where N^H ≤ 4096.
 const CASES: &[(usize, usize, usize)] = &[
     (1, 8, 2),
     (1, 32, 2),
@@ -41,6 +41,8 @@ const CASES: &[(usize, usize, usize)] = &[
     (3, 8, 2),
     (4, 8, 2),
     (2, 8, 3),
+    (3, 8, 3),
+    (4, 8, 3),
     (1, 16, 4),
 ];
 
@@ -61,7 +63,7 @@ fn bench_cells(c: &mut Criterion) {
         g.bench_with_input(BenchmarkId::new("walk", &id), &fns, |b, fns| {
             b.iter(|| refinement_cells(black_box(fns), &domain, &WalkOptions::default()))
         });
-        if n.pow(h as u32) <= 512 {
+        if n.pow(h as u32) <= 4096 {
             g.bench_with_input(BenchmarkId::new("brute_force", &id), &fns, |b, fns| {
                 b.iter(|| refinement_cells_brute_force(black_box(fns), &domain))
             });

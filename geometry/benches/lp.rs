@@ -1,11 +1,12 @@
-//! Exact simplex on small dense random LPs (m rows, n free variables, bounded by a box).
+//! Exact simplex on small dense random LPs (m rows, n free variables, bounded by a box), from
+//! scratch (`solve`) and from the known feasible origin (`solve_from_feasible`).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use rand::{Rng, SeedableRng};
 use std::hint::black_box;
 use std::time::Duration;
 use tropical_algebra::{Rat, Scalar};
-use tropical_geometry::lp::{solve, LinearProgram, Relation, Sense};
+use tropical_geometry::lp::{solve, solve_from_feasible, LinearProgram, Relation, Sense};
 
 fn random_lp(m: usize, n: usize, seed: u64) -> LinearProgram<Rat> {
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
@@ -39,6 +40,13 @@ fn bench_lp(c: &mut Criterion) {
             BenchmarkId::new("solve", format!("m{m}_n{n}")),
             &lp,
             |b, lp| b.iter(|| solve(black_box(lp))),
+        );
+        // the origin is strictly feasible (right-hand sides ≥ 1, box ±100): phase 2 only
+        let origin = vec![Rat::zero(); n];
+        g.bench_with_input(
+            BenchmarkId::new("from_feasible", format!("m{m}_n{n}")),
+            &lp,
+            |b, lp| b.iter(|| solve_from_feasible(black_box(lp), &origin)),
         );
     }
     g.finish();

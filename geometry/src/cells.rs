@@ -3,12 +3,16 @@
 //!
 //! **The walk** ([`walk_cells`]): from a point strictly inside one cell, a [`CellOracle`] returns
 //! the cell's label and defining halfspaces. The walk intersects them with the [`Domain`], finds
-//! the irredundant ones (facets) by Clarkson's method (one small LP per candidate row, on the
-//! facets found so far, plus ray shooting from the interior point), takes a point in the
-//! relative interior of each wall, steps across it by an exact rational `ε` (halved until the
-//! oracle reports a cell without ties whose closure contains the wall point — which by convexity
-//! proves the new cell is the neighbour across that wall), and continues breadth-first,
-//! deduplicating cells by label. Lower-dimensional pieces are never cells.
+//! the irredundant ones (facets; [`facets`]: exact, and LP-free except in degenerate ties — the
+//! facets found so far are kept as a double description, a candidate row satisfied by all its
+//! generators is redundant, and a ray from the interior point towards a violating generator hits
+//! a new facet), takes a point in the relative interior of each wall, steps across it by an
+//! exact `ε` (a power of two, shrunk until the oracle reports a cell without ties whose closure
+//! contains the wall point — which by convexity proves the new cell is the neighbour across that
+//! wall), and continues breadth-first, deduplicating cells by label. A wall by which a cell was
+//! entered is reused as a known facet of it, with the known neighbour, once its crossing point is
+//! checked to lie in the relative interior of that facet. Lower-dimensional pieces are never
+//! cells.
 //!
 //! Completeness assumes the cells form a face-to-face polyhedral complex (two cells meet in a
 //! common face of both), so each facet is shared with exactly one neighbour. This holds for
@@ -44,7 +48,9 @@ use tropical_algebra::Scalar;
 
 use crate::error::GeometryError;
 use crate::halfspace::{dot, Halfspace, Hyperplane};
-use crate::lp::{chebyshev, interior_point, solve, LinearProgram, LpOutcome, Relation, Sense};
+use crate::lp::{
+    chebyshev, interior_point, solve_from_feasible, LinearProgram, LpOutcome, Relation, Sense,
+};
 
 /// A max-affine function `f(x) = max_j ⟨slopes[j], x⟩ + offsets[j]` (a tropical polynomial).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -419,32 +425,301 @@ fn first_hit<S: Scalar>(
     Some((k, y))
 }
 
-/// Irredundant rows of `{x : rows}` by Clarkson's method; `x0` is strictly inside all rows.
-/// Returns, for each irredundant row index, a point in the relative interior of its facet.
+/// A set of constraint indices (bitset); index 0 is `t ≥ 0`, row `k` is `k + 1`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Tight(Vec<u64>);
+
+impl Tight {
+    fn empty(words: usize) -> Self {
+        Tight(vec![0; words])
+    }
+    fn insert(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+    fn and(&self, o: &Tight) -> Tight {
+        Tight(self.0.iter().zip(&o.0).map(|(a, b)| a & b).collect())
+    }
+    fn subset_of(&self, o: &Tight) -> bool {
+        self.0.iter().zip(&o.0).all(|(a, b)| a & !b == 0)
+    }
+}
+
+/// The homogenised cone `K = {(z, t) : t ≥ 0, a_k·z ≤ s_k·t for k ∈ R}` of the polyhedron
+/// `Q = {x0 + z : a_k·z ≤ s_k}` (rows shifted to an interior point `x0`, so `s_k > 0`), kept as
+/// generators by the double description method (exact; incremental, one row at a time).
+///
+/// Invariant: `K = cone(rays) + span(lines)`, `rays` minimal (extreme modulo the lines), each
+/// ray with the set of constraints it satisfies with equality. A row `a·x ≤ b` is implied by the
+/// rows of `R` iff `(a, −(b − a·x0))·g ≤ 0` for every ray `g` and `= 0` for every line.
+struct Cone<S> {
+    lines: Vec<Vec<S>>,
+    rays: Vec<(Vec<S>, Tight)>,
+    /// The constraints intersected so far.
+    added: Tight,
+}
+
+impl<S: Scalar> Cone<S> {
+    /// `K = {t ≥ 0}` in `R^{d+1}` (no rows yet); `rows` bounds the row indices to come.
+    fn new(d: usize, rows: usize) -> Self {
+        let words = (rows + 1).div_ceil(64);
+        let lines = (0..d)
+            .map(|i| {
+                let mut e = vec![S::zero(); d + 1];
+                e[i] = S::one();
+                e
+            })
+            .collect();
+        let mut up = vec![S::zero(); d + 1];
+        up[d] = S::one();
+        let mut added = Tight::empty(words);
+        added.insert(0);
+        Cone {
+            lines,
+            rays: vec![(up, Tight::empty(words))],
+            added,
+        }
+    }
+
+    /// The homogenised constraint `c·(z, t) ≤ 0` of the row `a·x ≤ b` whose slack at `x0` is
+    /// `slack0`.
+    fn constraint(h: &Halfspace<S>, slack0: &S) -> Vec<S> {
+        let mut c = h.normal.clone();
+        c.push(-slack0.clone());
+        c
+    }
+
+    /// Scale a generator: last entry 1 when positive, else first nonzero entry ±1.
+    fn normalise(mut g: Vec<S>) -> Vec<S> {
+        let last = g.last().expect("d + 1 ≥ 1 entries").clone();
+        let p = if last.is_positive() {
+            last
+        } else {
+            match g.iter().find(|v| !v.is_zero()) {
+                Some(v) => v.abs(),
+                None => return g,
+            }
+        };
+        if p != S::one() {
+            for v in g.iter_mut() {
+                *v /= &p;
+            }
+        }
+        g
+    }
+
+    /// Intersect `K` with `c·w ≤ 0`, the constraint of row `k`.
+    fn add(&mut self, k: usize, c: &[S]) {
+        let id = k + 1;
+        if let Some(li) = self.lines.iter().position(|l| !dot(c, l).is_zero()) {
+            let mut l = self.lines.swap_remove(li);
+            let cl = dot(c, &l);
+            if cl.is_positive() {
+                l.iter_mut().for_each(|v| *v = -v.clone());
+            }
+            let cl = dot(c, &l); // < 0
+            let project = |g: &[S]| -> Vec<S> {
+                let f = dot(c, g) / &cl;
+                g.iter()
+                    .zip(&l)
+                    .map(|(a, b)| a.clone() - f.clone() * b)
+                    .collect()
+            };
+            self.lines = self
+                .lines
+                .iter()
+                .map(|g| Self::normalise(project(g)))
+                .collect();
+            for (g, z) in self.rays.iter_mut() {
+                *g = Self::normalise(project(g));
+                z.insert(id);
+            }
+            // the new ray is tight on every earlier constraint (as lines are)
+            self.rays.push((Self::normalise(l), self.added.clone()));
+            self.added.insert(id);
+            return;
+        }
+        let vals: Vec<S> = self.rays.iter().map(|(g, _)| dot(c, g)).collect();
+        let mut next: Vec<(Vec<S>, Tight)> = Vec::with_capacity(self.rays.len() + 4);
+        for ((g, z), v) in self.rays.iter().zip(&vals) {
+            if v.is_zero() {
+                let mut z = z.clone();
+                z.insert(id);
+                next.push((g.clone(), z));
+            } else if v.is_negative() {
+                next.push((g.clone(), z.clone()));
+            }
+        }
+        for (p, vp) in self.rays.iter().zip(&vals).filter(|(_, v)| v.is_positive()) {
+            for (n, vn) in self.rays.iter().zip(&vals).filter(|(_, v)| v.is_negative()) {
+                let common = p.1.and(&n.1);
+                let adjacent = self
+                    .rays
+                    .iter()
+                    .all(|r| std::ptr::eq(r, p) || std::ptr::eq(r, n) || !common.subset_of(&r.1));
+                if !adjacent {
+                    continue;
+                }
+                // vp·n − vn·p is on the hyperplane c·w = 0
+                let g: Vec<S> =
+                    p.0.iter()
+                        .zip(&n.0)
+                        .map(|(a, b)| vp.clone() * b - vn.clone() * a)
+                        .collect();
+                let mut z = common;
+                z.insert(id);
+                next.push((Self::normalise(g), z));
+            }
+        }
+        self.rays = next;
+        self.added.insert(id);
+    }
+
+    /// The bounding box `(lo, hi)` of `Q − x0` when `Q` is bounded (no lines, every ray a vertex).
+    fn bounding_box(&self) -> Option<(Vec<S>, Vec<S>)> {
+        if !self.lines.is_empty() {
+            return None;
+        }
+        let d = self.rays.first()?.0.len() - 1;
+        let mut lo: Vec<S> = Vec::new();
+        let mut hi: Vec<S> = Vec::new();
+        for (g, _) in &self.rays {
+            if g[d] != S::one() {
+                return None; // a recession direction (t = 0); vertices are scaled to t = 1
+            }
+            if lo.is_empty() {
+                lo = g[..d].to_vec();
+                hi = g[..d].to_vec();
+                continue;
+            }
+            for j in 0..d {
+                if g[j] < lo[j] {
+                    lo[j] = g[j].clone();
+                } else if g[j] > hi[j] {
+                    hi[j] = g[j].clone();
+                }
+            }
+        }
+        Some((lo, hi))
+    }
+
+    /// The generators violating `c·w ≤ 0`, lazily, each as a direction `z` from `x0` (a vertex of
+    /// `Q` minus `x0`, or a recession direction of `Q`); none when `c` is implied.
+    fn violators<'a>(&'a self, c: &'a [S]) -> impl Iterator<Item = Vec<S>> + 'a {
+        let d = c.len() - 1;
+        let lines = self.lines.iter().filter_map(move |l| {
+            let v = dot(c, l);
+            if v.is_zero() {
+                return None;
+            }
+            let sign = if v.is_positive() { S::one() } else { -S::one() };
+            Some(l[..d].iter().map(|a| a.clone() * &sign).collect())
+        });
+        let rays = self
+            .rays
+            .iter()
+            .filter(move |(g, _)| dot(c, g).is_positive())
+            .map(move |(g, _)| g[..d].to_vec());
+        lines.chain(rays)
+    }
+}
+
+/// Most generators [`irredundant`] keeps in its double description before it switches to LPs.
+const DD_LIMIT: usize = 4096;
+
+/// Irredundant rows of `{x : rows}` (method: see [`facets`]); `x0` is strictly inside all rows,
+/// and no two rows define the same halfspace. `known` lists rows already proved to be facets, each
+/// with a point in the relative interior of its facet. Returns, for each irredundant row index, a
+/// point in the relative interior of its facet.
 fn irredundant<S: Scalar>(
     d: usize,
     rows: &[Halfspace<S>],
     x0: &[S],
+    known: Vec<(usize, Vec<S>)>,
     lps: &mut usize,
 ) -> Result<Vec<(usize, Vec<S>)>, GeometryError> {
     let m = rows.len();
     let slack0: Vec<S> = rows.iter().map(|h| h.slack(x0)).collect();
     let mut in_r = vec![false; m];
-    let mut facets: Vec<(usize, Vec<S>)> = Vec::new();
     let mut decided = vec![false; m];
-    // Cheap pre-pass (no LP): shoot a ray from x0 along each row's normal; a row hit first and
-    // alone is a facet, and the hit point lies in the facet's relative interior.
-    for i in 0..m {
-        if let Some((k, y)) = first_hit(rows, &slack0, x0, &rows[i].normal) {
-            if !in_r[k] {
-                in_r[k] = true;
-                decided[k] = true;
-                facets.push((k, y));
-            }
-        }
+    for (k, _) in &known {
+        in_r[*k] = true;
+        decided[*k] = true;
     }
-    for i in 0..m {
+    let mut facets: Vec<(usize, Vec<S>)> = known;
+    // Nearest hyperplanes first (exact squared distances from x0): they are the likeliest
+    // facets, and once the facets are known every redundant row is decided without a ray.
+    let dist2: Vec<S> = rows
+        .iter()
+        .zip(&slack0)
+        .map(|(h, s)| {
+            let nn = dot(&h.normal, &h.normal);
+            if nn.is_zero() {
+                S::zero() // a zero row 0 ≤ b (b > 0) is implied by anything; decided at once
+            } else {
+                s.clone() * s / nn
+            }
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..m).collect();
+    order.sort_by(|&a, &b| dist2[a].cmp(&dist2[b]));
+    // The known facets as a double description; a candidate implied by them is redundant, and
+    // the ray towards a generator violating it first hits a new facet (LP-free, exact).
+    // (In high dimension the generators may become numerous: past DD_LIMIT of them, the rest is
+    // decided by LPs alone.)
+    let mut cone = Cone::new(d, m);
+    let mut use_dd = true;
+    let mut synced = 0;
+    let mut bbox: Option<(Vec<S>, Vec<S>)> = None;
+    for i in order {
         while !decided[i] {
+            if use_dd && synced < facets.len() {
+                for (k, _) in &facets[synced..] {
+                    cone.add(*k, &Cone::constraint(&rows[*k], &slack0[*k]));
+                }
+                synced = facets.len();
+                bbox = cone.bounding_box();
+                use_dd = cone.rays.len() + cone.lines.len() <= DD_LIMIT;
+            }
+            if !use_dd {
+                bbox = None;
+            }
+            // cheap test first: a bounded Q lies in its box; the box inside row i implies it
+            if let Some((lo, hi)) = &bbox {
+                let top = rows[i].normal.iter().zip(lo.iter().zip(hi)).fold(
+                    S::zero(),
+                    |acc, (a, (l, h))| {
+                        if a.is_positive() {
+                            acc + a.clone() * h
+                        } else if a.is_negative() {
+                            acc + a.clone() * l
+                        } else {
+                            acc
+                        }
+                    },
+                );
+                if top <= slack0[i] {
+                    decided[i] = true; // redundant
+                    break;
+                }
+            }
+            if use_dd {
+                let c = Cone::constraint(&rows[i], &slack0[i]);
+                let mut dirs = cone.violators(&c).peekable();
+                if dirs.peek().is_none() {
+                    decided[i] = true; // implied by facets, i.e. by other rows: redundant
+                    break;
+                }
+                let hit = dirs
+                    .filter_map(|dir| first_hit(rows, &slack0, x0, &dir))
+                    .find(|(k, _)| !in_r[*k]);
+                if let Some((k, y)) = hit {
+                    in_r[k] = true;
+                    decided[k] = true;
+                    facets.push((k, simplify_on_wall(rows, k, y)));
+                    continue;
+                }
+            }
+            // every such ray hits several rows at once: fall back to an LP
             // maximise a_i·x over the known facets and a_i·x ≤ b_i + 1
             let mut lp = LinearProgram::new(d, Sense::Maximize, rows[i].normal.clone());
             for &(k, _) in &facets {
@@ -456,7 +731,7 @@ fn irredundant<S: Scalar>(
                 rows[i].offset.clone() + S::one(),
             );
             *lps += 1;
-            let xs = match solve(&lp)? {
+            let xs = match solve_from_feasible(&lp, x0)? {
                 LpOutcome::Optimal { x, value, .. } => {
                     if value <= rows[i].offset {
                         decided[i] = true; // redundant
@@ -533,6 +808,78 @@ fn irredundant<S: Scalar>(
     Ok(facets)
 }
 
+/// The facets (irredundant rows) of the polyhedron `{x : rows}`, given a point `x0` strictly
+/// inside every row — the exact, mostly LP-free redundancy removal of the walk.
+///
+/// Returns `(row index, witness)` for each facet, by increasing index, where the witness lies on
+/// the row's hyperplane and strictly inside every row defining a different halfspace (so in the
+/// relative interior of the facet). Row `i` is reported iff its normal is nonzero, it is the
+/// first of the rows defining the same halfspace (equal after scaling by a positive factor), and
+/// dropping all rows defining that halfspace enlarges the polyhedron.
+///
+/// Method: rows in order of exact distance from `x0`; the facets found so far are kept as a
+/// double description (vertices, rays, lines of the polyhedron they bound). A row satisfied by
+/// all generators is redundant; otherwise the ray from `x0` towards a violating generator hits a
+/// new facet first (when it hits a single row). Only when every such ray hits several rows at
+/// once, or the description outgrows a fixed size (high dimension), is an LP solved (Clarkson's
+/// step, exact, from `x0`).
+///
+/// Errors: [`GeometryError::DimensionMismatch`] on inconsistent lengths,
+/// [`GeometryError::InvalidInput`] when `x0` is not strictly inside every row.
+///
+/// ```
+/// use tropical_algebra::{Rat, Scalar};
+/// use tropical_geometry::{cells::facets, Halfspace};
+/// let r = |n: i64| Rat::from_i64(n);
+/// // the square |x|, |y| ≤ 1 plus the redundant x + y ≤ 3 and a duplicate of x ≤ 1
+/// let rows = [
+///     Halfspace::new(vec![r(1), r(0)], r(1)),
+///     Halfspace::new(vec![r(-1), r(0)], r(1)),
+///     Halfspace::new(vec![r(0), r(1)], r(1)),
+///     Halfspace::new(vec![r(0), r(-1)], r(1)),
+///     Halfspace::new(vec![r(1), r(1)], r(3)),
+///     Halfspace::new(vec![r(2), r(0)], r(2)),
+/// ];
+/// let f = facets(&rows, &[r(0), r(0)]).unwrap();
+/// assert_eq!(f.iter().map(|(k, _)| *k).collect::<Vec<_>>(), vec![0, 1, 2, 3]);
+/// ```
+pub fn facets<S: Scalar>(
+    rows: &[Halfspace<S>],
+    x0: &[S],
+) -> Result<Vec<(usize, Vec<S>)>, GeometryError> {
+    let d = x0.len();
+    if let Some(k) = rows.iter().position(|h| h.normal.len() != d) {
+        return Err(GeometryError::DimensionMismatch(format!(
+            "row {k} has dimension {}, the point has {d}",
+            rows[k].normal.len()
+        )));
+    }
+    if let Some(k) = rows.iter().position(|h| !h.contains_strictly(x0)) {
+        return Err(GeometryError::InvalidInput(format!(
+            "the point is not strictly inside row {k}"
+        )));
+    }
+    // one row per halfspace (the first), zero rows dropped
+    let mut first: HashMap<Halfspace<S>, usize> = HashMap::new();
+    let mut kept: Vec<usize> = Vec::new();
+    let mut plain: Vec<Halfspace<S>> = Vec::new();
+    for (k, h) in rows.iter().enumerate() {
+        let Some(n) = normalize(h) else { continue };
+        if let std::collections::hash_map::Entry::Vacant(e) = first.entry(n.clone()) {
+            e.insert(k);
+            kept.push(k);
+            plain.push(n);
+        }
+    }
+    let mut lps = 0;
+    let mut out: Vec<(usize, Vec<S>)> = irredundant(d, &plain, x0, Vec::new(), &mut lps)?
+        .into_iter()
+        .map(|(i, y)| (kept[i], y))
+        .collect();
+    out.sort_by_key(|(k, _)| *k);
+    Ok(out)
+}
+
 /// Walk the cells of `oracle` inside `domain`, breadth-first from a cell containing a point
 /// near the domain's interior point. See the module docs for the method and its assumptions.
 ///
@@ -561,6 +908,9 @@ pub fn walk_cells<S: Scalar, O: CellOracle<S>>(
     };
     let mut index: HashMap<O::Label, usize> = HashMap::new();
     let mut queue: VecDeque<(usize, Vec<Halfspace<S>>)> = VecDeque::new();
+    // entries[j]: walls by which cell j was entered, as (wall seen from j, crossing point, cell
+    // it was entered from).
+    let mut entries: Vec<Vec<Entry<S>>> = vec![Vec::new()];
     if opts.max_cells == Some(0) {
         walk.complete = false;
         return Ok(walk);
@@ -588,7 +938,8 @@ pub fn walk_cells<S: Scalar, O: CellOracle<S>>(
                 "cell oracle contract violated: the interior point is not strictly inside wall {k}"
             )));
         }
-        let mut facets = irredundant(d, &plain, &x, &mut walk.lps_solved)?;
+        let (known, known_nb) = entered_facets(&plain, std::mem::take(&mut entries[ci]));
+        let mut facets = irredundant(d, &plain, &x, known, &mut walk.lps_solved)?;
         facets.sort_by_key(|(k, _)| *k);
         let mut cell_facets = Vec::with_capacity(facets.len());
         let mut neighbors = Vec::with_capacity(facets.len());
@@ -599,14 +950,27 @@ pub fn walk_cells<S: Scalar, O: CellOracle<S>>(
                 neighbors.push(None);
                 continue;
             }
+            if let Some(&(_, from)) = known_nb.iter().find(|(kk, _)| *kk == k) {
+                neighbors.push(Some(from));
+                continue;
+            }
             if opts.cancelled() {
                 walk.complete = false;
                 neighbors.push(None);
                 continue;
             }
             let (q, cell) = step_across(oracle, domain, &y, h)?;
+            let back = Halfspace {
+                normal: h.normal.iter().map(|v| -v.clone()).collect(),
+                offset: -h.offset.clone(),
+            };
             let nb = match index.get(&cell.label) {
-                Some(&j) => Some(j),
+                Some(&j) => {
+                    if !walk.cells[j].explored {
+                        entries[j].push((back, y, ci));
+                    }
+                    Some(j)
+                }
                 None => {
                     if opts.max_cells.is_some_and(|mx| walk.cells.len() >= mx) {
                         walk.complete = false;
@@ -622,6 +986,7 @@ pub fn walk_cells<S: Scalar, O: CellOracle<S>>(
                             explored: false,
                         });
                         queue.push_back((j, cell.halfspaces));
+                        entries.push(vec![(back, y, ci)]);
                         Some(j)
                     }
                 }
@@ -645,6 +1010,48 @@ pub fn walk_cells<S: Scalar, O: CellOracle<S>>(
         }
     }
     Ok(walk)
+}
+
+/// A wall by which a cell was entered: the wall's halfspace as seen from the entered cell, the
+/// point where it was crossed, and the cell it was crossed from.
+type Entry<S> = (Halfspace<S>, Vec<S>, usize);
+
+/// The facets of a cell known from the walls it was entered by: `(row index, crossing point)`
+/// for the walk's [`irredundant`], and `(row index, neighbour)`.
+///
+/// An entry `(g, y, from)` counts when `g` is one of the cell's candidate `rows` and `y` satisfies
+/// every other row strictly: then `y` lies in the relative interior of the facet on `g` (exact
+/// check, no assumption on the subdivision). The neighbour across it is `from`: `y` lies in the
+/// relative interior of a facet of `from` too, so near `y` the far side of `g` is in `from`, and a
+/// convex open cell containing a point there with `y` in its closure contains the whole segment
+/// to `y`, which meets `from` — so stepping back across `g` at `y` would find exactly `from`.
+#[allow(clippy::type_complexity)]
+fn entered_facets<S: Scalar>(
+    rows: &[Halfspace<S>],
+    entries: Vec<Entry<S>>,
+) -> (Vec<(usize, Vec<S>)>, Vec<(usize, usize)>) {
+    let mut known: Vec<(usize, Vec<S>)> = Vec::new();
+    let mut nbs = Vec::new();
+    for (g, y, from) in entries {
+        let Some(k) = rows.iter().position(|r| *r == g) else {
+            continue;
+        };
+        if known.iter().any(|(kk, _)| *kk == k) {
+            continue;
+        }
+        let on_facet = rows.iter().enumerate().all(|(l, r)| {
+            if l == k {
+                r.slack(&y).is_zero()
+            } else {
+                r.slack(&y).is_positive()
+            }
+        });
+        if on_facet {
+            known.push((k, y));
+            nbs.push((k, from));
+        }
+    }
+    (known, nbs)
 }
 
 /// A point and the oracle's answer there.
@@ -689,30 +1096,47 @@ fn start_point<S: Scalar, O: CellOracle<S>>(
     ))
 }
 
-/// A point with small denominators strictly inside the open set around `q` described by
-/// `inside`: `q` rounded to the grid `2^-k ℤ^d` for the smallest `k ≤ 64` that works (else `q`).
-/// Keeps interior points from accumulating ever larger denominators along the walk.
-fn simplify_point<S: Scalar>(q: &[S], inside: impl Fn(&[S]) -> bool) -> Vec<S> {
+/// A point with small denominators in the relative interior of the facet of `rows[k]`, given one
+/// (`y`: on row `k`, strictly inside every other row): all coordinates of `y` but the first one
+/// where the normal is nonzero are rounded to the grid `2^-j ℤ` and that coordinate is solved
+/// from the row's equation, for the smallest `j ≤ 64` that keeps the point strictly inside the
+/// other rows; `y` itself when none does. Small wall points keep the denominators of the walk's
+/// steps and interior points small (so `Rat` arithmetic stays in its fast path).
+fn simplify_on_wall<S: Scalar>(rows: &[Halfspace<S>], k: usize, y: Vec<S>) -> Vec<S> {
+    let h = &rows[k];
+    let Some(p) = h.normal.iter().position(|v| !v.is_zero()) else {
+        return y;
+    };
     let half = S::from_ratio(1, 2).expect("2 ≠ 0");
-    let mut scale = S::one();
     let two = S::from_i64(2);
+    let mut scale = S::one();
+    let mut last_bad = usize::MAX; // the row that failed last is checked first
+    let violated = |c: &[S], l: usize| l != k && !rows[l].contains_strictly(c);
     for _ in 0..=64 {
-        let p: Vec<S> = q
+        let mut c: Vec<S> = y
             .iter()
             .map(|v| S::from_bigint(&(v.clone() * &scale + &half).floor()) / &scale)
             .collect();
-        if p.as_slice() == q {
+        c[p] = S::zero();
+        c[p] = (h.offset.clone() - dot(&h.normal, &c)) / &h.normal[p];
+        if c == y {
             break;
         }
-        if inside(&p) {
-            return p;
+        let bad = if last_bad < rows.len() && violated(&c, last_bad) {
+            Some(last_bad)
+        } else {
+            (0..rows.len()).find(|&l| violated(&c, l))
+        };
+        match bad {
+            None => return c,
+            Some(l) => last_bad = l,
         }
         scale *= &two;
     }
-    q.to_vec()
+    y
 }
 
-/// Step from `y` (relative interior of the facet `h`) across it: `q = y + ε·v`, halving `ε` until
+/// Step from `y` (relative interior of the facet `h`) across it: `q = y + ε·v`, shrinking `ε` (see [`step_along`]) until
 /// `q` is strictly inside the domain and a cell whose closure contains `y`.
 ///
 /// The direction is `v = normal` first. In a deep piecewise-linear map a wall of the cell on the
@@ -761,8 +1185,13 @@ fn step_across<S: Scalar, O: CellOracle<S>>(
     ))
 }
 
-/// One direction of [`step_across`]: `q = y + ε·v` with `ε = 1/scale` halved up to
-/// [`MAX_HALVINGS`] times; `None` when no `q` on the ray is in a cell whose closure holds `y`.
+/// One direction of [`step_across`]: `q = y + ε·v`, starting at `ε = 1/scale` and shrinking at
+/// most [`MAX_HALVINGS`] times; `None` when no `q` on the ray is in a cell whose closure holds `y`.
+///
+/// When `q` lies in a cell `c` whose closure misses `y`, the segment `(y, q]` meets `c` in an
+/// interval `(ε_c, ε]` (convexity), with `ε_c` the largest crossing parameter of the walls of `c`
+/// that `y` violates; the next try is the largest `ε/2^k < ε_c` (`k ≥ 1`), beyond `c`. Powers of
+/// two keep the denominators of `q` small.
 fn step_along<S: Scalar, O: CellOracle<S>>(
     oracle: &O,
     domain: &Domain<S>,
@@ -771,34 +1200,54 @@ fn step_along<S: Scalar, O: CellOracle<S>>(
     scale: &S,
 ) -> Result<Option<Located<S, O::Label>>, GeometryError> {
     let half = S::from_ratio(1, 2)?;
-    let mut eps = S::one() / scale;
+    let mut eps = pow2_at_most(&(S::one() / scale));
     for _ in 0..MAX_HALVINGS {
         let q: Vec<S> = y
             .iter()
             .zip(v)
             .map(|(a, b)| a.clone() + eps.clone() * b)
             .collect();
+        let mut next = eps.clone() * &half;
         if domain.contains_strictly(&q) {
             if let Some(c) = oracle.locate(&q)? {
-                if c.halfspaces.iter().all(|g| g.contains(y)) {
-                    let p = simplify_point(&q, |p| {
-                        domain.contains_strictly(p)
-                            && c.halfspaces.iter().all(|g| g.contains_strictly(p))
-                    });
-                    if p != q {
-                        if let Some(c2) = oracle.locate(&p)? {
-                            if c2.label == c.label {
-                                return Ok(Some((p, c2)));
-                            }
+                // the largest ε' at which the ray from y enters c, over the walls y violates
+                let mut enter: Option<S> = None;
+                for g in &c.halfspaces {
+                    let sy = g.slack(y);
+                    if sy.is_negative() {
+                        let gv = dot(&g.normal, v); // < 0: q satisfies g, y does not
+                        let e = sy / gv;
+                        if enter.as_ref().is_none_or(|b| e > *b) {
+                            enter = Some(e);
                         }
                     }
+                }
+                let Some(e) = enter else {
+                    // y ∈ closure(c); a simpler point of the same open cell (it satisfies every
+                    // halfspace of c strictly, so it lies in the interior of c's closure, i.e. c)
                     return Ok(Some((q, c)));
+                };
+                while next >= e {
+                    next *= &half;
                 }
             }
         }
-        eps *= &half;
+        eps = next;
     }
     Ok(None)
+}
+
+/// The largest power of two (`2^k`, `k ∈ ℤ`) that is `≤ x`; `x > 0`.
+fn pow2_at_most<S: Scalar>(x: &S) -> S {
+    let two = S::from_i64(2);
+    let mut p = S::one();
+    while p > *x {
+        p /= &two;
+    }
+    while p.clone() * &two <= *x {
+        p *= &two;
+    }
+    p
 }
 
 /// Cached facets of each function's piece cells, by `(function, piece)`.
@@ -897,7 +1346,7 @@ impl<'a, S: Scalar> MaxAffineOracle<'a, S> {
         let rows = candidate_rows(&walls, dom)?;
         let plain: Vec<Halfspace<S>> = rows.into_iter().map(|(h, _)| h).collect();
         let mut lps = 0;
-        let facets = irredundant(self.dim, &plain, x, &mut lps)?;
+        let facets = irredundant(self.dim, &plain, x, Vec::new(), &mut lps)?;
         self.lps.fetch_add(lps, AtomicOrdering::Relaxed);
         let out: Vec<Halfspace<S>> = facets.into_iter().map(|(k, _)| plain[k].clone()).collect();
         if in_domain {

@@ -198,11 +198,98 @@ pub fn solve_with_basis<S: Scalar>(
 ) -> Result<(LpOutcome<S>, Vec<usize>), GeometryError> {
     lp.check_shapes()?;
     let n = lp.num_vars;
-    // Internal rows g·x ≤ h, with the map back to the original rows.
+    let (g, h, origin) = internal_rows(lp);
+    let c = internal_objective(lp);
+    let mut tab = Tableau::new(&g, &h, &c, n);
+    let hint: Vec<usize> = basis_hint
+        .iter()
+        .filter_map(|&k| origin.iter().position(|&(o, _)| o == k))
+        .collect();
+    let outcome = tab.run(&hint);
+    let mut basis: Vec<usize> = tab
+        .nonbasic
+        .iter()
+        .filter(|&&v| tab.kind(v) == Kind::Slack)
+        .map(|&v| origin[v - n].0)
+        .collect();
+    basis.sort_unstable();
+    basis.dedup();
+    Ok((map_outcome(lp, &origin, outcome), basis))
+}
+
+/// [`solve`] started at a known feasible point `x0` (every row holds at `x0`): the simplex
+/// moves from `x0` directly (phase 2 only: no phase 1, no artificial variable), so it usually
+/// needs fewer pivots on small LPs with a known interior point, such as redundancy tests. The
+/// outcome and its certificates are exactly those documented on [`LpOutcome`]; the optimal point
+/// may differ from [`solve`]'s when the optimum is not unique (the value never does).
+///
+/// Errors: [`GeometryError::DimensionMismatch`] on wrong lengths (`x0` included),
+/// [`GeometryError::InvalidInput`] when `x0` violates a row.
+///
+/// ```
+/// use tropical_algebra::{Rat, Scalar};
+/// use tropical_geometry::lp::{solve_from_feasible, LinearProgram, Relation, Sense};
+/// let r = |n: i64| Rat::from_i64(n);
+/// // maximise x + y subject to x + 2y ≤ 4, 3x + y ≤ 6, starting at (1, 1)
+/// let mut lp = LinearProgram::new(2, Sense::Maximize, vec![r(1), r(1)]);
+/// lp.add(vec![r(1), r(2)], Relation::Le, r(4));
+/// lp.add(vec![r(3), r(1)], Relation::Le, r(6));
+/// let out = solve_from_feasible(&lp, &[r(1), r(1)]).unwrap();
+/// assert_eq!(out.optimal_value(), Some(&"14/5".parse().unwrap()));
+/// ```
+pub fn solve_from_feasible<S: Scalar>(
+    lp: &LinearProgram<S>,
+    x0: &[S],
+) -> Result<LpOutcome<S>, GeometryError> {
+    lp.check_shapes()?;
+    let n = lp.num_vars;
+    if x0.len() != n {
+        return Err(GeometryError::DimensionMismatch(format!(
+            "start point of length {} for {n} variables",
+            x0.len()
+        )));
+    }
+    let (g, mut h, origin) = internal_rows(lp);
+    // Shift to z = x − x0: rows g·z ≤ h − g·x0 =: slack ≥ 0, so z = 0 is feasible.
+    for (k, (row, rhs)) in g.iter().zip(h.iter_mut()).enumerate() {
+        *rhs -= dot(row, x0);
+        if rhs.is_negative() {
+            return Err(GeometryError::InvalidInput(format!(
+                "start point violates LP row {}",
+                origin[k].0
+            )));
+        }
+    }
+    let c = internal_objective(lp);
+    let mut tab = Tableau::new(&g, &h, &c, n);
+    let outcome = match tab.phase2() {
+        Raw::Optimal { x, y, value } => Raw::Optimal {
+            x: shift(&x, x0),
+            y,
+            value: value + &dot(&c, x0),
+        },
+        Raw::Unbounded { x, ray } => Raw::Unbounded {
+            x: shift(&x, x0),
+            ray,
+        },
+        infeasible @ Raw::Infeasible { .. } => infeasible,
+    };
+    Ok(map_outcome(lp, &origin, outcome))
+}
+
+/// `x + x0`, entrywise.
+fn shift<S: Scalar>(x: &[S], x0: &[S]) -> Vec<S> {
+    x.iter().zip(x0).map(|(a, b)| a.clone() + b).collect()
+}
+
+/// Origin of an internal row: (original row, `true` when not negated).
+type Origin = Vec<(usize, bool)>;
+
+/// The rows of `lp` as internal rows `g·x ≤ h` (`≥` negated, `=` split in two), with their origin.
+fn internal_rows<S: Scalar>(lp: &LinearProgram<S>) -> (Vec<Vec<S>>, Vec<S>, Origin) {
     let mut g: Vec<Vec<S>> = Vec::with_capacity(lp.constraints.len() + 4);
     let mut h: Vec<S> = Vec::with_capacity(lp.constraints.len() + 4);
-    // origin[i] = (original row, sign)
-    let mut origin: Vec<(usize, bool)> = Vec::with_capacity(lp.constraints.len() + 4);
+    let mut origin: Origin = Vec::with_capacity(lp.constraints.len() + 4);
     for (k, c) in lp.constraints.iter().enumerate() {
         let neg = || -> (Vec<S>, S) {
             (
@@ -233,26 +320,20 @@ pub fn solve_with_basis<S: Scalar>(
             }
         }
     }
+    (g, h, origin)
+}
+
+/// The internal objective: maximise `c·x` (the objective negated when minimising).
+fn internal_objective<S: Scalar>(lp: &LinearProgram<S>) -> Vec<S> {
+    match lp.sense {
+        Sense::Maximize => lp.objective.clone(),
+        Sense::Minimize => lp.objective.iter().map(|a| -a.clone()).collect(),
+    }
+}
+
+/// The internal outcome in terms of `lp`'s rows and sense.
+fn map_outcome<S: Scalar>(lp: &LinearProgram<S>, origin: &Origin, outcome: Raw<S>) -> LpOutcome<S> {
     let maximize = lp.sense == Sense::Maximize;
-    let c: Vec<S> = if maximize {
-        lp.objective.clone()
-    } else {
-        lp.objective.iter().map(|a| -a.clone()).collect()
-    };
-    let mut tab = Tableau::new(&g, &h, &c, n);
-    let hint: Vec<usize> = basis_hint
-        .iter()
-        .filter_map(|&k| origin.iter().position(|&(o, _)| o == k))
-        .collect();
-    let outcome = tab.run(&hint);
-    let mut basis: Vec<usize> = tab
-        .nonbasic
-        .iter()
-        .filter(|&&v| tab.kind(v) == Kind::Slack)
-        .map(|&v| origin[v - n].0)
-        .collect();
-    basis.sort_unstable();
-    basis.dedup();
     let m_orig = lp.constraints.len();
     let map_multipliers = |y: &[S], negate: bool| -> Vec<S> {
         let mut out = vec![S::zero(); m_orig];
@@ -269,7 +350,7 @@ pub fn solve_with_basis<S: Scalar>(
         }
         out
     };
-    let out = match outcome {
+    match outcome {
         Raw::Optimal { x, y, value } => LpOutcome::Optimal {
             x,
             dual: map_multipliers(&y, !maximize),
@@ -279,8 +360,7 @@ pub fn solve_with_basis<S: Scalar>(
             farkas: map_multipliers(&y, false),
         },
         Raw::Unbounded { x, ray } => LpOutcome::Unbounded { x, ray },
-    };
-    Ok((out, basis))
+    }
 }
 
 /// A point satisfying every halfspace of `ineqs` strictly and every hyperplane of `eqs` exactly,
@@ -672,7 +752,13 @@ impl<S: Scalar> Tableau<S> {
         if let Some(j) = (0..=n).find(|&j| self.nonbasic[j] == n + m) {
             self.dead[j] = true;
         }
-        // 3. Phase 2.
+        self.phase2()
+    }
+
+    /// Phase 2 from the current (feasible) basis. Free variables may enter (in either direction);
+    /// once basic, their row never blocks.
+    fn phase2(&mut self) -> Raw<S> {
+        let n = self.n;
         loop {
             let Some((j, neg)) = self.entering(&self.obj) else {
                 let y = self.multipliers(&self.obj);
@@ -685,7 +771,11 @@ impl<S: Scalar> Tableau<S> {
             match self.ratio_test(j, neg) {
                 Some(r) => {
                     self.bland = self.rhs[r].is_zero();
+                    let entering_free = self.kind(self.nonbasic[j]) == Kind::Free;
                     self.pivot(r, j);
+                    if entering_free {
+                        self.free_row[r] = true;
+                    }
                 }
                 None => {
                     let dir = if neg { -S::one() } else { S::one() };
