@@ -106,6 +106,16 @@ impl Rat {
         }
     }
 
+    /// The integer `n` (no gcd needed).
+    fn from_int_i128(n: i128) -> Rat {
+        match i64::try_from(n) {
+            Ok(x) => Rat(Repr::Small(x, 1)),
+            Err(_) => Rat(Repr::Big(Box::new(BigRational::from_integer(
+                BigInt::from(n),
+            )))),
+        }
+    }
+
     /// From a (reduced) big rational, stored small when it fits.
     fn from_big(q: BigRational) -> Rat {
         match (q.numer().to_i64(), q.denom().to_i64()) {
@@ -139,6 +149,7 @@ impl Rat {
 
     fn add_ref(&self, rhs: &Rat) -> Rat {
         match (&self.0, &rhs.0) {
+            (Repr::Small(a, 1), Repr::Small(c, 1)) => Rat::from_int_i128(*a as i128 + *c as i128),
             (Repr::Small(a, b), Repr::Small(c, d)) => {
                 if b == d {
                     Rat::from_i128(*a as i128 + *c as i128, *b as i128)
@@ -152,6 +163,7 @@ impl Rat {
     }
     fn sub_ref(&self, rhs: &Rat) -> Rat {
         match (&self.0, &rhs.0) {
+            (Repr::Small(a, 1), Repr::Small(c, 1)) => Rat::from_int_i128(*a as i128 - *c as i128),
             (Repr::Small(a, b), Repr::Small(c, d)) => {
                 if b == d {
                     Rat::from_i128(*a as i128 - *c as i128, *b as i128)
@@ -165,6 +177,7 @@ impl Rat {
     }
     fn mul_ref(&self, rhs: &Rat) -> Rat {
         match (&self.0, &rhs.0) {
+            (Repr::Small(a, 1), Repr::Small(c, 1)) => Rat::from_int_i128(*a as i128 * *c as i128),
             (Repr::Small(a, b), Repr::Small(c, d)) => {
                 // Cross-reduce: gcd(a, d) and gcd(c, b); the product is then in lowest terms.
                 let g1 = gcd_u64(a.unsigned_abs(), *d as u64).max(1) as i128;
