@@ -110,41 +110,53 @@ pub(crate) fn rref(rows: &[IVec], col_order: &[usize]) -> Vec<(usize, IVec)> {
         .collect()
 }
 
-/// Exact rank of a set of integer rows.
-pub(crate) fn rank(rows: &[&IVec], n: usize) -> usize {
-    // Fraction-free elimination on integers.
-    let mut m: Vec<IVec> = rows.iter().map(|r| (*r).clone()).collect();
-    let mut r = 0;
-    for c in 0..n {
-        if r == m.len() {
+/// Indices of a maximal linearly independent subset of `rows` (greedy in the given order;
+/// stops once `n` rows, the most possible in `Z^n`, are found). Fraction-free elimination.
+pub(crate) fn independent_rows<'a>(
+    rows: impl IntoIterator<Item = &'a IVec>,
+    n: usize,
+) -> Vec<usize> {
+    // Echelon basis: (pivot column, row zero in the pivot columns of earlier rows).
+    let mut basis: Vec<(usize, IVec)> = Vec::new();
+    let mut idx = Vec::new();
+    for (i, row) in rows.into_iter().enumerate() {
+        if basis.len() == n {
             break;
         }
-        let Some(p) = (r..m.len()).find(|&i| !m[i][c].is_zero()) else {
-            continue;
-        };
-        m.swap(r, p);
-        let (head, tail) = m.split_at_mut(r + 1);
-        let pr = &head[r];
-        for row in tail.iter_mut() {
-            if !row[c].is_zero() {
-                let f = row[c].clone();
-                let g = pr[c].clone();
-                for (x, y) in row.iter_mut().zip(pr) {
+        let mut v = row.clone();
+        for (p, b) in &basis {
+            if !v[*p].is_zero() {
+                let f = v[*p].clone();
+                let g = b[*p].clone();
+                for (x, y) in v.iter_mut().zip(b) {
                     *x = &*x * &g - &f * y;
                 }
-                make_primitive(row);
+                make_primitive(&mut v);
             }
         }
-        r += 1;
+        if let Some(p) = v.iter().position(|x| !x.is_zero()) {
+            basis.push((p, v));
+            idx.push(i);
+        }
     }
-    r
+    idx
+}
+
+/// Exact rank of a set of integer rows in `Z^n`.
+pub(crate) fn rank(rows: &[&IVec], n: usize) -> usize {
+    independent_rows(rows.iter().copied(), n).len()
 }
 
 /// A basis of `{y : row·y = 0 for every row}` in `Z^n` (canonical: reduced echelon form with
 /// pivots chosen in `col_order`).
 pub(crate) fn nullspace(rows: &[IVec], n: usize, col_order: &[usize]) -> Vec<IVec> {
     let natural: Vec<usize> = (0..n).collect();
-    let r = rref(rows, &natural);
+    // Only a basis of the row space matters: eliminate on a maximal independent subset.
+    let basis: Vec<IVec> = independent_rows(rows, n)
+        .into_iter()
+        .map(|i| rows[i].clone())
+        .collect();
+    let r = rref(&basis, &natural);
     let pivots: Vec<usize> = r.iter().map(|(c, _)| *c).collect();
     let mut basis = Vec::new();
     for f in 0..n {
