@@ -9,16 +9,6 @@ impl Bits {
     pub(crate) fn new(n: usize) -> Self {
         Bits(vec![0; n.div_ceil(64)])
     }
-    /// The full set `0..n`.
-    pub(crate) fn full(n: usize) -> Self {
-        let mut b = Bits(vec![u64::MAX; n.div_ceil(64)]);
-        if n % 64 != 0 {
-            if let Some(last) = b.0.last_mut() {
-                *last = (1u64 << (n % 64)) - 1;
-            }
-        }
-        b
-    }
     /// Insert `i`.
     pub(crate) fn set(&mut self, i: usize) {
         self.0[i / 64] |= 1 << (i % 64);
@@ -35,15 +25,6 @@ impl Bits {
     pub(crate) fn set_and(&mut self, a: &Bits, b: &Bits) {
         self.0.clear();
         self.0.extend(a.0.iter().zip(&b.0).map(|(x, y)| x & y));
-    }
-    /// `self ← self ∩ o`; returns the size of the result.
-    pub(crate) fn and_assign_count(&mut self, o: &Bits) -> usize {
-        let mut c = 0;
-        for (a, b) in self.0.iter_mut().zip(&o.0) {
-            *a &= b;
-            c += a.count_ones() as usize;
-        }
-        c
     }
     /// `|self ∩ o|`, without building the intersection.
     pub(crate) fn and_count(&self, o: &Bits) -> usize {

@@ -91,6 +91,152 @@ fn pivot_rows<'a, T: DdInt + 'a>(
     Some(())
 }
 
+/// The current rays in creation order (a slab: removed rays stay as dead entries until the
+/// next compaction) and, for each constraint, the ids of the rays on it, kept up to date
+/// incrementally. Columns may list dead rays; compaction runs when dead entries (rays and
+/// column entries) outnumber live ones, so the work stays proportional to the live rays.
+struct RaySet<T> {
+    rays: Vec<Ray<T>>,
+    alive: Vec<bool>,
+    cols: Vec<Vec<u32>>,
+    live_entries: usize,
+    dead_entries: usize,
+}
+
+impl<T> RaySet<T> {
+    fn new(m: usize) -> Self {
+        RaySet {
+            rays: Vec::new(),
+            alive: Vec::new(),
+            cols: vec![Vec::new(); m],
+            live_entries: 0,
+            dead_entries: 0,
+        }
+    }
+    /// Ids of the live rays, increasing.
+    fn live(&self) -> Vec<usize> {
+        (0..self.rays.len()).filter(|&k| self.alive[k]).collect()
+    }
+    fn push(&mut self, r: Ray<T>) {
+        let id = self.rays.len() as u32;
+        self.live_entries += 1; // the ray itself
+        for c in r.z.iter() {
+            self.cols[c].push(id);
+            self.live_entries += 1;
+        }
+        self.rays.push(r);
+        self.alive.push(true);
+    }
+    fn kill(&mut self, k: usize) {
+        self.alive[k] = false;
+        let c = self.rays[k].z.count() + 1;
+        self.live_entries -= c;
+        self.dead_entries += c;
+    }
+    /// Record that live ray `k` lies on constraint `c`.
+    fn mark(&mut self, k: usize, c: usize) {
+        self.rays[k].z.set(c);
+        self.cols[c].push(k as u32);
+        self.live_entries += 1;
+    }
+    /// Drop the dead rays (renumbering the live ones, order kept) once they dominate.
+    fn maybe_compact(&mut self) {
+        if self.dead_entries <= self.live_entries.max(64) {
+            return;
+        }
+        let rays = std::mem::take(&mut self.rays);
+        let alive = std::mem::take(&mut self.alive);
+        for c in self.cols.iter_mut() {
+            c.clear();
+        }
+        self.live_entries = 0;
+        self.dead_entries = 0;
+        for (r, a) in rays.into_iter().zip(alive) {
+            if a {
+                self.push(r);
+            }
+        }
+    }
+}
+
+/// Whether live rays `p` and `q` with `z = Z(p) ∩ Z(q)` are adjacent: no third live ray's zero
+/// set contains `z`. Only the rays on the sparsest constraint of `z` can; with `z` empty every
+/// ray contains it.
+fn adjacent<T>(set: &RaySet<T>, n_live: usize, z: &Bits, p: usize, q: usize) -> bool {
+    let shortest = z.iter().map(|c| &set.cols[c]).min_by_key(|c| c.len());
+    match shortest {
+        None => n_live == 2,
+        Some(col) => !col.iter().any(|&r| {
+            let r = r as usize;
+            r != p && r != q && set.alive[r] && z.is_subset(&set.rays[r].z)
+        }),
+    }
+}
+
+/// Scratch space for the candidate partners of a negative ray.
+struct Pairs {
+    seen: Vec<bool>,
+    touched: Vec<usize>,
+}
+
+impl Pairs {
+    fn new(nr: usize) -> Self {
+        Pairs {
+            seen: vec![false; nr],
+            touched: Vec::new(),
+        }
+    }
+
+    /// The positive rays `p` (increasing; `vals` is indexed by ray id and is 0 on dead rays)
+    /// with `|Z(p) ∩ Z(q)| ≥ min_common`. By pigeonhole such a `p` lies on at least one of any
+    /// `|Z(q)| − min_common + 1` constraints of `Z(q)`: when the sparsest ones list fewer rays
+    /// than there are positive rays, only the rays they list are tested.
+    fn candidates<T: DdInt>(
+        &mut self,
+        set: &RaySet<T>,
+        pos: &[usize],
+        vals: &[T],
+        q: usize,
+        min_common: usize,
+    ) -> Vec<usize> {
+        let (rays, cols) = (&set.rays, &set.cols);
+        let zq = &rays[q].z;
+        let k = zq.count();
+        if k < min_common {
+            return Vec::new();
+        }
+        let common = |p: usize| rays[p].z.and_count(zq) >= min_common;
+        if min_common == 0 {
+            return pos.to_vec();
+        }
+        let mut lens: Vec<(usize, usize)> = zq.iter().map(|c| (cols[c].len(), c)).collect();
+        lens.sort_unstable();
+        let chosen = &lens[..k - min_common + 1];
+        if chosen.iter().map(|(l, _)| l).sum::<usize>() >= pos.len() {
+            return pos.iter().copied().filter(|&p| common(p)).collect();
+        }
+        for &(_, c) in chosen {
+            for &r in &cols[c] {
+                let r = r as usize;
+                if !self.seen[r] && vals[r].sign() > 0 {
+                    self.seen[r] = true;
+                    self.touched.push(r);
+                }
+            }
+        }
+        let mut out: Vec<usize> = Vec::new();
+        for &r in &self.touched {
+            if common(r) {
+                out.push(r);
+            }
+            self.seen[r] = false;
+        }
+        self.touched.clear();
+        out.sort_unstable();
+        out
+    }
+}
+
 /// One run of the double description on `T`; `None` on overflow.
 pub(crate) fn run<T: DdInt>(n: usize, ineqs: &[IVec], eqs: &[IVec]) -> Option<ConeGenerators> {
     let conv = |rows: &[IVec]| -> Option<Vec<Vec<T>>> {
@@ -108,9 +254,8 @@ pub(crate) fn run<T: DdInt>(n: usize, ineqs: &[IVec], eqs: &[IVec]) -> Option<Co
             v
         })
         .collect();
-    let mut rays: Vec<Ray<T>> = Vec::new();
+    let mut set: RaySet<T> = RaySet::new(m);
     let mut processed = Bits::new(m);
-    let mut processed_list: Vec<usize> = Vec::new();
     let mut eqs_done = 0usize;
     let mut buf: Vec<T> = Vec::with_capacity(n);
 
@@ -140,67 +285,59 @@ pub(crate) fn run<T: DdInt>(n: usize, ineqs: &[IVec], eqs: &[IVec]) -> Option<Co
                 s = s.neg()?;
             }
             pivot_rows(a, &s, &ls, lineality.iter_mut(), &mut buf)?;
-            pivot_rows(a, &s, &ls, rays.iter_mut().map(|r| &mut r.v), &mut buf)?;
+            let live = set.live();
+            let rows = set
+                .rays
+                .iter_mut()
+                .zip(&set.alive)
+                .filter(|(_, a)| **a)
+                .map(|(r, _)| &mut r.v);
+            pivot_rows(a, &s, &ls, rows, &mut buf)?;
             match idx {
                 Some(i) => {
-                    for r in rays.iter_mut() {
-                        r.z.set(i);
+                    for k in live {
+                        set.mark(k, i);
                     }
-                    rays.push(Ray {
+                    set.push(Ray {
                         v: ls,
                         z: processed.clone(),
                     });
                     processed.set(i);
-                    processed_list.push(i);
                 }
                 None => eqs_done += 1,
             }
             continue;
         }
         // 2. `a` vanishes on the lineality space: split the rays by sign.
-        let vals: Vec<T> = rays
+        let live = set.live();
+        let mut vals: Vec<T> = vec![T::small(0); set.rays.len()];
+        for &k in &live {
+            vals[k] = T::dot(a, &set.rays[k].v)?;
+        }
+        let pos: Vec<usize> = live
             .iter()
-            .map(|r| T::dot(a, &r.v))
-            .collect::<Option<_>>()?;
-        let pos: Vec<usize> = (0..rays.len()).filter(|&i| vals[i].sign() > 0).collect();
-        let neg: Vec<usize> = (0..rays.len()).filter(|&i| vals[i].sign() < 0).collect();
+            .copied()
+            .filter(|&k| vals[k].sign() > 0)
+            .collect();
+        let neg: Vec<usize> = live
+            .iter()
+            .copied()
+            .filter(|&k| vals[k].sign() < 0)
+            .collect();
         let min_common = (n.saturating_sub(2 + lineality.len())).saturating_sub(eqs_done);
         let mut new_rays: Vec<Ray<T>> = Vec::new();
         if !pos.is_empty() && !neg.is_empty() {
-            // Column incidence: for each processed constraint, the rays on it.
-            let nr = rays.len();
-            let mut cols: Vec<Bits> = vec![Bits::new(0); m];
-            for &c in &processed_list {
-                cols[c] = Bits::new(nr);
-            }
-            for (k, r) in rays.iter().enumerate() {
-                for c in r.z.iter() {
-                    cols[c].set(k);
-                }
-            }
+            let mut pairs = Pairs::new(set.rays.len());
             let mut z = Bits::new(m);
-            let all = Bits::full(nr);
-            let mut acc = all.clone();
-            for &p in &pos {
-                for &q in &neg {
-                    if rays[p].z.and_count(&rays[q].z) < min_common {
-                        continue;
-                    }
-                    z.set_and(&rays[p].z, &rays[q].z);
-                    // Adjacent iff only p and q lie on every constraint of z.
-                    acc.clone_from(&all);
-                    let mut others = nr;
-                    for c in z.iter() {
-                        others = acc.and_assign_count(&cols[c]);
-                        if others == 2 {
-                            break;
-                        }
-                    }
-                    if others != 2 {
+            for &q in &neg {
+                for p in pairs.candidates(&set, &pos, &vals, q, min_common) {
+                    let (rp, rq) = (&set.rays[p], &set.rays[q]);
+                    z.set_and(&rp.z, &rq.z);
+                    if !adjacent(&set, live.len(), &z, p, q) {
                         continue;
                     }
                     let mut v = Vec::with_capacity(n);
-                    T::comb_primitive(&vals[p], &rays[q].v, &vals[q], &rays[p].v, &mut v)?;
+                    T::comb_primitive(&vals[p], &rq.v, &vals[q], &rp.v, &mut v)?;
                     let mut zz = z.clone();
                     if let Some(i) = idx {
                         zz.set(i);
@@ -209,29 +346,28 @@ pub(crate) fn run<T: DdInt>(n: usize, ineqs: &[IVec], eqs: &[IVec]) -> Option<Co
                 }
             }
         }
-        let mut kept: Vec<Ray<T>> = Vec::with_capacity(rays.len() + new_rays.len());
-        for (mut r, t) in rays.into_iter().zip(&vals) {
-            let s = t.sign();
-            if s == 0 {
-                if let Some(i) = idx {
-                    r.z.set(i);
+        for &k in &live {
+            match vals[k].sign() {
+                0 => {
+                    if let Some(i) = idx {
+                        set.mark(k, i);
+                    }
                 }
-                kept.push(r);
-            } else if s > 0 && idx.is_some() {
-                kept.push(r);
+                s if s < 0 || idx.is_none() => set.kill(k),
+                _ => {}
             }
         }
-        kept.extend(new_rays);
-        rays = kept;
+        for r in new_rays {
+            set.push(r);
+        }
+        set.maybe_compact();
         match idx {
-            Some(i) => {
-                processed.set(i);
-                processed_list.push(i);
-            }
+            Some(i) => processed.set(i),
             None => eqs_done += 1,
         }
     }
     let to_big = |v: &[T]| -> IVec { v.iter().map(T::to_big).collect() };
+    let rays: Vec<&Ray<T>> = set.live().into_iter().map(|k| &set.rays[k]).collect();
     Some(ConeGenerators {
         incidence: rays.iter().map(|r| r.z.clone()).collect(),
         rays: rays.iter().map(|r| to_big(&r.v)).collect(),
