@@ -6,8 +6,10 @@
 //! with its zero set. Equalities are processed first, then inequalities in lexicographic order
 //! of their rows ("lexmin", cdd's default). Adjacency of two rays is decided by the count
 //! condition `|Z(p) ∩ Z(n)| ≥ n − 2 − dim(lineality) − #equations` and then the combinatorial
-//! test: rays `p`, `n` are adjacent iff no third ray's zero set contains `Z(p) ∩ Z(n)` (checked
-//! column-wise: the rays on every constraint of `Z(p) ∩ Z(n)` are `p` and `n` only).
+//! test: rays `p`, `n` are adjacent iff no third ray's zero set contains `Z(p) ∩ Z(n)`. For each
+//! constraint the rays on it are listed (kept up to date incrementally); the partners `p` of a
+//! ray `n` that can pass the count condition are read off these lists by pigeonhole, and the
+//! combinatorial test only looks at the rays on the sparsest constraint of `Z(p) ∩ Z(n)`.
 //!
 //! Arithmetic: the run is tried on `i64` rows (`i128` intermediates), then on `i128` rows, then
 //! on `BigInt` rows; a machine run stops at the first overflow (every operation is checked, see
