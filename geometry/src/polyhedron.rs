@@ -30,6 +30,7 @@
 
 mod bits;
 pub(crate) mod dd;
+mod dd_int;
 mod faces;
 pub(crate) mod linalg;
 
@@ -44,9 +45,9 @@ pub use faces::{Face, FaceLattice};
 
 use crate::error::GeometryError;
 use crate::halfspace::{Halfspace, Hyperplane};
-use bits::Bits;
+use bits::{transpose, Bits};
 use dd::double_description;
-use linalg::{dehomogenize, dot, int_row, nullspace, rank, reduce, rref, to_scalars, IVec};
+use linalg::{dehomogenize, int_row, nullspace, rank, reduce, rref, to_scalars, IVec};
 
 /// A V-representation: `conv(points) + cone(rays) + lin(lines)` in `R^ambient_dim`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -121,33 +122,28 @@ fn homog_ineq<S: Scalar>(normal: &[S], offset: &S) -> IVec {
     int_row(&row)
 }
 
-/// Indices `i` of `rows` that are extreme for the cone whose "other side" generators are
-/// `other` plus the lineality basis `other_lin` (all of which `rows` must be ≥ 0 / = 0 on):
-/// row `i` is kept iff it is not zero on every `other` and the `other` it vanishes on, together
-/// with `other_lin`, have rank `full − 1` where `full = rank(other ∪ other_lin)`. Duplicates
+/// Indices `i` of the rows of one side (inequalities, or generators) that are irredundant,
+/// given each row's zero set `zs[i]` ⊆ `0..n_other` on the extreme elements of the other side
+/// (extreme rays, or facets). A face of a polyhedral cone is determined by its zero set, so row
+/// `i` is irredundant iff `zs[i]` is not everything (the row does not vanish on the whole cone /
+/// is not in the lineality space) and no other such zero set strictly contains it. Duplicates
 /// (equal zero sets) keep the first.
-fn irredundant(rows: &[IVec], other: &[IVec], other_lin: &[IVec], n: usize) -> Vec<usize> {
-    let mut all: Vec<&IVec> = other.iter().collect();
-    all.extend(other_lin.iter());
-    let full = rank(&all, n);
-    let mut seen: HashSet<Bits> = HashSet::new();
+fn irredundant(zs: &[Bits], n_other: usize) -> Vec<usize> {
+    let counts: Vec<usize> = zs.iter().map(Bits::count).collect();
+    // Proper rows by decreasing zero-set size: only larger sets can strictly contain a set.
+    let mut by_size: Vec<usize> = (0..zs.len()).filter(|&i| counts[i] < n_other).collect();
+    by_size.sort_by_key(|&i| std::cmp::Reverse(counts[i]));
+    let mut seen: HashSet<&Bits> = HashSet::new();
     let mut keep = Vec::new();
-    for (i, row) in rows.iter().enumerate() {
-        let mut z = Bits::new(other.len());
-        let mut tight: Vec<&IVec> = other_lin.iter().collect();
-        for (k, g) in other.iter().enumerate() {
-            if dot(row, g).is_zero() {
-                z.set(k);
-                tight.push(g);
-            }
-        }
-        if z.count() == other.len() {
+    for (i, z) in zs.iter().enumerate() {
+        if counts[i] >= n_other || seen.contains(z) {
             continue;
         }
-        if seen.contains(&z) {
-            continue;
-        }
-        if full == 0 || rank(&tight, n) + 1 != full {
+        let dominated = by_size
+            .iter()
+            .take_while(|&&j| counts[j] > counts[i])
+            .any(|&j| z.is_subset(&zs[j]));
+        if dominated {
             continue;
         }
         seen.insert(z);
@@ -222,9 +218,15 @@ impl<S: Scalar> Polyhedron<S> {
         let mut span_dual = facets.clone();
         span_dual.extend(equations.iter().cloned());
         let lin = nullspace(&span_dual, n, &(1..n).chain([0]).collect::<Vec<_>>());
-        let keep = irredundant(&gens, &facets, &equations, n);
+        // Zero set of each generator on the facets; the extreme generators.
+        let gen_z = transpose(&dual.incidence, gens.len());
+        let keep = irredundant(&gen_z, facets.len());
+        let incidence = transpose(
+            &keep.iter().map(|&i| gen_z[i].clone()).collect::<Vec<_>>(),
+            facets.len(),
+        );
         let gens: Vec<IVec> = keep.into_iter().map(|i| gens[i].clone()).collect();
-        Ok(Self::assemble(d, gens, lin, facets, equations))
+        Ok(Self::assemble(d, gens, lin, facets, equations, incidence))
     }
 
     /// `{x : a·x ≤ b for each inequality, a·x = b for each equation}`; may be empty or unbounded.
@@ -267,91 +269,98 @@ impl<S: Scalar> Polyhedron<S> {
         let mut span = cone.rays.clone();
         span.extend(cone.lineality.iter().cloned());
         let equations = nullspace(&span, n, &(1..n).chain([0]).collect::<Vec<_>>());
-        let keep = irredundant(&ineqs, &cone.rays, &cone.lineality, n);
-        let facets: Vec<IVec> = keep.into_iter().map(|i| ineqs[i].clone()).collect();
+        // Zero set of each inequality on the extreme rays; the facet-defining ones.
+        let ineq_z = transpose(&cone.incidence, ineqs.len());
+        let keep = irredundant(&ineq_z, cone.rays.len());
+        let facets: Vec<IVec> = keep.iter().map(|&i| ineqs[i].clone()).collect();
+        let incidence: Vec<Bits> = keep.iter().map(|&i| ineq_z[i].clone()).collect();
         Ok(Self::assemble(
             d,
             cone.rays,
             cone.lineality,
             facets,
             equations,
+            incidence,
         ))
     }
 
     /// Canonicalise irredundant homogeneous data (extreme generators, lineality basis, facet
-    /// rows of `K` possibly including the face at infinity, equation basis).
+    /// rows of `K` possibly including the face at infinity, equation basis, and for each facet
+    /// the set of generators on it).
     fn assemble(
         d: usize,
         gens: Vec<IVec>,
         lin: Vec<IVec>,
         facets: Vec<IVec>,
         equations: Vec<IVec>,
+        incidence: Vec<Bits>,
     ) -> Self {
         let n = d + 1;
         let col_order: Vec<usize> = (1..n).chain([0]).collect();
         let lin_basis = rref(&lin, &col_order);
         let eq_basis = rref(&equations, &col_order);
-        // Generators modulo lines, split into points and rays; dedupe.
-        let mut pts: Vec<IVec> = Vec::new();
-        let mut rys: Vec<IVec> = Vec::new();
-        for mut g in gens {
+        // Generators modulo lines (which keeps their zero sets: facets vanish on the lines),
+        // split into points and rays, sorted and deduplicated; `final_idx[k]` is the index
+        // of input generator `k` in the output (vertices, then `vertices.len() + j` for ray `j`).
+        let ngens = gens.len();
+        let mut pts: Vec<(Vec<S>, usize)> = Vec::new();
+        let mut rys: Vec<(IVec, usize)> = Vec::new();
+        for (k, mut g) in gens.into_iter().enumerate() {
             reduce(&mut g, &lin_basis);
             if g.iter().all(|x| x.is_zero()) {
                 continue;
             }
             if g[0].is_positive() {
-                pts.push(g);
+                pts.push((dehomogenize::<S>(&g), k));
             } else {
-                rys.push(g);
+                rys.push((g, k));
             }
         }
-        let vertices_s: Vec<Vec<S>> = {
-            let mut v: Vec<Vec<S>> = pts.iter().map(dehomogenize::<S>).collect();
-            let mut order: Vec<usize> = (0..v.len()).collect();
-            order.sort_by(|&a, &b| v[a].cmp(&v[b]));
-            order.dedup_by(|a, b| v[*a] == v[*b]);
-            pts = order.iter().map(|&i| pts[i].clone()).collect();
-            let vs = order.iter().map(|&i| std::mem::take(&mut v[i])).collect();
-            vs
-        };
+        pts.sort();
         rys.sort();
-        rys.dedup();
-        let gens_all: Vec<&IVec> = pts.iter().chain(rys.iter()).collect();
-        // Facets modulo equations; drop the face at infinity (no vertex on it).
-        let mut fac: Vec<IVec> = Vec::new();
-        for mut f in facets {
-            reduce(&mut f, &eq_basis);
-            if f[1..].iter().all(|x| x.is_zero()) {
-                continue; // 0·x ≤ b: the face at infinity / trivial row
+        let mut final_idx: Vec<Option<usize>> = vec![None; ngens];
+        let mut vertices_s: Vec<Vec<S>> = Vec::new();
+        for (v, k) in pts {
+            if vertices_s.last() != Some(&v) {
+                vertices_s.push(v);
             }
-            if !pts.iter().any(|p| dot(&f, p).is_zero()) {
-                continue;
-            }
-            fac.push(f);
+            final_idx[k] = Some(vertices_s.len() - 1);
         }
+        let nv = vertices_s.len();
+        let mut rays_rows: Vec<IVec> = Vec::new();
+        for (g, k) in rys {
+            if rays_rows.last() != Some(&g) {
+                rays_rows.push(g);
+            }
+            final_idx[k] = Some(nv + rays_rows.len() - 1);
+        }
+        // Facets modulo equations (which keeps their values on the generators up to a positive
+        // factor); drop the face at infinity (no vertex on it).
         let to_halfspace = |f: &IVec| Halfspace {
             normal: f[1..].iter().map(|x| S::from_bigint(&-x)).collect(),
             offset: S::from_bigint(&f[0]),
         };
-        let mut facets_s: Vec<(Halfspace<S>, IVec)> =
-            fac.into_iter().map(|f| (to_halfspace(&f), f)).collect();
+        let mut facets_s: Vec<(Halfspace<S>, Vec<usize>)> = Vec::new();
+        for (mut f, inc) in facets.into_iter().zip(incidence) {
+            reduce(&mut f, &eq_basis);
+            if f[1..].iter().all(|x| x.is_zero()) {
+                continue; // 0·x ≤ b: the face at infinity / trivial row
+            }
+            let mut on: Vec<usize> = inc.iter().filter_map(|k| final_idx[k]).collect();
+            on.sort_unstable();
+            on.dedup();
+            if on.first().is_none_or(|&i| i >= nv) {
+                continue;
+            }
+            facets_s.push((to_halfspace(&f), on));
+        }
         facets_s.sort_by(|a, b| {
             a.0.normal
                 .cmp(&b.0.normal)
                 .then_with(|| a.0.offset.cmp(&b.0.offset))
         });
         facets_s.dedup_by(|a, b| a.0 == b.0);
-        let incidence = facets_s
-            .iter()
-            .map(|(_, f)| {
-                gens_all
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, g)| dot(f, g).is_zero())
-                    .map(|(i, _)| i)
-                    .collect()
-            })
-            .collect();
+        let (facets_s, incidence): (Vec<_>, Vec<_>) = facets_s.into_iter().unzip();
         let equations_s = eq_basis
             .iter()
             .map(|(_, e)| Hyperplane {
@@ -363,9 +372,9 @@ impl<S: Scalar> Polyhedron<S> {
             ambient_dim: d,
             dim: d as isize - eq_basis.len() as isize,
             vertices: vertices_s,
-            rays: rys.iter().map(|r| to_scalars(&r[1..])).collect(),
+            rays: rays_rows.iter().map(|r| to_scalars(&r[1..])).collect(),
             lines: lin_basis.iter().map(|(_, l)| to_scalars(&l[1..])).collect(),
-            facets: facets_s.into_iter().map(|(h, _)| h).collect(),
+            facets: facets_s,
             equations: equations_s,
             incidence,
         }

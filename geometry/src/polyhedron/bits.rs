@@ -21,6 +21,19 @@ impl Bits {
     pub(crate) fn and(&self, o: &Bits) -> Bits {
         Bits(self.0.iter().zip(&o.0).map(|(a, b)| a & b).collect())
     }
+    /// `self ← a ∩ b` (reusing `self`'s storage).
+    pub(crate) fn set_and(&mut self, a: &Bits, b: &Bits) {
+        self.0.clear();
+        self.0.extend(a.0.iter().zip(&b.0).map(|(x, y)| x & y));
+    }
+    /// `|self ∩ o|`, without building the intersection.
+    pub(crate) fn and_count(&self, o: &Bits) -> usize {
+        self.0
+            .iter()
+            .zip(&o.0)
+            .map(|(a, b)| (a & b).count_ones() as usize)
+            .sum()
+    }
     /// `self ⊆ o`.
     pub(crate) fn is_subset(&self, o: &Bits) -> bool {
         self.0.iter().zip(&o.0).all(|(a, b)| a & !b == 0)
@@ -30,16 +43,33 @@ impl Bits {
         self.0.iter().map(|w| w.count_ones() as usize).sum()
     }
     /// The elements in increasing order.
-    pub(crate) fn ones(&self) -> Vec<usize> {
-        let mut out = Vec::new();
-        for (k, &w) in self.0.iter().enumerate() {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(k, &w)| {
             let mut w = w;
-            while w != 0 {
+            std::iter::from_fn(move || {
+                if w == 0 {
+                    return None;
+                }
                 let t = w.trailing_zeros() as usize;
-                out.push(k * 64 + t);
                 w &= w - 1;
-            }
-        }
-        out
+                Some(k * 64 + t)
+            })
+        })
     }
+    /// The elements in increasing order.
+    pub(crate) fn ones(&self) -> Vec<usize> {
+        self.iter().collect()
+    }
+}
+
+/// The transpose of an incidence relation: `sets[i]` ⊆ `0..width`; returns, for each
+/// `j < width`, the set `{i : j ∈ sets[i]}` ⊆ `0..sets.len()`.
+pub(crate) fn transpose(sets: &[Bits], width: usize) -> Vec<Bits> {
+    let mut out = vec![Bits::new(sets.len()); width];
+    for (i, s) in sets.iter().enumerate() {
+        for j in s.iter() {
+            out[j].set(i);
+        }
+    }
+    out
 }

@@ -2,87 +2,305 @@
 //! integer rows.
 //!
 //! Input: a cone `C = {x ∈ R^n : a·x ≥ 0 (a ∈ ineqs), e·x = 0 (e ∈ eqs)}`. Output: a basis of its
-//! lineality space and one primitive integer vector per extreme ray of `C` modulo lineality.
-//! Equalities are processed first, then inequalities in lexicographic order of their rows
-//! ("lexmin", cdd's default). Adjacency of two rays is decided by the combinatorial test: rays
-//! `p`, `n` are adjacent iff no third ray's zero set contains `Z(p) ∩ Z(n)`, after the necessary
-//! count condition `|Z(p) ∩ Z(n)| ≥ n − 2 − dim(lineality) − #equations`.
+//! lineality space and one primitive integer vector per extreme ray of `C` modulo lineality,
+//! with its zero set. Equalities are processed first, then inequalities in lexicographic order
+//! of their rows ("lexmin", cdd's default). Adjacency of two rays is decided by the count
+//! condition `|Z(p) ∩ Z(n)| ≥ n − 2 − dim(lineality) − #equations` and then the combinatorial
+//! test: rays `p`, `n` are adjacent iff no third ray's zero set contains `Z(p) ∩ Z(n)`. For each
+//! constraint the rays on it are listed (kept up to date incrementally); the partners `p` of a
+//! ray `n` that can pass the count condition are read off these lists by pigeonhole, and the
+//! combinatorial test only looks at the rays on the sparsest constraint of `Z(p) ∩ Z(n)`.
+//!
+//! Arithmetic: the run is tried on `i64` rows (`i128` intermediates), then on `i128` rows, then
+//! on `BigInt` rows; a machine run stops at the first overflow (every operation is checked, see
+//! [`DdInt`]) and the next type restarts from scratch. All types compute the same primitive
+//! vectors, so the result does not depend on which run finished.
 
-use num_traits::{Signed, Zero};
+use num_bigint::BigInt;
 
 use super::bits::Bits;
-use super::linalg::{dot, make_primitive, IVec};
+use super::dd_int::DdInt;
+use super::linalg::IVec;
 
 /// Generators of a polyhedral cone: extreme rays (modulo lineality) and a lineality basis.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct ConeGenerators {
     /// One primitive integer vector per extreme ray.
     pub rays: Vec<IVec>,
     /// A basis of the lineality space.
     pub lineality: Vec<IVec>,
+    /// For each ray, the indices of the inequalities (`ineqs`) it satisfies with equality.
+    pub incidence: Vec<Bits>,
 }
 
-struct Ray {
-    v: IVec,
+/// The integer type a run starts on (each falls back to the next on overflow).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Arith {
+    /// `i64` rows with `i128` intermediates.
+    I64,
+    /// `i128` rows, checked.
+    I128,
+    /// `BigInt` rows (never overflows).
+    #[cfg_attr(not(test), allow(dead_code))]
+    Big,
+}
+
+struct Ray<T> {
+    v: Vec<T>,
     z: Bits,
 }
 
 /// Extreme rays and lineality of `{x : a·x ≥ 0 ∀a ∈ ineqs, e·x = 0 ∀e ∈ eqs}` in `R^n`.
 pub(crate) fn double_description(n: usize, ineqs: &[IVec], eqs: &[IVec]) -> ConeGenerators {
+    double_description_from(n, ineqs, eqs, Arith::I64)
+}
+
+/// [`double_description`] starting on the integer type `start` (tests force the wider types).
+pub(crate) fn double_description_from(
+    n: usize,
+    ineqs: &[IVec],
+    eqs: &[IVec],
+    start: Arith,
+) -> ConeGenerators {
+    if start <= Arith::I64 {
+        if let Some(g) = run::<i64>(n, ineqs, eqs) {
+            return g;
+        }
+    }
+    if start <= Arith::I128 {
+        if let Some(g) = run::<i128>(n, ineqs, eqs) {
+            return g;
+        }
+    }
+    run::<BigInt>(n, ineqs, eqs).expect("BigInt arithmetic never overflows")
+}
+
+/// `r ← s·r − t·l` (primitive) for every row `r` with `t = a·r ≠ 0`.
+fn pivot_rows<'a, T: DdInt + 'a>(
+    a: &[T],
+    s: &T,
+    l: &[T],
+    rows: impl Iterator<Item = &'a mut Vec<T>>,
+    buf: &mut Vec<T>,
+) -> Option<()> {
+    for r in rows {
+        let t = T::dot(a, r)?;
+        if t.sign() != 0 {
+            T::comb_primitive(s, r, &t, l, buf)?;
+            std::mem::swap(r, buf);
+        }
+    }
+    Some(())
+}
+
+/// The current rays in creation order (a slab: removed rays stay as dead entries until the
+/// next compaction) and, for each constraint, the ids of the rays on it, kept up to date
+/// incrementally. Columns may list dead rays; compaction runs when dead entries (rays and
+/// column entries) outnumber live ones, so the work stays proportional to the live rays.
+struct RaySet<T> {
+    rays: Vec<Ray<T>>,
+    alive: Vec<bool>,
+    cols: Vec<Vec<u32>>,
+    live_entries: usize,
+    dead_entries: usize,
+}
+
+impl<T> RaySet<T> {
+    fn new(m: usize) -> Self {
+        RaySet {
+            rays: Vec::new(),
+            alive: Vec::new(),
+            cols: vec![Vec::new(); m],
+            live_entries: 0,
+            dead_entries: 0,
+        }
+    }
+    /// Ids of the live rays, increasing.
+    fn live(&self) -> Vec<usize> {
+        (0..self.rays.len()).filter(|&k| self.alive[k]).collect()
+    }
+    fn push(&mut self, r: Ray<T>) {
+        let id = self.rays.len() as u32;
+        self.live_entries += 1; // the ray itself
+        for c in r.z.iter() {
+            self.cols[c].push(id);
+            self.live_entries += 1;
+        }
+        self.rays.push(r);
+        self.alive.push(true);
+    }
+    fn kill(&mut self, k: usize) {
+        self.alive[k] = false;
+        let c = self.rays[k].z.count() + 1;
+        self.live_entries -= c;
+        self.dead_entries += c;
+    }
+    /// Record that live ray `k` lies on constraint `c`.
+    fn mark(&mut self, k: usize, c: usize) {
+        self.rays[k].z.set(c);
+        self.cols[c].push(k as u32);
+        self.live_entries += 1;
+    }
+    /// Drop the dead rays (renumbering the live ones, order kept) once they dominate.
+    fn maybe_compact(&mut self) {
+        if self.dead_entries <= self.live_entries.max(64) {
+            return;
+        }
+        let rays = std::mem::take(&mut self.rays);
+        let alive = std::mem::take(&mut self.alive);
+        for c in self.cols.iter_mut() {
+            c.clear();
+        }
+        self.live_entries = 0;
+        self.dead_entries = 0;
+        for (r, a) in rays.into_iter().zip(alive) {
+            if a {
+                self.push(r);
+            }
+        }
+    }
+}
+
+/// Whether live rays `p` and `q` with `z = Z(p) ∩ Z(q)` are adjacent: no third live ray's zero
+/// set contains `z`. Only the rays on the sparsest constraint of `z` can; with `z` empty every
+/// ray contains it.
+fn adjacent<T>(set: &RaySet<T>, n_live: usize, z: &Bits, p: usize, q: usize) -> bool {
+    let shortest = z.iter().map(|c| &set.cols[c]).min_by_key(|c| c.len());
+    match shortest {
+        None => n_live == 2,
+        Some(col) => !col.iter().any(|&r| {
+            let r = r as usize;
+            r != p && r != q && set.alive[r] && z.is_subset(&set.rays[r].z)
+        }),
+    }
+}
+
+/// Scratch space for the candidate partners of a negative ray.
+struct Pairs {
+    seen: Vec<bool>,
+    touched: Vec<usize>,
+}
+
+impl Pairs {
+    fn new(nr: usize) -> Self {
+        Pairs {
+            seen: vec![false; nr],
+            touched: Vec::new(),
+        }
+    }
+
+    /// The positive rays `p` (increasing; `vals` is indexed by ray id and is 0 on dead rays)
+    /// with `|Z(p) ∩ Z(q)| ≥ min_common`. By pigeonhole such a `p` lies on at least one of any
+    /// `|Z(q)| − min_common + 1` constraints of `Z(q)`: when the sparsest ones list fewer rays
+    /// than there are positive rays, only the rays they list are tested.
+    fn candidates<T: DdInt>(
+        &mut self,
+        set: &RaySet<T>,
+        pos: &[usize],
+        vals: &[T],
+        q: usize,
+        min_common: usize,
+    ) -> Vec<usize> {
+        let (rays, cols) = (&set.rays, &set.cols);
+        let zq = &rays[q].z;
+        let k = zq.count();
+        if k < min_common {
+            return Vec::new();
+        }
+        let common = |p: usize| rays[p].z.and_count(zq) >= min_common;
+        if min_common == 0 {
+            return pos.to_vec();
+        }
+        let mut lens: Vec<(usize, usize)> = zq.iter().map(|c| (cols[c].len(), c)).collect();
+        lens.sort_unstable();
+        let chosen = &lens[..k - min_common + 1];
+        if chosen.iter().map(|(l, _)| l).sum::<usize>() >= pos.len() {
+            return pos.iter().copied().filter(|&p| common(p)).collect();
+        }
+        for &(_, c) in chosen {
+            for &r in &cols[c] {
+                let r = r as usize;
+                if !self.seen[r] && vals[r].sign() > 0 {
+                    self.seen[r] = true;
+                    self.touched.push(r);
+                }
+            }
+        }
+        let mut out: Vec<usize> = Vec::new();
+        for &r in &self.touched {
+            if common(r) {
+                out.push(r);
+            }
+            self.seen[r] = false;
+        }
+        self.touched.clear();
+        out.sort_unstable();
+        out
+    }
+}
+
+/// One run of the double description on `T`; `None` on overflow.
+pub(crate) fn run<T: DdInt>(n: usize, ineqs: &[IVec], eqs: &[IVec]) -> Option<ConeGenerators> {
+    let conv = |rows: &[IVec]| -> Option<Vec<Vec<T>>> {
+        rows.iter()
+            .map(|r| r.iter().map(T::from_big).collect())
+            .collect()
+    };
+    let ineq_t = conv(ineqs)?;
+    let eq_t = conv(eqs)?;
     let m = ineqs.len();
-    let mut lineality: Vec<IVec> = (0..n)
+    let mut lineality: Vec<Vec<T>> = (0..n)
         .map(|i| {
-            let mut v = vec![num_bigint::BigInt::zero(); n];
-            v[i] = 1.into();
+            let mut v = vec![T::small(0); n];
+            v[i] = T::small(1);
             v
         })
         .collect();
-    let mut rays: Vec<Ray> = Vec::new();
+    let mut set: RaySet<T> = RaySet::new(m);
     let mut processed = Bits::new(m);
     let mut eqs_done = 0usize;
+    let mut buf: Vec<T> = Vec::with_capacity(n);
 
     let mut order: Vec<usize> = (0..m).collect();
     order.sort_by(|&i, &j| ineqs[i].cmp(&ineqs[j]));
-    let steps = eqs
+    let steps = eq_t
         .iter()
         .map(|e| (e, None))
-        .chain(order.iter().map(|&i| (&ineqs[i], Some(i))));
+        .chain(order.iter().map(|&i| (&ineq_t[i], Some(i))));
 
     for (a, idx) in steps {
         // 1. A lineality direction not orthogonal to `a`: pivot on it.
-        if let Some(k) = lineality.iter().position(|l| !dot(a, l).is_zero()) {
+        let mut pivot = None;
+        for (k, l) in lineality.iter().enumerate() {
+            if T::dot(a, l)?.sign() != 0 {
+                pivot = Some(k);
+                break;
+            }
+        }
+        if let Some(k) = pivot {
             let mut ls = lineality.swap_remove(k);
-            let mut s = dot(a, &ls);
-            if s.is_negative() {
+            let mut s = T::dot(a, &ls)?;
+            if s.sign() < 0 {
                 for x in ls.iter_mut() {
-                    *x = -&*x;
+                    *x = x.neg()?;
                 }
-                s = -s;
+                s = s.neg()?;
             }
-            for l in lineality.iter_mut() {
-                let t = dot(a, l);
-                if !t.is_zero() {
-                    for (x, y) in l.iter_mut().zip(&ls) {
-                        *x = &*x * &s - &t * y;
-                    }
-                    make_primitive(l);
-                }
-            }
-            for r in rays.iter_mut() {
-                let t = dot(a, &r.v);
-                if !t.is_zero() {
-                    for (x, y) in r.v.iter_mut().zip(&ls) {
-                        *x = &*x * &s - &t * y;
-                    }
-                    make_primitive(&mut r.v);
-                }
-                if let Some(i) = idx {
-                    r.z.set(i);
-                }
-            }
+            pivot_rows(a, &s, &ls, lineality.iter_mut(), &mut buf)?;
+            let live = set.live();
+            let rows = set
+                .rays
+                .iter_mut()
+                .zip(&set.alive)
+                .filter(|(_, a)| **a)
+                .map(|(r, _)| &mut r.v);
+            pivot_rows(a, &s, &ls, rows, &mut buf)?;
             match idx {
                 Some(i) => {
-                    rays.push(Ray {
+                    for k in live {
+                        set.mark(k, i);
+                    }
+                    set.push(Ray {
                         v: ls,
                         z: processed.clone(),
                     });
@@ -93,61 +311,154 @@ pub(crate) fn double_description(n: usize, ineqs: &[IVec], eqs: &[IVec]) -> Cone
             continue;
         }
         // 2. `a` vanishes on the lineality space: split the rays by sign.
-        let vals: Vec<num_bigint::BigInt> = rays.iter().map(|r| dot(a, &r.v)).collect();
-        let pos: Vec<usize> = (0..rays.len()).filter(|&i| vals[i].is_positive()).collect();
-        let neg: Vec<usize> = (0..rays.len()).filter(|&i| vals[i].is_negative()).collect();
+        let live = set.live();
+        let mut vals: Vec<T> = vec![T::small(0); set.rays.len()];
+        for &k in &live {
+            vals[k] = T::dot(a, &set.rays[k].v)?;
+        }
+        let pos: Vec<usize> = live
+            .iter()
+            .copied()
+            .filter(|&k| vals[k].sign() > 0)
+            .collect();
+        let neg: Vec<usize> = live
+            .iter()
+            .copied()
+            .filter(|&k| vals[k].sign() < 0)
+            .collect();
         let min_common = (n.saturating_sub(2 + lineality.len())).saturating_sub(eqs_done);
-        let mut new_rays: Vec<Ray> = Vec::new();
-        for &p in &pos {
+        let mut new_rays: Vec<Ray<T>> = Vec::new();
+        if !pos.is_empty() && !neg.is_empty() {
+            let mut pairs = Pairs::new(set.rays.len());
+            let mut z = Bits::new(m);
             for &q in &neg {
-                let z = rays[p].z.and(&rays[q].z);
-                if z.count() < min_common {
-                    continue;
+                for p in pairs.candidates(&set, &pos, &vals, q, min_common) {
+                    let (rp, rq) = (&set.rays[p], &set.rays[q]);
+                    z.set_and(&rp.z, &rq.z);
+                    if !adjacent(&set, live.len(), &z, p, q) {
+                        continue;
+                    }
+                    let mut v = Vec::with_capacity(n);
+                    T::comb_primitive(&vals[p], &rq.v, &vals[q], &rp.v, &mut v)?;
+                    let mut zz = z.clone();
+                    if let Some(i) = idx {
+                        zz.set(i);
+                    }
+                    new_rays.push(Ray { v, z: zz });
                 }
-                let adjacent = !rays
-                    .iter()
-                    .enumerate()
-                    .any(|(k, r)| k != p && k != q && z.is_subset(&r.z));
-                if !adjacent {
-                    continue;
-                }
-                let tp = &vals[p];
-                let tq = -&vals[q];
-                let mut v: IVec = rays[q]
-                    .v
-                    .iter()
-                    .zip(&rays[p].v)
-                    .map(|(x, y)| tp * x + &tq * y)
-                    .collect();
-                make_primitive(&mut v);
-                let mut z = z;
-                if let Some(i) = idx {
-                    z.set(i);
-                }
-                new_rays.push(Ray { v, z });
             }
         }
-        let mut kept: Vec<Ray> = Vec::with_capacity(rays.len() + new_rays.len());
-        for (r, t) in rays.into_iter().zip(&vals) {
-            if t.is_zero() {
-                let mut r = r;
-                if let Some(i) = idx {
-                    r.z.set(i);
+        for &k in &live {
+            match vals[k].sign() {
+                0 => {
+                    if let Some(i) = idx {
+                        set.mark(k, i);
+                    }
                 }
-                kept.push(r);
-            } else if t.is_positive() && idx.is_some() {
-                kept.push(r);
+                s if s < 0 || idx.is_none() => set.kill(k),
+                _ => {}
             }
         }
-        kept.extend(new_rays);
-        rays = kept;
+        for r in new_rays {
+            set.push(r);
+        }
+        set.maybe_compact();
         match idx {
             Some(i) => processed.set(i),
             None => eqs_done += 1,
         }
     }
-    ConeGenerators {
-        rays: rays.into_iter().map(|r| r.v).collect(),
-        lineality,
+    let to_big = |v: &[T]| -> IVec { v.iter().map(T::to_big).collect() };
+    let rays: Vec<&Ray<T>> = set.live().into_iter().map(|k| &set.rays[k]).collect();
+    Some(ConeGenerators {
+        incidence: rays.iter().map(|r| r.z.clone()).collect(),
+        rays: rays.iter().map(|r| to_big(&r.v)).collect(),
+        lineality: lineality.iter().map(|l| to_big(l)).collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use num_traits::{Signed, Zero};
+    use proptest::prelude::*;
+
+    use crate::polyhedron::linalg::dot;
+
+    /// Entries of every size: small, around 2^31 (products of a few overflow `i64`), around
+    /// 2^62 and beyond `i64` (up to about 2^72, so `i128` runs overflow as well).
+    fn entry() -> impl Strategy<Value = BigInt> {
+        let scaled = |lo: u32, hi: u32| {
+            (-3i64..=3, lo..=hi, -7i64..=7).prop_map(|(a, k, c)| (BigInt::from(a) << k) + c)
+        };
+        prop_oneof![6 => (-4i64..=4).prop_map(BigInt::from), 1 => scaled(28, 34),
+                    1 => scaled(58, 62), 1 => scaled(63, 70)]
+    }
+
+    fn system() -> impl Strategy<Value = (usize, Vec<IVec>, Vec<IVec>)> {
+        (2usize..=5).prop_flat_map(|n| {
+            let row = move || prop::collection::vec(entry(), n);
+            (
+                Just(n),
+                prop::collection::vec(row(), 0..=9),
+                prop::collection::vec(row(), 0..=2),
+            )
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Hypothesis: any integer system (entries up to ~2^72, so that `i64` and `i128` runs
+        /// overflow on some inputs). Conclusion: every machine-integer run that finishes returns
+        /// exactly the `BigInt` run's rays, lineality basis and zero sets (no silent overflow), the
+        /// dispatcher returns them from every starting type, and each ray satisfies the system
+        /// with the recorded zero set.
+        #[test]
+        fn machine_runs_equal_bigint_run((n, ineqs, eqs) in system()) {
+            let big = run::<BigInt>(n, &ineqs, &eqs).expect("BigInt never overflows");
+            if let Some(g) = run::<i64>(n, &ineqs, &eqs) {
+                prop_assert_eq!(&g, &big);
+            }
+            if let Some(g) = run::<i128>(n, &ineqs, &eqs) {
+                prop_assert_eq!(&g, &big);
+            }
+            for start in [Arith::I64, Arith::I128, Arith::Big] {
+                prop_assert_eq!(&double_description_from(n, &ineqs, &eqs, start), &big);
+            }
+            for (r, z) in big.rays.iter().zip(&big.incidence) {
+                for e in &eqs {
+                    prop_assert!(dot(e, r).is_zero());
+                }
+                for (i, a) in ineqs.iter().enumerate() {
+                    let v = dot(a, r);
+                    prop_assert!(!v.is_negative());
+                    prop_assert_eq!(v.is_zero(), z.get(i));
+                }
+            }
+            for l in &big.lineality {
+                for a in ineqs.iter().chain(&eqs) {
+                    prop_assert!(dot(a, l).is_zero());
+                }
+            }
+        }
+    }
+
+    /// An input whose rays need more than 64 bits: the `i64` run reports the overflow and the
+    /// dispatcher's answer is the `BigInt` one.
+    #[test]
+    fn overflow_falls_back() {
+        let b = |x: i64| BigInt::from(x);
+        let big = b(1) << 40u32;
+        // A triangle cone in R^3 with huge coefficients.
+        let ineqs = vec![
+            vec![big.clone(), b(1), b(0)],
+            vec![b(0), big.clone(), b(1)],
+            vec![b(1), b(0), big.clone()],
+        ];
+        assert!(run::<i64>(3, &ineqs, &[]).is_none());
+        let reference = run::<BigInt>(3, &ineqs, &[]).unwrap();
+        assert_eq!(reference.rays.len(), 3);
+        assert_eq!(double_description(3, &ineqs, &[]), reference);
     }
 }

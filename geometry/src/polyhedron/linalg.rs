@@ -8,7 +8,7 @@
 use num_bigint::BigInt;
 use num_integer::Integer;
 use num_rational::BigRational;
-use num_traits::{One, Zero};
+use num_traits::{One, ToPrimitive, Zero};
 use tropical_algebra::Scalar;
 
 /// An integer vector (usually primitive: gcd of the entries 1).
@@ -110,41 +110,115 @@ pub(crate) fn rref(rows: &[IVec], col_order: &[usize]) -> Vec<(usize, IVec)> {
         .collect()
 }
 
-/// Exact rank of a set of integer rows.
-pub(crate) fn rank(rows: &[&IVec], n: usize) -> usize {
-    // Fraction-free elimination on integers.
-    let mut m: Vec<IVec> = rows.iter().map(|r| (*r).clone()).collect();
-    let mut r = 0;
-    for c in 0..n {
-        if r == m.len() {
-            break;
+/// The Mersenne prime `2^61 − 1`.
+const P61: u64 = (1 << 61) - 1;
+
+fn mul_mod(a: u64, b: u64) -> u64 {
+    ((a as u128 * b as u128) % P61 as u128) as u64
+}
+
+fn inv_mod(a: u64) -> u64 {
+    // a^(p−2) mod p (Fermat); a ≠ 0.
+    let (mut r, mut b, mut e) = (1u64, a, P61 - 2);
+    while e > 0 {
+        if e & 1 == 1 {
+            r = mul_mod(r, b);
         }
-        let Some(p) = (r..m.len()).find(|&i| !m[i][c].is_zero()) else {
-            continue;
-        };
-        m.swap(r, p);
-        let (head, tail) = m.split_at_mut(r + 1);
-        let pr = &head[r];
-        for row in tail.iter_mut() {
-            if !row[c].is_zero() {
-                let f = row[c].clone();
-                let g = pr[c].clone();
-                for (x, y) in row.iter_mut().zip(pr) {
-                    *x = &*x * &g - &f * y;
-                }
-                make_primitive(row);
-            }
-        }
-        r += 1;
+        b = mul_mod(b, b);
+        e >>= 1;
     }
     r
+}
+
+/// `n` rows of `rows` that are linearly independent modulo `2^61 − 1`, if there are `n`
+/// (greedy in the given order). Independence modulo a prime implies independence over `Q` (a
+/// nonzero minor mod p is a nonzero integer), so these rows are a basis of `Q^n`.
+fn full_rank_mod_p(rows: &[&IVec], n: usize) -> Option<Vec<usize>> {
+    let p = BigInt::from(P61);
+    let mut basis: Vec<(usize, Vec<u64>)> = Vec::new();
+    let mut idx = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        if basis.len() == n {
+            break;
+        }
+        let mut v: Vec<u64> = row
+            .iter()
+            .map(|x| x.mod_floor(&p).to_u64().unwrap_or(0))
+            .collect();
+        for (c, b) in &basis {
+            let f = v[*c];
+            if f != 0 {
+                for (x, y) in v.iter_mut().zip(b) {
+                    *x = (*x + P61 - mul_mod(f, *y)) % P61;
+                }
+            }
+        }
+        if let Some(c) = v.iter().position(|&x| x != 0) {
+            let inv = inv_mod(v[c]);
+            for x in v.iter_mut() {
+                *x = mul_mod(*x, inv);
+            }
+            basis.push((c, v));
+            idx.push(i);
+        }
+    }
+    (idx.len() == n).then_some(idx)
+}
+
+/// Indices of a maximal linearly independent subset of `rows` (greedy in the given order;
+/// stops once `n` rows, the most possible in `Z^n`, are found). Tries elimination modulo a prime
+/// first (exact when it finds `n` rows), then fraction-free elimination over the integers.
+pub(crate) fn independent_rows<'a>(
+    rows: impl IntoIterator<Item = &'a IVec>,
+    n: usize,
+) -> Vec<usize> {
+    let rows: Vec<&IVec> = rows.into_iter().collect();
+    full_rank_mod_p(&rows, n).unwrap_or_else(|| independent_rows_exact(&rows, n))
+}
+
+/// [`independent_rows`] by fraction-free elimination over the integers only.
+fn independent_rows_exact(rows: &[&IVec], n: usize) -> Vec<usize> {
+    // Echelon basis: (pivot column, row zero in the pivot columns of earlier rows).
+    let mut basis: Vec<(usize, IVec)> = Vec::new();
+    let mut idx = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        if basis.len() == n {
+            break;
+        }
+        let mut v = (*row).clone();
+        for (p, b) in &basis {
+            if !v[*p].is_zero() {
+                let f = v[*p].clone();
+                let g = b[*p].clone();
+                for (x, y) in v.iter_mut().zip(b) {
+                    *x = &*x * &g - &f * y;
+                }
+                make_primitive(&mut v);
+            }
+        }
+        if let Some(p) = v.iter().position(|x| !x.is_zero()) {
+            basis.push((p, v));
+            idx.push(i);
+        }
+    }
+    idx
+}
+
+/// Exact rank of a set of integer rows in `Z^n`.
+pub(crate) fn rank(rows: &[&IVec], n: usize) -> usize {
+    independent_rows(rows.iter().copied(), n).len()
 }
 
 /// A basis of `{y : row·y = 0 for every row}` in `Z^n` (canonical: reduced echelon form with
 /// pivots chosen in `col_order`).
 pub(crate) fn nullspace(rows: &[IVec], n: usize, col_order: &[usize]) -> Vec<IVec> {
     let natural: Vec<usize> = (0..n).collect();
-    let r = rref(rows, &natural);
+    // Only a basis of the row space matters: eliminate on a maximal independent subset.
+    let basis: Vec<IVec> = independent_rows(rows, n)
+        .into_iter()
+        .map(|i| rows[i].clone())
+        .collect();
+    let r = rref(&basis, &natural);
     let pivots: Vec<usize> = r.iter().map(|(c, _)| *c).collect();
     let mut basis = Vec::new();
     for f in 0..n {
@@ -193,4 +267,36 @@ pub(crate) fn dehomogenize<S: Scalar>(v: &IVec) -> Vec<S> {
 /// The scalar vector of an integer vector.
 pub(crate) fn to_scalars<S: Scalar>(v: &[BigInt]) -> Vec<S> {
     v.iter().map(S::from_bigint).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Hypothesis: 0–6 integer rows in `Z^1..Z^4`, with entries small, multiples of the
+        /// prime `2^61 − 1`, or near `2^70` (so that rows can be dependent modulo the prime but
+        /// not over `Q`). Conclusion: `independent_rows` (prime first) returns as many rows as
+        /// exact elimination, and the rows it returns have full rank exactly.
+        #[test]
+        fn mod_p_rank_agrees_with_exact(
+            (n, rows) in (1usize..=4).prop_flat_map(|n| {
+                let entry = prop_oneof![
+                    3 => (-3i64..=3).prop_map(BigInt::from),
+                    1 => (-2i64..=2).prop_map(|k| BigInt::from(k) * BigInt::from(P61)),
+                    1 => (-2i64..=2, -2i64..=2)
+                        .prop_map(|(k, c)| (BigInt::from(k) << 70u32) + c),
+                ];
+                (Just(n), prop::collection::vec(prop::collection::vec(entry, n), 0..=6))
+            })
+        ) {
+            let refs: Vec<&IVec> = rows.iter().collect();
+            let exact = independent_rows_exact(&refs, n);
+            let got = independent_rows(refs.iter().copied(), n);
+            prop_assert_eq!(got.len(), exact.len());
+            let chosen: Vec<&IVec> = got.iter().map(|&i| refs[i]).collect();
+            prop_assert_eq!(independent_rows_exact(&chosen, n).len(), got.len());
+        }
+    }
 }
