@@ -32,7 +32,7 @@ use tropical_geometry::{GeometryError, Halfspace};
 use crate::error::{shape_err, AttentionError, Result};
 use crate::linalg::{expect_len, Mat};
 use crate::model::{AttentionLayer, ScoreFunction};
-use crate::plmap::{mean_rows, Pattern, PlMap};
+use crate::plmap::{Pattern, PlMap};
 
 fn geo(e: GeometryError) -> AttentionError {
     AttentionError::Geometry(e.to_string())
@@ -309,15 +309,35 @@ pub fn layer_regions<S: Scalar>(
         values.push(head.values(context)?);
         col0.push(layer.heads[..h].iter().map(|x| x.d_v()).sum::<usize>());
     }
-    // The constant attention output on a cell: Σ_h W_O^h · mean(values over the argmax set).
+    // The constant attention output on a cell: Σ_h W_O^h · mean(values over the argmax set)
+    // = Σ_h mean_{j ∈ set} W_O^h v^h_j (linearity). The projections W_O^h v^h_j are computed once
+    // per (head, key) that some cell selects, not once per cell.
+    let projections: std::cell::RefCell<Vec<HashMap<usize, Vec<S>>>> =
+        std::cell::RefCell::new(vec![HashMap::new(); heads.len()]);
     heads_walk(&fns, region, opts, |lab| {
+        let mut cache = projections.borrow_mut();
         let mut out = vec![S::zero(); layer.d_model()];
         for (i, set) in lab.iter().enumerate() {
-            let v = mean_rows(&values[i], set);
-            for (r, o) in out.iter_mut().enumerate() {
-                for (c, vc) in v.iter().enumerate() {
-                    *o += layer.w_o.get(r, col0[i] + c).clone() * vc;
+            let mut sum = vec![S::zero(); layer.d_model()];
+            for &j in set {
+                let pj = cache[i].entry(j).or_insert_with(|| {
+                    let v = values[i].row(j);
+                    (0..layer.d_model())
+                        .map(|r| {
+                            v.iter()
+                                .enumerate()
+                                .map(|(c, vc)| layer.w_o.get(r, col0[i] + c).clone() * vc)
+                                .sum()
+                        })
+                        .collect()
+                });
+                for (a, b) in sum.iter_mut().zip(pj.iter()) {
+                    *a += b;
                 }
+            }
+            let n = S::from_i64(set.len() as i64);
+            for (o, a) in out.iter_mut().zip(sum) {
+                *o += a / &n;
             }
         }
         out
