@@ -12,6 +12,7 @@
 //! ```
 
 pub mod enclosure;
+pub mod int;
 pub mod scalar;
 
 pub use enclosure::Interval;

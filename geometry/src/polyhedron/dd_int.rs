@@ -6,6 +6,8 @@
 use num_bigint::BigInt;
 use num_traits::{Signed, ToPrimitive, Zero};
 
+use tropical_algebra::int::gcd_u128;
+
 use super::linalg::{dot, make_primitive};
 
 /// Integer arithmetic for the double description; `None` means overflow.
@@ -32,56 +34,6 @@ pub(crate) trait DdInt: Clone + std::fmt::Debug {
     ) -> Option<()>;
 }
 
-/// Binary gcd of two `u128` (`gcd(0, b) = b`).
-fn gcd_u128(mut a: u128, mut b: u128) -> u128 {
-    if a == 0 {
-        return b;
-    }
-    if b == 0 {
-        return a;
-    }
-    if (a | b) >> 64 == 0 {
-        return gcd_u64(a as u64, b as u64) as u128;
-    }
-    let k = (a | b).trailing_zeros();
-    a >>= a.trailing_zeros();
-    loop {
-        b >>= b.trailing_zeros();
-        if a > b {
-            std::mem::swap(&mut a, &mut b);
-        }
-        b -= a;
-        if b == 0 {
-            return a << k;
-        }
-        if (a | b) >> 64 == 0 {
-            return (gcd_u64(a as u64, b as u64) as u128) << k;
-        }
-    }
-}
-
-/// Binary gcd of two `u64` (`gcd(0, b) = b`).
-fn gcd_u64(mut a: u64, mut b: u64) -> u64 {
-    if a == 0 {
-        return b;
-    }
-    if b == 0 {
-        return a;
-    }
-    let k = (a | b).trailing_zeros();
-    a >>= a.trailing_zeros();
-    loop {
-        b >>= b.trailing_zeros();
-        if a > b {
-            std::mem::swap(&mut a, &mut b);
-        }
-        b -= a;
-        if b == 0 {
-            return a << k;
-        }
-    }
-}
-
 /// Divide the `i128` entries by their gcd (no-op for the zero vector).
 fn primitive_i128(w: &mut [i128]) {
     let mut g: u128 = 0;
@@ -102,22 +54,30 @@ fn primitive_i128(w: &mut [i128]) {
     }
 }
 
+/// The [`DdInt`] methods that read the same for every machine integer type (`$to` is the
+/// `ToPrimitive` conversion from `BigInt`).
+macro_rules! machine_int_basics {
+    ($to:ident) => {
+        fn from_big(x: &BigInt) -> Option<Self> {
+            x.$to()
+        }
+        fn to_big(&self) -> BigInt {
+            BigInt::from(*self)
+        }
+        fn small(v: i8) -> Self {
+            v.into()
+        }
+        fn sign(&self) -> i8 {
+            self.signum() as i8
+        }
+        fn neg(&self) -> Option<Self> {
+            self.checked_neg()
+        }
+    };
+}
+
 impl DdInt for i64 {
-    fn from_big(x: &BigInt) -> Option<Self> {
-        x.to_i64()
-    }
-    fn to_big(&self) -> BigInt {
-        BigInt::from(*self)
-    }
-    fn small(v: i8) -> Self {
-        v.into()
-    }
-    fn sign(&self) -> i8 {
-        self.signum() as i8
-    }
-    fn neg(&self) -> Option<Self> {
-        self.checked_neg()
-    }
+    machine_int_basics!(to_i64);
     fn dot(a: &[Self], b: &[Self]) -> Option<Self> {
         let mut acc: i128 = 0;
         for (x, y) in a.iter().zip(b) {
@@ -154,21 +114,7 @@ impl DdInt for i64 {
 }
 
 impl DdInt for i128 {
-    fn from_big(x: &BigInt) -> Option<Self> {
-        x.to_i128()
-    }
-    fn to_big(&self) -> BigInt {
-        BigInt::from(*self)
-    }
-    fn small(v: i8) -> Self {
-        v.into()
-    }
-    fn sign(&self) -> i8 {
-        self.signum() as i8
-    }
-    fn neg(&self) -> Option<Self> {
-        self.checked_neg()
-    }
+    machine_int_basics!(to_i128);
     fn dot(a: &[Self], b: &[Self]) -> Option<Self> {
         let mut acc: i128 = 0;
         for (x, y) in a.iter().zip(b) {
@@ -228,31 +174,5 @@ impl DdInt for BigInt {
         out.extend(x.iter().zip(y).map(|(a, b)| s * a - t * b));
         make_primitive(out);
         Some(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use num_integer::Integer;
-    use proptest::prelude::*;
-
-    fn big_gcd(a: u128, b: u128) -> u128 {
-        BigInt::from(a)
-            .gcd(&BigInt::from(b))
-            .to_u128()
-            .unwrap_or_default()
-    }
-
-    proptest! {
-        /// Hypothesis: any two `u128` (small, 64-bit and full-width). Conclusion: the binary gcd
-        /// equals num-integer's gcd.
-        #[test]
-        fn gcd_matches_bigint(a in prop_oneof![0u128..100, any::<u64>().prop_map(u128::from), any::<u128>()],
-                              b in prop_oneof![0u128..100, any::<u64>().prop_map(u128::from), any::<u128>()],
-                              k in 0u32..40) {
-            let (a, b) = (a.wrapping_shl(k), b.wrapping_shl(k));
-            prop_assert_eq!(gcd_u128(a, b), big_gcd(a, b));
-        }
     }
 }

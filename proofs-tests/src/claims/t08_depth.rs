@@ -75,48 +75,49 @@ fn layer(d: usize, h: usize) -> BoxedStrategy<AttentionLayer<Rat>> {
         .boxed()
 }
 
+/// An attention-only residual stack over the context rows `ctx` (each of length `d`).
+fn attention_stack(layers: Vec<AttentionLayer<Rat>>, ctx: Vec<Vec<Rat>>, d: usize) -> Instance {
+    let blocks = layers
+        .into_iter()
+        .map(|attention| Block {
+            attention,
+            mlp: None,
+        })
+        .collect();
+    Instance {
+        model: Model::new(blocks).expect("shapes"),
+        context: mat(ctx, d),
+    }
+}
+
+/// Random stacks: `d_model` in `d`, `N` context tokens in `n`, heads per layer in `h`, layers in
+/// `l`, context entries with numerators in `[−ctx_num, ctx_num]`.
+fn random_stacks(
+    d: std::ops::RangeInclusive<usize>,
+    n: std::ops::RangeInclusive<usize>,
+    h: std::ops::RangeInclusive<usize>,
+    l: std::ops::RangeInclusive<usize>,
+    ctx_num: i64,
+) -> BoxedStrategy<Instance> {
+    (d, n, h, l)
+        .prop_flat_map(move |(d, n, h, l)| {
+            (
+                prop::collection::vec(layer(d, h), l),
+                crate::strategies::matrix(n, d, ctx_num),
+            )
+                .prop_map(move |(layers, ctx)| attention_stack(layers, ctx, d))
+        })
+        .boxed()
+}
+
 /// Random 2-layer stacks, `d ∈ {1, 2}`, `N ∈ 2..=3`, 1–2 heads.
 pub fn strategy() -> impl Strategy<Value = Instance> {
-    (1usize..=2, 2usize..=3, 1usize..=2).prop_flat_map(|(d, n, h)| {
-        (
-            prop::collection::vec(layer(d, h), 2),
-            crate::strategies::matrix(n, d, 4),
-        )
-            .prop_map(move |(layers, ctx)| Instance {
-                model: Model::new(
-                    layers
-                        .into_iter()
-                        .map(|attention| Block {
-                            attention,
-                            mlp: None,
-                        })
-                        .collect(),
-                )
-                .expect("shapes"),
-                context: mat(ctx, d),
-            })
-    })
+    random_stacks(1..=2, 2..=3, 1..=2, 2..=2, 4)
 }
 
 /// Random stacks of `layers` layers, one head, `d`, `n` context tokens (for growth measurements).
 pub fn stack_strategy(d: usize, n: usize, layers: usize) -> BoxedStrategy<Instance> {
-    (
-        prop::collection::vec(layer(d, 1), layers),
-        crate::strategies::matrix(n, d, 6),
-    )
-        .prop_map(move |(ls, ctx)| Instance {
-            model: Model::new(
-                ls.into_iter()
-                    .map(|attention| Block {
-                        attention,
-                        mlp: None,
-                    })
-                    .collect(),
-            )
-            .expect("shapes"),
-            context: mat(ctx, d),
-        })
-        .boxed()
+    random_stacks(d..=d, n..=n, 1..=1, layers..=layers, 6)
 }
 
 /// **A lower-bound construction: `N^{m·L}` cells** with `m` heads per layer on
@@ -138,7 +139,7 @@ pub fn separable_construction(n: usize, m: usize, layers: usize) -> Instance {
     let r = |x: i64| Rat::from_i64(x);
     let unit = |i: usize| -> Vec<Rat> { (0..d).map(|k| r(i64::from(k == i))).collect() };
     let spacing = |l: usize| r((n as i64 + 2).pow((layers - 1 - l) as u32));
-    let blocks = (0..layers)
+    let stack = (0..layers)
         .map(|l| {
             let s = spacing(l);
             let kappa = if l + 1 < layers {
@@ -171,11 +172,7 @@ pub fn separable_construction(n: usize, m: usize, layers: usize) -> Instance {
                     .collect(),
                 m,
             );
-            Block {
-                attention: AttentionLayer::new(heads, w_o, vec![Rat::zero(); d], Rat::one())
-                    .expect("shapes"),
-                mlp: None,
-            }
+            AttentionLayer::new(heads, w_o, vec![Rat::zero(); d], Rat::one()).expect("shapes")
         })
         .collect();
     let context = (0..n as i64)
@@ -186,10 +183,7 @@ pub fn separable_construction(n: usize, m: usize, layers: usize) -> Instance {
             c
         })
         .collect();
-    Instance {
-        model: Model::new(blocks).expect("shapes"),
-        context: mat(context, d),
-    }
+    attention_stack(stack, context, d)
 }
 
 /// A construction size `(N, m, L)`: context tokens, heads per layer, layers.
@@ -225,24 +219,7 @@ pub fn check_construction() -> Result<Vec<(ConstructionSize, usize)>, String> {
 /// Random stacks on `Q^1` (`d_model = 1`): `N ∈ 2..=6` context tokens, 1–2 heads per layer,
 /// 1–3 layers (for [`check_one_dimensional`]).
 pub fn one_dimensional_strategy() -> impl Strategy<Value = Instance> {
-    (2usize..=6, 1usize..=2, 1usize..=3).prop_flat_map(|(n, h, layers)| {
-        (
-            prop::collection::vec(layer(1, h), layers),
-            crate::strategies::matrix(n, 1, 6),
-        )
-            .prop_map(move |(ls, ctx)| Instance {
-                model: Model::new(
-                    ls.into_iter()
-                        .map(|attention| Block {
-                            attention,
-                            mlp: None,
-                        })
-                        .collect(),
-                )
-                .expect("shapes"),
-                context: mat(ctx, 1),
-            })
-    })
+    random_stacks(1..=1, 2..=6, 1..=2, 1..=3, 6)
 }
 
 /// Whether the points `(a_j, β_j)` of a one-dimensional head lie on one line (exact).

@@ -1,0 +1,84 @@
+//! Machine-integer helpers shared by the exact code (`Rat`'s small path, the integer double
+//! description in `tropical-geometry`).
+//!
+//! ```
+//! use tropical_algebra::int::{gcd_u128, gcd_u64};
+//! assert_eq!(gcd_u64(12, 18), 6);
+//! assert_eq!(gcd_u64(0, 7), 7);
+//! assert_eq!(gcd_u128(3 << 100, 9 << 90), 3 << 90);
+//! ```
+
+/// Binary (Stein) gcd of two `u64`; `gcd(0, b) = b`.
+pub fn gcd_u64(mut a: u64, mut b: u64) -> u64 {
+    if a == 0 {
+        return b;
+    }
+    if b == 0 {
+        return a;
+    }
+    let shift = (a | b).trailing_zeros();
+    a >>= a.trailing_zeros();
+    loop {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == 0 {
+            return a << shift;
+        }
+    }
+}
+
+/// Binary (Stein) gcd of two `u128`; `gcd(0, b) = b`. Drops to [`gcd_u64`] as soon as both
+/// operands fit in 64 bits.
+pub fn gcd_u128(mut a: u128, mut b: u128) -> u128 {
+    if a == 0 {
+        return b;
+    }
+    if b == 0 {
+        return a;
+    }
+    let shift = (a | b).trailing_zeros();
+    a >>= a.trailing_zeros();
+    loop {
+        b >>= b.trailing_zeros();
+        if (a | b) >> 64 == 0 {
+            return u128::from(gcd_u64(a as u64, b as u64)) << shift;
+        }
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == 0 {
+            return a << shift;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use num_bigint::BigInt;
+    use num_integer::Integer;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Hypothesis: any two `u64` / `u128` (small, 64-bit, full-width, with common powers of
+        /// two). Conclusion: the
+        /// binary gcds equal num-integer's gcd on big integers.
+        #[test]
+        fn gcds_match_bigint(
+            a in prop_oneof![0u128..100, any::<u64>().prop_map(u128::from), any::<u128>()],
+            b in prop_oneof![0u128..100, any::<u64>().prop_map(u128::from), any::<u128>()],
+            k in 0u32..40,
+        ) {
+            // common powers of two exercise the shift
+            let (a, b) = (a.wrapping_shl(k), b.wrapping_shl(k));
+            let big = |x: u128, y: u128| BigInt::from(x).gcd(&BigInt::from(y));
+            prop_assert_eq!(BigInt::from(gcd_u128(a, b)), big(a, b));
+            let (x, y) = (a as u64, b as u64);
+            prop_assert_eq!(BigInt::from(gcd_u64(x, y)), big(x.into(), y.into()));
+        }
+    }
+}
