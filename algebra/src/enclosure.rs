@@ -638,6 +638,37 @@ mod tests {
         assert!(&hi - &lo < dyadic(BigInt::one(), -95));
     }
 
+    /// Hypothesis: arguments (s_j − max)/τ from 0 down to −10⁴ (τ = 10⁻³). Conclusion: every
+    /// shifted exponential has both endpoints on the grid `2^{-(prec+2)}`, width ≤ `2^{-prec}`,
+    /// and contains `e^x` (checked against the plain `exp_enclosure` at higher precision, which
+    /// it must meet); below `−(prec + 2)` it is exactly `[0, 2^{-(prec+2)}]`.
+    #[test]
+    fn shifted_exps_on_the_grid() {
+        let prec = 30;
+        let tau = Rat::from_ratio(1, 1000).unwrap();
+        let s: Vec<Rat> = [0i64, -1, -20, -31, -33, -1000, -10000]
+            .iter()
+            .map(|&k| Rat::from_ratio(k, 1000).unwrap())
+            .collect();
+        let grid = BigInt::one() << (prec as usize + 2);
+        for (e, sj) in shifted_exps(&s, &tau, &Rat::zero(), prec).iter().zip(&s) {
+            for end in [&e.lo, &e.hi] {
+                let q = end.to_big_rational();
+                assert!((&grid % q.denom()).is_zero(), "{end} is off the grid");
+            }
+            assert!(e.width() <= dyadic(BigInt::one(), -i64::from(prec)).into());
+            let x = sj.clone() / &tau;
+            let fine = exp_enclosure(&x, prec + 20);
+            assert!(e.lo <= fine.hi && fine.lo <= e.hi, "{e:?} misses {fine:?}");
+            if x < Rat::from_i64(-(i64::from(prec) + 2)) {
+                assert!(
+                    e.lo.is_zero()
+                        && e.hi.to_big_rational() == dyadic(BigInt::one(), -(i64::from(prec) + 2))
+                );
+            }
+        }
+    }
+
     #[test]
     fn exp_one_contains_e() {
         let e = exp_enclosure(&Rat::one(), 80);

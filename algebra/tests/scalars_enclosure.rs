@@ -211,11 +211,12 @@ fn extreme_arguments() {
     assert!(p[0].contains(&Rat::one()) || p[0].hi() == &Rat::one());
 }
 
-/// Hypothesis: scores with gaps from 10⁻³ to 10 at τ = 10⁻³ (exponent arguments down to −10⁴).
-/// Conclusion: every softmax endpoint is a dyadic rational whose denominator stays within
-/// `2^{prec + 64}` (the enclosures live on a grid near the requested precision, not near the
-/// `2^{1.44·10⁴}` of the tiny weights), the lower ends sum to ≤ 1 ≤ the upper ends, and each
-/// weight meets the enclosure of `exp((s_j − lse)/τ)` computed independently.
+/// Hypothesis: scores with gaps from 10⁻³ to 10 at τ = 10⁻³ (exponent arguments down to −10⁴,
+/// where the weights are enclosed without evaluating `exp`). Conclusion: every softmax endpoint
+/// is a dyadic rational with denominator within `2^{prec + 64}`, the lower ends sum to ≤ 1 ≤ the
+/// upper ends, and each weight meets the enclosure of `exp((s_j − lse)/τ)` computed
+/// independently. (The grid of the intermediate exponentials is checked by the unit test
+/// `shifted_exps_on_the_grid` in `enclosure.rs`.)
 #[test]
 fn softmax_small_temperature_stays_on_a_small_grid() {
     let s: Vec<Rat> = [0i64, -1, -10, -100, -1000, -10000, 0]
