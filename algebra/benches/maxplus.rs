@@ -5,7 +5,7 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use rand::{Rng, SeedableRng};
 use std::hint::black_box;
-use tropical_algebra::float::{maxplus_matmul, maxplus_matmul_naive};
+use tropical_algebra::maxplus_float::{maxplus_matmul, maxplus_matmul_naive};
 use tropical_gemm::{tropical_matmul_with_argmax, TropicalMaxPlus};
 
 fn random(n: usize, seed: u64) -> Vec<f32> {
@@ -16,7 +16,7 @@ fn random(n: usize, seed: u64) -> Vec<f32> {
 }
 
 fn bench(c: &mut Criterion) {
-    let mut g = c.benchmark_group("maxplus_f32");
+    let mut g = c.benchmark_group("maxplus_float");
     g.sample_size(10);
     for n in [256usize, 1024, 2048] {
         let (a, b) = (random(n, 1), random(n, 2));

@@ -24,6 +24,6 @@ pub mod semiring;
 pub use semiring::{Boolean, MaxPlus, MinPlus, Semiring};
 pub mod matrix;
 pub use matrix::{Matrix, TropicalMatrix};
-pub mod float;
+pub mod maxplus_float;
 pub mod polynomial;
 pub use polynomial::{Monomial, TropicalPolynomial, TropicalRational};

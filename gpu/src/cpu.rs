@@ -50,7 +50,7 @@ impl Backend for CpuBackend {
         n: usize,
     ) -> Result<MaxPlusOutput, GpuError> {
         validate_maxplus(a, b, m, k, n)?;
-        let p = tropical_algebra::float::maxplus_matmul(a, b, m, k, n)
+        let p = tropical_algebra::maxplus_float::maxplus_matmul(a, b, m, k, n)
             .map_err(|e| GpuError::MaxPlus(e.to_string()))?;
         Ok(MaxPlusOutput {
             values: p.values,

@@ -5,7 +5,7 @@
 //! bit for bit, argmax (smallest maximising index) included.
 
 use proptest::prelude::*;
-use tropical_algebra::float::{
+use tropical_algebra::maxplus_float::{
     maxplus_matmul, maxplus_matmul_naive, MaxPlusFloat, ShapeError, NO_ARGMAX,
 };
 use tropical_algebra::matrix::TropicalMatrix;

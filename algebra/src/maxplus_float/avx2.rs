@@ -32,7 +32,7 @@ const MC: usize = 32;
 /// # Safety
 /// The CPU must support AVX2. Also required (checked by `debug_assert!`): `a.len() = m k`,
 /// `b.len() = k n`, `values.len() = argmax.len() = m n`, `0 < k < u32::MAX`.
-pub(super) unsafe fn maxplus_f32(
+pub(super) unsafe fn maxplus_float(
     a: &[f32],
     b: &[f32],
     m: usize,

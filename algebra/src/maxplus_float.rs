@@ -5,13 +5,13 @@
 //! panels), parallel over row blocks with `rayon`, and its core is a `4 × 16` register tile whose
 //! branch-free compare-and-select loop the compiler vectorizes (compiled a second time for AVX2,
 //! chosen at run time). For `f32` on AVX2 CPUs it instead runs the packed kernel of
-//! `float/avx2.rs` (BLIS-style `A`/`B` panels, `4 × 8` tile of values and argmax in registers).
+//! `maxplus_float/avx2.rs` (BLIS-style `A`/`B` panels, `4 × 8` tile of values and argmax in registers).
 //! [`maxplus_matmul_naive`] is the triple-loop reference. Both return the same values and the
 //! same argmax (the smallest `l` attaining the maximum), bit for bit: each entry is the maximum
 //! of the same floating-point sums `A[i,l] + B[l,j]`, and a maximum involves no rounding.
 //!
 //! ```
-//! use tropical_algebra::float::maxplus_matmul;
+//! use tropical_algebra::maxplus_float::maxplus_matmul;
 //! let a = [0.0f32, 1.0, f32::NEG_INFINITY, 2.0]; // 2×2
 //! let b = [1.0f32, 0.0, 3.0, -1.0]; // 2×2
 //! let c = maxplus_matmul(&a, &b, 2, 2, 2).unwrap();
@@ -209,7 +209,7 @@ pub fn maxplus_matmul<T: MaxPlusFloat>(
                     let b32 = std::slice::from_raw_parts(b.as_ptr().cast::<f32>(), b.len());
                     let v32 =
                         std::slice::from_raw_parts_mut(values.as_mut_ptr().cast::<f32>(), m * n);
-                    avx2::maxplus_f32(a32, b32, m, k, n, v32, &mut argmax);
+                    avx2::maxplus_float(a32, b32, m, k, n, v32, &mut argmax);
                 }
                 return Ok(MaxPlusProduct {
                     values,
