@@ -11,6 +11,8 @@
 //! assert_eq!(x + y, Rat::one());
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod enclosure;
 pub mod int;
 pub mod scalar;
