@@ -33,6 +33,7 @@ pub(crate) mod dd;
 mod dd_int;
 mod faces;
 pub(crate) mod linalg;
+pub mod redundancy;
 
 use std::collections::{HashMap, HashSet};
 

@@ -143,6 +143,20 @@ pub trait Scalar:
     fn to_f64(&self) -> f64 {
         big_rational_to_f64(&self.to_big_rational())
     }
+    /// A certified `f64` approximation for floating-point filters: `Some(q)` with
+    /// `|q − self| ≤ APPROX_REL_ERR·|self|`, `q == 0` iff `self == 0`, and otherwise
+    /// `2^-APPROX_MAX_EXP ≤ |q| ≤ 2^APPROX_MAX_EXP`; `None` for values of larger or smaller
+    /// magnitude (filters then fall back to exact arithmetic).
+    ///
+    /// ```
+    /// use tropical_algebra::{Rat, Scalar};
+    /// assert_eq!(Rat::from_ratio(1, 4).unwrap().approx_f64(), Some(0.25));
+    /// let third = Rat::from_ratio(1, 3).unwrap().approx_f64().unwrap();
+    /// assert!((third - 1.0 / 3.0).abs() <= tropical_algebra::scalar::APPROX_REL_ERR / 3.0);
+    /// ```
+    fn approx_f64(&self) -> Option<f64> {
+        big_rational_approx(&self.to_big_rational())
+    }
     /// `self == 0`.
     fn is_zero(&self) -> bool {
         *self == Self::zero()
@@ -219,6 +233,38 @@ pub trait Scalar:
             self
         }
     }
+}
+
+/// Relative error bound of [`Scalar::approx_f64`]: `2^-50`.
+pub const APPROX_REL_ERR: f64 = 1.0 / (1u64 << 50) as f64;
+/// Magnitude range of [`Scalar::approx_f64`]: values in `[2^-400, 2^400]` (or zero) are approximated.
+pub const APPROX_MAX_EXP: i32 = 400;
+
+/// [`Scalar::approx_f64`] of a big rational: the top 64 bits of numerator and denominator (each
+/// truncated, relative error `< 2^-63`), two roundings to `f64` and one division (each `≤ 2^-53`),
+/// then an exact scaling by a power of two; total relative error `< 3.1·2^-53 < 2^-50`.
+pub(crate) fn big_rational_approx(q: &BigRational) -> Option<f64> {
+    if q.is_zero() {
+        return Some(0.0);
+    }
+    let n = q.numer().magnitude();
+    let d = q.denom().magnitude();
+    let (nb, db) = (n.bits() as i64, d.bits() as i64);
+    // |q| lies in (2^(nb−db−1), 2^(nb−db+1))
+    if (nb - db).abs() > i64::from(APPROX_MAX_EXP) - 2 {
+        return None;
+    }
+    let top = |m: &num_bigint::BigUint, bits: i64| -> (f64, i64) {
+        let shift = (bits - 64).max(0);
+        let t = (m >> shift as usize).to_u64().expect("at most 64 bits");
+        (t as f64, shift)
+    };
+    let (nt, sn) = top(n, nb);
+    let (dt, sd) = top(d, db);
+    let e = sn - sd; // |e| ≤ 400 + 64: 2^e is a normal f64
+    let scale = f64::from_bits(((e + 1023) as u64) << 52);
+    let m = nt / dt * scale;
+    Some(if q.is_negative() { -m } else { m })
 }
 
 /// Nearest-ish `f64` of a big rational (display only; exact for dyadic values that fit).

@@ -416,6 +416,13 @@ impl Scalar for Rat {
             Repr::Big(q) => super::big_rational_to_f64(q),
         }
     }
+    fn approx_f64(&self) -> Option<f64> {
+        match &self.0 {
+            // two roundings to f64 and one division: relative error ≤ 3·2^-53; |n/d| ∈ [2^-63, 2^63]
+            Repr::Small(n, d) => Some(*n as f64 / *d as f64),
+            Repr::Big(q) => super::big_rational_approx(q),
+        }
+    }
     fn is_zero(&self) -> bool {
         matches!(self.0, Repr::Small(0, _))
     }
@@ -463,6 +470,48 @@ impl Scalar for Rat {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `approx_f64` is within `APPROX_REL_ERR` (checked exactly), zero iff zero, on small, big,
+    /// huge and tiny values; `None` only outside the documented range.
+    #[test]
+    fn approx_f64_is_certified() {
+        let tol = Rat::from_f64(super::super::APPROX_REL_ERR).unwrap();
+        let two = Rat::from_i64(2);
+        let mut vals = vec![
+            Rat::zero(),
+            Rat::from_ratio(1, 3).unwrap(),
+            Rat::from_ratio(-7, 1 << 40).unwrap(),
+            Rat::from_ratio(i64::MAX, 3).unwrap(),
+            Rat::from_ratio(-1, i64::MAX).unwrap(),
+            Rat::from_ratio(i64::MAX - 2, i64::MAX).unwrap(),
+        ];
+        let mut big = Rat::from_ratio(123_456_789_123, 987_654_321_987).unwrap();
+        for _ in 0..6 {
+            big = big.clone() * &big + Rat::from_ratio(1, 7).unwrap();
+            vals.push(big.clone());
+            vals.push(-(Rat::one() / &big));
+        }
+        for k in [300, 399, 401, 600] {
+            vals.push(two.powi(k).unwrap() / Rat::from_i64(3));
+            vals.push(two.powi(-k).unwrap() * Rat::from_i64(5));
+        }
+        for x in vals {
+            match x.approx_f64() {
+                Some(q) => {
+                    let err = (Rat::from_f64(q).unwrap() - &x).abs();
+                    assert!(err <= tol.clone() * x.abs(), "{x}: {q}");
+                    assert_eq!(q == 0.0, x.is_zero());
+                }
+                None => {
+                    let m = x.abs();
+                    assert!(
+                        m > two.powi(397).unwrap() || m < two.powi(-397).unwrap(),
+                        "{x}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn canonical_forms() {
