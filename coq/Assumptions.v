@@ -19,6 +19,8 @@ Require Import TropicalAttention.T5_SingleHead.
 Require Import TropicalAttention.T6_Minkowski.
 Require Import TropicalAttention.T10_Newton.
 Require Import TropicalAttention.T11_ReLU.
+Require Import TropicalAttention.T15_Decomposition.
+Require Import TropicalAttention.T17_TopK.
 
 Check T1_maxplus_semiring.
 Print Assumptions T1_maxplus_semiring.
@@ -111,3 +113,17 @@ Print Assumptions T8_one_dimensional_endpoint_max.
 
 Check T8_one_dimensional_no_interior_cell.
 Print Assumptions T8_one_dimensional_no_interior_cell.
+Check T15_blocks_decouple.
+Print Assumptions T15_blocks_decouple.
+Check T15_count_is_product.
+Print Assumptions T15_count_is_product.
+Check T15_cells_are_products.
+Print Assumptions T15_cells_are_products.
+Check T17_topk_identity.
+Print Assumptions T17_topk_identity.
+Check T17_topk_error_diameter.
+Print Assumptions T17_topk_error_diameter.
+Check T17_topk_error_max_norm.
+Print Assumptions T17_topk_error_max_norm.
+Check T17_softmax_topk_bounds.
+Print Assumptions T17_softmax_topk_bounds.

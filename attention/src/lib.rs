@@ -12,6 +12,7 @@ pub mod load;
 pub mod model;
 pub mod plmap;
 pub mod regions;
+pub mod topk_regions;
 
 pub use error::{AttentionError, Result};
 pub use linalg::Mat;

@@ -105,6 +105,76 @@ pub fn topk_errors(s: &[f64], v: &[Vec<f64>], tau: f64, k: usize) -> (f64, f64) 
     (1.0 - kept, if den > 0.0 { num / den } else { num })
 }
 
+/// One row measured against SPEC T17: `(‖o_topk − o‖₂, m·max_{i,j}‖v_i − v_j‖₂, 2m·max_j‖v_j‖₂)`
+/// with `m` the dropped softmax mass (same kernel as [`topk_errors`]).
+pub fn topk_error_vs_bound(s: &[f64], v: &[Vec<f64>], tau: f64, k: usize) -> (f64, f64, f64) {
+    let p = softmax(s, tau);
+    let top = topk_indices(s, k);
+    let kept: f64 = top.iter().map(|&j| p[j]).sum();
+    let dv = v[0].len();
+    let mut o = vec![0.0; dv];
+    for (j, pj) in p.iter().enumerate() {
+        for c in 0..dv {
+            o[c] += pj * v[j][c];
+        }
+    }
+    let mut ok = vec![0.0; dv];
+    for &j in &top {
+        for c in 0..dv {
+            ok[c] += p[j] / kept * v[j][c];
+        }
+    }
+    let norm = |x: &mut dyn Iterator<Item = f64>| x.map(|a| a * a).sum::<f64>().sqrt();
+    let err = norm(&mut o.iter().zip(&ok).map(|(a, b)| a - b));
+    let mut diam = 0.0f64;
+    for a in v {
+        for b in v {
+            diam = diam.max(norm(&mut a.iter().zip(b).map(|(x, y)| x - y)));
+        }
+    }
+    let vmax = v
+        .iter()
+        .map(|a| norm(&mut a.iter().copied()))
+        .fold(0.0, f64::max);
+    // the dropped mass summed directly (1 − kept loses all digits when m < 1e-16)
+    let mut dropped = vec![true; p.len()];
+    for &j in &top {
+        dropped[j] = false;
+    }
+    let m: f64 = p.iter().zip(&dropped).filter(|(_, &d)| d).map(|(pj, _)| pj).sum();
+    (err, m * diam, 2.0 * m * vmax)
+}
+
+/// S2 rows against the T17 bound: for each row, `‖o_topk − o‖₂ / (m·max‖v_i − v_j‖₂)` (0 when
+/// the bound is 0), and the number of rows under both bounds (`err ≤ m·diam ≤ 2m·max‖v‖`, with a
+/// relative slack of 1e-12 and an absolute one of 1e-12 for float rounding). Same seeds and rows as [`s2_distribution`].
+pub fn s2_bound_ratios(
+    dist: ScoreDist,
+    n: usize,
+    k: usize,
+    tau: f64,
+    dv: usize,
+    rows: usize,
+    seed: u64,
+) -> (Distribution, usize) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut ratios = Vec::with_capacity(rows);
+    let mut under = 0;
+    for _ in 0..rows {
+        let s = dist.sample(n, &mut rng);
+        let v: Vec<Vec<f64>> = (0..n)
+            .map(|_| (0..dv).map(|_| normal(&mut rng)).collect())
+            .collect();
+        let (err, b_diam, b_max) = topk_error_vs_bound(&s, &v, tau, k);
+        let slack = 1.0 + 1e-12;
+        if err <= b_diam * slack + 1e-12 && b_diam <= b_max * slack {
+            under += 1;
+        }
+        ratios.push(if b_diam > 0.0 { err / b_diam } else { 0.0 });
+    }
+    (Distribution::new(ratios), under)
+}
+
 /// Summary of a sample: quantiles and the fraction below a threshold.
 #[derive(Debug, Clone)]
 pub struct Distribution {

@@ -6,9 +6,9 @@ use std::path::Path;
 use crate::claims::{ClaimRow, Status};
 
 /// Every id of SPEC §3, in order.
-pub const SPEC_IDS: [&str; 17] = [
-    "T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9", "T10", "T11", "T12", "T13", "T14", "S1",
-    "S2", "S3",
+pub const SPEC_IDS: [&str; 20] = [
+    "T1", "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9", "T10", "T11", "T12", "T13", "T14", "T15",
+    "T16", "T17", "S1", "S2", "S3",
 ];
 
 /// Coq theorems named `T<n>_...` in `coq/*.v` for claim `id` (e.g. `T2_lse_sandwich`), as

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use proofs_tests::claims::{registry, ClaimRow, Status};
-use proofs_tests::measure::{s2_distribution, s3_timing, ScoreDist};
+use proofs_tests::measure::{s2_bound_ratios, s2_distribution, s3_timing, ScoreDist};
 use proofs_tests::report::claims_table;
 use tropical_paper::svg::{line_chart, Series};
 
@@ -144,8 +144,36 @@ fn measure_s2(rows: usize, fig_dir: &Path) -> Result<(String, u64), Box<dyn std:
          |---|---|---|---|---|---|---|---|\n"
     );
     let mut series = Vec::new();
+    let mut bound_md = format!(
+        "\n### S2 under the T17 bound\n\nThe same rows measured against SPEC T17 \
+         (`‖o_topk − o‖ ≤ m·max_{{i,j}}‖v_i − v_j‖ ≤ 2m·max_j‖v_j‖`, proved in `coq/T17_TopK.v`, exact \
+         property test `tests/t17_topk_error.rs`), all in ‖·‖₂: *ratio* = `‖o_topk − o‖₂ / (m·max‖v_i − v_j‖₂)`. \
+         A ratio ≤ 1 means the row sits under the bound.\n\n\
+         | scores | ratio p50 | ratio p90 | ratio p99 | ratio max | rows under both bounds |\n\
+         |---|---|---|---|---|---|\n"
+    );
+    let mut bound_series = Vec::new();
     for (i, dist) in dists.iter().enumerate() {
         let (dropped, rel) = s2_distribution(*dist, n, k, tau, dv, rows, 1000 + i as u64);
+        let (ratio, under) = s2_bound_ratios(*dist, n, k, tau, dv, rows, 1000 + i as u64);
+        writeln!(
+            bound_md,
+            "| {} | {:.2e} | {:.2e} | {:.2e} | {:.2e} | {under} / {rows} |",
+            dist.label(),
+            ratio.quantile(0.5),
+            ratio.quantile(0.9),
+            ratio.quantile(0.99),
+            ratio.quantile(1.0),
+        )?;
+        bound_series.push(Series {
+            name: dist.label(),
+            points: (1..=19)
+                .map(|q| {
+                    let qq = q as f64 / 20.0;
+                    (qq, ratio.quantile(qq).max(1e-18))
+                })
+                .collect(),
+        });
         writeln!(
             md,
             "| {} | {:.2e} | {:.2e} | {:.2e} | {:.2e} | {:.2e} | {:.2e} | {:.1}% |",
@@ -178,6 +206,20 @@ fn measure_s2(rows: usize, fig_dir: &Path) -> Result<(String, u64), Box<dyn std:
         true,
     )?;
     md.push_str("\nFigure: `figures/s2_topk_error.svg` (quantile function of the relative error, log scale).\n");
+    bound_series.push(Series {
+        name: "T17 bound (ratio 1)".into(),
+        points: vec![(0.05, 1.0), (0.95, 1.0)],
+    });
+    line_chart(
+        &fig_dir.join("s2_t17_bound.svg"),
+        "S2 under T17: ‖o_topk − o‖ / (m·max‖v_i − v_j‖)",
+        "quantile",
+        "error / bound",
+        &bound_series,
+        true,
+    )?;
+    md.push_str(&bound_md);
+    md.push_str("\nFigure: `figures/s2_t17_bound.svg` (quantile function of error / bound, log scale, with the bound at 1).\n");
     Ok((md, (rows * dists.len()) as u64))
 }
 

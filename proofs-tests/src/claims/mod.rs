@@ -15,6 +15,8 @@ pub mod t11_relu_tropical;
 pub mod t12_zonotope;
 pub mod t13_tropical_convexity;
 pub mod t14_setting_b_quadric;
+pub mod t16_topk_routing;
+pub mod t17_topk_error;
 
 use std::time::Instant;
 
@@ -233,6 +235,31 @@ pub fn registry() -> Vec<ClaimSpec> {
                 };
                 (status, u64::from(c))
             },
+        },
+        ClaimSpec {
+            id: "T15",
+            statement: "Decomposition: if the stacked query map x ↦ (P_1 x + p_1, …, P_H x + p_H) is surjective, the cells of the common refinement are exactly the products of the heads' own cells, count Π_h n_h (direct sums of row spaces: groups decouple)",
+            evidence: "tests/t15_decomposition.rs (walk vs product formula on random cases, rank-deficient ones detected; the counting method in proofs_tests::claims::t15_decomposition)",
+            run: |_| {
+                (
+                    Status::HoldsWithHypothesis(
+                        "stacked map surjective (e.g. H·d_k = d_model with W_Q of full rank): proved in Coq for every input, abstract blocks (heads or direct-sum groups) and affine heads; the random-case property test is tests/t15_decomposition.rs, not run by this row".into(),
+                    ),
+                    0,
+                )
+            },
+        },
+        ClaimSpec {
+            id: t16_topk_routing::ID,
+            statement: t16_topk_routing::STATEMENT,
+            evidence: "tests/t16_topk_routing.rs (direct LP per k-subset = walk on tropical e_k = upper vertices of the lifted k-sums; constructions; order-k Voronoi vs Lee's formula); implemented by tropical_attention::topk_regions::{topk_cells, topk_hull_count}",
+            run: t16_topk_routing::report_run,
+        },
+        ClaimSpec {
+            id: t17_topk_error::ID,
+            statement: t17_topk_error::STATEMENT,
+            evidence: "tests/t17_topk_error.rs (rational form, exact; two independent computations of o_topk; equality case N = 2); bounds the kernel tropical_attention::float::topk_attention; S2's measured errors under the bound below",
+            run: |c| (status_of(t17_topk_error::run(c)), u64::from(c)),
         },
         ClaimSpec {
             id: s1_betti::ID,
