@@ -466,3 +466,17 @@ fn naming_is_an_enum() {
     };
     assert!(load::load_model::<Rat>(&p, &opts).is_err());
 }
+
+/// Regression (found by `cli/tests/hostile_input.rs`): a layer range whose end overflows is an
+/// error, not an arithmetic-overflow panic.
+#[test]
+fn layer_range_overflow_is_an_error() {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/tiny-bert.safetensors");
+    for layers in [(usize::MAX, 1), (usize::MAX, usize::MAX), (1, usize::MAX)] {
+        let opts = LoadOptions {
+            layers: Some(layers),
+            ..Default::default()
+        };
+        assert!(load::load_model::<Rat>(&p, &opts).is_err(), "{layers:?}");
+    }
+}

@@ -1,7 +1,9 @@
 //! `tropical`: the command-line tool of the tropical-attention toolkit.
 //!
 //! Every subcommand lives in its own module under `cmd/`; each prints a readable table by default
-//! and stable JSON with `--json`. Errors are printed as one line on stderr with exit code 2.
+//! and stable JSON with `--json`. Errors are printed as one line on stderr with exit code 2; a
+//! panic (a bug) is printed as `error: internal error (please report): …` with exit code 70
+//! (`EX_SOFTWARE` of sysexits.h).
 
 use std::process::ExitCode;
 
@@ -40,10 +42,57 @@ enum Command {
     Eval(cmd::eval::Args),
     /// Cross-check float attention kernels (CPU or CUDA) against the exact reference.
     GpuCheck(cmd::gpu_check::Args),
+    /// Panic on purpose (hidden): checks that a panic is reported as an internal error, exit 70.
+    #[command(hide = true)]
+    InternalPanicForTest,
+}
+
+/// Exit code of an internal error (a panic), as `EX_SOFTWARE` in sysexits.h.
+const EXIT_INTERNAL: u8 = 70;
+
+/// The message of the latest panic, recorded by the hook for `main` to print.
+static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Record each panic's message and place instead of printing it: a panic caught on purpose
+/// (the CUDA loader guards its probes with `catch_unwind`) stays silent, and one that reaches
+/// `main` is printed there as one line.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let payload = info.payload();
+        let msg = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        let at = info
+            .location()
+            .map(|l| format!(" (at {}:{})", l.file(), l.line()))
+            .unwrap_or_default();
+        if let Ok(mut last) = LAST_PANIC.lock() {
+            *last = Some(format!("{msg}{at}").replace('\n', " "));
+        }
+    }));
 }
 
 fn main() -> ExitCode {
+    install_panic_hook();
     let cli = Cli::parse();
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || dispatch(cli))) {
+        Ok(code) => code,
+        Err(_) => {
+            let msg = LAST_PANIC
+                .lock()
+                .ok()
+                .and_then(|m| m.clone())
+                .unwrap_or_else(|| "unknown panic".into());
+            eprintln!("error: internal error (please report): {msg}");
+            ExitCode::from(EXIT_INTERNAL)
+        }
+    }
+}
+
+/// Run the subcommand; errors become one line and exit 2.
+fn dispatch(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Demo(a) => demo::run(a),
         Command::Poly(a) => cmd::poly::run(a),
@@ -54,6 +103,7 @@ fn main() -> ExitCode {
         Command::Regions(a) => cmd::regions::run(a),
         Command::Eval(a) => cmd::eval::run(a),
         Command::GpuCheck(a) => cmd::gpu_check::run(a),
+        Command::InternalPanicForTest => panic!("deliberate panic (internal-panic-for-test)"),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -33,7 +33,7 @@ use tropical_algebra::Scalar;
 
 use crate::error::GeometryError;
 use crate::halfspace::{Halfspace, Hyperplane};
-use crate::polyhedron::{HRep, VRep};
+use crate::polyhedron::{HRep, Polyhedron, VRep};
 
 /// An H- or V-representation read from a file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,6 +52,21 @@ impl<S> Representation<S> {
             Representation::V(v) => v.points.len() + v.rays.len() + v.lines.len(),
         }
     }
+}
+
+/// Largest ambient dimension accepted for a representation without rows (given by the size line
+/// `0 n …` or JSON `"dim"` alone): the whole space or the empty set of that dimension is built
+/// from the number alone, so it is bounded; with rows, the dimension is bounded by the data.
+pub const MAX_DIM_WITHOUT_ROWS: usize = 1024;
+
+fn check_dim_without_rows(d: usize) -> Result<(), GeometryError> {
+    if d > MAX_DIM_WITHOUT_ROWS {
+        return Err(perr(
+            1,
+            format!("dim {d} with no rows exceeds the limit of {MAX_DIM_WITHOUT_ROWS}"),
+        ));
+    }
+    Ok(())
 }
 
 fn perr(line: usize, problem: impl Into<String>) -> GeometryError {
@@ -133,6 +148,26 @@ pub fn parse_cdd<S: Scalar>(text: &str) -> Result<Representation<S>, GeometryErr
         return Err(perr(
             l_t,
             format!("unknown number type {ty:?} (expected integer, rational or real)"),
+        ));
+    }
+    // The declared sizes are checked against the tokens actually present before anything is
+    // reserved: a header claiming 10^12 rows must not allocate for them.
+    let present = it.len();
+    if m.checked_mul(n).is_none_or(|need| need > present) {
+        return Err(perr(
+            end_line,
+            format!(
+                "the size line declares {m} rows of {n} entries, but only {present} entries are present before `end`"
+            ),
+        ));
+    }
+    if m == 0 && n - 1 > MAX_DIM_WITHOUT_ROWS {
+        return Err(perr(
+            l_n,
+            format!(
+                "dimension {} with no rows exceeds the limit of {MAX_DIM_WITHOUT_ROWS}",
+                n - 1
+            ),
         ));
     }
     let mut rows: Vec<(usize, Vec<S>)> = Vec::with_capacity(m);
@@ -411,8 +446,9 @@ pub fn parse_json<S: Scalar>(text: &str) -> Result<Representation<S>, GeometryEr
     let dim = match obj.get("dim") {
         Some(x) => Some(
             x.as_u64()
-                .ok_or_else(|| perr(1, "dim: expected a non-negative integer"))?
-                as usize,
+                .and_then(|d| usize::try_from(d).ok())
+                .and_then(|d| d.checked_add(1).map(|_| d))
+                .ok_or_else(|| perr(1, "dim: expected a non-negative integer"))?,
         ),
         None => None,
     };
@@ -428,6 +464,9 @@ pub fn parse_json<S: Scalar>(text: &str) -> Result<Representation<S>, GeometryEr
         let ineqs = json_rows::<S>(text, obj, "inequalities", &mut w)?;
         let eqs = json_rows::<S>(text, obj, "equations", &mut w)?;
         let w = w.ok_or_else(|| perr(1, "no rows and no \"dim\""))?;
+        if ineqs.is_empty() && eqs.is_empty() {
+            check_dim_without_rows(w.saturating_sub(1))?;
+        }
         if w == 0 {
             return Err(perr(1, "rows must have at least one entry (b)"));
         }
@@ -458,6 +497,9 @@ pub fn parse_json<S: Scalar>(text: &str) -> Result<Representation<S>, GeometryEr
         let rays = json_rows::<S>(text, obj, "rays", &mut w)?;
         let lines = json_rows::<S>(text, obj, "lines", &mut w)?;
         let d = w.ok_or_else(|| perr(1, "no rows and no \"dim\""))?;
+        if points.is_empty() && rays.is_empty() && lines.is_empty() {
+            check_dim_without_rows(d)?;
+        }
         Ok(Representation::V(VRep {
             ambient_dim: d,
             points,
@@ -519,5 +561,108 @@ pub fn parse_any<S: Scalar>(text: &str) -> Result<Representation<S>, GeometryErr
         parse_json(text)
     } else {
         parse_cdd(text)
+    }
+}
+
+/// Exact strings of a row.
+fn row_strings<S: Scalar>(r: &[S]) -> Value {
+    Value::Array(r.iter().map(|x| Value::String(x.to_string())).collect())
+}
+
+/// cdd rows `[b, -a_1, .., -a_d]` of `a·x ≤ b` / `a·x = b`.
+fn cdd_row<S: Scalar>(normal: &[S], offset: &S) -> Value {
+    let r: Vec<S> = std::iter::once(offset.clone())
+        .chain(normal.iter().map(|a| -a.clone()))
+        .collect();
+    row_strings(&r)
+}
+
+/// The objects of a polyhedron as JSON, every number an exact string `"p/q"` (the fields are
+/// documented in `docs/json/hull.md`):
+///
+/// - `dim`, `ambient_dim`;
+/// - `vertices`, `rays`, `lines`: arrays of points/directions (irredundant);
+/// - `facets`, `equations`: cdd rows `[b, -a_1, .., -a_d]` meaning `b − a·x ≥ 0` / `= 0`;
+/// - `facet_incidence`: for facet `i`, the generators on it (vertex `k` as `k`, ray `j` as
+///   `vertices.len() + j`);
+/// - `edges`: pairs `[i, j]`, `i < j`, of vertices joined by a bounded edge.
+///
+/// ```
+/// use tropical_algebra::Rat;
+/// use tropical_geometry::formats::polyhedron_to_json;
+/// use tropical_geometry::polyhedron::Polyhedron;
+/// let q = |p: i64| Rat::from(p);
+/// let seg = Polyhedron::from_points(&[vec![q(0)], vec![q(2)]]).unwrap();
+/// let j = polyhedron_to_json(&seg);
+/// assert_eq!(j["vertices"].as_array().unwrap().len(), 2);
+/// assert_eq!(j["edges"], serde_json::json!([[0, 1]]));
+/// ```
+pub fn polyhedron_to_json<S: Scalar>(p: &Polyhedron<S>) -> Value {
+    let rows = |rs: &[Vec<S>]| Value::Array(rs.iter().map(|r| row_strings(r)).collect());
+    let mut m = serde_json::Map::new();
+    m.insert("dim".into(), p.dim().into());
+    m.insert("ambient_dim".into(), p.ambient_dim().into());
+    m.insert("vertices".into(), rows(p.vertices()));
+    m.insert("rays".into(), rows(p.rays()));
+    m.insert("lines".into(), rows(p.lines()));
+    m.insert(
+        "facets".into(),
+        Value::Array(
+            p.facets()
+                .iter()
+                .map(|f| cdd_row(&f.normal, &f.offset))
+                .collect(),
+        ),
+    );
+    m.insert(
+        "equations".into(),
+        Value::Array(
+            p.equations()
+                .iter()
+                .map(|e| cdd_row(&e.normal, &e.offset))
+                .collect(),
+        ),
+    );
+    m.insert(
+        "facet_incidence".into(),
+        serde_json::to_value(p.facet_incidence()).expect("indices serialise"),
+    );
+    let edges: Vec<[usize; 2]> = p.vertex_edges().into_iter().map(|(i, j)| [i, j]).collect();
+    m.insert(
+        "edges".into(),
+        serde_json::to_value(edges).expect("indices serialise"),
+    );
+    Value::Object(m)
+}
+
+/// The text of a polyhedron for a file named `path`, chosen by its extension: `.ine` (cdd
+/// H-representation, [`write_ine`]), `.ext` (cdd V-representation, [`write_ext`]) or `.json`
+/// (all objects, [`polyhedron_to_json`]). Any other extension is
+/// [`GeometryError::InvalidInput`].
+///
+/// ```
+/// use tropical_algebra::Rat;
+/// use tropical_geometry::formats::write_by_extension;
+/// use tropical_geometry::polyhedron::Polyhedron;
+/// let seg = Polyhedron::from_points(&[vec![Rat::from(0)], vec![Rat::from(1)]]).unwrap();
+/// assert!(write_by_extension(&seg, "s.ine").unwrap().starts_with("H-representation"));
+/// assert!(write_by_extension(&seg, "s.svg").is_err());
+/// ```
+pub fn write_by_extension<S: Scalar>(
+    p: &Polyhedron<S>,
+    path: impl AsRef<std::path::Path>,
+) -> Result<String, GeometryError> {
+    let path = path.as_ref();
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("ine") => Ok(write_ine(&p.hrep())),
+        Some("ext") => Ok(write_ext(&p.vrep())),
+        Some("json") => Ok(format!(
+            "{}\n",
+            serde_json::to_string_pretty(&polyhedron_to_json(p)).expect("JSON serialises")
+        )),
+        _ => Err(GeometryError::InvalidInput(format!(
+            "{}: unknown output format (use .ine, .ext or .json)",
+            path.display()
+        ))),
     }
 }

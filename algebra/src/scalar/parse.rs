@@ -37,6 +37,11 @@ pub fn parse_big_rational(s: &str) -> Result<BigRational, ScalarError> {
     parse_decimal(t).map_err(|r| err(s, r))
 }
 
+/// Largest decimal exponent accepted (`1e1000`): bounds the size of the integer an exponent
+/// alone can ask for (about 3.3 bits per unit), so a short token cannot demand megabytes.
+/// f64 needs at most 324.
+pub const MAX_EXPONENT: i64 = 1000;
+
 /// A decimal `[+-]digits[.digits][e[+-]digits]`.
 fn parse_decimal(t: &str) -> Result<BigRational, String> {
     let (neg, body) = match t.as_bytes().first() {
@@ -49,8 +54,8 @@ fn parse_decimal(t: &str) -> Result<BigRational, String> {
             let e: i64 = body[i + 1..]
                 .parse()
                 .map_err(|_| format!("bad exponent {:?}", &body[i + 1..]))?;
-            if e.abs() > 100_000 {
-                return Err(format!("exponent {e} out of range (|e| ≤ 100000)"));
+            if e.abs() > MAX_EXPONENT {
+                return Err(format!("exponent {e} out of range (|e| ≤ {MAX_EXPONENT})"));
             }
             (&body[..i], e)
         }
@@ -126,6 +131,9 @@ mod tests {
         assert!(parse_big_rational("1.2.3").is_err());
         assert!(parse_big_rational("").is_err());
         assert!(parse_big_rational("0x10").is_err());
+        assert!(parse_big_rational("1e1000").is_ok());
+        assert!(parse_big_rational("1e1001").is_err());
+        assert!(parse_big_rational("1e-99999999999999999999").is_err());
     }
 
     #[test]

@@ -300,16 +300,17 @@ pub(crate) fn load_from_ckpt<S: Scalar>(
     };
     let mut blocks = Vec::new();
     let mut scale_note = String::new();
-    let (mut l, end) = match opts.layers {
-        Some((start, count)) => (start, start + count),
-        None => (0, usize::MAX),
-    };
     if opts.layers.is_some() {
         let total = (0..)
             .take_while(|&i| ck.has(&name(&names.q_weight, i)))
             .count();
         check_layers(opts.layers, total)?;
     }
+    // (`start + count` cannot overflow: checked just above.)
+    let (mut l, end) = match opts.layers {
+        Some((start, count)) => (start, start + count),
+        None => (0, usize::MAX),
+    };
     while l < end && ck.has(&name(&names.q_weight, l)) {
         let (w_q, b_q, w_k, b_k, w_v, b_v): QkvParts<S> = if naming == Naming::Gpt2 {
             let w = ck.matrix::<S>(&name(&names.q_weight, l), None, None, true)?;

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, Context};
 use serde::Serialize;
 use tropical_algebra::Rat;
-use tropical_geometry::formats::{parse_any, write_ext, write_ine, Representation};
+use tropical_geometry::formats::{
+    parse_any, polyhedron_to_json, write_by_extension, Representation,
+};
 use tropical_geometry::polyhedron::Polyhedron;
 
 use crate::output::{print_json, print_rows};
@@ -16,14 +18,16 @@ use crate::output::{print_json, print_rows};
 pub struct Args {
     /// Input file: cdd/lrs `.ine` (H) or `.ext` (V), or JSON (`{"points": ..}` / `{"inequalities": ..}`).
     pub file: PathBuf,
-    /// Print JSON (fields `dim`, `ambient_dim`, `vertices`, `rays`, `lines`, `facets`,
-    /// `equations`, `f_vector`).
+    /// Print JSON: the counts (`dim`, `ambient_dim`, `vertices`, `rays`, `lines`, `facets`,
+    /// `equations`, `f_vector`) and the objects themselves under `objects` (exact "p/q"
+    /// strings; fields in docs/json/hull.md).
     #[arg(long)]
     pub json: bool,
     /// Skip the face lattice (`f_vector` is then null): for large inputs.
     #[arg(long)]
     pub no_faces: bool,
-    /// Write the other representation to this file (`.ext` for an H-input, `.ine` for a V-input).
+    /// Write the polyhedron to this file, in the format its extension names: `.ine`
+    /// (H-representation), `.ext` (V-representation) or `.json` (all objects, as under `objects`).
     #[arg(long)]
     pub output: Option<PathBuf>,
 }
@@ -42,7 +46,7 @@ pub(crate) fn read_polyhedron(path: &Path) -> anyhow::Result<(Polyhedron<Rat>, b
     Ok((p, is_h))
 }
 
-/// The printed summary of a polyhedron (stable JSON field names).
+/// The printed summary of a polyhedron (stable JSON field names; docs/json/hull.md).
 #[derive(Serialize)]
 pub(crate) struct Summary {
     pub dim: isize,
@@ -53,6 +57,8 @@ pub(crate) struct Summary {
     pub facets: usize,
     pub equations: usize,
     pub f_vector: Option<Vec<usize>>,
+    /// The objects (`tropical_geometry::formats::polyhedron_to_json`), in `--json` only.
+    pub objects: serde_json::Value,
 }
 
 impl Summary {
@@ -66,6 +72,7 @@ impl Summary {
             facets: p.facets().len(),
             equations: p.equations().len(),
             f_vector: faces.then(|| p.f_vector()),
+            objects: polyhedron_to_json(p),
         }
     }
 
@@ -97,14 +104,15 @@ impl Summary {
 
 /// Run the subcommand.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let (p, is_h) = read_polyhedron(&args.file)?;
+    let (p, _) = read_polyhedron(&args.file)?;
     if let Some(out) = &args.output {
-        let text = if is_h {
-            write_ext(&p.vrep())
-        } else {
-            write_ine(&p.hrep())
-        };
-        std::fs::write(out, text).with_context(|| format!("{}: cannot write", out.display()))?;
+        write_output(&p, out)?;
     }
     Summary::of(&p, !args.no_faces).print(args.json)
+}
+
+/// Write `p` to `out` in the format of its extension (`.ine`, `.ext`, `.json`).
+pub(crate) fn write_output(p: &Polyhedron<Rat>, out: &Path) -> anyhow::Result<()> {
+    let text = write_by_extension(p, out).map_err(|e| anyhow!("--output {e}"))?;
+    std::fs::write(out, text).with_context(|| format!("{}: cannot write", out.display()))
 }

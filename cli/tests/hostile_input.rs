@@ -1,0 +1,410 @@
+//! Hostile input never crashes the command: headers that claim more than the file holds,
+//! overflowing shapes, huge exponents and byte-mutated copies of valid files each give exit 0 or
+//! a one-line `error: …` with exit 2 — never a panic (exit 101/70) or an abort (134). A panic that
+//! does happen is reported as an internal error with exit 70.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+fn tropical(args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_tropical"))
+        .args(args)
+        .output()
+        .expect("the tropical binary runs");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn tmpdir(test: &str) -> PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("hostile_input")
+        .join(test);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn testdata(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../attention/testdata")
+        .join(name)
+}
+
+/// Exit 2 with one line `error: …` naming `mention`.
+#[track_caller]
+fn assert_clean_error(r: &Run, mention: &str) {
+    assert_eq!(
+        r.code,
+        Some(2),
+        "stdout {:?} stderr {:?}",
+        r.stdout,
+        r.stderr
+    );
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{:?}", r.stderr);
+    assert!(
+        lines[0].starts_with("error: ") && lines[0].contains(mention),
+        "{:?}",
+        lines[0]
+    );
+}
+
+/// The abort class of the issue: a `.ext`/`.ine` header claiming 999999999999 rows, or a huge
+/// column count with no rows, or a JSON `dim` of 10^15: exit 2 naming the file and the problem.
+#[test]
+fn claimed_sizes_are_checked_against_the_file() {
+    let dir = tmpdir("claimed");
+    let cases = [
+        (
+            "rows.ext",
+            "V-representation\nbegin\n999999999999 3 rational\n1 0 0\nend\n",
+            "rows",
+        ),
+        (
+            "rows.ine",
+            "H-representation\nbegin\n999999999999 999999999999 integer\n1 0 0\nend\n",
+            "rows",
+        ),
+        (
+            "cols.ine",
+            "H-representation\nbegin\n0 999999999999 integer\nend\n",
+            "limit",
+        ),
+        (
+            "dim.json",
+            "{\"points\": [], \"dim\": 1000000000000000}",
+            "limit",
+        ),
+        (
+            "exp.ext",
+            "V-representation\nbegin\n1 2 real\n1 1e99999999\nend\n",
+            "exponent",
+        ),
+    ];
+    for (name, body, problem) in cases {
+        let f = dir.join(name);
+        std::fs::write(&f, body).unwrap();
+        let r = tropical(&["hull", f.to_str().unwrap(), "--json"]);
+        assert_clean_error(&r, name);
+        assert!(r.stderr.contains(problem), "{name}: {}", r.stderr);
+    }
+}
+
+/// An `.npy` context whose shape claims 2^40 × 2^40 entries, and a safetensors file whose header
+/// length claims 2^60 bytes: exit 2 naming the file.
+#[test]
+fn npy_and_safetensors_headers_are_checked() {
+    let dir = tmpdir("binary");
+    let mut h =
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (1099511627776, 1099511627776), }"
+            .to_string();
+    while (10 + h.len() + 1) % 64 != 0 {
+        h.push(' ');
+    }
+    h.push('\n');
+    let mut npy = b"\x93NUMPY\x01\x00".to_vec();
+    npy.extend((h.len() as u16).to_le_bytes());
+    npy.extend(h.as_bytes());
+    npy.extend([0u8; 16]);
+    let ctx = dir.join("ctx.npy");
+    std::fs::write(&ctx, npy).unwrap();
+    let model = testdata("tiny-bert.safetensors");
+    let r = tropical(&[
+        "regions",
+        "--model",
+        model.to_str().unwrap(),
+        "--context",
+        ctx.to_str().unwrap(),
+    ]);
+    assert_clean_error(&r, "ctx.npy");
+    let mut st = (1u64 << 60).to_le_bytes().to_vec();
+    st.extend(b"{}");
+    let m = dir.join("m.safetensors");
+    std::fs::write(&m, st).unwrap();
+    let c = testdata("tiny-context.json");
+    let r = tropical(&[
+        "regions",
+        "--model",
+        m.to_str().unwrap(),
+        "--context",
+        c.to_str().unwrap(),
+    ]);
+    assert_clean_error(&r, "m.safetensors");
+}
+
+/// A deterministic byte mutator (xorshift): flips, overwrites with interesting bytes (digits,
+/// 0xff, separators), inserts, deletes and truncates.
+struct Mutator(u64);
+
+impl Mutator {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn mutate(&mut self, seed: &[u8]) -> Vec<u8> {
+        let mut b = seed.to_vec();
+        let edits = 1 + self.next() % 4;
+        for _ in 0..edits {
+            if b.is_empty() {
+                b.push(b'9');
+            }
+            let at = (self.next() % b.len() as u64) as usize;
+            const INTERESTING: &[u8] = b"0123456789-/.e ,[]{}\n\xff\x00\"";
+            match self.next() % 5 {
+                0 => b[at] ^= 1 << (self.next() % 8),
+                1 => b[at] = INTERESTING[(self.next() % INTERESTING.len() as u64) as usize],
+                2 => b.insert(at, b"9999999999"[(self.next() % 10) as usize]),
+                3 => {
+                    b.remove(at);
+                }
+                _ => b.truncate(at),
+            }
+        }
+        b
+    }
+}
+
+/// Hypothesis: byte mutations of valid inputs to `hull` (.ext, .ine, JSON), `power-diagram`,
+/// `tconv` and `regions` (safetensors model, JSON model, JSON and npy contexts). Conclusion: every
+/// run exits 0 or 2 (one `error:` line), never with a panic or an abort.
+#[test]
+fn mutated_files_never_crash() {
+    let dir = tmpdir("mutated");
+    let model = testdata("tiny-bert.safetensors");
+    let ctx = testdata("tiny-context.json");
+    let m = model.to_str().unwrap().to_string();
+    let c = ctx.to_str().unwrap().to_string();
+    let json_model =
+        r#"{"layers": [{"heads": [{"w_q": [[1, 0], [0, 1]], "w_k": [["1/2", 0], [0, 1]]}]}]}"#;
+    let mut npy = b"\x93NUMPY\x01\x00".to_vec();
+    let mut h = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 4), }".to_string();
+    while (10 + h.len() + 1) % 64 != 0 {
+        h.push(' ');
+    }
+    h.push('\n');
+    npy.extend((h.len() as u16).to_le_bytes());
+    npy.extend(h.as_bytes());
+    for x in [0.5f32, 1.0, -1.0, 2.0, 0.25, 0.0, 3.0, -0.5] {
+        npy.extend(x.to_le_bytes());
+    }
+    // (file name, seed bytes, arguments with {} for the file)
+    let seeds: Vec<(&str, Vec<u8>, Vec<String>)> = vec![
+        (
+            "p.ext",
+            b"V-representation\nbegin\n4 3 rational\n1 0 0\n1 1 0\n1 0 1/2\n0 1 1\nend\n".to_vec(),
+            vec!["hull".into(), "{}".into(), "--json".into()],
+        ),
+        (
+            "p.ine",
+            b"H-representation\nlinearity 1 3\nbegin\n3 3 integer\n1 -1 0\n1 0 -1\n0 1 1\nend\n"
+                .to_vec(),
+            vec!["hull".into(), "{}".into()],
+        ),
+        (
+            "p.json",
+            br#"{"points": [[0, 0], [1, "1/2"], [0, 1]], "rays": [[1, 1]]}"#.to_vec(),
+            vec!["hull".into(), "{}".into(), "--json".into()],
+        ),
+        (
+            "s.json",
+            br#"{"sites": [[0, 0], [2, 0], [0, 2]], "weights": [0, 1, "1/2"]}"#.to_vec(),
+            vec![
+                "power-diagram".into(),
+                "{}".into(),
+                "--box=-3,3".into(),
+                "--json".into(),
+            ],
+        ),
+        (
+            "t.json",
+            br#"[[0, 0, 0], [0, 2, 1], [0, 1, 3]]"#.to_vec(),
+            vec!["tconv".into(), "{}".into(), "--json".into()],
+        ),
+        (
+            "m.safetensors",
+            std::fs::read(&model).unwrap(),
+            vec![
+                "regions".into(),
+                "--model".into(),
+                "{}".into(),
+                "--context".into(),
+                c.clone(),
+                "--json".into(),
+            ],
+        ),
+        (
+            "m.json",
+            json_model.as_bytes().to_vec(),
+            vec![
+                "regions".into(),
+                "--model".into(),
+                "{}".into(),
+                "--context".into(),
+                "CTX2".into(),
+                "--json".into(),
+            ],
+        ),
+        (
+            "c.json",
+            std::fs::read(&ctx).unwrap(),
+            vec![
+                "regions".into(),
+                "--model".into(),
+                m.clone(),
+                "--context".into(),
+                "{}".into(),
+                "--json".into(),
+            ],
+        ),
+        (
+            "c.npy",
+            npy,
+            vec![
+                "regions".into(),
+                "--model".into(),
+                m.clone(),
+                "--context".into(),
+                "{}".into(),
+                "--json".into(),
+            ],
+        ),
+    ];
+    let ctx2 = dir.join("ctx2.json");
+    std::fs::write(&ctx2, "[[1, 0], [0, 1], [1, 1]]").unwrap();
+    let cases: usize = std::env::var("HOSTILE_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(40);
+    let mut rng = Mutator(0x9e37_79b9_7f4a_7c15);
+    for (name, seed, args) in &seeds {
+        let f = dir.join(name);
+        for case in 0..cases {
+            let bytes = if case == 0 {
+                seed.clone()
+            } else {
+                rng.mutate(seed)
+            };
+            std::fs::write(&f, &bytes).unwrap();
+            let argv: Vec<String> = args
+                .iter()
+                .map(|a| match a.as_str() {
+                    "{}" => f.to_str().unwrap().to_string(),
+                    "CTX2" => ctx2.to_str().unwrap().to_string(),
+                    _ => a.clone(),
+                })
+                .collect();
+            let refs: Vec<&str> = argv.iter().map(String::as_str).collect();
+            let r = tropical(&refs);
+            let ok = match r.code {
+                Some(0) => true,
+                Some(2) => r.stderr.lines().count() == 1 && r.stderr.starts_with("error: "),
+                _ => false,
+            };
+            if !ok {
+                let keep = dir.join(format!("crash-{name}"));
+                std::fs::write(&keep, &bytes).unwrap();
+                panic!(
+                    "{name} case {case} ({}): exit {:?}: {}",
+                    keep.display(),
+                    r.code,
+                    r.stderr
+                );
+            }
+            if case == 0 {
+                assert_eq!(
+                    r.code,
+                    Some(0),
+                    "the seed {name} must be valid: {}",
+                    r.stderr
+                );
+            }
+        }
+    }
+}
+
+/// Numeric arguments out of range: one-line errors, exit 2.
+#[test]
+fn hostile_argument_values() {
+    let m = testdata("tiny-bert.safetensors");
+    let c = testdata("tiny-context.json");
+    let (m, c) = (m.to_str().unwrap(), c.to_str().unwrap());
+    for args in [
+        vec![
+            "regions",
+            "--model",
+            m,
+            "--context",
+            c,
+            "--box=1e99999999,2",
+        ],
+        vec!["regions", "--model", m, "--context", c, "--box=NaN,2"],
+        vec![
+            "regions",
+            "--model",
+            m,
+            "--context",
+            c,
+            "--layer",
+            "18446744073709551615",
+        ],
+        vec![
+            "regions",
+            "--model",
+            m,
+            "--context",
+            c,
+            "--layer",
+            "18446744073709551615",
+            "--depth",
+            "2",
+        ],
+        vec![
+            "regions",
+            "--model",
+            m,
+            "--context",
+            c,
+            "--n-heads",
+            "1000000000000",
+        ],
+        vec![
+            "regions",
+            "--model",
+            m,
+            "--context",
+            c,
+            "--max-regions",
+            "-1",
+        ],
+    ] {
+        let r = tropical(&args);
+        assert_eq!(r.code, Some(2), "{args:?}: {}", r.stderr);
+        assert!(r.stderr.starts_with("error"), "{args:?}: {}", r.stderr);
+    }
+}
+
+/// A panic is a bug, reported as one line `error: internal error (please report): …` with exit
+/// 70 (the hidden subcommand panics on purpose).
+#[test]
+fn a_panic_is_an_internal_error_with_exit_70() {
+    let r = tropical(&["internal-panic-for-test"]);
+    assert_eq!(r.code, Some(70), "{}", r.stderr);
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{:?}", r.stderr);
+    assert!(
+        lines[0].starts_with("error: internal error (please report): deliberate panic"),
+        "{}",
+        lines[0]
+    );
+}
