@@ -198,10 +198,7 @@ pub struct TopkRegions<S> {
     pub lps_solved: usize,
 }
 
-fn ser_big<Se: serde::Serializer>(
-    v: &BigUint,
-    s: Se,
-) -> std::result::Result<Se::Ok, Se::Error> {
+fn ser_big<Se: serde::Serializer>(v: &BigUint, s: Se) -> std::result::Result<Se::Ok, Se::Error> {
     s.serialize_str(&v.to_string())
 }
 

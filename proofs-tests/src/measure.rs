@@ -141,7 +141,12 @@ pub fn topk_error_vs_bound(s: &[f64], v: &[Vec<f64>], tau: f64, k: usize) -> (f6
     for &j in &top {
         dropped[j] = false;
     }
-    let m: f64 = p.iter().zip(&dropped).filter(|(_, &d)| d).map(|(pj, _)| pj).sum();
+    let m: f64 = p
+        .iter()
+        .zip(&dropped)
+        .filter(|(_, &d)| d)
+        .map(|(pj, _)| pj)
+        .sum();
     (err, m * diam, 2.0 * m * vmax)
 }
 

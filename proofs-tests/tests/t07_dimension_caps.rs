@@ -74,3 +74,15 @@ fn t07_n_pow_h_unreachable_when_h_exceeds_d() {
         );
     }
 }
+
+/// Hypothesis: (N, H, d) = (3, 3, 2). Conclusion: hill climbing with the exact walk as objective
+/// stays under the planar cap 1 + 3·2 + 3·4 = 19 (derived in the module docs).
+#[test]
+fn t07_planar_cap_under_hill_climbing() {
+    assert_eq!(planar_cap(&[3, 3, 3]), 19);
+    assert_eq!(planar_cap(&[2, 2, 2]), 7); // = Zaslavsky's Σ_{i≤2} C(3, i) for N = 2
+    assert_eq!(planar_cap(&[3, 3]), 9); // = N^H when H ≤ d
+    let (best, fns) = hill_climb(3, 3, 2, 64, 1).expect("walk");
+    assert!(best <= 19, "{best} cells: {fns:?}");
+    assert_eq!(count_cells(&fns), Ok(best));
+}

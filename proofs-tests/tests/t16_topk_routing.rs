@@ -75,12 +75,21 @@ fn t16_degenerate() {
         vec![r(0), r(0), r(0), r(-1)],
     )
     .unwrap();
-    let one = Instance { heads: vec![f.clone()], k: 4 };
+    let one = Instance {
+        heads: vec![f.clone()],
+        k: 4,
+    };
     assert_eq!(count_regions(&one), Ok(1));
     // keys 1 and 2 are identical: top-1 regions are {0}, {1 ≡ 2}, {3}
-    let dup = Instance { heads: vec![f.clone()], k: 1 };
+    let dup = Instance {
+        heads: vec![f.clone()],
+        k: 1,
+    };
     assert_eq!(count_regions(&dup), Ok(3));
-    let two = Instance { heads: vec![f], k: 2 };
+    let two = Instance {
+        heads: vec![f],
+        k: 2,
+    };
     assert!(count_regions(&two).unwrap() <= 6);
     let sf = score_function(&MaxAffine::new(vec![vec![r(0)]], vec![r(0)]).unwrap());
     let err = tropical_attention::topk_regions::topk_hull_count(&[sf], 2).unwrap_err();

@@ -39,7 +39,12 @@ fn t17_tie_at_kth_position() {
     let r = Rat::from_i64;
     let z = vec![r(2), r(1), r(2), r(2)];
     assert_eq!(topk_set(&z, 2), vec![true, false, true, false]);
-    let v = vec![vec![r(1), r(0)], vec![r(0), r(5)], vec![r(-1), r(2)], vec![r(3), r(3)]];
+    let v = vec![
+        vec![r(1), r(0)],
+        vec![r(0), r(5)],
+        vec![r(-1), r(2)],
+        vec![r(3), r(3)],
+    ];
     check_set(&z, &v, &topk_set(&z, 2)).expect("tie at the k-th weight");
     check_set(&z, &v, &[true, false, false, true]).expect("the other tied choice");
     check_set(&z, &v, &topk_set(&z, 4)).expect("k = N: m = 0, no error");

@@ -144,9 +144,9 @@ fn measure_s2(rows: usize, fig_dir: &Path) -> Result<(String, u64), Box<dyn std:
          |---|---|---|---|---|---|---|---|\n"
     );
     let mut series = Vec::new();
-    let mut bound_md = format!(
+    let mut bound_md = String::from(
         "\n### S2 under the T17 bound\n\nThe same rows measured against SPEC T17 \
-         (`‖o_topk − o‖ ≤ m·max_{{i,j}}‖v_i − v_j‖ ≤ 2m·max_j‖v_j‖`, proved in `coq/T17_TopK.v`, exact \
+         (`‖o_topk − o‖ ≤ m·max_{i,j}‖v_i − v_j‖ ≤ 2m·max_j‖v_j‖`, proved in `coq/T17_TopK.v`, exact \
          property test `tests/t17_topk_error.rs`), all in ‖·‖₂: *ratio* = `‖o_topk − o‖₂ / (m·max‖v_i − v_j‖₂)`. \
          A ratio ≤ 1 means the row sits under the bound.\n\n\
          | scores | ratio p50 | ratio p90 | ratio p99 | ratio max | rows under both bounds |\n\

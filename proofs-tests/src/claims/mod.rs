@@ -333,11 +333,30 @@ fn run_t07(c: u32) -> (Status, u64) {
             Err(e) => return (Status::Violated(e), 0),
         }
     }
+    // (3, 3, 2): hill climbing with the exact walk as objective, against the planar cap.
+    let cap = t7::planar_cap(&[3, 3, 3]);
+    let mut best = 0;
+    for seed in 0..4u64 {
+        match t7::hill_climb(3, 3, 2, budget, 7_000 + seed) {
+            Ok((k, _)) if k as u128 <= cap => best = best.max(k),
+            Ok((k, fns)) => {
+                return (
+                    Status::Violated(format!("(3,3,2): {k} cells > planar cap {cap}: {fns:?}")),
+                    0,
+                )
+            }
+            Err(e) => return (Status::Violated(e), 0),
+        }
+    }
+    notes.push(format!(
+        "(3,3,2) hill climbing ({} steps from 4 starts, exact walk as objective): max {best}; planar cap 1 + Σ(n_h−1) + Σ_{{h<h'}}(n_h−1)(n_h'−1) = {cap} (derived, Euler + T6 on pairs, checked on all random planar cases) — exact maximum between {best} and {cap} NOT established",
+        budget
+    ));
     (
         Status::HoldsWithHypothesis(format!(
             "cap on all random cases; constructions exact; H > d: {}",
             notes.join("; ")
         )),
-        u64::from(c) + 4 * u64::from(budget),
+        u64::from(c) + 8 * u64::from(budget),
     )
 }

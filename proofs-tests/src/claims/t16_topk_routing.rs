@@ -134,10 +134,7 @@ pub fn regions_by_definition(inst: &Instance) -> Result<BTreeSet<Vec<Vec<usize>>
                     let normal = (0..d)
                         .map(|c| f.slopes[j][c].clone() - &f.slopes[i][c])
                         .collect();
-                    rows.push(Halfspace::new(
-                        normal,
-                        f.offsets[i].clone() - &f.offsets[j],
-                    ));
+                    rows.push(Halfspace::new(normal, f.offsets[i].clone() - &f.offsets[j]));
                 }
             }
         }
@@ -229,7 +226,10 @@ pub fn count_regions(inst: &Instance) -> Result<usize, String> {
             }
             let distinct = (0..f.len()).all(|j| canon[j] == j);
             if distinct && topk_set(&scores, inst.k).as_ref() != Some(set) {
-                return Err(format!("head {h}: top-k set at {:?} is not {set:?}", cell.interior_point));
+                return Err(format!(
+                    "head {h}: top-k set at {:?} is not {set:?}",
+                    cell.interior_point
+                ));
             }
         }
     }
@@ -239,7 +239,9 @@ pub fn count_regions(inst: &Instance) -> Result<usize, String> {
     }
     let by_def = regions_by_definition(inst)?;
     if by_walk != by_def {
-        return Err(format!("walk regions {by_walk:?} ≠ regions by definition {by_def:?}"));
+        return Err(format!(
+            "walk regions {by_walk:?} ≠ regions by definition {by_def:?}"
+        ));
     }
     let hull = topk_hull_count(&sfs, inst.k).map_err(|e| e.to_string())?;
     let naive = naive_hull_count(inst)?;
@@ -254,8 +256,14 @@ pub fn count_regions(inst: &Instance) -> Result<usize, String> {
         .iter()
         .map(|f| binomial(f.len() as u64, inst.k as u64))
         .product();
-    if walk.bound_product != num_bigint::BigUint::from(bound) || by_walk.len() as u128 > bound || by_walk.is_empty() {
-        return Err(format!("{} regions, bound Π C(N_h, k) = {bound}", by_walk.len()));
+    if walk.bound_product != num_bigint::BigUint::from(bound)
+        || by_walk.len() as u128 > bound
+        || by_walk.is_empty()
+    {
+        return Err(format!(
+            "{} regions, bound Π C(N_h, k) = {bound}",
+            by_walk.len()
+        ));
     }
     Ok(by_walk.len())
 }
@@ -322,7 +330,11 @@ pub fn search(n: usize, k: usize, d: usize, bias: bool, budget: u32) -> Result<u
     let mut best = 0;
     for _ in 0..budget {
         let slopes: Vec<Vec<Rat>> = (0..n)
-            .map(|_| (0..d).map(|_| Rat::from_i64(rng.random_range(-4..=4))).collect())
+            .map(|_| {
+                (0..d)
+                    .map(|_| Rat::from_i64(rng.random_range(-4..=4)))
+                    .collect()
+            })
             .collect();
         let offsets: Vec<Rat> = (0..n)
             .map(|_| Rat::from_i64(if bias { rng.random_range(-8..=8) } else { 0 }))
@@ -468,10 +480,7 @@ pub fn check_constructions() -> Result<Vec<(usize, usize, bool, usize)>, String>
                 let Some(f) = construction(n, k, bias) else {
                     continue;
                 };
-                let count = count_regions(&Instance {
-                    heads: vec![f],
-                    k,
-                })?;
+                let count = count_regions(&Instance { heads: vec![f], k })?;
                 let target = binomial(n as u64, k as u64) as usize;
                 if count != target {
                     return Err(format!(
@@ -490,7 +499,10 @@ pub fn check_constructions() -> Result<Vec<(usize, usize, bool, usize)>, String>
 /// formula on random planar site sets, and searches in `d = 2` for `N = 5`.
 pub fn report_run(cases: u32) -> (Status, u64) {
     if let Err(b) = run(cases) {
-        return (crate::claims::status_of::<Instance>(Err(b)), u64::from(cases));
+        return (
+            crate::claims::status_of::<Instance>(Err(b)),
+            u64::from(cases),
+        );
     }
     let built = match check_constructions() {
         Ok(b) => b,
@@ -512,7 +524,13 @@ pub fn report_run(cases: u32) -> (Status, u64) {
         }
     }
     let mut searched = Vec::new();
-    for (n, k, d) in [(4usize, 2usize, 1usize), (5, 2, 1), (5, 2, 2), (6, 3, 2), (6, 2, 3)] {
+    for (n, k, d) in [
+        (4usize, 2usize, 1usize),
+        (5, 2, 1),
+        (5, 2, 2),
+        (6, 3, 2),
+        (6, 2, 3),
+    ] {
         match search(n, k, d, true, budget) {
             Ok(best) => {
                 let target = binomial(n as u64, k as u64) as usize;
@@ -525,7 +543,9 @@ pub fn report_run(cases: u32) -> (Status, u64) {
                         0,
                     );
                 }
-                searched.push(format!("(N,k,d)=({n},{k},{d}): max found {best} of C(N,k)={target}"));
+                searched.push(format!(
+                    "(N,k,d)=({n},{k},{d}): max found {best} of C(N,k)={target}"
+                ));
             }
             Err(e) => return (Status::Violated(e), 0),
         }

@@ -148,7 +148,9 @@ pub fn check_set(z: &[Rat], v: &[Vec<Rat>], keep: &[bool]) -> Result<(), TestCas
     let p: Vec<Rat> = z.iter().map(|zj| zj.clone() / &total).collect();
     let m: Rat = (0..n).filter(|&j| !keep[j]).map(|j| p[j].clone()).sum();
     let one = Rat::one();
-    ensure(m < one && !m.is_negative(), || format!("dropped mass m = {m} not in [0, 1)"))?;
+    ensure(m < one && !m.is_negative(), || {
+        format!("dropped mass m = {m} not in [0, 1)")
+    })?;
     // Independent computations from the raw weights.
     let o = weighted_mean(z, v, |_| true);
     let o_topk = weighted_mean(z, v, |j| keep[j]);
@@ -189,8 +191,12 @@ pub fn check_set(z: &[Rat], v: &[Vec<Rat>], keep: &[bool]) -> Result<(), TestCas
         let vmax = v.iter().map(|r| norm(r)).max().expect("N ≥ 1");
         let b2 = m.clone() * &diam;
         let b3 = Rat::from_i64(2) * &m * &vmax;
-        ensure(lhs <= b2, || format!("(2) ‖·‖_{name}: {lhs} > m·diam = {b2}"))?;
-        ensure(b2 <= b3, || format!("(3) ‖·‖_{name}: m·diam = {b2} > 2m·max‖v‖ = {b3}"))?;
+        ensure(lhs <= b2, || {
+            format!("(2) ‖·‖_{name}: {lhs} > m·diam = {b2}")
+        })?;
+        ensure(b2 <= b3, || {
+            format!("(3) ‖·‖_{name}: m·diam = {b2} > 2m·max‖v‖ = {b3}")
+        })?;
         if n == 2 && keep.iter().filter(|&&b| b).count() == 1 {
             ensure(lhs == b2, || {
                 format!("(2) N = 2, |S| = 1: ‖·‖_{name} = {lhs} ≠ m·diam = {b2}")
