@@ -25,10 +25,7 @@
 use std::path::{Path, PathBuf};
 
 use safetensors::{Dtype, SafeTensors};
-use tropical_algebra::{Rat, Scalar};
-use tropical_attention::load::{npy_from_bytes, Array};
-
-use crate::dyadic::dyadic_parts;
+use tropical_attention::load::npy::{load_npy_floats, NpyDtype, NpyOptions};
 
 use super::{Format, Problem, Tensor};
 
@@ -126,34 +123,18 @@ pub fn read_tensor(name: &str, src: &ArraySource) -> Result<Tensor, String> {
     if src.tensor.is_some() {
         return Err(err("a tensor name needs a .safetensors file".into()));
     }
-    let bytes = std::fs::read(p).map_err(|e| err(e.to_string()))?;
-    let a: Array<Rat> =
-        npy_from_bytes(&bytes, &p.display().to_string()).map_err(|e| format!("{name}: {e}"))?;
-    // every value read is a float of the file, so a dyadic rational: convert it back exactly
-    let mut data = Vec::with_capacity(a.data.len());
-    for (i, x) in a.data.iter().enumerate() {
-        let f = exact_f64(x)
-            .filter(|f| f64::from(*f as f32) == *f)
-            .ok_or_else(|| {
-                err(format!(
-                    "element {i} = {x} is not an f32 value (.npy arrays are read as f32)"
-                ))
-            })?;
-        data.push(f);
-    }
-    Ok(Tensor::new(name, a.shape, data, Format::F32))
-}
-
-/// The f64 equal to the dyadic rational `x`, if there is one.
-fn exact_f64(x: &Rat) -> Option<f64> {
-    let (n, e) = dyadic_parts(x)?;
-    let m = i64::try_from(&n)
-        .ok()
-        .filter(|m| m.unsigned_abs() < 1 << 53)?;
-    let e = i32::try_from(e).ok()?;
-    // m and 2^-e are exact f64 values, and so is their product unless it underflows
-    let f = m as f64 * super::pow2(-e);
-    (Rat::from_f64(f).ok()? == *x).then_some(f)
+    let opts = NpyOptions {
+        uint16_as_bf16: true,
+        allow_non_finite: true,
+    };
+    let a = load_npy_floats(p, &opts).map_err(|e| format!("{name}: {e}"))?;
+    let format = match a.dtype {
+        NpyDtype::F16 => Format::F16,
+        NpyDtype::Bf16 => Format::Bf16,
+        NpyDtype::F32 => Format::F32,
+        NpyDtype::F64 => Format::F64,
+    };
+    Ok(Tensor::new(name, a.array.shape, a.array.data, format))
 }
 
 /// Read `Q, K, V` and the output `O`.

@@ -195,7 +195,7 @@ impl Format {
 }
 
 /// `2^k` for `k ≥ −1074` (0 below).
-pub(crate) fn pow2(k: i32) -> f64 {
+fn pow2(k: i32) -> f64 {
     if k >= -1022 {
         f64::from_bits(((k + 1023) as u64) << 52)
     } else if k >= -1074 {
