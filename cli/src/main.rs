@@ -42,6 +42,8 @@ enum Command {
     Eval(cmd::eval::Args),
     /// Cross-check float attention kernels (CPU or CUDA) against the exact reference.
     GpuCheck(cmd::gpu_check::Args),
+    /// Certify any attention kernel's dumped output against the exact reference.
+    Certify(cmd::certify::Args),
     /// Panic on purpose (hidden): checks that a panic is reported as an internal error, exit 70.
     #[command(hide = true)]
     InternalPanicForTest,
@@ -103,6 +105,7 @@ fn dispatch(cli: Cli) -> ExitCode {
         Command::Regions(a) => cmd::regions::run(a),
         Command::Eval(a) => cmd::eval::run(a),
         Command::GpuCheck(a) => cmd::gpu_check::run(a),
+        Command::Certify(a) => cmd::certify::run(a),
         Command::InternalPanicForTest => panic!("deliberate panic (internal-panic-for-test)"),
     };
     match result {
