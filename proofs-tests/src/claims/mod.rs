@@ -15,6 +15,7 @@ pub mod t11_relu_tropical;
 pub mod t12_zonotope;
 pub mod t13_tropical_convexity;
 pub mod t14_setting_b_quadric;
+pub mod t15_decomposition;
 
 use std::time::Instant;
 
