@@ -4,6 +4,7 @@
 //! - [`model`]: heads, layers, residual stacks, ReLU nets; [`plmap`]: the piecewise-linear form
 //!   every model compiles to.
 //! - [`load`]: JSON models, safetensors checkpoints (BERT / GPT-2 naming), `.npy` contexts.
+pub mod count;
 pub mod error;
 pub mod eval;
 pub mod float;

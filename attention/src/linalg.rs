@@ -234,3 +234,132 @@ pub fn expect_len<S>(what: &str, v: &[S], n: usize) -> Result<()> {
     }
     Ok(())
 }
+
+/// The Mersenne prime `2^61 − 1`, the modulus of the fast rank test.
+const P61: u64 = (1 << 61) - 1;
+
+fn mul_mod(a: u64, b: u64) -> u64 {
+    ((a as u128 * b as u128) % P61 as u128) as u64
+}
+
+fn pow_mod(mut a: u64, mut e: u64) -> u64 {
+    let mut r = 1;
+    while e > 0 {
+        if e & 1 == 1 {
+            r = mul_mod(r, a);
+        }
+        a = mul_mod(a, a);
+        e >>= 1;
+    }
+    r
+}
+
+/// `x` reduced modulo `2^61 − 1`, or `None` when its denominator is divisible by the prime.
+fn residue<S: Scalar>(x: &S) -> Option<u64> {
+    let q = x.to_big_rational();
+    let p = BigInt::from(P61);
+    let to_u64 = |n: &BigInt| -> u64 {
+        let r = n.mod_floor(&p);
+        u64::try_from(r).expect("a residue modulo 2^61 − 1 fits in u64")
+    };
+    let d = to_u64(q.denom());
+    if d == 0 {
+        return None;
+    }
+    Some(mul_mod(to_u64(q.numer()), pow_mod(d, P61 - 2)))
+}
+
+/// Pivot columns of the reduced row echelon form of the matrix whose rows are `rows` (each of
+/// length `cols`): a set of linearly independent columns spanning the column space, so its size
+/// is the rank. The columns chosen are the lexicographically first such set.
+///
+/// Computed first modulo the prime `2^61 − 1`: columns independent modulo the prime are
+/// independent over `Q` (a nonzero minor modulo `p` is nonzero), so when that rank equals the
+/// number of rows (the most possible) the answer is certified. Otherwise the rank modulo `p` might
+/// be smaller than over `Q`, and exact Gaussian elimination over `S` decides.
+///
+/// ```
+/// use tropical_algebra::{Rat, Scalar};
+/// use tropical_attention::linalg::pivot_columns;
+/// let r = |n: i64| Rat::from_i64(n);
+/// // second column = 2 × first: rank 2, columns 0 and 2
+/// let rows = vec![vec![r(1), r(2), r(0)], vec![r(3), r(6), r(1)], vec![r(4), r(8), r(1)]];
+/// assert_eq!(pivot_columns(&rows, 3), vec![0, 2]);
+/// ```
+pub fn pivot_columns<S: Scalar>(rows: &[Vec<S>], cols: usize) -> Vec<usize> {
+    if let Some(p) = pivot_columns_mod_p(rows, cols) {
+        if p.len() == rows.len() {
+            return p;
+        }
+    }
+    pivot_columns_exact(rows, cols)
+}
+
+/// Rank of the matrix whose rows are `rows` (see [`pivot_columns`]).
+pub fn rank<S: Scalar>(rows: &[Vec<S>], cols: usize) -> usize {
+    pivot_columns(rows, cols).len()
+}
+
+/// Pivot columns modulo `2^61 − 1` (`None` when a denominator vanishes modulo the prime).
+fn pivot_columns_mod_p<S: Scalar>(rows: &[Vec<S>], cols: usize) -> Option<Vec<usize>> {
+    let mut m: Vec<Vec<u64>> = rows
+        .iter()
+        .map(|r| r.iter().map(residue).collect::<Option<Vec<u64>>>())
+        .collect::<Option<_>>()?;
+    let mut pivots = Vec::new();
+    let mut top = 0;
+    for c in 0..cols {
+        if top == m.len() {
+            break;
+        }
+        let Some(p) = (top..m.len()).find(|&i| m[i][c] != 0) else {
+            continue;
+        };
+        m.swap(top, p);
+        let inv = pow_mod(m[top][c], P61 - 2);
+        let pivot_row: Vec<u64> = m[top].iter().map(|&v| mul_mod(v, inv)).collect();
+        for row in m.iter_mut().skip(top + 1) {
+            let f = row[c];
+            if f != 0 {
+                for (x, &y) in row.iter_mut().zip(&pivot_row).skip(c) {
+                    *x = (*x + P61 - mul_mod(f, y)) % P61;
+                }
+            }
+        }
+        m[top] = pivot_row;
+        pivots.push(c);
+        top += 1;
+    }
+    Some(pivots)
+}
+
+/// Pivot columns by exact Gaussian elimination over `S`.
+fn pivot_columns_exact<S: Scalar>(rows: &[Vec<S>], cols: usize) -> Vec<usize> {
+    let mut m: Vec<Vec<S>> = rows.to_vec();
+    let mut pivots = Vec::new();
+    let mut top = 0;
+    for c in 0..cols {
+        if top == m.len() {
+            break;
+        }
+        let Some(p) = (top..m.len()).find(|&i| !m[i][c].is_zero()) else {
+            continue;
+        };
+        m.swap(top, p);
+        let pivot_row = m[top].clone();
+        for row in m.iter_mut().skip(top + 1) {
+            if row[c].is_zero() {
+                continue;
+            }
+            let f = row[c].clone() / &pivot_row[c];
+            for (x, y) in row.iter_mut().zip(&pivot_row).skip(c) {
+                if !y.is_zero() {
+                    *x -= f.clone() * y;
+                }
+            }
+        }
+        pivots.push(c);
+        top += 1;
+    }
+    pivots
+}

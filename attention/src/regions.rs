@@ -219,24 +219,21 @@ fn merge_regions<S: Scalar, L, P: PartialEq>(
     (out, count)
 }
 
-/// Cells of the common refinement of score functions (restricted to `region`) by the walk, each
-/// labelled by its argmax sets; linear regions merge adjacent cells with equal `piece(label)`.
+/// Cells of the common refinement of score functions (already restricted to the counting space)
+/// inside `domain` by the walk, each labelled by its argmax sets; linear regions merge adjacent
+/// cells with equal `piece(label)`. Returns the pieces too (one per cell, in cell order).
 fn heads_walk<S: Scalar, P: PartialEq>(
     fns: &[ScoreFunction<S>],
-    region: &Region<S>,
+    domain: &Domain<S>,
     opts: &WalkOptions,
     piece: impl Fn(&[Vec<usize>]) -> P,
-) -> Result<Regions<S>> {
-    let Some(first) = fns.first() else {
+) -> Result<(Regions<S>, Vec<P>)> {
+    if fns.is_empty() {
         return Err(AttentionError::Empty("no heads selected".into()));
-    };
-    let fns: Vec<MaxAffine<S>> = fns
-        .iter()
-        .map(|f| region.restrict(f).and_then(|g| max_affine(&g)))
-        .collect::<Result<_>>()?;
-    let domain = region.domain(first.dim())?;
+    }
+    let fns: Vec<MaxAffine<S>> = fns.iter().map(max_affine).collect::<Result<_>>()?;
     let oracle = MaxAffineOracle::new(&fns).map_err(geo)?;
-    let walk = walk_cells(&oracle, &domain, opts).map_err(geo)?;
+    let walk = walk_cells(&oracle, domain, opts).map_err(geo)?;
     let canon: Vec<Vec<usize>> = fns.iter().map(MaxAffine::canonical).collect();
     let labels: Vec<Vec<Vec<usize>>> = walk
         .cells
@@ -264,13 +261,32 @@ fn heads_walk<S: Scalar, P: PartialEq>(
             facets: c.facets,
         })
         .collect();
-    Ok(Regions {
-        cells,
-        linear_regions,
-        dimension: walk.dimension,
-        complete: walk.complete,
-        lps_solved: walk.lps_solved,
-    })
+    Ok((
+        Regions {
+            cells,
+            linear_regions,
+            dimension: walk.dimension,
+            complete: walk.complete,
+            lps_solved: walk.lps_solved,
+        },
+        pieces,
+    ))
+}
+
+/// Restrict every score function to `region` and build its walk domain.
+fn restrict_all<S: Scalar>(
+    fns: &[ScoreFunction<S>],
+    region: &Region<S>,
+) -> Result<(Vec<ScoreFunction<S>>, Domain<S>)> {
+    let Some(first) = fns.first() else {
+        return Err(AttentionError::Empty("no heads selected".into()));
+    };
+    let domain = region.domain(first.dim())?;
+    let fns = fns
+        .iter()
+        .map(|f| region.restrict(f))
+        .collect::<Result<_>>()?;
+    Ok((fns, domain))
 }
 
 /// Cells of the common refinement of the max-affine functions `max_j s^h_j` (SPEC T5/T6) inside
@@ -280,7 +296,8 @@ pub fn score_regions<S: Scalar>(
     region: &Region<S>,
     opts: &WalkOptions,
 ) -> Result<Regions<S>> {
-    heads_walk(fns, region, opts, |l| l.to_vec())
+    let (fns, domain) = restrict_all(fns, region)?;
+    Ok(heads_walk(&fns, &domain, opts, |l| l.to_vec())?.0)
 }
 
 /// Cells and linear regions of the heads `heads` of one layer with a fixed context (SPEC T5/T6).
@@ -296,8 +313,6 @@ pub fn layer_regions<S: Scalar>(
     opts: &WalkOptions,
 ) -> Result<Regions<S>> {
     let mut fns = Vec::with_capacity(heads.len());
-    let mut values = Vec::with_capacity(heads.len());
-    let mut col0 = Vec::with_capacity(heads.len());
     for &h in heads {
         let head = layer.heads.get(h).ok_or_else(|| {
             AttentionError::Invalid(format!(
@@ -306,7 +321,40 @@ pub fn layer_regions<S: Scalar>(
             ))
         })?;
         fns.push(head.score_function(context, &layer.scale)?);
-        values.push(head.values(context)?);
+    }
+    let (fns, domain) = restrict_all(&fns, region)?;
+    Ok(layer_regions_of(layer, heads, context, &fns, &domain, opts)?.0)
+}
+
+/// [`layer_regions`] from score functions already restricted to the counting space (`fns[i]` is
+/// head `heads[i]`'s, in any coordinates that keep its cells, e.g. a slice or an intrinsic
+/// reduction), walked inside `domain`. Also returns, per cell, the constant attention output
+/// `Σ_{h ∈ heads} W_O^h · mean_{j ∈ set_h} v^h_j + b_O` there (length `d_model`).
+pub fn layer_regions_of<S: Scalar>(
+    layer: &AttentionLayer<S>,
+    heads: &[usize],
+    context: &Mat<S>,
+    fns: &[ScoreFunction<S>],
+    domain: &Domain<S>,
+    opts: &WalkOptions,
+) -> Result<(Regions<S>, Vec<Vec<S>>)> {
+    if fns.len() != heads.len() {
+        return Err(shape_err(
+            "score functions",
+            format!("one per head ({})", heads.len()),
+            format!("{}", fns.len()),
+        ));
+    }
+    let mut values = Vec::with_capacity(heads.len());
+    let mut col0 = Vec::with_capacity(heads.len());
+    for &h in heads {
+        if h >= layer.heads.len() {
+            return Err(AttentionError::Invalid(format!(
+                "head {h} does not exist (the layer has {} heads)",
+                layer.heads.len()
+            )));
+        }
+        values.push(layer.heads[h].values(context)?);
         col0.push(layer.heads[..h].iter().map(|x| x.d_v()).sum::<usize>());
     }
     // The constant attention output on a cell: Σ_h W_O^h · mean(values over the argmax set)
@@ -314,9 +362,9 @@ pub fn layer_regions<S: Scalar>(
     // per (head, key) that some cell selects, not once per cell.
     let projections: std::cell::RefCell<Vec<HashMap<usize, Vec<S>>>> =
         std::cell::RefCell::new(vec![HashMap::new(); heads.len()]);
-    heads_walk(&fns, region, opts, |lab| {
+    heads_walk(fns, domain, opts, |lab| {
         let mut cache = projections.borrow_mut();
-        let mut out = vec![S::zero(); layer.d_model()];
+        let mut out = layer.b_o.clone();
         for (i, set) in lab.iter().enumerate() {
             let mut sum = vec![S::zero(); layer.d_model()];
             for &j in set {

@@ -1,55 +1,81 @@
 //! `tropical eval`: a model's output at a query token, exactly at zero temperature (mean over
-//! tied maximisers) and as certified enclosures at the given temperatures.
+//! tied maximisers) and as certified enclosures at the given temperatures. The evaluation is
+//! `tropical_attention::eval::evaluate`; this module parses, calls it once and prints.
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use anyhow::Context;
 use serde::Serialize;
 use tropical_algebra::{Rat, Scalar};
-use tropical_attention::eval::{float_output, hard_output, softmax_output_enclosure};
-use tropical_attention::plmap::argmax_labels;
+use tropical_attention::count::MAP_NOTE;
+use tropical_attention::eval::{evaluate, EvalRequest, Evaluation, HeadArgmax, ScaleChoice};
+use tropical_attention::load;
+
+const EXAMPLES: &str = "Examples:
+  tropical eval --model M --context C --at 1/2,0,0,1 --tau 1,0.1
+  tropical eval --model model.safetensors --n-heads 12 --context ctx.npy --layer 0 --at x.npy \\
+                --tau 1,0.1 --json
+Finite temperatures use the model's real score scale: 1/√d_k for a checkpoint (enclosed when
+irrational), the JSON model's σ for a JSON model; --scale overrides. Outputs are decimals with a
+certified error bound (--exact: exact fractions). JSON fields: docs/json/eval.md.";
 
 /// Arguments.
 #[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
 pub struct Args {
-    /// The model (`.json` or safetensors, as for `tropical regions`).
-    #[arg(long)]
-    pub model: PathBuf,
-    /// The N × d_model context the first layer receives (`.json`, `.npy`, `.safetensors`).
-    #[arg(long)]
-    pub context: PathBuf,
-    /// The query token, comma-separated exact numbers (`1/3`, `0.25`, `2`).
+    #[command(flatten)]
+    pub model: crate::cmd::regions::ModelArgs,
+    /// The query token: comma-separated exact numbers (`1/3`, `0.25`, `2`) or one `.npy`/`.json`
+    /// vector file.
     #[arg(long, value_delimiter = ',', allow_hyphen_values = true)]
     pub at: Vec<String>,
+    /// Evaluate only this layer (0-based; the context is what it receives). Default: the whole stack.
+    #[arg(long)]
+    pub layer: Option<usize>,
+    /// Only these heads of `--layer` (their columns of W_O; the other heads left out).
+    #[arg(long, value_delimiter = ',')]
+    pub heads: Option<Vec<usize>>,
     /// Temperatures τ > 0 for certified enclosures, comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub tau: Vec<String>,
-    /// Score scale σ (default: from the JSON model, or 1/√d_k when rational, else 1).
+    /// Score scale σ for finite τ: a positive number, `inv-sqrt-dk` or `model` (default:
+    /// `inv-sqrt-dk` for a checkpoint, `model` for a JSON model).
     #[arg(long)]
     pub scale: Option<String>,
     /// Precision of the enclosures in bits.
     #[arg(long, default_value_t = 64)]
     pub prec: u32,
+    /// Decimal places printed (each value carries a certified error bound).
+    #[arg(long, default_value_t = 12)]
+    pub digits: u32,
+    /// Print exact fractions instead of decimals in the table.
+    #[arg(long)]
+    pub exact: bool,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
-    /// Head count for checkpoints without metadata.
-    #[arg(long)]
-    pub n_heads: Option<usize>,
-    /// Explicit tensor names `ROLE=NAME` (see `tropical regions --help`).
-    #[arg(long)]
-    pub tensor: Vec<String>,
 }
 
-/// One temperature's enclosure.
+/// A decimal with a certified bound on its distance to the value (or the interval) it stands for.
+#[derive(Serialize)]
+pub struct Decimal {
+    /// The decimal.
+    pub value: String,
+    /// An upper bound on the distance to every point of the exact value or interval.
+    pub error: String,
+}
+
+/// One temperature.
 #[derive(Serialize)]
 pub struct AtTemperature {
-    /// τ as an exact string.
+    /// τ, exact.
     pub tau: String,
     /// `[lo, hi]` per output coordinate, exact strings.
     pub enclosure: Vec<[String; 2]>,
-    /// Midpoints as f64 (display).
-    pub approx: Vec<f64>,
+    /// The same as decimals with certified errors.
+    pub decimal: Vec<Decimal>,
+    /// The largest interval width (a float, rounded up).
+    pub max_width: f64,
     /// The f64 float evaluation at this temperature (CPU reference kernels).
     pub float64: Vec<f64>,
 }
@@ -59,43 +85,104 @@ pub struct AtTemperature {
 pub struct Report {
     /// Query token, exact.
     pub at: Vec<String>,
+    /// Layer evaluated (null: the whole stack).
+    pub layer: Option<usize>,
     /// Exact zero-temperature output.
     pub output: Vec<String>,
-    /// The same as f64 (display).
-    pub output_approx: Vec<f64>,
-    /// Argmax set of every head, layer by layer (SPEC §1: ties kept).
+    /// The same as decimals with certified errors.
+    pub output_decimal: Vec<Decimal>,
+    /// Argmax set of every evaluated head, in order (layer by layer).
     pub argmax: Vec<Vec<usize>>,
-    /// The score scale used.
+    /// The same sets labelled by layer and head.
+    pub argmax_by_head: Vec<HeadArgmax>,
+    /// How σ was chosen.
     pub scale: String,
+    /// σ of each evaluated layer as `[lo, hi]` (exact; equal ends when exact).
+    pub scales: Vec<[String; 2]>,
     /// Finite temperatures.
     pub temperatures: Vec<AtTemperature>,
+    /// What the map leaves out.
+    pub note: &'static str,
+}
+
+/// `q` to `digits` decimals, rounded to nearest: the decimal string and the exact decimal.
+fn decimal(q: &Rat, digits: u32) -> (String, Rat) {
+    let ten = Rat::from_i64(10).powi(digits as i32).expect("10 ≠ 0");
+    let scaled = q.clone() * &ten + Rat::from_ratio(1, 2).expect("2 ≠ 0");
+    let v = scaled.floor();
+    let exact = Rat::from_bigint(&v) / &ten;
+    let vs = v.to_string();
+    let neg = vs.starts_with('-');
+    let digits_s = vs.trim_start_matches('-');
+    let d = digits as usize;
+    let padded = format!("{digits_s:0>width$}", width = d + 1);
+    let (int, frac) = padded.split_at(padded.len() - d);
+    let s = if d == 0 {
+        int.to_string()
+    } else {
+        format!("{}{int}.{frac}", if neg { "-" } else { "" })
+    };
+    (s, exact)
+}
+
+/// A bound `≥ e` printed with two significant digits (checked exactly).
+fn bound(e: &Rat) -> String {
+    if e.is_zero() {
+        return "0".into();
+    }
+    let mut f = e.to_f64() * (1.0 + 1e-12);
+    loop {
+        let s = format!("{f:.1e}");
+        if Rat::parse_exact(&s).is_ok_and(|b| b >= *e) {
+            return s;
+        }
+        f *= 1.05;
+    }
+}
+
+fn dec_interval(lo: &Rat, hi: &Rat, digits: u32) -> Decimal {
+    let mid = (lo.clone() + hi) / Rat::from_i64(2);
+    let (value, d) = decimal(&mid, digits);
+    let a = (d.clone() - lo).abs();
+    let b = (hi.clone() - &d).abs();
+    Decimal {
+        value,
+        error: bound(a.max_ref(&b)),
+    }
+}
+
+fn parse_scale(arg: Option<&str>, model: &Path) -> anyhow::Result<ScaleChoice<Rat>> {
+    Ok(match arg {
+        None if model.extension().is_some_and(|e| e == "json") => ScaleChoice::Model,
+        None | Some("inv-sqrt-dk") => ScaleChoice::InvSqrtDk,
+        Some("model") => ScaleChoice::Model,
+        Some(s) => {
+            let sigma = Rat::parse_exact(s).with_context(|| format!("--scale {s:?}"))?;
+            if !sigma.is_positive() {
+                anyhow::bail!("--scale {s}: must be positive");
+            }
+            ScaleChoice::Exact(sigma)
+        }
+    })
+}
+
+fn parse_at(at: &[String]) -> anyhow::Result<Vec<Rat>> {
+    if let [f] = at {
+        let p = Path::new(f);
+        if p.extension().is_some_and(|e| e == "npy" || e == "json") {
+            return load::load_vector::<Rat>(p).with_context(|| "--at".to_string());
+        }
+    }
+    at.iter()
+        .map(|t| Rat::parse_exact(t).with_context(|| format!("--at value {t:?}")))
+        .collect()
 }
 
 /// Run the subcommand.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let (mut model, ctx, note) = crate::cmd::regions::load_inputs(
-        &args.model,
-        &args.context,
-        args.n_heads,
-        &args.tensor,
-        None,
-    )?;
-    let mut scale_note = note;
-    if let Some(s) = &args.scale {
-        let sigma = Rat::parse_exact(s).with_context(|| format!("--scale {s:?}"))?;
-        if !sigma.is_positive() {
-            anyhow::bail!("--scale {s}: must be positive");
-        }
-        for b in &mut model.blocks {
-            b.attention.scale = sigma.clone();
-        }
-        scale_note = format!("σ = {sigma} (--scale)");
-    }
-    let x: Vec<Rat> = args
-        .at
-        .iter()
-        .map(|t| Rat::parse_exact(t).with_context(|| format!("--at value {t:?}")))
-        .collect::<Result<_, _>>()?;
+    let window = args.layer.map(|l| (l, 1));
+    let (model, ctx, first, _) = crate::cmd::regions::load_inputs(&args.model, window)?;
+    let x = parse_at(&args.at)?;
     if x.len() != model.d_model() {
         anyhow::bail!(
             "--at has {} values, the model's d_model is {}",
@@ -103,69 +190,107 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             model.d_model()
         );
     }
-    let out = hard_output(&model, &ctx, &x)?;
-    let pattern = model.compile(&ctx)?.eval(&x)?.pattern;
-    let xf: Vec<f64> = x.iter().map(Scalar::to_f64).collect();
-    let mut temps = Vec::new();
-    for t in &args.tau {
-        let tau = Rat::parse_exact(t).with_context(|| format!("--tau value {t:?}"))?;
-        let enc = softmax_output_enclosure(&model, &ctx, &x, &tau, args.prec)?;
-        let fl = float_output::<Rat, f64>(&model, &ctx, &xf, Some(tau.to_f64()))?;
-        temps.push(AtTemperature {
-            tau: tau.to_string(),
-            enclosure: enc
-                .iter()
-                .map(|i| [i.lo().to_string(), i.hi().to_string()])
-                .collect(),
-            approx: enc.iter().map(|i| i.midpoint().to_f64()).collect(),
-            float64: fl,
-        });
-    }
-    let report = Report {
-        at: x.iter().map(|v| v.to_string()).collect(),
-        output: out.iter().map(|v| v.to_string()).collect(),
-        output_approx: out.iter().map(Scalar::to_f64).collect(),
-        argmax: argmax_labels(&pattern),
-        scale: scale_note,
-        temperatures: temps,
+    let taus = args
+        .tau
+        .iter()
+        .map(|t| Rat::parse_exact(t).with_context(|| format!("--tau value {t:?}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let request = EvalRequest {
+        layer: args.layer,
+        first_layer: first,
+        heads: args.heads.clone(),
+        taus,
+        prec: args.prec,
+        scale: parse_scale(args.scale.as_deref(), &args.model.model)?,
     };
+    let ev = evaluate(&model, &ctx, &x, &request).map_err(crate::cmd::regions::flag_error)?;
+    let report = report(&ev, &x, args.layer, args.digits);
     if args.json {
         return crate::output::print_json(&report);
     }
+    print_table(&ev, &report, args.exact);
+    Ok(())
+}
+
+fn report(ev: &Evaluation<Rat>, x: &[Rat], layer: Option<usize>, digits: u32) -> Report {
+    let temperatures = ev
+        .temperatures
+        .iter()
+        .map(|t| AtTemperature {
+            tau: t.tau.to_string(),
+            enclosure: t
+                .enclosure
+                .iter()
+                .map(|i| [i.lo().to_string(), i.hi().to_string()])
+                .collect(),
+            decimal: t
+                .enclosure
+                .iter()
+                .map(|i| dec_interval(i.lo(), i.hi(), digits))
+                .collect(),
+            max_width: bound(&t.max_width).parse().unwrap_or(f64::INFINITY),
+            float64: t.float64.clone(),
+        })
+        .collect();
+    Report {
+        at: x.iter().map(|v| v.to_string()).collect(),
+        layer,
+        output: ev.output.iter().map(|v| v.to_string()).collect(),
+        output_decimal: ev
+            .output
+            .iter()
+            .map(|v| dec_interval(v, v, digits))
+            .collect(),
+        argmax: ev.argmax.iter().map(|a| a.argmax.clone()).collect(),
+        argmax_by_head: ev.argmax.clone(),
+        scale: ev.scale_note.clone(),
+        scales: ev
+            .scales
+            .iter()
+            .map(|s| [s.lo().to_string(), s.hi().to_string()])
+            .collect(),
+        temperatures,
+        note: MAP_NOTE,
+    }
+}
+
+fn print_table(ev: &Evaluation<Rat>, r: &Report, exact: bool) {
+    let show = |d: &[Decimal], ex: Vec<String>| -> String {
+        if exact {
+            ex.join(", ")
+        } else {
+            d.iter()
+                .map(|v| format!("{} ± {}", v.value, v.error))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
     let mut rows = vec![
-        ("query", report.at.join(", ")),
-        ("output (τ → 0, exact)", report.output.join(", ")),
-        ("≈", format!("{:?}", report.output_approx)),
-        ("argmax sets", format!("{:?}", report.argmax)),
-        ("scale", report.scale.clone()),
+        ("output (τ → 0)", show(&r.output_decimal, r.output.clone())),
+        (
+            "argmax sets",
+            ev.argmax
+                .iter()
+                .map(|a| format!("L{} h{}: {:?}", a.layer, a.head, a.argmax))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+        ("scale", r.scale.clone()),
     ];
-    let labels: Vec<String> = report
+    let labels: Vec<String> = r
         .temperatures
         .iter()
         .map(|t| format!("τ = {}", t.tau))
         .collect();
-    for (t, l) in report.temperatures.iter().zip(&labels) {
-        let enc = t
-            .approx
+    for (t, l) in r.temperatures.iter().zip(&labels) {
+        let ex = t
+            .enclosure
             .iter()
-            .zip(&t.enclosure)
-            .map(|(m, [lo, hi])| format!("{m:.6} ∈ [{}, {}]", short(lo), short(hi)))
-            .collect::<Vec<_>>()
-            .join("; ");
-        rows.push((l.as_str(), enc));
+            .map(|[a, b]| format!("[{a}, {b}]"))
+            .collect();
+        rows.push((l.as_str(), show(&t.decimal, ex)));
+        rows.push(("  max interval width", format!("{:e}", t.max_width)));
     }
+    rows.push(("note", r.note.to_string()));
     crate::output::print_rows(&rows);
-    Ok(())
-}
-
-/// A long exact rational shown as a 12-digit decimal approximation (display).
-fn short(s: &str) -> String {
-    if s.len() <= 24 {
-        s.to_string()
-    } else {
-        format!(
-            "{:.12e}",
-            Rat::parse_exact(s).map(|r| r.to_f64()).unwrap_or(f64::NAN)
-        )
-    }
 }

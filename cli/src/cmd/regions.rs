@@ -1,28 +1,63 @@
 //! `tropical regions`: exact cell and linear-region counts of an attention model with a fixed
-//! context (SPEC §2 Setting A), with bounds, slices, boxes, a progress bar and an SVG picture.
+//! context (SPEC §2 Setting A). The counting is `tropical_attention::count::count_cells`; this
+//! module parses the flags, loads the files, calls it once and prints (table, JSON, JSON Lines,
+//! SVG).
 
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use anyhow::{bail, Context};
 use serde::Serialize;
 use tropical_algebra::{Rat, Scalar};
+use tropical_attention::count::{
+    self, count_cells, CellCount, CountRequest, Limits, Method, MAP_NOTE, SCALE_NOTE,
+};
 use tropical_attention::load::{self, LoadOptions, Naming, TensorNames};
-use tropical_attention::regions::{self, bound_product, bound_zaslavsky, Region, Regions, Slice};
+use tropical_attention::regions::{self, Region, Regions, Slice};
 use tropical_attention::{AttentionError, Mat, Model};
-use tropical_geometry::cells::{WalkOptions, WalkProgress};
+use tropical_geometry::cells::{ProgressFn, WalkProgress};
 
-/// Arguments.
-#[derive(clap::Args)]
-pub struct Args {
+/// At most this many cells are written into `--json` (all of them with `--cells`); larger lists
+/// go to `--cells-out FILE`.
+pub const JSON_CELLS_MAX: usize = 1000;
+
+const EXAMPLES: &str = "Examples:
+  tropical regions --model model.safetensors --n-heads 12 --context ctx.npy --layer 0
+  tropical regions --model M --context C --slice o.npy,u.npy,v.npy --box=-25,25 --plot cells.svg
+  tropical regions --model M --context C --depth 6 --slice o.npy,u.npy,v.npy --box=-4,4 \\
+                   --time-limit 60 --cells-out cells.jsonl --json
+The map counted is the attention blocks with their residuals: LayerNorm and GELU MLPs of a
+checkpoint are left out (they are not piecewise linear). JSON fields: docs/json/regions.md.";
+
+/// The model and context options shared by `regions` and `eval`.
+#[derive(clap::Args, Clone, Debug)]
+pub struct ModelArgs {
     /// The model: JSON (`.json`, schema in `tropical_attention::load`) or a safetensors checkpoint
     /// (BERT or GPT-2 naming, optional `bert.` / `transformer.` prefix).
     #[arg(long)]
     pub model: PathBuf,
-    /// The N × d_model hidden states the layer receives (`.json`, `.npy` or `.safetensors`).
+    /// The N × d_model hidden states the first layer used receives (`.json`, `.npy` or
+    /// `.safetensors`).
     #[arg(long)]
     pub context: PathBuf,
+    /// Head count, when the checkpoint has no `num_attention_heads`/`n_head` metadata or config.json.
+    #[arg(long)]
+    pub n_heads: Option<usize>,
+    /// Explicit tensor names `ROLE=NAME` (roles q.weight q.bias k.weight k.bias v.weight v.bias
+    /// o.weight o.bias; `{l}` stands for the layer index), for checkpoints with other names.
+    #[arg(long)]
+    pub tensor: Vec<String>,
+}
+
+/// Arguments.
+#[derive(clap::Args)]
+#[command(after_help = EXAMPLES)]
+pub struct Args {
+    #[command(flatten)]
+    pub model: ModelArgs,
     /// The layer to count (0-based).
     #[arg(long, default_value_t = 0)]
     pub layer: usize,
@@ -41,56 +76,47 @@ pub struct Args {
     /// cells and linear regions of the composed piecewise-linear map.
     #[arg(long, default_value_t = 1)]
     pub depth: usize,
+    /// Counting methods, comma-separated: walk, minkowski, product (default: automatic, see
+    /// docs/json/regions.md).
+    #[arg(long, value_delimiter = ',')]
+    pub method: Vec<String>,
     /// Stop after this many cells (the output then says `complete: false`).
     #[arg(long)]
     pub max_regions: Option<usize>,
+    /// Stop the walk after this many seconds (the output then says `complete: false`).
+    #[arg(long)]
+    pub time_limit: Option<f64>,
+    /// Print the cells (label, interior point, linear region) in the table, and all of them in
+    /// `--json` whatever their number.
+    #[arg(long)]
+    pub cells: bool,
+    /// Write every cell with its witnesses to FILE as JSON Lines (one cell per line).
+    #[arg(long)]
+    pub cells_out: Option<PathBuf>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
-    /// Draw the cells of a 2D count (needs `--box`) to this SVG file, coloured by label.
+    /// Draw the cells of a 2D count (needs `--box`) to this SVG file, coloured by linear region.
     #[arg(long)]
     pub plot: Option<PathBuf>,
-    /// Head count, when the checkpoint has no `num_attention_heads`/`n_head` metadata or config.json.
-    #[arg(long)]
-    pub n_heads: Option<usize>,
-    /// Explicit tensor names `ROLE=NAME` (roles q.weight q.bias k.weight k.bias v.weight v.bias
-    /// o.weight o.bias; `{l}` stands for the layer index), for checkpoints with other names.
-    #[arg(long)]
-    pub tensor: Vec<String>,
 }
 
-/// The JSON report.
+/// The JSON report: the count's fields, then the front end's.
 #[derive(Serialize)]
-pub struct Report {
-    /// Number of cells (partial when `complete` is false).
-    pub cells: usize,
-    /// Number of linear regions.
-    pub linear_regions: usize,
-    /// Dimension of the space counted in.
-    pub dimension: usize,
-    /// Heads counted (of layer `layer`; all heads of every layer when depth > 1).
-    pub heads: Vec<usize>,
-    /// Context tokens N (keys per head).
-    pub keys: usize,
-    /// Π over counted heads (and layers) of N, as a decimal string (can exceed 64 bits).
-    pub bound_product: String,
-    /// Σ_{i ≤ dimension} C(H·C(N,2), i) for one layer; null for depth > 1.
-    pub bound_zaslavsky: Option<String>,
-    /// False when stopped by --max-regions or Ctrl-C.
-    pub complete: bool,
-    /// Cells counted a second way (upper vertices of the Minkowski sum of the lifted Newton
-    /// polytopes, SPEC T6): only for one layer on the whole space or a whole slice; else null.
-    pub cells_minkowski: Option<usize>,
-    /// Layer and depth.
-    pub layer: usize,
-    /// Layers composed.
-    pub depth: usize,
-    /// The score scale used for counting.
-    pub scale: String,
-    /// LPs solved by the walk.
-    pub lps_solved: usize,
+struct Report<'a> {
+    #[serde(flatten)]
+    count: &'a CellCount<Rat>,
+    /// The Minkowski count, when it ran.
+    cells_minkowski: Option<u64>,
+    /// True when `cell_list` holds every cell found.
+    cells_listed: bool,
+    /// The score scale counting used.
+    scale: &'static str,
+    /// What the count assumes and leaves out.
+    notes: [&'static str; 2],
 }
 
+/// Parse `--box LO,HI`.
 fn parse_bbox(v: &[String]) -> anyhow::Result<(Rat, Rat)> {
     if v.len() != 2 {
         bail!("--box takes LO,HI (two numbers), got {} values", v.len());
@@ -103,19 +129,38 @@ fn parse_bbox(v: &[String]) -> anyhow::Result<(Rat, Rat)> {
     Ok((lo, hi))
 }
 
-/// Load the model (σ set to 1: cells do not depend on a positive scale) and the context.
+/// A library error on a request field, with the flag's name (`layer 6: …` → `--layer 6: …`).
+pub fn flag_error(e: AttentionError) -> anyhow::Error {
+    match &e {
+        AttentionError::Invalid(m)
+            if ["layer", "heads", "head ", "depth", "time limit"]
+                .iter()
+                .any(|f| m.starts_with(f)) =>
+        {
+            let m = m.strip_prefix("heads: ").unwrap_or(m);
+            if let Some(rest) = m.strip_prefix("time limit") {
+                anyhow::anyhow!("--time-limit{rest}")
+            } else if m.starts_with("head ") {
+                anyhow::anyhow!("--heads: {m}")
+            } else {
+                anyhow::anyhow!("--{m}")
+            }
+        }
+        _ => e.into(),
+    }
+}
+
+/// Load the model's layers `start..start + count` (all with `None`) and the context. Returns the
+/// model, the context, the checkpoint index of the model's first block and the loader's σ note.
 pub fn load_inputs(
-    model: &Path,
-    context: &Path,
-    n_heads: Option<usize>,
-    tensor: &[String],
+    args: &ModelArgs,
     layers: Option<(usize, usize)>,
-) -> anyhow::Result<(Model<Rat>, Mat<Rat>, String)> {
-    let naming = if tensor.is_empty() {
+) -> anyhow::Result<(Model<Rat>, Mat<Rat>, usize, String)> {
+    let naming = if args.tensor.is_empty() {
         None
     } else {
         let mut names = TensorNames::default();
-        for t in tensor {
+        for t in &args.tensor {
             let (role, name) = t
                 .split_once('=')
                 .with_context(|| format!("--tensor {t:?}: expected ROLE=NAME"))?;
@@ -126,262 +171,316 @@ pub fn load_inputs(
         }
         Some(Naming::Explicit(names))
     };
-    let lm = load::load_model::<Rat>(
-        model,
-        &LoadOptions {
-            n_heads,
-            naming,
-            layers,
-        },
-    )?;
-    let ctx = load::load_matrix::<Rat>(context, None)?;
-    if ctx.cols() != lm.model.d_model() {
+    let opts = LoadOptions {
+        n_heads: args.n_heads,
+        naming,
+        layers,
+    };
+    let lm = load::load_model::<Rat>(&args.model, &opts).map_err(|e| match (&e, layers) {
+        (AttentionError::LayerRange { layers: n, .. }, Some((s, c))) => {
+            match count::check_layers(s, c, 0, *n) {
+                Err(m) => flag_error(m),
+                Ok(()) => e.into(),
+            }
+        }
+        _ => e.into(),
+    })?;
+    let (mut model, mut first) = (lm.model, 0);
+    if let Some((s, c)) = layers {
+        if model.layers() != c {
+            // the loader returned every layer: keep the window
+            count::check_layers(s, c, 0, model.layers()).map_err(flag_error)?;
+            model = model.slice_layers(s, c)?;
+        }
+        first = s;
+    }
+    let ctx = load::load_matrix::<Rat>(&args.context, None)?;
+    if ctx.cols() != model.d_model() {
         bail!(
             "{}: context rows have length {}, the model's d_model is {}",
-            context.display(),
+            args.context.display(),
             ctx.cols(),
-            lm.model.d_model()
+            model.d_model()
         );
     }
-    Ok((lm.model, ctx, lm.scale_note))
+    Ok((model, ctx, first, lm.scale_note))
 }
 
-/// Run the subcommand.
-pub fn run(args: Args) -> anyhow::Result<()> {
-    if args.depth == 0 {
-        bail!("--depth must be at least 1");
+fn load_slice(files: &[PathBuf], d: usize) -> anyhow::Result<Slice<Rat>> {
+    if !(3..=4).contains(&files.len()) {
+        bail!(
+            "--slice takes O,U,V (2D) or O,U,V,W (3D): got {} files",
+            files.len()
+        );
     }
-    // Only layers layer..layer+depth are loaded (a large checkpoint is not converted entirely);
-    // the context is what layer `--layer` receives.
-    let (mut sub, ctx, _) = load_inputs(
-        &args.model,
-        &args.context,
-        args.n_heads,
-        &args.tensor,
-        Some((args.layer, args.depth)),
-    )
-    .map_err(|e| match e.downcast_ref::<AttentionError>() {
-        Some(AttentionError::LayerRange { layers, .. }) => anyhow::anyhow!(
-            "--layer {} --depth {}: {} has only {layers} layer(s)",
-            args.layer,
-            args.depth,
-            args.model.display()
-        ),
-        _ => e,
-    })?;
-    for b in &mut sub.blocks {
-        b.attention.scale = Rat::one();
-    }
-    let d = sub.d_model();
-    let slice = match &args.slice {
-        None => None,
-        Some(files) => {
-            if !(3..=4).contains(&files.len()) {
-                bail!(
-                    "--slice takes O,U,V (2D) or O,U,V,W (3D): got {} files",
-                    files.len()
-                );
-            }
-            let vs: Vec<Vec<Rat>> = files
-                .iter()
-                .map(|f| load::load_vector::<Rat>(f))
-                .collect::<Result<_, _>>()?;
-            for (f, v) in files.iter().zip(&vs) {
-                if v.len() != d {
-                    bail!(
-                        "{}: slice vector has length {}, d_model is {d}",
-                        f.display(),
-                        v.len()
-                    );
-                }
-            }
-            Some(Slice {
-                origin: vs[0].clone(),
-                dirs: vs[1..].to_vec(),
-            })
+    let mut vs = Vec::with_capacity(files.len());
+    for f in files {
+        let v = load::load_vector::<Rat>(f)?;
+        if v.len() != d {
+            bail!(
+                "{}: slice vector has length {}, d_model is {d}",
+                f.display(),
+                v.len()
+            );
         }
-    };
-    let cube = args.bbox.as_deref().map(parse_bbox).transpose()?;
-    let region = Region { slice, cube };
-    if args.plot.is_some() && (region.dim(d) != 2 || region.cube.is_none()) {
-        bail!("--plot needs a 2D count (a 2D --slice, or d_model = 2) and a --box");
+        vs.push(v);
     }
-    let layer_ctx = &ctx;
-    let n = ctx.rows();
+    Ok(Slice {
+        origin: vs[0].clone(),
+        dirs: vs[1..].to_vec(),
+    })
+}
 
-    // Cancellation (Ctrl-C) and progress.
-    let cancel = Arc::new(AtomicBool::new(false));
-    {
-        let c = cancel.clone();
-        // A second registration (e.g. in tests) fails harmlessly: then Ctrl-C just exits.
-        let _ = ctrlc::set_handler(move || c.store(true, Ordering::SeqCst));
-    }
-    let bar =
-        indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} {pos} cells found {msg} [{elapsed}]")
+/// Progress on stderr: a spinner on a terminal, a plain line every 2 s otherwise.
+fn progress() -> (ProgressFn, Option<indicatif::ProgressBar>) {
+    if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} {pos} cells found {msg} [{elapsed}]",
+            )
             .expect("template"),
-    );
-    let pb = bar.clone();
-    let opts = WalkOptions {
-        max_cells: args.max_regions,
-        cancel: Some(cancel.clone()),
-        progress: Some(Arc::new(move |p: &WalkProgress| {
+        );
+        let pb = bar.clone();
+        let f: ProgressFn = Arc::new(move |p: &WalkProgress| {
             pb.set_position(p.cells_found as u64);
             pb.set_message(format!(
                 "({} explored, {} LPs)",
                 p.cells_explored, p.lps_solved
             ));
-        })),
-    };
-
-    let (res, heads, bound_p, bound_z, mink): (
-        Regions<Rat>,
-        Vec<usize>,
-        String,
-        Option<String>,
-        Option<usize>,
-    ) = if args.depth == 1 {
-        let layer = &sub.blocks[0].attention;
-        let heads = args
-            .heads
-            .clone()
-            .unwrap_or_else(|| (0..layer.heads.len()).collect());
-        if heads.is_empty() {
-            bail!("--heads: no heads given");
-        }
-        if let Some(h) = heads.iter().find(|&&h| h >= layer.heads.len()) {
-            bail!(
-                "--heads: head {h} does not exist (layer {} has {} heads)",
-                args.layer,
-                layer.heads.len()
-            );
-        }
-        let res = regions::layer_regions(layer, &heads, layer_ctx, &region, &opts)?;
-        let bp = bound_product(&vec![n; heads.len()]).to_string();
-        let bz = bound_zaslavsky(heads.len(), n, res.dimension).to_string();
-        let mink = if region.cube.is_none() {
-            let fns: Vec<_> = heads
-                .iter()
-                .map(|&h| layer.heads[h].score_function(layer_ctx, &layer.scale))
-                .collect::<Result<_, _>>()?;
-            let fns: Vec<_> = fns
-                .iter()
-                .map(|f| region.restrict(f))
-                .collect::<Result<_, _>>()?;
-            Some(regions::minkowski_cell_count(&fns)?)
-        } else {
-            None
-        };
-        (res, heads, bp, Some(bz), mink)
+        });
+        (f, Some(bar))
     } else {
-        if args.heads.is_some() {
-            bail!("--heads applies to one layer: drop it or use --depth 1");
-        }
-        let map = sub.compile(layer_ctx)?;
-        let res = regions::map_regions(&map, &region, &opts)?;
-        let has_mlp = sub.blocks.iter().any(|b| b.mlp.is_some());
-        let keys: Vec<usize> = sub
-            .blocks
-            .iter()
-            .flat_map(|b| vec![n; b.attention.heads.len()])
-            .collect();
-        let bp = if has_mlp {
-            "none (ReLU MLPs present)".to_string()
-        } else {
-            bound_product(&keys).to_string()
-        };
-        let heads = (0..sub.blocks[0].attention.heads.len()).collect();
-        (res, heads, bp, None, None)
-    };
-    bar.finish_and_clear();
-    if let Some(m) = mink {
-        if res.complete && m != res.cells.len() {
-            bail!("internal check failed: the walk found {} cells, the Minkowski sum has {m} upper vertices", res.cells.len());
-        }
+        let start = Instant::now();
+        let last = Mutex::new(start);
+        let f: ProgressFn = Arc::new(move |p: &WalkProgress| {
+            let mut l = last.lock().expect("progress lock");
+            if l.elapsed().as_secs_f64() >= 2.0 {
+                *l = Instant::now();
+                eprintln!(
+                    "regions: {} cells found, {} explored, {} LPs, {:.0} s",
+                    p.cells_found,
+                    p.cells_explored,
+                    p.lps_solved,
+                    start.elapsed().as_secs_f64()
+                );
+            }
+        });
+        (f, None)
     }
+}
 
+fn parse_methods(v: &[String]) -> anyhow::Result<Vec<Method>> {
+    v.iter()
+        .map(|m| match m.trim() {
+            "walk" => Ok(Method::Walk),
+            "minkowski" => Ok(Method::Minkowski),
+            "product" => Ok(Method::Product),
+            o => bail!("--method {o:?}: methods are walk, minkowski, product"),
+        })
+        .collect()
+}
+
+/// Run the subcommand.
+pub fn run(args: Args) -> anyhow::Result<()> {
+    count::check_layers(args.layer, args.depth, args.layer, args.depth).map_err(flag_error)?;
+    let (model, ctx, first, _) = load_inputs(&args.model, Some((args.layer, args.depth)))?;
+    let d = model.d_model();
+    let slice = args
+        .slice
+        .as_deref()
+        .map(|f| load_slice(f, d))
+        .transpose()?;
+    let cube = args.bbox.as_deref().map(parse_bbox).transpose()?;
+    let region = Region { slice, cube };
+    if args.plot.is_some() && (region.dim(d) != 2 || region.cube.is_none()) {
+        bail!("--plot needs a 2D count (a 2D --slice, or d_model = 2) and a --box");
+    }
+    let cancel = Arc::new(AtomicBool::new(false));
+    let c = cancel.clone();
+    // A second registration (e.g. in tests) fails harmlessly: then Ctrl-C just exits.
+    let _ = ctrlc::set_handler(move || c.store(true, Ordering::SeqCst));
+    let (prog, bar) = progress();
+    let request = CountRequest {
+        layer: args.layer,
+        first_layer: first,
+        heads: args.heads.clone(),
+        region,
+        depth: args.depth,
+        methods: parse_methods(&args.method)?,
+        limits: Limits {
+            max_cells: args.max_regions,
+            time_limit_s: args.time_limit,
+            cancel: Some(cancel),
+            progress: Some(prog),
+        },
+    };
+    let mut res = count_cells(&model, &ctx, &request).map_err(flag_error)?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
     if let Some(path) = &args.plot {
-        draw(
+        draw_count(
             path,
             &res,
-            &format!("cells of layer {} (heads {:?})", args.layer, heads),
+            &format!("cells of layer {} (heads {:?})", args.layer, res.heads),
         )?;
     }
-    let report = Report {
-        cells: res.cells.len(),
-        linear_regions: res.linear_regions,
-        dimension: res.dimension,
-        heads,
-        keys: n,
-        bound_product: bound_p,
-        bound_zaslavsky: bound_z,
-        complete: res.complete,
-        cells_minkowski: mink,
-        layer: args.layer,
-        depth: args.depth,
-        scale: "σ = 1 for counting (cells do not depend on a positive score scale)".into(),
-        lps_solved: res.lps_solved,
-    };
-    if args.json {
-        crate::output::print_json(&report)?;
-    } else {
-        let mut rows = vec![
-            (
-                "cells",
-                format!(
-                    "{}{}",
-                    report.cells,
-                    if report.complete {
-                        ""
-                    } else {
-                        " (incomplete: stopped early)"
-                    }
-                ),
-            ),
-            ("linear regions", report.linear_regions.to_string()),
-            ("dimension", report.dimension.to_string()),
-            ("heads", format!("{:?}", report.heads)),
-            ("keys (N)", report.keys.to_string()),
-            ("bound Π_h N", report.bound_product.clone()),
-        ];
-        if let Some(z) = &report.bound_zaslavsky {
-            rows.push(("bound Zaslavsky", z.clone()));
-        }
-        if let Some(m) = report.cells_minkowski {
-            rows.push(("cells (Minkowski, T6)", m.to_string()));
-        }
-        rows.push(("note", report.scale.clone()));
-        crate::output::print_rows(&rows);
-        if let Some(p) = &args.plot {
-            println!("wrote {}", p.display());
-        }
+    if let Some(path) = &args.cells_out {
+        write_cells(path, &res)?;
     }
+    let listed = args.cells || res.cell_list.len() <= JSON_CELLS_MAX;
+    if args.json {
+        if !listed {
+            res.cell_list.clear();
+        }
+        let report = Report {
+            count: &res,
+            cells_minkowski: res.minkowski().and_then(|m| m.try_into().ok()),
+            cells_listed: listed,
+            scale: "1",
+            notes: [SCALE_NOTE, MAP_NOTE],
+        };
+        return crate::output::print_json(&report);
+    }
+    print_table(
+        &res,
+        args.cells,
+        args.plot.as_deref(),
+        args.cells_out.as_deref(),
+    );
     Ok(())
 }
 
-/// Draw the cells of a 2D count as labelled polygons (colour = linear region).
+fn print_table(res: &CellCount<Rat>, cells: bool, plot: Option<&Path>, out: Option<&Path>) {
+    let mut rows = vec![
+        (
+            "cells",
+            format!(
+                "{}{}",
+                res.cells,
+                if res.complete {
+                    ""
+                } else {
+                    " (incomplete: stopped early)"
+                }
+            ),
+        ),
+        ("method", res.method.name().to_string()),
+    ];
+    for r in &res.runs {
+        let tail = if r.complete { "" } else { " (partial)" };
+        rows.push((
+            "  counted by",
+            format!(
+                "{}: {}{tail} in {:.3} s",
+                r.method.name(),
+                r.cells,
+                r.seconds
+            ),
+        ));
+    }
+    if let Some(l) = res.linear_regions {
+        rows.push(("linear regions", l.to_string()));
+    }
+    rows.push(("dimension", res.dimension.to_string()));
+    if let Some(w) = res.walk_dimension.filter(|&w| w != res.dimension) {
+        rows.push(("walked in dimension", w.to_string()));
+    }
+    rows.push(("heads", format!("{:?}", res.heads)));
+    rows.push(("keys (N)", res.keys.to_string()));
+    if let Some(b) = &res.bound_product {
+        rows.push(("bound Π_h N", b.to_string()));
+    }
+    if let Some(z) = &res.bound_zaslavsky {
+        rows.push(("bound Zaslavsky", z.to_string()));
+    }
+    if let Some(dc) = &res.decomposition {
+        let v = match &dc.reason {
+            None => format!(
+                "applies (rank {} = Σ d_k), n_h = {:?}",
+                dc.rank, dc.per_head
+            ),
+            Some(r) => format!("does not apply: {r}"),
+        };
+        rows.push(("T15 decomposition", v));
+    }
+    rows.push(("note", SCALE_NOTE.to_string()));
+    rows.push(("note", MAP_NOTE.to_string()));
+    crate::output::print_rows(&rows);
+    if cells {
+        for (i, c) in res.cell_list.iter().enumerate() {
+            let pt: Vec<String> = c
+                .interior_point
+                .iter()
+                .map(|x| format!("{:.4}", x.to_f64()))
+                .collect();
+            println!(
+                "cell {i}: label {:?}, region {}, at ({})",
+                c.label,
+                c.linear_region,
+                pt.join(", ")
+            );
+        }
+    }
+    if let Some(p) = plot {
+        println!("wrote {}", p.display());
+    }
+    if let Some(p) = out {
+        println!("wrote {}", p.display());
+    }
+}
+
+fn write_cells(path: &Path, res: &CellCount<Rat>) -> anyhow::Result<()> {
+    let f = std::fs::File::create(path).with_context(|| format!("{}", path.display()))?;
+    let mut w = std::io::BufWriter::new(f);
+    for c in &res.cell_list {
+        serde_json::to_writer(&mut w, c)?;
+        writeln!(w)?;
+    }
+    w.flush().with_context(|| format!("{}", path.display()))
+}
+
+fn label_text<'a>(sets: impl Iterator<Item = &'a Vec<usize>>) -> String {
+    sets.map(|s| {
+        s.iter()
+            .map(|j| j.to_string())
+            .collect::<Vec<_>>()
+            .join("+")
+    })
+    .collect::<Vec<_>>()
+    .join(",")
+}
+
+/// Draw the cells of a walk (`tropical_attention::regions::Regions`, 2D with a box) as labelled
+/// polygons (colour = linear region).
 pub fn draw(path: &Path, res: &Regions<Rat>, title: &str) -> anyhow::Result<()> {
     let mut polys = Vec::with_capacity(res.cells.len());
     for c in &res.cells {
         let verts = regions::cell_polygon(&c.facets, &c.interior_point)?;
-        let label = c
-            .label
-            .iter()
-            .map(|s| {
-                s.iter()
-                    .map(|j| j.to_string())
-                    .collect::<Vec<_>>()
-                    .join("+")
-            })
-            .collect::<Vec<_>>()
-            .join(",");
         polys.push(tropical_paper::svg::LabelledPolygon {
             vertices: verts
                 .iter()
                 .map(|(x, y)| (x.to_f64(), y.to_f64()))
                 .collect(),
-            label,
+            label: label_text(c.label.iter()),
+            color_key: c.linear_region as u64,
+        });
+    }
+    tropical_paper::svg::polygons(path, &polys, title)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+/// Draw the cells of a count (2D with a box) as labelled polygons (colour = linear region).
+fn draw_count(path: &Path, res: &CellCount<Rat>, title: &str) -> anyhow::Result<()> {
+    let mut polys = Vec::with_capacity(res.cell_list.len());
+    for c in &res.cell_list {
+        let Some(verts) = &c.polygon_f64 else {
+            bail!("--plot: the cells have no polygons (a 2D count with a --box is needed)");
+        };
+        polys.push(tropical_paper::svg::LabelledPolygon {
+            vertices: verts.iter().map(|[x, y]| (*x, *y)).collect(),
+            label: label_text(c.label.iter().flatten()),
             color_key: c.linear_region as u64,
         });
     }

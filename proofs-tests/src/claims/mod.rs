@@ -15,6 +15,7 @@ pub mod t11_relu_tropical;
 pub mod t12_zonotope;
 pub mod t13_tropical_convexity;
 pub mod t14_setting_b_quadric;
+pub mod t15_decomposition;
 pub mod t16_topk_routing;
 pub mod t17_topk_error;
 

@@ -1,0 +1,1033 @@
+//! # Counting cells and linear regions: the one entry point
+//!
+//! [`count_cells`] counts the cells (and linear regions) of one attention layer, or of a residual
+//! stack of layers, with a fixed context (SPEC §2 Setting A), on the whole query space, a slice,
+//! or a box. Every front end (the `tropical regions` command, the Python bindings, the paper's
+//! figures) calls it, so that the rules of counting live in one place:
+//!
+//! - σ = 1: cells do not depend on a positive score scale, so counting ignores the model's σ;
+//! - validation: layers, heads, slice vectors and boxes, with errors that name the valid range;
+//! - method choice and cross-checks: the output-sensitive walk (any region, any depth), the
+//!   Minkowski count (SPEC T6: one layer, no box) and the decomposition (SPEC T15: one layer, no
+//!   box, stacked query maps surjective); each head's score functions are computed once;
+//! - bounds: `Π_h n_h` and Zaslavsky (SPEC T7);
+//! - limits: a cell cap, a time limit and a cancellation flag (Ctrl-C), all giving a partial
+//!   result with `complete: false`;
+//! - witnesses: per cell its label (per layer and head), an exact interior point, the affine
+//!   piece of the map on it, and in 2D with a box its polygon (exact and float).
+//!
+//! ## Main declarations
+//!
+//! - [`count_cells`], [`CountRequest`], [`CellCount`], [`CountedCell`], [`Method`], [`Limits`].
+//! - [`decomposition`]: the exact rank test of SPEC T15 and the per-head counts `n_h`.
+//!
+//! ## Implementation notes
+//!
+//! **Intrinsic dimension.** Head `h`'s cells depend on `x` only through the differences
+//! `s^h_j − s^h_0`, whose slopes span a space of dimension `r ≤ Σ_h (N − 1)`. Without a box the
+//! walk runs on the coordinate subspace spanned by `r` pivot columns of those differences
+//! ([`crate::linalg::pivot_columns`]): restricting to it keeps the image of `x ↦ (s^h_j(x) −
+//! s^h_0(x))_{h,j}`, hence every cell, and an interior point `y` lifts to the point with `y` in
+//! the pivot coordinates and 0 elsewhere. A single head of a real checkpoint (`d_model = 384`,
+//! 14 keys) is so walked in 13 dimensions.
+//!
+//! **Decomposition (SPEC T15).** Head `h`'s scores are `⟨k^h_j, P_h x + p_h⟩`, with `P_h =
+//! W_Q^h U` on a slice `x = O + U t` (`P_h = W_Q^h` on the whole space). When the stacked map
+//! `x ↦ (P_1 x, …, P_H x)` is surjective, checked by an exact rank computation (modulo `2^61 − 1`
+//! first, which certifies full rank), every tuple of per-head cells meets, so the count is
+//! `Π_h n_h` where `n_h` is head `h`'s count in its own query space `R^{d_k}`: the number of
+//! vertices of the convex hull of its distinct keys (computed in their affine span). The product
+//! is an exact big integer. When the condition fails the walk is used and the result says why.
+//!
+//! **Counts as data.** [`CellCount::cells`] is a `BigUint`; JSON writes it as a number up to
+//! `2^53` (exact in every JSON reader) and as a decimal string beyond. Bounds are always decimal
+//! strings.
+//!
+//! **Time limit.** A watchdog thread sets the walk's cancellation flag at the deadline; the walk
+//! checks the flag between cells.
+//!
+//! ## References
+//!
+//! - SPEC §2 "Regions", T5, T6, T7, T15 (`../shared/SPEC.md`).
+//! - G. M. Ziegler, *Lectures on Polytopes*, §7 (normal fans, Minkowski sums).
+//!
+//! ```
+//! use tropical_algebra::{Rat, Scalar};
+//! use tropical_attention::count::{count_cells, CountRequest, Method};
+//! use tropical_attention::load::model_from_json_str;
+//! use tropical_attention::load::context_from_json_str;
+//! // one head, W_Q = W_K = I in R^2, keys at the corners of a square and its centre
+//! let model = model_from_json_str::<Rat>(
+//!     r#"{"layers": [{"heads": [{"w_q": [[1, 0], [0, 1]], "w_k": [[1, 0], [0, 1]]}]}]}"#, "m",
+//! ).unwrap();
+//! let ctx = context_from_json_str::<Rat>("[[1, 1], [1, -1], [-1, 1], [-1, -1], [0, 0]]", "c").unwrap();
+//! let c = count_cells(&model, &ctx, &CountRequest::default()).unwrap();
+//! assert_eq!(c.cells, 4u32.into()); // the centre never wins
+//! assert!(c.complete && c.agreed);
+//! assert_eq!(c.method, Method::Product); // W_Q is onto R^2: T15 applies
+//! ```
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use num_bigint::BigUint;
+use num_traits::{ToPrimitive, Zero};
+use serde::{Deserialize, Serialize, Serializer};
+use tropical_algebra::Scalar;
+use tropical_geometry::cells::{Domain, ProgressFn, WalkOptions};
+use tropical_geometry::polyhedron::Polyhedron;
+
+use crate::error::{AttentionError, Result};
+use crate::linalg::{pivot_columns, Mat};
+use crate::model::{AttentionLayer, Model, ScoreFunction};
+use crate::regions::{self, bound_product, bound_zaslavsky, Region};
+
+/// Automatic mode runs the walk and the Minkowski count beside the decomposition only when the
+/// decomposition's count is at most this (so that checking stays cheap).
+pub const AUTO_CHECK_MAX: u64 = 20_000;
+
+/// A counting method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// The output-sensitive walk (`tropical_geometry::cells`): any region, any depth.
+    Walk,
+    /// The upper vertices of the Minkowski sum of the heads' lifted Newton points (SPEC T6): one
+    /// layer, no box.
+    Minkowski,
+    /// The decomposition `Π_h n_h` (SPEC T15): one layer, no box, stacked query maps surjective.
+    Product,
+}
+
+impl Method {
+    /// The name used in JSON and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Walk => "walk",
+            Method::Minkowski => "minkowski",
+            Method::Product => "product",
+        }
+    }
+}
+
+/// Limits on a count. `Default`: none.
+#[derive(Clone, Default, Serialize, Deserialize)]
+pub struct Limits {
+    /// Stop the walk once this many cells are found.
+    pub max_cells: Option<usize>,
+    /// Stop the walk after this many seconds.
+    pub time_limit_s: Option<f64>,
+    /// Stop the walk as soon as this flag is set (e.g. by a Ctrl-C handler).
+    #[serde(skip)]
+    pub cancel: Option<Arc<AtomicBool>>,
+    /// Called by the walk after each explored cell.
+    #[serde(skip)]
+    pub progress: Option<ProgressFn>,
+}
+
+impl std::fmt::Debug for Limits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Limits")
+            .field("max_cells", &self.max_cells)
+            .field("time_limit_s", &self.time_limit_s)
+            .field("cancel", &self.cancel)
+            .field("progress", &self.progress.as_ref().map(|_| "callback"))
+            .finish()
+    }
+}
+
+/// What to count.
+#[derive(Clone, Debug)]
+pub struct CountRequest<S> {
+    /// The first layer counted, as a layer index of the checkpoint.
+    pub layer: usize,
+    /// The checkpoint index of `model.blocks[0]` (0 unless the caller loaded only a window of
+    /// layers starting there).
+    pub first_layer: usize,
+    /// Heads of `layer` to count (default: all). Only with `depth = 1`.
+    pub heads: Option<Vec<usize>>,
+    /// Where to count: whole space, slice, box.
+    pub region: Region<S>,
+    /// Number of consecutive layers composed (residual stack), at least 1.
+    pub depth: usize,
+    /// Methods to run (empty: automatic, see [`count_cells`]).
+    pub methods: Vec<Method>,
+    /// Limits on the walk.
+    pub limits: Limits,
+}
+
+impl<S: Scalar> Default for CountRequest<S> {
+    fn default() -> Self {
+        CountRequest {
+            layer: 0,
+            first_layer: 0,
+            heads: None,
+            region: Region::default(),
+            depth: 1,
+            methods: Vec::new(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// Why a count stopped early.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stop {
+    /// `Limits::max_cells` cells were found.
+    MaxCells,
+    /// `Limits::time_limit_s` passed.
+    TimeLimit,
+    /// `Limits::cancel` was set.
+    Cancelled,
+}
+
+/// One method's result.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MethodRun {
+    /// The method.
+    pub method: Method,
+    /// Its count (a lower bound when `complete` is false).
+    #[serde(serialize_with = "ser_count")]
+    pub cells: BigUint,
+    /// False when the method stopped early.
+    pub complete: bool,
+    /// Wall time in seconds.
+    pub seconds: f64,
+}
+
+/// The exact test of SPEC T15 and its per-head counts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Decomposition {
+    /// True when the stacked query map is surjective on the counted space (then the count is
+    /// `Π_h n_h`).
+    pub applies: bool,
+    /// Rank of the stacked map `x ↦ (P_1 x, …, P_H x)`.
+    pub rank: usize,
+    /// `Σ_h d_k` (the rank needed).
+    pub needed: usize,
+    /// `n_h` per counted head: its cells in its own query space (vertices of the hull of its keys).
+    pub per_head: Vec<usize>,
+    /// Why the condition fails, in words (`None` when it holds).
+    pub reason: Option<String>,
+}
+
+/// The affine piece `t ↦ L t + offset` of the map on a cell, in counting coordinates `t`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(bound(serialize = "S: Scalar"))]
+pub struct AffinePiece<S> {
+    /// The linear part `L` (`d_model × k`, rows), or `None` for one layer, where it is the
+    /// counting embedding (the slice's direction matrix `U`, the identity without a slice), the
+    /// same on every cell.
+    #[serde(serialize_with = "ser_opt_rows")]
+    pub linear: Option<Vec<Vec<S>>>,
+    /// The offset (length `d_model`).
+    #[serde(serialize_with = "ser_scalars")]
+    pub offset: Vec<S>,
+}
+
+/// One cell with its witnesses.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(bound(serialize = "S: Scalar"))]
+pub struct CountedCell<S> {
+    /// `label[l][i]`: the argmax set of the `i`-th counted head of layer `layer + l`.
+    pub label: Vec<Vec<Vec<usize>>>,
+    /// An exact point strictly inside the cell, in counting coordinates (slice coordinates on a
+    /// slice, input coordinates otherwise).
+    #[serde(serialize_with = "ser_scalars")]
+    pub interior_point: Vec<S>,
+    /// Index of the linear region containing the cell.
+    pub linear_region: usize,
+    /// The affine piece of the map on the cell.
+    pub piece: AffinePiece<S>,
+    /// For a 2D count with a box: the vertices of the cell, counter-clockwise, exact.
+    #[serde(serialize_with = "ser_opt_polygon")]
+    pub polygon: Option<Vec<[S; 2]>>,
+    /// The same vertices as floats (display).
+    pub polygon_f64: Option<Vec<[f64; 2]>>,
+}
+
+/// The result of [`count_cells`].
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(bound(serialize = "S: Scalar"))]
+pub struct CellCount<S> {
+    /// The number of cells (a lower bound when `complete` is false), exact.
+    #[serde(serialize_with = "ser_count")]
+    pub cells: BigUint,
+    /// The number of linear regions, when the walk ran (among the cells found when incomplete).
+    pub linear_regions: Option<usize>,
+    /// Dimension of the counting space.
+    pub dimension: usize,
+    /// Dimension the walk ran in after the intrinsic reduction (equals `dimension` with a box).
+    pub walk_dimension: Option<usize>,
+    /// First layer counted.
+    pub layer: usize,
+    /// Layers composed.
+    pub depth: usize,
+    /// Heads counted (of `layer`; all heads of every layer when `depth > 1`).
+    pub heads: Vec<usize>,
+    /// Context tokens `N` (keys per head).
+    pub keys: usize,
+    /// `Π` over counted heads (and layers) of `N`; `None` when ReLU MLPs are present.
+    #[serde(serialize_with = "ser_opt_big")]
+    pub bound_product: Option<BigUint>,
+    /// `Σ_{i ≤ dimension} C(H·C(N,2), i)` for one layer; `None` for depth > 1.
+    #[serde(serialize_with = "ser_opt_big")]
+    pub bound_zaslavsky: Option<BigUint>,
+    /// The method whose count is `cells`.
+    pub method: Method,
+    /// Every method that ran, with its count.
+    pub runs: Vec<MethodRun>,
+    /// True when every complete run gave the same count.
+    pub agreed: bool,
+    /// False when the count stopped early (see `stopped`).
+    pub complete: bool,
+    /// Why the count stopped early.
+    pub stopped: Option<Stop>,
+    /// The T15 test (one layer without a box; `None` otherwise).
+    pub decomposition: Option<Decomposition>,
+    /// LPs solved by the walk.
+    pub lps_solved: usize,
+    /// The cells found by the walk, with witnesses (empty when only the decomposition or the
+    /// Minkowski count ran).
+    pub cell_list: Vec<CountedCell<S>>,
+}
+
+/// Counting ignores the model's score scale: cells do not depend on a positive σ.
+pub const SCALE_NOTE: &str = "σ = 1 for counting: cells do not depend on a positive score scale";
+
+/// What a checkpoint's map leaves out.
+pub const MAP_NOTE: &str = "the map is the attention blocks with their residuals only: LayerNorm \
+     (not piecewise linear: it divides by a norm) and GELU MLPs (not piecewise linear) are left \
+     out; JSON models may add ReLU MLPs";
+
+/// Count the cells (and linear regions) of `request.depth` layers from `request.layer` of
+/// `model` with the context `context` (what layer `request.layer` receives, `N × d_model`), in
+/// `request.region`.
+///
+/// Methods (`request.methods`; empty = automatic):
+/// - automatic: the decomposition when it applies (one layer, no box, SPEC T15 rank condition);
+///   the walk when the decomposition does not apply or its count is at most
+///   [`AUTO_CHECK_MAX`]; the Minkowski count (no box) beside the walk or a small product;
+/// - explicit: those listed, each run where it applies (an error names one that cannot).
+///
+/// The count reported is the decomposition's when it ran, else the Minkowski count's when it ran,
+/// else the walk's. All complete runs must agree; a disagreement is an error (it would be a bug).
+///
+/// Errors: a layer, head, slice or box out of range (naming the valid range), mismatched
+/// context, a method that does not apply.
+pub fn count_cells<S: Scalar>(
+    model: &Model<S>,
+    context: &Mat<S>,
+    request: &CountRequest<S>,
+) -> Result<CellCount<S>> {
+    let depth = request.depth;
+    check_layers(request.layer, depth, request.first_layer, model.layers())?;
+    let start = request.layer - request.first_layer;
+    let d = model.d_model();
+    if context.cols() != d {
+        return Err(AttentionError::Invalid(format!(
+            "context rows have length {}, the model's d_model is {d}",
+            context.cols()
+        )));
+    }
+    if context.rows() == 0 {
+        return Err(AttentionError::Empty(
+            "context has no tokens (N = 0)".into(),
+        ));
+    }
+    check_region(&request.region, d)?;
+    if depth == 1 {
+        count_layer(&model.blocks[start].attention, context, request)
+    } else {
+        if request.heads.is_some() {
+            return Err(AttentionError::Invalid(
+                "heads apply to one layer: leave them out or use depth 1".into(),
+            ));
+        }
+        let sub = model.slice_layers(start, depth)?;
+        count_stack(sub, context, request)
+    }
+}
+
+/// Check that layers `layer..layer + depth` exist in a checkpoint of `layers` layers (or in a
+/// window of `loaded` layers from `first`): errors read `layer 6: layers are 0..5`.
+pub fn check_layers(layer: usize, depth: usize, first: usize, loaded: usize) -> Result<()> {
+    if depth == 0 {
+        return Err(AttentionError::Invalid("depth must be at least 1".into()));
+    }
+    let last = first + loaded;
+    if layer < first || layer + depth > last {
+        let range = if last == 0 {
+            "there are none".to_string()
+        } else {
+            format!("layers are {first}..{}", last - 1)
+        };
+        return Err(AttentionError::Invalid(if depth == 1 {
+            format!("layer {layer}: {range}")
+        } else {
+            format!(
+                "layers {layer}..{} (depth {depth}): {range}",
+                layer + depth - 1
+            )
+        }));
+    }
+    Ok(())
+}
+
+fn check_region<S: Scalar>(region: &Region<S>, d: usize) -> Result<()> {
+    if let Some(s) = &region.slice {
+        if s.origin.len() != d {
+            return Err(AttentionError::Invalid(format!(
+                "slice origin has length {}, d_model is {d}",
+                s.origin.len()
+            )));
+        }
+        if s.dirs.is_empty() {
+            return Err(AttentionError::Invalid("slice with no directions".into()));
+        }
+        for (i, u) in s.dirs.iter().enumerate() {
+            if u.len() != d {
+                return Err(AttentionError::Invalid(format!(
+                    "slice direction {} has length {}, d_model is {d}",
+                    i + 1,
+                    u.len()
+                )));
+            }
+        }
+    }
+    region.domain(d).map(|_| ())
+}
+
+pub(crate) fn check_heads<S: Scalar>(
+    layer: &AttentionLayer<S>,
+    heads: &[usize],
+    index: usize,
+) -> Result<()> {
+    let n = layer.heads.len();
+    if heads.is_empty() {
+        return Err(AttentionError::Invalid("no heads given".into()));
+    }
+    for (i, &h) in heads.iter().enumerate() {
+        if h >= n {
+            return Err(AttentionError::Invalid(format!(
+                "head {h}: layer {index} has heads 0..{}",
+                n - 1
+            )));
+        }
+        if heads[..i].contains(&h) {
+            return Err(AttentionError::Invalid(format!("head {h} given twice")));
+        }
+    }
+    Ok(())
+}
+
+/// The walk's options from the limits, with a watchdog for the time limit. The returned guard
+/// stops the watchdog when dropped; `timed_out` tells whether it fired.
+struct Watch {
+    cancel: Arc<AtomicBool>,
+    user: Option<Arc<AtomicBool>>,
+    timed_out: Arc<AtomicBool>,
+    done: Arc<AtomicBool>,
+}
+
+impl Watch {
+    fn start(limits: &Limits) -> Result<(Watch, WalkOptions)> {
+        let user = limits.cancel.clone();
+        let already = user.as_ref().is_some_and(|f| f.load(Ordering::SeqCst));
+        let cancel = Arc::new(AtomicBool::new(already));
+        let timed_out = Arc::new(AtomicBool::new(false));
+        let done = Arc::new(AtomicBool::new(false));
+        if let Some(t) = limits.time_limit_s {
+            if !(t.is_finite() && t > 0.0) {
+                return Err(AttentionError::Invalid(format!(
+                    "time limit {t} s: must be a positive number of seconds"
+                )));
+            }
+        }
+        // One flag for the walk, set by the user's flag or the deadline.
+        let deadline = limits
+            .time_limit_s
+            .map(|t| Instant::now() + Duration::from_secs_f64(t));
+        if deadline.is_some() || user.is_some() {
+            let (c, to, dn, u) = (
+                cancel.clone(),
+                timed_out.clone(),
+                done.clone(),
+                user.clone(),
+            );
+            std::thread::spawn(move || {
+                while !dn.load(Ordering::SeqCst) {
+                    if u.as_ref().is_some_and(|f| f.load(Ordering::SeqCst)) {
+                        c.store(true, Ordering::SeqCst);
+                        return;
+                    }
+                    if deadline.is_some_and(|t| Instant::now() >= t) {
+                        to.store(true, Ordering::SeqCst);
+                        c.store(true, Ordering::SeqCst);
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+            });
+        }
+        let opts = WalkOptions {
+            max_cells: limits.max_cells,
+            cancel: Some(cancel.clone()),
+            progress: limits.progress.clone(),
+        };
+        Ok((
+            Watch {
+                cancel,
+                user,
+                timed_out,
+                done,
+            },
+            opts,
+        ))
+    }
+    /// Why an incomplete walk stopped.
+    fn reason(&self) -> Stop {
+        if self.timed_out.load(Ordering::SeqCst) {
+            Stop::TimeLimit
+        } else if self.cancel.load(Ordering::SeqCst)
+            || self.user.as_ref().is_some_and(|f| f.load(Ordering::SeqCst))
+        {
+            Stop::Cancelled
+        } else {
+            Stop::MaxCells
+        }
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        self.done.store(true, Ordering::SeqCst);
+    }
+}
+
+/// SPEC T15 for the heads `heads` of `layer` on `region` (no box): the exact rank test and the
+/// per-head counts `n_h` (vertices of the convex hull of head `h`'s distinct keys).
+pub fn decomposition<S: Scalar>(
+    layer: &AttentionLayer<S>,
+    heads: &[usize],
+    context: &Mat<S>,
+    region: &Region<S>,
+) -> Result<Decomposition> {
+    let d = layer.d_model();
+    let k = region.dim(d);
+    let needed: usize = heads.iter().map(|&h| layer.heads[h].d_k()).sum();
+    let per_head = heads
+        .iter()
+        .map(|&h| head_vertex_count(&layer.heads[h].keys(context)?))
+        .collect::<Result<Vec<_>>>()?;
+    if region.cube.is_some() {
+        return Ok(Decomposition {
+            applies: false,
+            rank: 0,
+            needed,
+            per_head,
+            reason: Some("a box cuts the cells: the product formula counts the whole space".into()),
+        });
+    }
+    if needed > k {
+        return Ok(Decomposition {
+            applies: false,
+            rank: k.min(needed),
+            needed,
+            per_head,
+            reason: Some(format!(
+                "the stacked query map goes from dimension {k} to Σ d_k = {needed}: not onto"
+            )),
+        });
+    }
+    let u = match &region.slice {
+        Some(s) => Some(s.matrix()?),
+        None => None,
+    };
+    let mut rows: Vec<Vec<S>> = Vec::with_capacity(needed);
+    for &h in heads {
+        let p = match &u {
+            Some(u) => layer.heads[h].w_q.mul(u)?,
+            None => layer.heads[h].w_q.clone(),
+        };
+        rows.extend(p.to_rows());
+    }
+    let rank = pivot_columns(&rows, k).len();
+    let applies = rank == needed;
+    Ok(Decomposition {
+        applies,
+        rank,
+        needed,
+        per_head,
+        reason: (!applies)
+            .then(|| format!("the stacked query map has rank {rank} < Σ d_k = {needed}: not onto")),
+    })
+}
+
+/// Vertices of the convex hull of the distinct rows of `keys`, computed in their affine span.
+fn head_vertex_count<S: Scalar>(keys: &Mat<S>) -> Result<usize> {
+    let mut distinct: Vec<Vec<S>> = keys.to_rows();
+    distinct.sort();
+    distinct.dedup();
+    if distinct.len() <= 2 {
+        return Ok(distinct.len());
+    }
+    let base = distinct[0].clone();
+    let diffs: Vec<Vec<S>> = distinct[1..]
+        .iter()
+        .map(|r| r.iter().zip(&base).map(|(a, b)| a.clone() - b).collect())
+        .collect();
+    let piv = pivot_columns(&diffs, keys.cols());
+    if piv.len() == diffs.len() {
+        // affinely independent: a simplex, every point a vertex
+        return Ok(distinct.len());
+    }
+    let pts: Vec<Vec<S>> = distinct
+        .iter()
+        .map(|r| piv.iter().map(|&c| r[c].clone()).collect())
+        .collect();
+    let p = Polyhedron::from_points(&pts).map_err(|e| AttentionError::Geometry(e.to_string()))?;
+    Ok(p.vertices().len())
+}
+
+/// The intrinsic reduction: pivot columns of the heads' slope differences (see the module doc).
+fn reduce<S: Scalar>(fns: &[ScoreFunction<S>], k: usize) -> Vec<usize> {
+    let mut diffs: Vec<Vec<S>> = Vec::new();
+    for f in fns {
+        let a0 = f.slopes.row(0);
+        for j in 1..f.keys() {
+            let r: Vec<S> = f
+                .slopes
+                .row(j)
+                .iter()
+                .zip(a0)
+                .map(|(a, b)| a.clone() - b)
+                .collect();
+            if r.iter().any(|x| !x.is_zero()) {
+                diffs.push(r);
+            }
+        }
+    }
+    let mut piv = pivot_columns(&diffs, k);
+    if piv.is_empty() {
+        piv.push(0);
+    }
+    piv
+}
+
+fn columns<S: Scalar>(f: &ScoreFunction<S>, cols: &[usize]) -> Result<ScoreFunction<S>> {
+    let rows = (0..f.keys())
+        .map(|j| cols.iter().map(|&c| f.slopes.get(j, c).clone()).collect())
+        .collect();
+    Ok(ScoreFunction {
+        slopes: Mat::from_rows(rows, cols.len())?,
+        offsets: f.offsets.clone(),
+    })
+}
+
+fn big(n: usize) -> BigUint {
+    BigUint::from(n)
+}
+
+fn timed<T>(f: impl FnOnce() -> Result<T>) -> Result<(T, f64)> {
+    let t = Instant::now();
+    let v = f()?;
+    Ok((v, t.elapsed().as_secs_f64()))
+}
+
+/// A cell's polygon, exact and as floats (`None` unless 2D with a box).
+type Polygons<S> = (Option<Vec<[S; 2]>>, Option<Vec<[f64; 2]>>);
+
+fn polygon<S: Scalar>(
+    region: &Region<S>,
+    dim: usize,
+    facets: &[tropical_geometry::Halfspace<S>],
+    inside: &[S],
+) -> Result<Polygons<S>> {
+    if dim != 2 || region.cube.is_none() {
+        return Ok((None, None));
+    }
+    let v = regions::cell_polygon(facets, inside)?;
+    let f = v.iter().map(|(x, y)| [x.to_f64(), y.to_f64()]).collect();
+    Ok((Some(v.into_iter().map(|(x, y)| [x, y]).collect()), Some(f)))
+}
+
+fn count_layer<S: Scalar>(
+    layer: &AttentionLayer<S>,
+    context: &Mat<S>,
+    req: &CountRequest<S>,
+) -> Result<CellCount<S>> {
+    let heads: Vec<usize> = req
+        .heads
+        .clone()
+        .unwrap_or_else(|| (0..layer.heads.len()).collect());
+    check_heads(layer, &heads, req.layer)?;
+    let region = &req.region;
+    let d = layer.d_model();
+    let k = region.dim(d);
+    let n = context.rows();
+    let boxed = region.cube.is_some();
+    for m in &req.methods {
+        if boxed && matches!(m, Method::Minkowski | Method::Product) {
+            return Err(AttentionError::Invalid(format!(
+                "method {}: counts the whole space or a whole slice, not a box",
+                m.name()
+            )));
+        }
+    }
+    let auto = req.methods.is_empty();
+    let mut runs = Vec::new();
+
+    // SPEC T15 first: it needs only the keys and W_Q.
+    let t = Instant::now();
+    let dec = if boxed {
+        None
+    } else {
+        Some(decomposition(layer, &heads, context, region)?)
+    };
+    let product = match &dec {
+        Some(dc) if dc.applies && (auto || req.methods.contains(&Method::Product)) => {
+            let p = bound_product(&dc.per_head);
+            runs.push(MethodRun {
+                method: Method::Product,
+                cells: p.clone(),
+                complete: true,
+                seconds: t.elapsed().as_secs_f64(),
+            });
+            Some(p)
+        }
+        Some(dc) if req.methods.contains(&Method::Product) => {
+            return Err(AttentionError::Invalid(format!(
+                "method product does not apply: {}",
+                dc.reason.clone().unwrap_or_default()
+            )))
+        }
+        _ => None,
+    };
+    let small = product
+        .as_ref()
+        .is_none_or(|p| p.to_u64().is_some_and(|v| v <= AUTO_CHECK_MAX));
+    let run_walk = if auto {
+        small
+    } else {
+        req.methods.contains(&Method::Walk)
+    };
+    let run_mink = !boxed
+        && if auto {
+            small
+        } else {
+            req.methods.contains(&Method::Minkowski)
+        };
+
+    let mut walk_dimension = None;
+    let mut linear_regions = None;
+    let mut cell_list = Vec::new();
+    let mut lps_solved = 0;
+    let mut stopped = None;
+    let mut walk_complete = true;
+    if run_walk || run_mink {
+        // Each head's score functions once, restricted to the counting space, then reduced.
+        let one = S::one();
+        let fns: Vec<ScoreFunction<S>> = heads
+            .iter()
+            .map(|&h| {
+                layer.heads[h]
+                    .score_function(context, &one)
+                    .and_then(|f| region.restrict(&f))
+            })
+            .collect::<Result<_>>()?;
+        let (fns, cols) = if boxed {
+            (fns, None)
+        } else {
+            let piv = reduce(&fns, k);
+            if piv.len() < k {
+                let r = fns
+                    .iter()
+                    .map(|f| columns(f, &piv))
+                    .collect::<Result<Vec<_>>>()?;
+                (r, Some(piv))
+            } else {
+                (fns, None)
+            }
+        };
+        let wk = cols.as_ref().map_or(k, Vec::len);
+        if run_walk {
+            let domain = match &region.cube {
+                None => Domain::Whole(wk),
+                Some(_) => region.domain(d)?,
+            };
+            let (watch, opts) = Watch::start(&req.limits)?;
+            let ((res, pieces), secs) =
+                timed(|| regions::layer_regions_of(layer, &heads, context, &fns, &domain, &opts))?;
+            if !res.complete {
+                stopped = Some(watch.reason());
+            }
+            drop(watch);
+            walk_complete = res.complete;
+            walk_dimension = Some(wk);
+            linear_regions = Some(res.linear_regions);
+            lps_solved = res.lps_solved;
+            runs.push(MethodRun {
+                method: Method::Walk,
+                cells: big(res.cells.len()),
+                complete: res.complete,
+                seconds: secs,
+            });
+            let origin = region.slice.as_ref().map(|s| s.origin.clone());
+            for (c, p) in res.cells.into_iter().zip(pieces) {
+                let point = match &cols {
+                    None => c.interior_point.clone(),
+                    Some(piv) => {
+                        let mut x = vec![S::zero(); k];
+                        for (y, &i) in c.interior_point.iter().zip(piv) {
+                            x[i] = y.clone();
+                        }
+                        x
+                    }
+                };
+                let (poly, poly_f) = polygon(region, k, &c.facets, &c.interior_point)?;
+                let offset = match &origin {
+                    Some(o) => p.iter().zip(o).map(|(a, b)| a.clone() + b).collect(),
+                    None => p,
+                };
+                cell_list.push(CountedCell {
+                    label: vec![c.label],
+                    interior_point: point,
+                    linear_region: c.linear_region,
+                    piece: AffinePiece {
+                        linear: None,
+                        offset,
+                    },
+                    polygon: poly,
+                    polygon_f64: poly_f,
+                });
+            }
+        }
+        if run_mink {
+            let (m, secs) = timed(|| regions::minkowski_cell_count(&fns))?;
+            runs.push(MethodRun {
+                method: Method::Minkowski,
+                cells: big(m),
+                complete: true,
+                seconds: secs,
+            });
+        }
+    }
+    let (method, cells) = pick(&runs)?;
+    let bz = bound_zaslavsky(heads.len(), n, k);
+    Ok(CellCount {
+        cells,
+        linear_regions,
+        dimension: k,
+        walk_dimension,
+        layer: req.layer,
+        depth: 1,
+        keys: n,
+        bound_product: Some(bound_product(&vec![n; heads.len()])),
+        bound_zaslavsky: Some(bz),
+        heads,
+        method,
+        agreed: agreed(&runs),
+        complete: walk_complete,
+        stopped,
+        runs,
+        decomposition: dec,
+        lps_solved,
+        cell_list,
+    })
+}
+
+/// The reported count: a walk stopped by a limit reports its partial count (the limits behave
+/// the same whatever else ran); otherwise the decomposition's, else the Minkowski count's, else
+/// the walk's. An error when complete runs disagree or a partial count exceeds a complete one.
+fn pick(runs: &[MethodRun]) -> Result<(Method, BigUint)> {
+    let complete: Vec<&MethodRun> = runs.iter().filter(|r| r.complete).collect();
+    if let Some(a) = complete.first() {
+        if let Some(b) = complete.iter().find(|b| b.cells != a.cells) {
+            return Err(AttentionError::Invalid(format!(
+                "internal check failed: {} counts {} cells, {} counts {}",
+                a.method.name(),
+                a.cells,
+                b.method.name(),
+                b.cells
+            )));
+        }
+        if let Some(p) = runs.iter().find(|p| !p.complete && p.cells > a.cells) {
+            return Err(AttentionError::Invalid(format!(
+                "internal check failed: a partial {} found {} cells, {} counts {}",
+                p.method.name(),
+                p.cells,
+                a.method.name(),
+                a.cells
+            )));
+        }
+    }
+    if let Some(p) = runs.iter().find(|p| !p.complete) {
+        return Ok((p.method, p.cells.clone()));
+    }
+    for m in [Method::Product, Method::Minkowski, Method::Walk] {
+        if let Some(r) = runs.iter().find(|r| r.method == m) {
+            return Ok((m, r.cells.clone()));
+        }
+    }
+    Err(AttentionError::Invalid("no counting method ran".into()))
+}
+
+fn agreed(runs: &[MethodRun]) -> bool {
+    let mut c = runs.iter().filter(|r| r.complete).map(|r| &r.cells);
+    match c.next() {
+        None => false,
+        Some(a) => c.all(|b| b == a),
+    }
+}
+
+fn count_stack<S: Scalar>(
+    mut sub: Model<S>,
+    context: &Mat<S>,
+    req: &CountRequest<S>,
+) -> Result<CellCount<S>> {
+    if req
+        .methods
+        .iter()
+        .any(|m| matches!(m, Method::Minkowski | Method::Product))
+    {
+        return Err(AttentionError::Invalid(
+            "methods minkowski and product count one layer: use the walk for depth > 1".into(),
+        ));
+    }
+    for b in &mut sub.blocks {
+        b.attention.scale = S::one();
+    }
+    let region = &req.region;
+    let d = sub.d_model();
+    let k = region.dim(d);
+    let n = context.rows();
+    let map = sub.compile(context)?;
+    let (watch, opts) = Watch::start(&req.limits)?;
+    let (res, secs) = timed(|| regions::map_regions(&map, region, &opts))?;
+    let stopped = (!res.complete).then(|| watch.reason());
+    drop(watch);
+    let restricted = region.restrict_map(&map)?;
+    let per_layer: Vec<usize> = sub.blocks.iter().map(|b| b.attention.heads.len()).collect();
+    let mut cell_list = Vec::with_capacity(res.cells.len());
+    for c in &res.cells {
+        let piece = restricted.local_piece(&c.interior_point)?;
+        let mut label = Vec::with_capacity(per_layer.len());
+        let mut it = c.label.iter().cloned();
+        for &h in &per_layer {
+            label.push(it.by_ref().take(h).collect());
+        }
+        let (poly, poly_f) = polygon(region, k, &c.facets, &c.interior_point)?;
+        cell_list.push(CountedCell {
+            label,
+            interior_point: c.interior_point.clone(),
+            linear_region: c.linear_region,
+            piece: AffinePiece {
+                linear: Some(piece.linear.to_rows()),
+                offset: piece.offset,
+            },
+            polygon: poly,
+            polygon_f64: poly_f,
+        });
+    }
+    let has_mlp = sub.blocks.iter().any(|b| b.mlp.is_some());
+    let keys: Vec<usize> = per_layer.iter().flat_map(|&h| vec![n; h]).collect();
+    let runs = vec![MethodRun {
+        method: Method::Walk,
+        cells: big(res.cells.len()),
+        complete: res.complete,
+        seconds: secs,
+    }];
+    Ok(CellCount {
+        cells: big(res.cells.len()),
+        linear_regions: Some(res.linear_regions),
+        dimension: k,
+        walk_dimension: Some(k),
+        layer: req.layer,
+        depth: req.depth,
+        heads: (0..per_layer[0]).collect(),
+        keys: n,
+        bound_product: (!has_mlp).then(|| bound_product(&keys)),
+        bound_zaslavsky: None,
+        method: Method::Walk,
+        agreed: res.complete,
+        complete: res.complete,
+        stopped,
+        runs,
+        decomposition: None,
+        lps_solved: res.lps_solved,
+        cell_list,
+    })
+}
+
+// ------------------------------------------------------------------ serialisation
+
+/// Largest integer every JSON reader holds exactly (`2^53`).
+const JSON_EXACT: u64 = 1 << 53;
+
+/// A count as a JSON number up to `2^53`, as a decimal string beyond.
+fn ser_count<Se: Serializer>(n: &BigUint, s: Se) -> std::result::Result<Se::Ok, Se::Error> {
+    match n.to_u64() {
+        Some(v) if v <= JSON_EXACT => s.serialize_u64(v),
+        _ => s.serialize_str(&n.to_string()),
+    }
+}
+
+fn ser_opt_big<Se: Serializer>(
+    n: &Option<BigUint>,
+    s: Se,
+) -> std::result::Result<Se::Ok, Se::Error> {
+    match n {
+        Some(v) => s.serialize_str(&v.to_string()),
+        None => s.serialize_none(),
+    }
+}
+
+fn strings<S: Scalar>(v: &[S]) -> Vec<String> {
+    v.iter().map(ToString::to_string).collect()
+}
+
+fn ser_scalars<S: Scalar, Se: Serializer>(
+    v: &[S],
+    s: Se,
+) -> std::result::Result<Se::Ok, Se::Error> {
+    strings(v).serialize(s)
+}
+
+fn ser_opt_rows<S: Scalar, Se: Serializer>(
+    v: &Option<Vec<Vec<S>>>,
+    s: Se,
+) -> std::result::Result<Se::Ok, Se::Error> {
+    v.as_ref()
+        .map(|rows| rows.iter().map(|r| strings(r)).collect::<Vec<_>>())
+        .serialize(s)
+}
+
+fn ser_opt_polygon<S: Scalar, Se: Serializer>(
+    v: &Option<Vec<[S; 2]>>,
+    s: Se,
+) -> std::result::Result<Se::Ok, Se::Error> {
+    v.as_ref()
+        .map(|p| p.iter().map(|q| strings(q)).collect::<Vec<_>>())
+        .serialize(s)
+}
+
+impl<S: Scalar> CellCount<S> {
+    /// `cells` as a `u64` when it fits.
+    pub fn cells_u64(&self) -> Option<u64> {
+        self.cells.to_u64()
+    }
+    /// The Minkowski run's count, when it ran.
+    pub fn minkowski(&self) -> Option<&BigUint> {
+        self.runs
+            .iter()
+            .find(|r| r.method == Method::Minkowski)
+            .map(|r| &r.cells)
+    }
+    /// True when nothing was counted (never for a successful count: every layer has a cell).
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_zero()
+    }
+}
