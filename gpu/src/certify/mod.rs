@@ -1164,9 +1164,6 @@ mod tests {
     #[test]
     fn default_sigma_is_exact_for_squares() {
         assert_eq!(default_sigma(64), Rat::from_ratio(1, 8).unwrap());
-        assert_eq!(
-            default_sigma(2),
-            Rat::from_f64(1.0 / 2f64.sqrt()).unwrap()
-        );
+        assert_eq!(default_sigma(2), Rat::from_f64(1.0 / 2f64.sqrt()).unwrap());
     }
 }
