@@ -1,3 +1,5 @@
+//! # Forward error bounds of our kernels
+//!
 //! Forward error bounds of the float kernels, derived from their operation order
 //! (the order is fixed in [`tropical_attention::float`]'s module docs and shared by the CUDA
 //! kernels).
@@ -47,6 +49,20 @@
 //! **Max-plus.** `ĉ_ij = max_l fl(a_il + b_lj) = fl(max_l (a_il + b_lj))` (rounding is monotone),
 //! so `|ĉ_ij − C_ij| ≤ u·|C_ij|`; the float argmax is the smallest exact maximiser unless another
 //! candidate is within `u(|C_ij| + |x_l|)` (a near tie).
+//!
+//! ## Main declarations
+//!
+//! * [`softmax_factor`], [`softmax_bounds`], [`topk_bound`], [`hard_factor`], [`dot_error`].
+//! * For kernels of unknown order, see [`crate::certify::bound`].
+//!
+//! ## Implementation notes
+//!
+//! The derivation above is for the fixed order of [`tropical_attention::float`]; evaluated in
+//! f64 and inflated by [`SAFETY`].
+//!
+//! ## References
+//!
+//! * N. J. Higham, *Accuracy and Stability of Numerical Algorithms*, 2nd ed., SIAM 2002, §3.1.
 //!
 //! ```
 //! use tropical_gpu::bound::softmax_factor;

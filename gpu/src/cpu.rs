@@ -1,5 +1,19 @@
-//! The CPU backend: the kernel-level float reference of the attention crate and the algebra
-//! crate's float max-plus product, behind the [`Backend`] trait.
+//! # The CPU backend
+//!
+//! The kernel-level float reference of the attention crate and the algebra crate's float
+//! max-plus product, behind the [`Backend`] trait.
+//!
+//! ## Main declarations
+//!
+//! * [`CpuBackend`].
+//!
+//! ## Implementation notes
+//!
+//! Same operation order as the CUDA kernels, so the bounds of [`crate::bound`] hold for both.
+//!
+//! ## References
+//!
+//! * [`tropical_attention::float`] (the operation order).
 
 use tropical_attention::float::{self, HardAttention, TopkAttention};
 

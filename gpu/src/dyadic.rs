@@ -271,7 +271,7 @@ pub fn softmax_output_enclosure(
                 let terms = weights.iter().zip(&small).zip(values).map(
                     move |(((lo, hi), (slo, shi)), row)| {
                         let v = row[c];
-                        let (w, sw) = if (v.m >= 0) != upper {
+                        let (w, sw) = if (v.m >= 0) == upper {
                             (hi, shi)
                         } else {
                             (lo, slo)

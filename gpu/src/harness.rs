@@ -1,3 +1,5 @@
+//! # The diff harness
+//!
 //! Diff harness: a [`Backend`]'s float kernels against the exact reference.
 //!
 //! Inputs are f32 values, i.e. exact dyadic rationals ([`crate::dyadic`]). Exact scores are
@@ -22,6 +24,20 @@
 //!
 //! Non-vacuity: [`PlantedError`] wraps a backend and moves its outputs by `factor × bound`; with
 //! `factor > 1` the harness must report failures (tested in `tests/harness.rs`).
+//!
+//! ## Main declarations
+//!
+//! * [`run_harness`], [`HarnessConfig`], [`HarnessReport`], [`KernelReport`].
+//! * [`check_softmax`], [`check_hard`], [`check_topk`], [`check_maxplus`], [`PlantedError`].
+//!
+//! ## Implementation notes
+//!
+//! The exact softmax outputs come from [`crate::dyadic::softmax_output_enclosure`], shared with
+//! [`crate::certify`].
+//!
+//! ## References
+//!
+//! * N. J. Higham, *Accuracy and Stability of Numerical Algorithms*, 2nd ed., SIAM 2002.
 
 use num_bigint::BigInt;
 use num_traits::Signed;

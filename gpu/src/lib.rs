@@ -2,7 +2,9 @@
 //!
 //! Float attention kernels and the float max-plus product, on the GPU (CUDA through `cudarc`,
 //! kernels compiled at run time with NVRTC) and on the CPU, cross-checked against the exact
-//! reference of the workspace.
+//! reference of the workspace; and the certifier of any attention kernel's output.
+//!
+//! ## Main declarations
 //!
 //! * [`Backend`]: the four kernels (softmax attention, zero-temperature attention, top-k
 //!   attention, max-plus product with argmax) on `f32` inputs.
@@ -10,8 +12,21 @@
 //!   product, so every caller and test runs without a GPU.
 //! * [`CudaBackend`] (module [`cuda`]): the CUDA kernels; [`CudaBackend::new`] returns
 //!   [`GpuError::NoDriver`] ("no CUDA driver found") when libcuda is absent, never panics.
-//! * [`bound`]: the forward error bounds derived from the kernels' operation order.
+//! * [`bound`]: the forward error bounds derived from our kernels' operation order.
 //! * [`harness`]: the diff harness against exact rationals and certified softmax enclosures.
+//! * [`certify`]: any kernel's dumped output (PyTorch, FlashAttention, numpy, …) against the
+//!   exact reference and an any-order fp32 bound (`tropical certify`).
+//! * [`dyadic`]: floats as exact dyadic rationals, and the one softmax-output enclosure.
+//!
+//! ## Implementation notes
+//!
+//! The CUDA kernels have not yet been run on a GPU (`gpu/RESULTS.md`); the CPU backend, the
+//! harness, the certifier, NVRTC compilation and the PTX audit run everywhere.
+//!
+//! ## References
+//!
+//! * N. J. Higham, *Accuracy and Stability of Numerical Algorithms*, 2nd ed., SIAM 2002.
+//! * T. Dao et al., *FlashAttention*, NeurIPS 2022.
 //!
 //! ```
 //! use tropical_gpu::{Backend, CpuBackend, AttentionInputs};
@@ -21,6 +36,8 @@
 //! let hard = CpuBackend.hard_attention(&x).unwrap();
 //! assert_eq!((hard.argmax[0], hard.output[0]), (1, 7.0));
 //! ```
+
+#![warn(missing_docs)]
 
 pub mod bound;
 pub mod certify;

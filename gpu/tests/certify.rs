@@ -72,7 +72,8 @@ fn assert_certified(c: &Certificate, what: &str) {
 
 /// Hypothesis: numpy fp32 softmax attention, naive (BLAS order) and online (blocks of 16 in a
 /// shuffled order, running maximum), n_k = 77 (no multiple of the block), τ ∈ {1, 0.1, 10⁻³},
-/// no mask, causal, a boolean mask array, f32/f16/bf16 inputs. Conclusion: every element is
+/// no mask, causal, a boolean mask array, f32/f16/bf16 inputs, a bf16 output stored as bf16.
+/// Conclusion: every element is
 /// within the any-order bound, and the errors are not all zero (the kernel did round).
 #[test]
 fn numpy_kernels_are_certified() {
@@ -114,6 +115,12 @@ fn numpy_kernels_are_certified() {
             "1",
             None,
         ),
+        (
+            "naive-bf16-out",
+            &["--kernel", "naive", "--out-format", "bf16-bits"],
+            "1",
+            None,
+        ),
     ];
     for (tag, args, tau, mask) in cases {
         let Some(dir) = numpy_kernel(tag, args) else {
@@ -143,6 +150,12 @@ fn numpy_kernels_are_certified() {
             Format::F32
         };
         assert_eq!(c.formats[0], want, "{tag}");
+        let out = if tag.ends_with("bf16-out") {
+            Format::Bf16
+        } else {
+            Format::F32
+        };
+        assert_eq!(c.formats[3], out, "{tag}");
     }
 }
 
@@ -314,7 +327,7 @@ proptest! {
 
     /// Hypothesis: random shapes (n_k up to 40, odd sizes), σ = 1/4, τ ∈ {1, 1/10, 1/1000},
     /// the CPU backend's output. Conclusion: certified; every certified enclosure agrees with an
-    /// f64 computation (independent) to 1e-9·max|v|; and moving one element by 3× its bound
+    /// f64 computation (independent) to 1e-9·max|v|, and at 6 bits of precision contains it; and moving one element by 3× its bound
     /// fails exactly that element.
     #[test]
     fn cpu_backend_is_certified_and_the_bound_is_tight_enough(
@@ -337,6 +350,18 @@ proptest! {
             let vmax = p.v.data.iter().fold(0.0f64, |a, x| a.max(x.abs()));
             prop_assert!((0.5 * (e.exact_lo + e.exact_hi) - r[flat]).abs() <= 1e-9 * vmax.max(1e-300),
                 "{e:?} vs f64 {}", r[flat]);
+        }
+        // at 6 bits the enclosures are wide (about 2^-6·max|v|): each must still be an interval
+        // containing the f64 value
+        let mut coarse = o.clone();
+        coarse.prec_bits = 6;
+        let cc = certify(&p, &coarse, &quiet).unwrap();
+        let vmax = p.v.data.iter().fold(0.0f64, |a, x| a.max(x.abs()));
+        for e in &cc.worst {
+            let flat = (e.head * n_q + e.query) * d_v + e.coord;
+            let slack = 1e-12 * vmax;
+            prop_assert!(e.exact_lo <= e.exact_hi, "{e:?}");
+            prop_assert!(e.exact_lo - slack <= r[flat] && r[flat] <= e.exact_hi + slack, "{e:?} vs f64 {}", r[flat]);
         }
         let e = &c.worst[pick % c.worst.len()];
         let flat = (e.head * n_q + e.query) * d_v + e.coord;

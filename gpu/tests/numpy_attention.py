@@ -15,7 +15,8 @@ Kernels (all fp32 arithmetic, scores scaled by fp32(scale/tau)):
   topk       softmax over the --topk largest scores;
   hardmax    mean of the value rows of the float argmax set.
 --ignore-mask computes without the mask while writing it (a planted bug); --out-format bf16 rounds
-the output to bf16 but stores it as float32 (another planted bug: the file claims fp32).
+the output to bf16 but stores it as float32 (another planted bug: the file claims fp32);
+--out-format bf16-bits stores the bf16 output honestly, as uint16 bit patterns.
 """
 
 import argparse
@@ -115,7 +116,7 @@ def main():
         out = (np.matmul(sel, v) / sel.sum(axis=-1, keepdims=True)).astype(np.float32)
     else:
         raise SystemExit(f"unknown kernel {a.kernel}")
-    if a.out_format == "bf16":
+    if a.out_format in ("bf16", "bf16-bits"):
         out = bf16_round(out)
     os.makedirs(a.out, exist_ok=True)
     for name, x in (("q", q), ("k", k), ("v", v)):
@@ -125,7 +126,7 @@ def main():
             np.save(os.path.join(a.out, f"{name}.npy"), bf16_bits(x))
         else:
             np.save(os.path.join(a.out, f"{name}.npy"), x)
-    np.save(os.path.join(a.out, "out.npy"), out)
+    np.save(os.path.join(a.out, "out.npy"), bf16_bits(out) if a.out_format == "bf16-bits" else out)
     if a.mask == "array":
         np.save(os.path.join(a.out, "mask.npy"), keep.astype(np.float32))
 

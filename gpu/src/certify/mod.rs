@@ -103,8 +103,9 @@
 //!   broadcast). Fully masked rows have no exact value and are skipped, counted.
 //! * A non-finite output element, or an output of the wrong shape, is a finding (failed
 //!   elements, located), not an error; non-finite inputs are errors naming the array and index.
-//! * The default scale is `σ = 1/√d`: exact when `d` is a perfect square, else the f64 nearest to
-//!   it (an exact rational; a kernel's own rounding of the constant is covered by (A2)).
+//! * The default scale is `σ = 1/√d`: exact when `d` is a perfect square, else the f64 value of
+//!   `1.0 / sqrt(d)` (an exact rational; a kernel's own rounding of the constant is covered by
+//!   (A2)).
 //!
 //! ## References
 //!
@@ -886,7 +887,8 @@ fn percentiles(mut xs: Vec<f64>) -> Percentiles {
     }
 }
 
-/// The default score scale `1/√d`: exact when `d` is a perfect square, else the f64 nearest.
+/// The default score scale `1/√d`: exact when `d` is a perfect square, else the f64 value of
+/// `1.0 / sqrt(d)` (the constant PyTorch computes in double precision).
 pub fn default_sigma(d: usize) -> Rat {
     let r = (d as f64).sqrt().round() as i64;
     if (r * r) as usize == d {
@@ -1162,9 +1164,6 @@ mod tests {
     #[test]
     fn default_sigma_is_exact_for_squares() {
         assert_eq!(default_sigma(64), Rat::from_ratio(1, 8).unwrap());
-        assert_eq!(
-            default_sigma(2),
-            Rat::from_f64(std::f64::consts::FRAC_1_SQRT_2).unwrap()
-        );
+        assert_eq!(default_sigma(2), Rat::from_f64(1.0 / 2f64.sqrt()).unwrap());
     }
 }
