@@ -150,9 +150,12 @@ pub fn topk_error_vs_bound(s: &[f64], v: &[Vec<f64>], tau: f64, k: usize) -> (f6
     (err, m * diam, 2.0 * m * vmax)
 }
 
-/// S2 rows against the T17 bound: for each row, `‖o_topk − o‖₂ / (m·max‖v_i − v_j‖₂)` (0 when
-/// the bound is 0), and the number of rows under both bounds (`err ≤ m·diam ≤ 2m·max‖v‖`, with a
-/// relative slack of 1e-12 and an absolute one of 1e-12 for float rounding). Same seeds and rows as [`s2_distribution`].
+/// S2 rows against the T17 bound. Rows whose bound `m·max‖v_i − v_j‖₂` exceeds [`FLOAT_NOISE`]
+/// give a ratio `‖o_topk − o‖₂ / (m·max‖v_i − v_j‖₂)`; below it the f64 rounding of `o` (about
+/// 1e-16·‖v‖) exceeds the mathematical error and no ratio is formed. Returns the ratios, the
+/// number of rows with a ratio under both bounds (`err ≤ m·diam ≤ 2m·max‖v‖`, relative slack
+/// 1e-12), and the number of rows below the noise level whose error is itself `≤ FLOAT_NOISE`.
+/// Same seeds and rows as [`s2_distribution`].
 pub fn s2_bound_ratios(
     dist: ScoreDist,
     n: usize,
@@ -161,10 +164,10 @@ pub fn s2_bound_ratios(
     dv: usize,
     rows: usize,
     seed: u64,
-) -> (Distribution, usize) {
+) -> (Distribution, usize, usize) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut ratios = Vec::with_capacity(rows);
-    let mut under = 0;
+    let (mut under, mut noise) = (0, 0);
     for _ in 0..rows {
         let s = dist.sample(n, &mut rng);
         let v: Vec<Vec<f64>> = (0..n)
@@ -172,13 +175,20 @@ pub fn s2_bound_ratios(
             .collect();
         let (err, b_diam, b_max) = topk_error_vs_bound(&s, &v, tau, k);
         let slack = 1.0 + 1e-12;
-        if err <= b_diam * slack + 1e-12 && b_diam <= b_max * slack {
-            under += 1;
+        if b_diam > FLOAT_NOISE {
+            if err <= b_diam * slack && b_diam <= b_max * slack {
+                under += 1;
+            }
+            ratios.push(err / b_diam);
+        } else if err <= FLOAT_NOISE {
+            noise += 1;
         }
-        ratios.push(if b_diam > 0.0 { err / b_diam } else { 0.0 });
     }
-    (Distribution::new(ratios), under)
+    (Distribution::new(ratios), under, noise)
 }
+
+/// Below this size an f64 attention output error is rounding, not top-k truncation.
+pub const FLOAT_NOISE: f64 = 1e-12;
 
 /// Summary of a sample: quantiles and the fraction below a threshold.
 #[derive(Debug, Clone)]
