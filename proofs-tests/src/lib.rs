@@ -1,6 +1,6 @@
 //! # proofs-tests — the SPEC §3 claim catalogue as executable theorem checking
 //!
-//! Every claim `T1`–`T14`, `S1`–`S3` of `shared/SPEC.md` §3 has
+//! Every claim `T1`–`T17`, `S1`–`S3` of `shared/SPEC.md` §3 has (T15: the Coq proof and the test `tests/t15_decomposition.rs`)
 //! - a module in [`claims`] with the precise statement (inputs, hypotheses, conclusion, source),
 //!   a proptest strategy that includes degenerate inputs, and an exact `check` that computes every
 //!   count or identity two independent ways;
