@@ -240,14 +240,18 @@ pub fn registry() -> Vec<ClaimSpec> {
         ClaimSpec {
             id: "T15",
             statement: "Decomposition: if the stacked query map x ↦ (P_1 x + p_1, …, P_H x + p_H) is surjective, the cells of the common refinement are exactly the products of the heads' own cells, count Π_h n_h (direct sums of row spaces: groups decouple)",
-            evidence: "tests/t15_decomposition.rs (walk vs product formula on random cases, rank-deficient ones detected; the counting method in proofs_tests::claims::t15_decomposition)",
-            run: |_| {
-                (
-                    Status::HoldsWithHypothesis(
-                        "stacked map surjective (e.g. H·d_k = d_model with W_Q of full rank): proved in Coq for every input, abstract blocks (heads or direct-sum groups) and affine heads; the random-case property test is tests/t15_decomposition.rs, not run by this row".into(),
+            evidence: "tests/t15_decomposition.rs (walk vs product formula on random cases, rank-deficient ones detected and counted by the walk); Coq: T15_Decomposition.v (T15_cells_are_products, T15_count_is_product); implemented by tropical_attention::count (the product method)",
+            run: |c| {
+                let status = match t15_decomposition::run(c) {
+                    Ok(()) => Status::HoldsWithHypothesis(
+                        "stacked map surjective on the counted space (checked exactly by rank; e.g. H·d_k = d_model with W_Q of full rank); proved in Coq for abstract blocks (heads or direct-sum groups) and affine heads".into(),
                     ),
-                    0,
-                )
+                    Err(b) => {
+                        let (v, msg) = *b;
+                        Status::Violated(format!("{msg}; minimal instance {v:?}"))
+                    }
+                };
+                (status, u64::from(c))
             },
         },
         ClaimSpec {
