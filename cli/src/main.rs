@@ -40,6 +40,8 @@ enum Command {
     Eval(cmd::eval::Args),
     /// Cross-check float attention kernels (CPU or CUDA) against the exact reference.
     GpuCheck(cmd::gpu_check::Args),
+    /// Certify any attention kernel's dumped output against the exact reference.
+    Certify(cmd::certify::Args),
 }
 
 fn main() -> ExitCode {
@@ -54,6 +56,7 @@ fn main() -> ExitCode {
         Command::Regions(a) => cmd::regions::run(a),
         Command::Eval(a) => cmd::eval::run(a),
         Command::GpuCheck(a) => cmd::gpu_check::run(a),
+        Command::Certify(a) => cmd::certify::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Bench + CUDA harness for the device machine. Run from the repository root:
+# Bench + CUDA harness for the GPU machine. Run from the repository root:
 #
 #   gpu/bench/run.sh [PATH_TO_BENCH_BINARY] [--quick]
 #
 # The binary is `cargo build --release -p tropical-gpu --example bench` built on the x86-64 dev
-# machine and copied into an ignored folder (default .gpubin/bench) that the device call carries.
+# machine and copied into an ignored folder (default .gpubin/bench) that the remote run carries.
 # Writes bench_rust.jsonl, the logs and RESULTS.md into $OUT (or gpu/bench/out).
 set -euo pipefail
 BIN=${1:-.gpubin/bench}
@@ -51,7 +51,29 @@ if [ -x "$DIR/tropical" ]; then
     "$DIR/tropical" gpu-check --backend cuda $args 2>&1 || echo "gpu-check $args" >> "$OUT/failures"
   done | tee "$OUT/gpu_check.log"
 fi
-# 2. the Rust bench (its own harness pass, then timings), 3. PyTorch at the same shapes and the
+# 2. `tropical certify` on PyTorch SDPA outputs (math, efficient and flash backends; fp32 and
+#    bf16; with and without the causal mask) against the any-order fp32 bound. bf16 kernels round
+#    the probabilities to bf16, outside the fp32 bound's assumptions: their verdicts are recorded,
+#    with the error in ulps, and are not counted as failures of this script.
+if [ -x "$DIR/tropical" ]; then
+  {
+    if python3 gpu/bench/sdpa_dump.py --out "$OUT/sdpa" > "$OUT/sdpa_dump.txt" 2>&1; then
+      cat "$OUT/sdpa_dump.txt"
+      grep -v skipped "$OUT/sdpa_dump.txt" | while read -r tag backend dtype shape mask; do
+        d="$OUT/sdpa/$tag"
+        echo "== tropical certify $tag"
+        m=(); [ "$mask" = causal ] && m=(--mask causal)
+        rc=0
+        "$DIR/tropical" certify --q "$d/q.npy" --k "$d/k.npy" --v "$d/v.npy" --out "$d/out.npy" \
+          ${m[@]+"${m[@]}"} --atol 1e-2 --rtol 1e-2 --report "$OUT/certify-$tag.svg" 2>&1 || rc=$?
+        if [ "$dtype" = f32 ] && [ "$rc" -ne 0 ]; then echo "certify $tag" >> "$OUT/failures"; fi
+      done
+    else
+      cat "$OUT/sdpa_dump.txt"; echo "sdpa_dump.py did not run (see above)"
+    fi
+  } 2>&1 | tee "$OUT/certify.log"
+fi
+# 3. the Rust bench (its own harness pass, then timings), 4. PyTorch at the same shapes and the
 #    RESULTS.md table.
 if "$BIN" --out "$OUT/bench_rust.jsonl" $QUICK 2>&1 | tee "$OUT/bench_rust.log"; then
   PYTHONUNBUFFERED=1 python3 gpu/bench/torch_bench.py --rust "$OUT/bench_rust.jsonl" \

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Stage everything one device call needs (the device machine has CUDA and PyTorch but no Rust):
+# Stage everything one remote GPU run needs (the GPU machine has CUDA and PyTorch but no Rust):
 # release builds of the bench example, the `tropical` CLI and the tropical-gpu test binaries,
 # copied into the ignored folder .gpubin/. Run from the repository root on the x86-64 dev machine:
 #
 #   gpu/bench/stage.sh
 #
-# then one device call (the device tool's `run`), carrying .gpubin:
+# then one remote run with the staged binaries (at most 64 MiB), carrying .gpubin:
 #
 #   run(command="OUT=$OUT gpu/bench/run.sh .gpubin/bench", carry=[".gpubin"], timeout_s=600)
 set -euo pipefail
@@ -23,7 +23,7 @@ for line in sys.stdin:
     if m.get("reason") == "compiler-artifact" and m.get("executable") and m["profile"]["test"]:
         print(m["executable"])' \
   | while read -r exe; do cp "$exe" .gpubin/tests/; done
-# the device tool carries at most 64 MiB: drop the debug info
+# a remote run carries at most 64 MiB with the working tree: drop the debug info
 find .gpubin -type f -exec strip --strip-debug {} +
 ls -l .gpubin .gpubin/tests
 size=$(du -sm .gpubin | cut -f1)

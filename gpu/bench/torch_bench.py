@@ -1,4 +1,4 @@
-"""PyTorch side of the GPU bench (run by gpu/bench/run.sh on the device machine).
+"""PyTorch side of the GPU bench (run by gpu/bench/run.sh on the GPU machine).
 
 Times torch.nn.functional.scaled_dot_product_attention (fp32 and bf16) and a naive max-plus
 product (chunked broadcast add + max/argmax) at the shapes of gpu/examples/bench.rs, reads the

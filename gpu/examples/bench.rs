@@ -1,4 +1,4 @@
-//! GPU bench + check for the device machine (see `gpu/bench/run.sh`).
+//! GPU bench + check for the GPU machine (see `gpu/bench/run.sh`).
 //!
 //! 1. Runs the diff harness on the CUDA backend (fp32, bf16 and fp16 inputs) at several shapes (n_k off the tile size,
 //!    τ down to 1e-3, planted ties) and prints one line per kernel and shape.

@@ -1,6 +1,6 @@
 //! Diff harness: a [`Backend`]'s float kernels against the exact reference.
 //!
-//! Inputs are f32 values, i.e. exact dyadic rationals ([`crate::exact`]). Exact scores are
+//! Inputs are f32 values, i.e. exact dyadic rationals ([`crate::dyadic`]). Exact scores are
 //! rationals; exact softmax weights are certified enclosures
 //! (`tropical_algebra::enclosure::softmax_enclosure`), so the exact output of each query lies in
 //! a certified interval `[lo_c, hi_c]`. The **error** of a float output `ô_c` is its exact
@@ -24,16 +24,15 @@
 //! `factor > 1` the harness must report failures (tested in `tests/harness.rs`).
 
 use num_bigint::BigInt;
-use num_traits::{Signed, Zero};
+use num_traits::Signed;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
-use tropical_algebra::enclosure::softmax_enclosure;
 use tropical_algebra::{Rat, Scalar};
 use tropical_attention::float::{AttentionShape, HardAttention, TopkAttention};
 
 use crate::bound::{self, U};
-use crate::exact::{dot298, dyadic_parts, fixed149, rat_f32, to_rat};
+use crate::dyadic::{dot298, fixed149, rat_f32, softmax_output_enclosure, to_rat, Dyadic};
 use crate::{AttentionInputs, Backend, GpuError, InputFormat, MaxPlusOutput};
 
 /// What to run.
@@ -270,7 +269,8 @@ fn exact_dots(x: &AttentionInputs<'_>, h: usize, i: usize) -> Vec<BigInt> {
         .collect()
 }
 
-/// Certified enclosure `[lo_c, hi_c]` of the exact softmax output over `keys`.
+/// Certified enclosure `[lo_c, hi_c]` of the exact softmax output over `keys`
+/// ([`softmax_output_enclosure`]).
 fn exact_softmax_output(
     x: &AttentionInputs<'_>,
     h: usize,
@@ -286,35 +286,17 @@ fn exact_softmax_output(
         .iter()
         .map(|&j| sig.clone() * to_rat(&dots[j], 298))
         .collect();
-    let enc = softmax_enclosure(&scores, &rat_f32(tau), prec)
-        .map_err(|e| GpuError::Exact(e.to_string()))?;
-    // Σ_j p_j·v_j on a common dyadic grid: the weights' endpoints are dyadic (outward rounded)
-    // and every f32 is m·2^-149, so the sums are exact big integers, with no gcd per term.
-    let parts = enc
+    let rows: Vec<Vec<Dyadic>> = keys
         .iter()
-        .map(|p| Some((dyadic_parts(p.lo())?, dyadic_parts(p.hi())?)))
-        .collect::<Option<Vec<_>>>()
-        .ok_or_else(|| GpuError::Exact("internal: a softmax weight bound is not dyadic".into()))?;
-    let grid = parts.iter().map(|(l, h)| l.1.max(h.1)).max().unwrap_or(0);
-    let mut acc = vec![(BigInt::zero(), BigInt::zero()); s.d_v];
-    for (((nl, el), (nh, eh)), &j) in parts.iter().zip(keys) {
-        let (plo, phi) = (nl << (grid - el), nh << (grid - eh));
-        for (c, o) in acc.iter_mut().enumerate() {
-            let vj = x.v[(h * s.n_k + j) * s.d_v + c];
-            if vj == 0.0 {
-                continue;
-            }
-            let v = fixed149(vj);
-            let (a, b) = (&plo * &v, &phi * &v);
-            let (a, b) = if a <= b { (a, b) } else { (b, a) };
-            o.0 += a;
-            o.1 += b;
-        }
-    }
-    Ok(acc
-        .iter()
-        .map(|(a, b)| (to_rat(a, grid + 149), to_rat(b, grid + 149)))
-        .collect())
+        .map(|&j| {
+            x.v[(h * s.n_k + j) * s.d_v..][..s.d_v]
+                .iter()
+                .map(|&v| Dyadic::of(f64::from(v)).unwrap_or(Dyadic { m: 0, e: 0 }))
+                .collect()
+        })
+        .collect();
+    let rows: Vec<&[Dyadic]> = rows.iter().map(Vec::as_slice).collect();
+    softmax_output_enclosure(&scores, &rat_f32(tau), prec, &rows, s.d_v).map_err(GpuError::Exact)
 }
 
 /// Exact distance from `y` to `[lo, hi]`.

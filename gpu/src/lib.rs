@@ -23,9 +23,10 @@
 //! ```
 
 pub mod bound;
+pub mod certify;
 pub mod cpu;
 pub mod cuda;
-pub mod exact;
+pub mod dyadic;
 pub mod harness;
 
 pub use cpu::CpuBackend;
@@ -42,7 +43,9 @@ pub enum GpuError {
     #[error("no CUDA driver found (libcuda could not be loaded)")]
     NoDriver,
     /// libnvrtc could not be loaded.
-    #[error("no NVRTC library found (libnvrtc could not be loaded), cannot compile the kernels")]
+    #[error(
+        "no NVRTC library found (libnvrtc could not be loaded), cannot compile the kernels; gpu/install-nvrtc.sh installs it"
+    )]
     NoNvrtc,
     /// A CUDA driver call failed.
     #[error("CUDA driver error in {context}: {message}")]

@@ -11,6 +11,7 @@
 //!   JSON file, a safetensors file, a Hugging Face folder or a state_dict.
 //! - `Model.regions`, [`model::max_affine_regions`], [`model::relu_regions`]: exact cells and
 //!   linear regions, through the one adapter [`count`].
+//! - [`certify::certify_attention`]: any attention kernel's output against the exact reference.
 //! - [`geometry`]: hulls, Minkowski sums, power diagrams, tropical convex hulls, cdd/lrs text.
 //!
 //! ## Implementation notes
@@ -31,6 +32,7 @@
 
 use pyo3::prelude::*;
 
+mod certify;
 mod convert;
 mod count;
 mod errors;
@@ -52,5 +54,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(geometry::tconv, m)?)?;
     m.add_function(wrap_pyfunction!(geometry::parse_cdd, m)?)?;
     m.add_function(wrap_pyfunction!(geometry::write_cdd, m)?)?;
+    m.add_function(wrap_pyfunction!(certify::certify_attention, m)?)?;
     Ok(())
 }

@@ -52,18 +52,9 @@ impl PyModel {
     fn new(lm: loader::LoadedModel<Rat>) -> Self {
         PyModel {
             model: Arc::new(lm.model),
-            naming: lm.naming,
+            naming: lm.naming.as_str().to_string(),
             scale_note: lm.scale_note,
         }
-    }
-}
-
-/// The model file behind `path`: the file itself, or `model.safetensors` in a Hugging Face folder.
-fn model_file(path: &Path) -> PathBuf {
-    if path.is_dir() {
-        path.join("model.safetensors")
-    } else {
-        path.to_path_buf()
     }
 }
 
@@ -78,9 +69,8 @@ pub fn load(
     tensors: Option<HashMap<String, String>>,
 ) -> PyResult<PyModel> {
     let opts = options(n_heads, tensors)?;
-    let file = model_file(&path);
     let lm = py
-        .detach(|| loader::load_model::<Rat>(&file, &opts))
+        .detach(|| loader::load_model::<Rat>(&path, &opts))
         .map_err(errors::attention)?;
     Ok(PyModel::new(lm))
 }

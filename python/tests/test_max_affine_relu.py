@@ -65,7 +65,7 @@ def test_relu_regions_against_grid():
     on a fine grid (each cell is wide enough to hold grid points), there are 11 = 1 + 4 + 6
     cells (every pair of lines meets inside the box), and linear regions ≤ cells."""
     W1 = np.array([[1, 0], [0, 1], [1, 1], [1, -2]], dtype=np.float64)
-    b1 = np.array([0.5, -0.5, 0.25, 1.0])
+    b1 = np.array([0.5, -0.5, 0.25, 2.0])
     W2 = np.array([[1, -1, 2, 1]], dtype=np.float64)
     b2 = np.array([0.0])
     r = ta.relu_regions([W1, W2], [b1, b2], box=(-3, 3), progress=False)

@@ -1,5 +1,6 @@
 //! One module per subcommand; each has `Args` (clap) and `run`.
 
+pub mod certify;
 pub mod eval;
 pub mod gpu_check;
 pub mod hull;

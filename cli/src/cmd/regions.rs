@@ -126,7 +126,7 @@ pub fn load_inputs(
         }
         Some(Naming::Explicit(names))
     };
-    let mut lm = load::load_model::<Rat>(
+    let lm = load::load_model::<Rat>(
         model,
         &LoadOptions {
             n_heads,
@@ -134,9 +134,6 @@ pub fn load_inputs(
             layers,
         },
     )?;
-    if let (Some((start, count)), "json") = (layers, lm.naming.as_str()) {
-        lm.model = lm.model.slice_layers(start, count)?;
-    }
     let ctx = load::load_matrix::<Rat>(context, None)?;
     if ctx.cols() != lm.model.d_model() {
         bail!(

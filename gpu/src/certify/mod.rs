@@ -1,0 +1,1170 @@
+//! # Certifying any attention kernel's output
+//!
+//! Given the inputs `Q, K, V` of an attention call and the output `O` that some kernel produced
+//! (PyTorch's `scaled_dot_product_attention`, FlashAttention, a Triton or CUDA kernel, numpy),
+//! [`certify`] encloses the exact result of every output element, measures the kernel's error
+//! exactly, in ulps of the output's format, and checks it against a forward error bound that
+//! holds for **every** fp32 kernel whatever its summation order and tiling
+//! ([`bound::softmax_factor_any_order`]). Near-ties of the zero-temperature and top-k kinds are
+//! reported separately, never counted as failures.
+//!
+//! Every input float is an exact dyadic rational ([`crate::dyadic`]); the scores
+//! `σ·⟨q_i, k_j⟩` are exact; the softmax weights are certified enclosures
+//! ([`tropical_algebra::enclosure::softmax_enclosure`]) and the exact output lies in the
+//! certified interval of [`crate::dyadic::softmax_output_enclosure`], the same code the diff
+//! harness of our own kernels uses. The **error** of an output `ô` is its exact distance to that
+//! interval; the verdict compares it with the bound exactly (the bound, a float, converted to a
+//! rational).
+//!
+//! ## Main declarations
+//!
+//! * [`certify`]: the entry point (in-memory [`Problem`] and [`CertifyOptions`] → [`Certificate`]).
+//! * [`input`]: reading `.npy` / safetensors arrays through [`tropical_attention::load`].
+//! * [`bound`]: the any-order fp32 bound (derived below).
+//! * [`figure`]: error (ulps) against the bound, per row, as SVG or HTML.
+//!
+//! ## The any-order forward error bound (derivation)
+//!
+//! Notation: `u = 2^-24`, `γ_m = m·u/(1 − m·u)`; one row (query `i`) with the `n` keys `j` that
+//! enter the softmax (after the mask; the `k` selected keys for top-k); exact scale `c = σ/τ`;
+//! `A = max_j Σ_t |q_{i,t} k_{j,t}|`; `V_c = max_j |v_{j,c}|`; `u_out` the unit roundoff of the
+//! output's storage format. Assumptions on the kernel, which every stable fp32 attention kernel
+//! we know of satisfies:
+//!
+//! * **(A1)** fp32 arithmetic (`fl(a∘b) = (a∘b)(1+δ)`, `|δ| ≤ u`, plus an absolute `2^-150` for
+//!   underflow), any order of every sum, any tree, with or without FMA.
+//! * **(A2)** each score is `fl(⟨q̃,k̃⟩)` times the scale, where `q̃, k̃` may be `q, k` rounded
+//!   to fp32 and scaled (by `σ`, `√σ`, `1/τ`), and the constant may be rounded in up to two
+//!   steps (`σ/τ`, or `σ·log₂e/τ` for an `exp2` kernel): at most `d + 6` roundings in all
+//!   ([`bound::SCORE_EXTRA_ROUNDINGS`]).
+//! * **(A3)** every exponential has relative error at most `e = 8u` (4 ulp;
+//!   [`bound::EXP_REL_ERR_ANY`]).
+//! * **(A4)** the shift of the row (the `m` in `exp(ŝ_j − m)`) is a running maximum of computed
+//!   scores (non-decreasing), or a fixed value in `[−R, R]`; the largest weight is at least 1/2.
+//! * **(A5)** each key's weight reaches the final result through at most `n + 2`
+//!   exponentials (its own, and one per later rescale of a running maximum or a split-K combine)
+//!   and at most `2n + 4` other roundings (a product with `v`, the additions of any summation
+//!   tree, the rescale multiplications, a normalisation of the weight).
+//!
+//! **Scores.** By (A1)–(A2) and the standard dot-product bound in any order (Higham §3.1),
+//! `|ŝ_j − c⟨q,k_j⟩| ≤ c·A·γ_{d+6}` (plus `(d+2)·2^-149·c` for underflow), and
+//! `|ŝ_j| ≤ R := c·A·(1 + γ_{d+6})`.
+//!
+//! **Weights.** The computed weight of key `j` is `exp(x_j − M)·e^{α_j}` for the exact
+//! `x_j = c⟨q,k_j⟩`, the final shift `M`, and a perturbation `α_j` made of: the score error; the
+//! rounding of its exponent argument (a difference of two values of size `≤ R`, then possibly
+//! scaled: `≤ γ_2·2R`); the rounding of the rescale arguments, which telescope for a running
+//! maximum (`Σ |m_{t−1} − m_t| ≤ 2R`, so `≤ γ_2·2R` together); and `n + 2` exponentials
+//! (`|ln(1+δ)| ≤ η := −ln(1 − e)` each). So `|α_j| ≤ α := cAγ_{d+6} + 4γ_2·R + (n+2)·η`.
+//! Normalised, `p̃_j/p_j ∈ [e^{−2α}, e^{2α}]`, and `|Σ p̃_j v_{j,c} − o_c| ≤ (e^{2α} − 1)·V_c`.
+//!
+//! **Sums.** With `S = 2n + 4` (A5), `l̂ = Σ w̃_j(1+θ'_j)` and `âcc_c = Σ w̃_j v_{j,c}(1+θ_j)`
+//! with `|θ|, |θ'| ≤ γ_S` (Higham Lemma 3.1: a product of `S` factors `1+δ` is `1+θ`), so
+//! `|âcc_c/l̂ − Σ p̃_j v_{j,c}| ≤ 2γ_S/(1−γ_S)·V_c`; the division (or `fl(1/l̂)` and a product)
+//! adds `γ_2·(1 + 2γ_S/(1−γ_S))·V_c`.
+//!
+//! **Underflow.** Weights and rescale factors below `2^-126` may be flushed: each loses at most
+//! `2^-126` absolutely, in at most `n + 3` places per key, relative to `l ≥ 1/2` (A4):
+//! `8n(n+3)·2^-126·V_c`.
+//!
+//! **Inputs and output.** `v` may be rounded to fp32 before use (`u`), and the fp32 result is
+//! rounded to the output format (`u_out`): with `F` the factor so far, `F ← F + u(1+F)`, then
+//! `F ← F + u_out(1+F)`. In total:
+//!
+//! ```text
+//! |ô_c − o_c| ≤ V_c·F,  F = (e^{2α} − 1) + 2γ_S/(1−γ_S) + γ_2(1 + 2γ_S/(1−γ_S)) + 8n(n+3)2^-126,
+//!                        then the rounding of v (u) and of the output (u_out).
+//! ```
+//!
+//! evaluated in f64 and inflated by `1 + 10⁻⁹`. It grows like `1/τ` (through `c` in `α`) and like
+//! `n` (the exponentials and the summation). It is larger than the bound of our own kernels
+//! ([`crate::bound`], derived from their fixed order): the price of knowing nothing about the
+//! order. A kernel that rounds the probabilities to bf16 before the product with `V` (common in
+//! bf16 FlashAttention) is outside (A1) and is expected to fail it; `--atol/--rtol` then say
+//! whether it meets a user tolerance.
+//!
+//! **Zero temperature and top-k.** A raw score has error at most
+//! `δ_j = γ_{d+6}·A_j + (d+2)·2^-149` ([`bound::score_error_any_order`]). A row is
+//! *certified* when the exact gap between the best key and every other (hardmax), or between
+//! the k-th and the (k+1)-th key (top-k), exceeds `2δ` with `δ` the largest `δ_j` of the row:
+//! then every kernel must select the exact argmax / top-k set, and the output is checked against
+//! the mean of the argmax values (`γ_{m+2}`, [`bound::mean_factor_any_order`]) or against the
+//! softmax over the top-k set (the bound above with `n = k`). Other rows are *near-ties*:
+//! listed, not counted as failures (an exact tie among several argmax keys is one: the computed
+//! scores may split it).
+//!
+//! ## Implementation notes
+//!
+//! * Rows (one query of one batch element and head) are independent and run in parallel
+//!   (rayon); `rows` samples evenly spaced rows ([`crate::harness::checked_queries`]) and the
+//!   certificate says so.
+//! * Masks: `causal` keeps key `j ≤ i` (PyTorch's `is_causal`, top-left aligned); a boolean mask
+//!   array (non-zero = attend) of shape `[n_q, n_k]` or `[b, h, n_q, n_k]` (size-1 dimensions
+//!   broadcast). Fully masked rows have no exact value and are skipped, counted.
+//! * A non-finite output element, or an output of the wrong shape, is a finding (failed
+//!   elements, located), not an error; non-finite inputs are errors naming the array and index.
+//! * The default scale is `σ = 1/√d`: exact when `d` is a perfect square, else the f64 nearest to
+//!   it (an exact rational; a kernel's own rounding of the constant is covered by (A2)).
+//!
+//! ## References
+//!
+//! * N. J. Higham, *Accuracy and Stability of Numerical Algorithms*, 2nd ed., SIAM 2002, §3.1, §4.2.
+//! * M. Milakov, N. Gimelshein, *Online normalizer calculation for softmax*, arXiv:1805.02867
+//!   (the running-maximum order of (A4)).
+//! * T. Dao et al., *FlashAttention*, NeurIPS 2022 (tiling, rescaling, the `exp2` form).
+//!
+//! ```
+//! use tropical_gpu::certify::{certify, CertifyOptions, Format, Problem, Tensor};
+//! let t = |name: &str, shape: Vec<usize>, data: Vec<f64>| Tensor::new(name, shape, data, Format::F32);
+//! let q = t("Q", vec![1, 2], vec![1.0, 0.0]);
+//! let k = t("K", vec![2, 2], vec![1.0, 0.0, 0.0, 1.0]);
+//! let v = t("V", vec![2, 1], vec![2.0, 4.0]);
+//! // the exact output is (2e + 4)/(e + 1) = 2.5378828…; a kernel printed 2.5378828
+//! let out = t("O", vec![1, 1], vec![2.5378828f32 as f64]);
+//! let opts = CertifyOptions { sigma: Some(tropical_algebra::Scalar::one()), ..CertifyOptions::default() };
+//! let c = certify(&Problem { q, k, v, out }, &opts, &|_, _| {}).unwrap();
+//! assert!(c.certified() && c.elements_checked == 1);
+//! ```
+
+pub mod bound;
+pub mod figure;
+pub mod input;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use num_bigint::BigInt;
+use rayon::prelude::*;
+use serde::Serialize;
+use tropical_algebra::{Rat, Scalar};
+
+use crate::dyadic::{exact_dot, scaled_rat, softmax_output_enclosure, Dyadic};
+use crate::harness::checked_queries;
+
+/// Storage format of an array (of the inputs, or of the kernel's output).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// IEEE binary64.
+    F64,
+    /// IEEE binary32.
+    #[default]
+    F32,
+    /// IEEE binary16.
+    F16,
+    /// bfloat16.
+    Bf16,
+}
+
+impl Format {
+    /// Significand bits (with the implicit one).
+    fn precision(self) -> i32 {
+        match self {
+            Format::F64 => 53,
+            Format::F32 => 24,
+            Format::F16 => 11,
+            Format::Bf16 => 8,
+        }
+    }
+    /// Smallest normal exponent.
+    fn emin(self) -> i32 {
+        match self {
+            Format::F64 => -1022,
+            Format::F32 | Format::Bf16 => -126,
+            Format::F16 => -14,
+        }
+    }
+    /// Unit roundoff `2^-p` (round to nearest).
+    pub fn unit_roundoff(self) -> f64 {
+        pow2(-self.precision())
+    }
+    /// The spacing of the format's values at `|x|` (an ulp; subnormal spacing below the
+    /// normal range).
+    pub fn ulp(self, x: f64) -> f64 {
+        let e = floor_log2(x.abs()).unwrap_or(i32::MIN).max(self.emin());
+        pow2(e - (self.precision() - 1))
+    }
+    /// Name as in the output (`f32`, `bf16`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::F64 => "f64",
+            Format::F32 => "f32",
+            Format::F16 => "f16",
+            Format::Bf16 => "bf16",
+        }
+    }
+}
+
+/// `2^k` for `k ≥ −1074` (0 below).
+pub(crate) fn pow2(k: i32) -> f64 {
+    if k >= -1022 {
+        f64::from_bits(((k + 1023) as u64) << 52)
+    } else if k >= -1074 {
+        f64::from_bits(1u64 << (k + 1074))
+    } else {
+        0.0
+    }
+}
+
+/// `⌊log₂ x⌋` for finite `x > 0`.
+fn floor_log2(x: f64) -> Option<i32> {
+    if !(x > 0.0 && x.is_finite()) {
+        return None;
+    }
+    let be = ((x.to_bits() >> 52) & 0x7ff) as i32;
+    Some(if be == 0 {
+        -1074 + (63 - (x.to_bits()).leading_zeros() as i32)
+    } else {
+        be - 1023
+    })
+}
+
+/// A named array: shape (C order), values (each exactly its stored float, widened to f64),
+/// and the format it was stored in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tensor {
+    /// Name in messages (`Q`, `K`, `V`, `O`, `mask`).
+    pub name: String,
+    /// Shape.
+    pub shape: Vec<usize>,
+    /// Values, row-major.
+    pub data: Vec<f64>,
+    /// Storage format.
+    pub format: Format,
+}
+
+impl Tensor {
+    /// A tensor (no checks: [`certify`] validates).
+    pub fn new(name: &str, shape: Vec<usize>, data: Vec<f64>, format: Format) -> Self {
+        Tensor {
+            name: name.into(),
+            shape,
+            data,
+            format,
+        }
+    }
+}
+
+/// The attention call whose output is certified.
+#[derive(Clone, Debug)]
+pub struct Problem {
+    /// Queries `[b, h, n_q, d]` or `[n_q, d]` (or `[h, n_q, d]`).
+    pub q: Tensor,
+    /// Keys `[b, h, n_k, d]` or `[n_k, d]`.
+    pub k: Tensor,
+    /// Values `[b, h, n_k, d_v]` or `[n_k, d_v]`.
+    pub v: Tensor,
+    /// The kernel's output `[b, h, n_q, d_v]` (same layout as `q`).
+    pub out: Tensor,
+}
+
+/// What the kernel computes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase", tag = "kind")]
+pub enum Kind {
+    /// `softmax(σ·QKᵀ/τ)·V`.
+    #[default]
+    Softmax,
+    /// Zero temperature: the mean of the value rows of the argmax set.
+    Hardmax,
+    /// Softmax over the `k` largest scores (ties at the k-th score: smallest indices).
+    Topk {
+        /// k.
+        k: usize,
+    },
+}
+
+/// Attention mask.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Mask {
+    /// Every key.
+    #[default]
+    None,
+    /// Key `j` is visible to query `i` iff `j ≤ i`.
+    Causal,
+    /// Non-zero entries attend: shape `[n_q, n_k]` or `[b|1, h|1, n_q, n_k]`.
+    Keep(Tensor),
+}
+
+/// Options of [`certify`].
+#[derive(Clone, Debug)]
+pub struct CertifyOptions {
+    /// The kernel's operation.
+    pub kind: Kind,
+    /// Score scale σ > 0 (default `1/√d`, see the module docs).
+    pub sigma: Option<Rat>,
+    /// Temperature τ > 0.
+    pub tau: Rat,
+    /// Mask.
+    pub mask: Mask,
+    /// With 2-D inputs `[n, H·d]`: split the last dimension into this many heads.
+    pub heads: Option<usize>,
+    /// User tolerance `|ô − o| ≤ atol + rtol·|o|` (reported beside the bound), if any.
+    pub tolerance: Option<(f64, f64)>,
+    /// Check only this many rows (evenly spaced), if fewer than all.
+    pub rows: Option<usize>,
+    /// Precision (bits) of the softmax enclosures.
+    pub prec_bits: u32,
+    /// How many worst elements (and near-tie rows) to list.
+    pub worst: usize,
+}
+
+impl Default for CertifyOptions {
+    fn default() -> Self {
+        CertifyOptions {
+            kind: Kind::Softmax,
+            sigma: None,
+            tau: Rat::one(),
+            mask: Mask::None,
+            heads: None,
+            tolerance: None,
+            rows: None,
+            prec_bits: 40,
+            worst: 10,
+        }
+    }
+}
+
+/// Bad input to [`certify`] (the kernel's inputs or the options; never the kernel's output).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CertifyError {
+    /// A shape that does not fit.
+    #[error("{0}")]
+    Shape(String),
+    /// A NaN or infinity in an input.
+    #[error("{array}[{index}] = {value}: the inputs must be finite")]
+    NonFinite {
+        /// Array name.
+        array: String,
+        /// Multi-index, e.g. `0, 3, 17, 5`.
+        index: String,
+        /// The value.
+        value: String,
+    },
+    /// An option out of range.
+    #[error("{0}")]
+    Option(String),
+    /// The exact reference failed (should not happen on valid input).
+    #[error("exact reference: {0}")]
+    Exact(String),
+}
+
+/// The problem's dimensions after normalising the layouts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Dims {
+    /// Batch size.
+    pub batch: usize,
+    /// Heads.
+    pub heads: usize,
+    /// Queries per head.
+    pub n_q: usize,
+    /// Keys per head.
+    pub n_k: usize,
+    /// Query/key dimension.
+    pub d: usize,
+    /// Value dimension.
+    pub d_v: usize,
+}
+
+/// One output element, located, with its certified exact value and error.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Element {
+    /// Batch index.
+    pub batch: usize,
+    /// Head index.
+    pub head: usize,
+    /// Query (row) index.
+    pub query: usize,
+    /// Output coordinate.
+    pub coord: usize,
+    /// The kernel's value (`NaN`/`inf` printed as `null` in JSON).
+    pub output: f64,
+    /// Lower end of the certified enclosure of the exact value (rounded to f64 for display).
+    pub exact_lo: f64,
+    /// Upper end (rounded to f64 for display).
+    pub exact_hi: f64,
+    /// Exact distance from the output to the enclosure (rounded to f64; `inf` if non-finite).
+    pub error: f64,
+    /// The error in ulps of the output format at the exact value.
+    pub error_ulps: f64,
+    /// The any-order bound for this element.
+    pub bound: f64,
+    /// The bound in ulps.
+    pub bound_ulps: f64,
+    /// `error / bound`.
+    pub ratio: f64,
+    /// Within the bound (decided exactly).
+    pub within_bound: bool,
+    /// Within the user tolerance (when one is given).
+    pub within_tolerance: Option<bool>,
+    /// The row is a near-tie (hardmax / top-k): not counted as a failure.
+    pub near_tie: bool,
+}
+
+/// Per checked row: the largest error and the smallest bound, in ulps (the figure's data).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct RowSummary {
+    /// Flat row index `(batch·heads + head)·n_q + query`.
+    pub row: usize,
+    /// Largest error of the row in ulps (`inf` for a non-finite output).
+    pub max_error_ulps: f64,
+    /// Bound of that element in ulps.
+    pub bound_ulps: f64,
+    /// Largest error/bound ratio of the row.
+    pub max_ratio: f64,
+    /// `pass`, `fail`, `near-tie` or `masked`.
+    pub status: &'static str,
+}
+
+/// Percentiles of a distribution.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct Percentiles {
+    /// Median.
+    pub p50: f64,
+    /// 90th percentile.
+    pub p90: f64,
+    /// 99th percentile.
+    pub p99: f64,
+    /// Maximum.
+    pub max: f64,
+}
+
+/// The result of [`certify`].
+#[derive(Clone, Debug, Serialize)]
+pub struct Certificate {
+    /// `certified` (no element outside the bound, no finding) or `failed`.
+    pub verdict: &'static str,
+    /// The operation.
+    pub kind: Kind,
+    /// Dimensions.
+    pub dims: Dims,
+    /// σ (exact, as text).
+    pub sigma: String,
+    /// τ (exact, as text).
+    pub tau: String,
+    /// `none`, `causal` or `array`.
+    pub mask: String,
+    /// Storage formats of Q, K, V and the output.
+    pub formats: [Format; 4],
+    /// Rows in the problem.
+    pub rows_total: usize,
+    /// Rows checked (fewer when sampled).
+    pub rows_checked: usize,
+    /// Whether rows were sampled.
+    pub sampled: bool,
+    /// Rows with every key masked (skipped).
+    pub masked_rows: usize,
+    /// Output elements checked.
+    pub elements_checked: usize,
+    /// Within the bound.
+    pub passed: usize,
+    /// Outside the bound (or non-finite) in certified rows.
+    pub failed: usize,
+    /// Elements of near-tie rows (not counted as failures).
+    pub near_tie_elements: usize,
+    /// Near-tie rows.
+    pub near_tie_rows: usize,
+    /// `passed / (elements_checked − near_tie_elements)` (1 when nothing is certified).
+    pub fraction_within_bound: f64,
+    /// The user tolerance `(atol, rtol)`, if any.
+    pub tolerance: Option<(f64, f64)>,
+    /// Elements within the user tolerance (when one is given).
+    pub within_tolerance: Option<usize>,
+    /// Errors in ulps over the checked elements of certified rows.
+    pub error_ulps: Percentiles,
+    /// Error/bound ratios over the same elements.
+    pub ratio: Percentiles,
+    /// Largest absolute error.
+    pub max_error: f64,
+    /// Non-finite output elements.
+    pub non_finite: usize,
+    /// Findings about the output as a whole (a wrong shape).
+    pub findings: Vec<String>,
+    /// The worst elements (failed first, then by ratio).
+    pub worst: Vec<Element>,
+    /// The first near-tie rows, as `(batch, head, query)`.
+    pub near_ties: Vec<(usize, usize, usize)>,
+    /// One summary per checked row.
+    pub rows: Vec<RowSummary>,
+}
+
+impl Certificate {
+    /// The verdict is `certified`.
+    pub fn certified(&self) -> bool {
+        self.verdict == "certified"
+    }
+}
+
+/// Dimensions of one tensor as `[b, h, n, d]`.
+fn bhnd(t: &Tensor, heads: Option<usize>) -> Result<[usize; 4], CertifyError> {
+    let s = &t.shape;
+    let dims = match (s.len(), heads) {
+        (2, None) => [1, 1, s[0], s[1]],
+        (2, Some(h)) if h > 0 && s[1] % h == 0 => [1, h, s[0], s[1] / h],
+        (3, None) => [1, s[0], s[1], s[2]],
+        (4, Some(h)) if s[1] != h => {
+            return Err(CertifyError::Shape(format!(
+                "{} has {} heads (shape {s:?}), --heads says {h}",
+                t.name, s[1]
+            )))
+        }
+        (4, _) => [s[0], s[1], s[2], s[3]],
+        _ => {
+            return Err(CertifyError::Shape(format!(
+                "{} has shape {s:?}; expected [batch, heads, n, d], [heads, n, d] or [n, d]{}",
+                t.name,
+                heads.map_or(String::new(), |h| format!(" ([n, {h}·d] with --heads {h})"))
+            )))
+        }
+    };
+    if dims.contains(&0) {
+        return Err(CertifyError::Shape(format!(
+            "{} has an empty dimension (shape {s:?})",
+            t.name
+        )));
+    }
+    if t.data.len() != dims.iter().product::<usize>() {
+        return Err(CertifyError::Shape(format!(
+            "{} has {} values for shape {s:?}",
+            t.name,
+            t.data.len()
+        )));
+    }
+    Ok(dims)
+}
+
+/// Flat index of `[b, h, n, d]` data in the tensor's own layout (`[n, H·d]` splits heads).
+fn flat(t: &Tensor, dims: [usize; 4], b: usize, h: usize, i: usize, c: usize) -> usize {
+    if t.shape.len() == 2 && dims[1] > 1 {
+        i * dims[1] * dims[3] + h * dims[3] + c
+    } else {
+        ((b * dims[1] + h) * dims[2] + i) * dims[3] + c
+    }
+}
+
+/// The multi-index of a flat position, for messages.
+fn multi_index(shape: &[usize], mut flat: usize) -> String {
+    let mut idx = vec![0; shape.len()];
+    for (k, &n) in shape.iter().enumerate().rev() {
+        if n > 0 {
+            idx[k] = flat % n;
+            flat /= n;
+        }
+    }
+    idx.iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// An input tensor rearranged to `[b][h][n][d]` exact dyadics.
+struct Exact {
+    dims: [usize; 4],
+    data: Vec<Dyadic>,
+    abs: Vec<f64>,
+}
+
+impl Exact {
+    fn new(t: &Tensor, heads: Option<usize>) -> Result<Self, CertifyError> {
+        let dims = bhnd(t, heads)?;
+        let [nb, nh, n, d] = dims;
+        let mut data = Vec::with_capacity(t.data.len());
+        for b in 0..nb {
+            for h in 0..nh {
+                for i in 0..n {
+                    for c in 0..d {
+                        let f = flat(t, dims, b, h, i, c);
+                        let x = t.data[f];
+                        data.push(Dyadic::of(x).ok_or_else(|| CertifyError::NonFinite {
+                            array: t.name.clone(),
+                            index: multi_index(&t.shape, f),
+                            value: format!("{x}"),
+                        })?);
+                    }
+                }
+            }
+        }
+        let abs = t.data.iter().map(|x| x.abs()).collect::<Vec<_>>();
+        let abs = if t.shape.len() == 2 && nh > 1 {
+            // re-order |x| like `data`
+            let mut a = Vec::with_capacity(abs.len());
+            for h in 0..nh {
+                for i in 0..n {
+                    for c in 0..d {
+                        a.push(abs[flat(t, dims, 0, h, i, c)]);
+                    }
+                }
+            }
+            a
+        } else {
+            abs
+        };
+        Ok(Exact { dims, data, abs })
+    }
+    fn row(&self, b: usize, h: usize, i: usize) -> std::ops::Range<usize> {
+        let [_, nh, n, d] = self.dims;
+        let s = ((b * nh + h) * n + i) * d;
+        s..s + d
+    }
+}
+
+/// The certified reference of one row: per coordinate the enclosure and the bound.
+struct RowRef {
+    enclosure: Vec<(Rat, Rat)>,
+    bounds: Vec<f64>,
+    near_tie: bool,
+}
+
+/// Shared, validated state of one [`certify`] call.
+struct Ctx<'a> {
+    q: Exact,
+    k: Exact,
+    v: Exact,
+    dims: Dims,
+    out: &'a Tensor,
+    out_dims: [usize; 4],
+    sigma: Rat,
+    c_up: f64,
+    opts: &'a CertifyOptions,
+    keep: Option<(&'a Tensor, [usize; 4])>,
+}
+
+impl Ctx<'_> {
+    fn visible(&self, b: usize, h: usize, i: usize) -> Vec<usize> {
+        let n_k = self.dims.n_k;
+        match (&self.opts.mask, &self.keep) {
+            (Mask::Causal, _) => (0..n_k.min(i + 1)).collect(),
+            (Mask::Keep(_), Some((m, [mb, mh, _, _]))) => {
+                let (bb, hh) = (if *mb == 1 { 0 } else { b }, if *mh == 1 { 0 } else { h });
+                let base = ((bb * mh + hh) * self.dims.n_q + i) * n_k;
+                (0..n_k).filter(|&j| m.data[base + j] != 0.0).collect()
+            }
+            _ => (0..n_k).collect(),
+        }
+    }
+
+    /// The exact reference of row `(b, h, i)` over the visible keys `keys` (non-empty).
+    fn reference(
+        &self,
+        b: usize,
+        h: usize,
+        i: usize,
+        keys: &[usize],
+    ) -> Result<RowRef, CertifyError> {
+        let d = self.dims.d;
+        let q = &self.q.data[self.q.row(b, h, i)];
+        let qa = &self.q.abs[self.q.row(b, h, i)];
+        let dots: Vec<(BigInt, i64)> = keys
+            .iter()
+            .map(|&j| exact_dot(q, &self.k.data[self.k.row(b, h, j)]))
+            .collect();
+        let a_abs: Vec<f64> = keys
+            .iter()
+            .map(|&j| {
+                let ka = &self.k.abs[self.k.row(b, h, j)];
+                qa.iter().zip(ka).map(|(x, y)| x * y).sum::<f64>()
+            })
+            .collect();
+        let u_out = self.out.format.unit_roundoff();
+        let v_rows = |sel: &[usize]| -> Vec<&[Dyadic]> {
+            sel.iter()
+                .map(|&t| &self.v.data[self.v.row(b, h, keys[t])])
+                .collect()
+        };
+        let v_max = |sel: &[usize]| -> Vec<f64> {
+            let mut m = vec![0.0f64; self.dims.d_v];
+            for &t in sel {
+                for (mc, x) in m.iter_mut().zip(&self.v.abs[self.v.row(b, h, keys[t])]) {
+                    *mc = mc.max(*x);
+                }
+            }
+            m
+        };
+        let dot_rat = |t: usize| scaled_rat(dots[t].0.clone(), dots[t].1);
+        let softmax = |sel: &[usize]| -> Result<RowRef, CertifyError> {
+            let scores: Vec<Rat> = sel
+                .iter()
+                .map(|&t| self.sigma.clone() * dot_rat(t))
+                .collect();
+            let enclosure = softmax_output_enclosure(
+                &scores,
+                &self.opts.tau,
+                self.opts.prec_bits,
+                &v_rows(sel),
+                self.dims.d_v,
+            )
+            .map_err(CertifyError::Exact)?;
+            let a = sel.iter().map(|&t| a_abs[t]).fold(0.0, f64::max);
+            let f = bound::softmax_factor_any_order(d, sel.len(), a, self.c_up, u_out);
+            Ok(RowRef {
+                enclosure,
+                bounds: v_max(sel).iter().map(|v| f * v).collect(),
+                near_tie: false,
+            })
+        };
+        let all: Vec<usize> = (0..keys.len()).collect();
+        match self.opts.kind {
+            Kind::Softmax => softmax(&all),
+            Kind::Hardmax | Kind::Topk { .. } => {
+                let exact: Vec<Rat> = all.iter().map(|&t| dot_rat(t)).collect();
+                let mut order = all.clone();
+                order.sort_by(|&x, &y| exact[y].cmp(&exact[x]).then(x.cmp(&y)));
+                let delta = a_abs
+                    .iter()
+                    .map(|&a| bound::score_error_any_order(d, a))
+                    .fold(0.0, f64::max);
+                let two_delta = Rat::from_f64(2.0 * delta)
+                    .map_err(|e| CertifyError::Exact(format!("score error bound: {e}")))?;
+                let gap_ok =
+                    |hi: usize, lo: usize| exact[order[hi]].clone() - &exact[order[lo]] > two_delta;
+                if let Kind::Topk { k } = self.opts.kind {
+                    let kk = k.min(order.len());
+                    let mut sel = order[..kk].to_vec();
+                    sel.sort_unstable();
+                    let mut r = softmax(&sel)?;
+                    r.near_tie = kk < order.len() && !gap_ok(kk - 1, kk);
+                    return Ok(r);
+                }
+                let best = &exact[order[0]];
+                let set: Vec<usize> = order
+                    .iter()
+                    .copied()
+                    .take_while(|&t| exact[t] == *best)
+                    .collect();
+                let near_tie = set.len() > 1 || (order.len() > 1 && !gap_ok(0, 1));
+                let m = Rat::from_i64(set.len() as i64);
+                let mut enclosure = Vec::with_capacity(self.dims.d_v);
+                for c in 0..self.dims.d_v {
+                    let sum = set
+                        .iter()
+                        .map(|&t| self.v.data[self.v.row(b, h, keys[t])][c].to_rat())
+                        .fold(Rat::zero(), |a, x| a + x);
+                    let mean = sum
+                        .checked_div(&m)
+                        .map_err(|e| CertifyError::Exact(e.to_string()))?;
+                    enclosure.push((mean.clone(), mean));
+                }
+                let f = bound::mean_factor_any_order(set.len(), u_out);
+                Ok(RowRef {
+                    enclosure,
+                    bounds: v_max(&set).iter().map(|v| f * v).collect(),
+                    near_tie,
+                })
+            }
+        }
+    }
+}
+
+/// What one row contributes.
+struct RowResult {
+    summary: RowSummary,
+    elements: Vec<Element>,
+}
+
+/// The exact distance from `y` to `[lo, hi]`.
+fn dist(y: &Rat, lo: &Rat, hi: &Rat) -> Rat {
+    if y < lo {
+        lo.clone() - y
+    } else if y > hi {
+        y.clone() - hi
+    } else {
+        Rat::zero()
+    }
+}
+
+fn check_row(ctx: &Ctx<'_>, row: usize) -> Result<RowResult, CertifyError> {
+    let Dims {
+        heads, n_q, d_v, ..
+    } = ctx.dims;
+    let (b, h, i) = (row / (heads * n_q), (row / n_q) % heads, row % n_q);
+    let keys = ctx.visible(b, h, i);
+    if keys.is_empty() {
+        return Ok(RowResult {
+            summary: RowSummary {
+                row,
+                max_error_ulps: 0.0,
+                bound_ulps: 0.0,
+                max_ratio: 0.0,
+                status: "masked",
+            },
+            elements: vec![],
+        });
+    }
+    let r = ctx.reference(b, h, i, &keys)?;
+    let fmt = ctx.out.format;
+    let mut elements = Vec::with_capacity(d_v);
+    for (c, ((lo, hi), &bnd)) in r.enclosure.iter().zip(&r.bounds).enumerate() {
+        let y = ctx.out.data[flat(ctx.out, ctx.out_dims, b, h, i, c)];
+        let (lo_f, hi_f) = (lo.to_f64(), hi.to_f64());
+        let mag = if lo_f <= 0.0 && hi_f >= 0.0 {
+            0.0
+        } else {
+            lo_f.abs().min(hi_f.abs())
+        };
+        let ulp = fmt.ulp(mag);
+        let (error, within, within_tol) = match Rat::from_f64(y) {
+            Err(_) => (f64::INFINITY, false, ctx.opts.tolerance.map(|_| false)),
+            Ok(yr) => {
+                let err = dist(&yr, lo, hi);
+                let within = bnd.is_finite() && Rat::from_f64(bnd).is_ok_and(|b| err <= b);
+                let tol = ctx.opts.tolerance.map(|(atol, rtol)| {
+                    let mag = if lo.abs() > hi.abs() {
+                        lo.abs()
+                    } else {
+                        hi.abs()
+                    };
+                    match (Rat::from_f64(atol), Rat::from_f64(rtol)) {
+                        (Ok(a), Ok(r)) => err <= a + r * mag,
+                        _ => false,
+                    }
+                });
+                (err.to_f64(), within, tol)
+            }
+        };
+        let ratio = if bnd > 0.0 {
+            error / bnd
+        } else if error > 0.0 {
+            f64::INFINITY
+        } else {
+            0.0
+        };
+        elements.push(Element {
+            batch: b,
+            head: h,
+            query: i,
+            coord: c,
+            output: y,
+            exact_lo: lo_f,
+            exact_hi: hi_f,
+            error,
+            error_ulps: error / ulp,
+            bound: bnd,
+            bound_ulps: bnd / ulp,
+            ratio,
+            within_bound: within,
+            within_tolerance: within_tol,
+            near_tie: r.near_tie,
+        });
+    }
+    let worst = elements
+        .iter()
+        .max_by(|a, b| a.ratio.total_cmp(&b.ratio))
+        .cloned();
+    let status = if r.near_tie {
+        "near-tie"
+    } else if elements.iter().all(|e| e.within_bound) {
+        "pass"
+    } else {
+        "fail"
+    };
+    let max_error_ulps = elements.iter().map(|e| e.error_ulps).fold(0.0, f64::max);
+    Ok(RowResult {
+        summary: RowSummary {
+            row,
+            max_error_ulps,
+            bound_ulps: elements
+                .iter()
+                .map(|e| e.bound_ulps)
+                .fold(f64::INFINITY, f64::min),
+            max_ratio: worst.map_or(0.0, |w| w.ratio),
+            status,
+        },
+        elements,
+    })
+}
+
+fn percentiles(mut xs: Vec<f64>) -> Percentiles {
+    if xs.is_empty() {
+        return Percentiles::default();
+    }
+    xs.sort_by(f64::total_cmp);
+    let at = |p: f64| xs[((xs.len() - 1) as f64 * p).round() as usize];
+    Percentiles {
+        p50: at(0.5),
+        p90: at(0.9),
+        p99: at(0.99),
+        max: xs[xs.len() - 1],
+    }
+}
+
+/// The default score scale `1/√d`: exact when `d` is a perfect square, else the f64 nearest.
+pub fn default_sigma(d: usize) -> Rat {
+    let r = (d as f64).sqrt().round() as i64;
+    if (r * r) as usize == d {
+        Rat::from_ratio(1, r).unwrap_or_else(|_| Rat::one())
+    } else {
+        Rat::from_f64(1.0 / (d as f64).sqrt()).unwrap_or_else(|_| Rat::one())
+    }
+}
+
+/// Certify the kernel's output `p.out` against the exact attention of `p.q, p.k, p.v`.
+///
+/// `progress(done, total)` is called after each checked row (from worker threads).
+///
+/// Errors ([`CertifyError`], one line, naming the array and index): shapes that do not fit,
+/// non-finite Q/K/V, σ or τ not positive, top-k with `k = 0`, a mask of the wrong shape. A
+/// non-finite or mis-shaped **output** is a finding in the certificate, not an error.
+pub fn certify(
+    p: &Problem,
+    opts: &CertifyOptions,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Certificate, CertifyError> {
+    if !opts.tau.is_positive() {
+        return Err(CertifyError::Option(format!(
+            "τ = {} must be positive",
+            opts.tau
+        )));
+    }
+    if let Kind::Topk { k: 0 } = opts.kind {
+        return Err(CertifyError::Option("top-k needs k ≥ 1".into()));
+    }
+    if opts.rows == Some(0) {
+        return Err(CertifyError::Option("--rows must be at least 1".into()));
+    }
+    if let Some((a, r)) = opts.tolerance {
+        if !(a.is_finite() && r.is_finite() && a >= 0.0 && r >= 0.0) {
+            return Err(CertifyError::Option(format!(
+                "tolerances must be finite and non-negative, got atol {a}, rtol {r}"
+            )));
+        }
+    }
+    let q = Exact::new(&p.q, opts.heads)?;
+    let k = Exact::new(&p.k, opts.heads)?;
+    let v = Exact::new(&p.v, opts.heads)?;
+    let [nb, nh, n_q, d] = q.dims;
+    let [kb, kh, n_k, kd] = k.dims;
+    let [vb, vh, vn, d_v] = v.dims;
+    if (kb, kh, kd) != (nb, nh, d) {
+        return Err(CertifyError::Shape(format!(
+            "K has shape {:?} but Q has {:?}: batch, heads and d must agree",
+            p.k.shape, p.q.shape
+        )));
+    }
+    if (vb, vh, vn) != (nb, nh, n_k) {
+        return Err(CertifyError::Shape(format!(
+            "V has shape {:?} but K has {:?}: batch, heads and n_k must agree",
+            p.v.shape, p.k.shape
+        )));
+    }
+    let dims = Dims {
+        batch: nb,
+        heads: nh,
+        n_q,
+        n_k,
+        d,
+        d_v,
+    };
+    let sigma = opts.sigma.clone().unwrap_or_else(|| default_sigma(d));
+    if !sigma.is_positive() {
+        return Err(CertifyError::Option(format!(
+            "σ = {sigma} must be positive"
+        )));
+    }
+    let c_up = (sigma.clone() / &opts.tau).to_f64() * (1.0 + 1e-12);
+    let keep = match &opts.mask {
+        Mask::Keep(m) => {
+            let s = &m.shape;
+            let md = match s.len() {
+                2 => [1, 1, s[0], s[1]],
+                4 => [s[0], s[1], s[2], s[3]],
+                _ => [0; 4],
+            };
+            let fits = md[2] == n_q
+                && md[3] == n_k
+                && (md[0] == 1 || md[0] == nb)
+                && (md[1] == 1 || md[1] == nh)
+                && m.data.len() == md.iter().product::<usize>();
+            if !fits {
+                return Err(CertifyError::Shape(format!(
+                    "mask has shape {s:?}; expected [{n_q}, {n_k}] or [{nb}|1, {nh}|1, {n_q}, {n_k}]"
+                )));
+            }
+            if let Some(f) = m.data.iter().position(|x| x.is_nan()) {
+                return Err(CertifyError::NonFinite {
+                    array: m.name.clone(),
+                    index: multi_index(s, f),
+                    value: "NaN".into(),
+                });
+            }
+            Some((m, md))
+        }
+        _ => None,
+    };
+    let rows_total = nb * nh * n_q;
+    let rows: Vec<usize> = match opts.rows {
+        Some(r) if r < rows_total => checked_queries(rows_total, r),
+        _ => (0..rows_total).collect(),
+    };
+    let formats = [p.q.format, p.k.format, p.v.format, p.out.format];
+    let mask = match opts.mask {
+        Mask::None => "none",
+        Mask::Causal => "causal",
+        Mask::Keep(_) => "array",
+    }
+    .to_string();
+    let mut cert = Certificate {
+        verdict: "failed",
+        kind: opts.kind,
+        dims,
+        sigma: sigma.to_string(),
+        tau: opts.tau.to_string(),
+        mask,
+        formats,
+        rows_total,
+        rows_checked: rows.len(),
+        sampled: rows.len() < rows_total,
+        masked_rows: 0,
+        elements_checked: 0,
+        passed: 0,
+        failed: 0,
+        near_tie_elements: 0,
+        near_tie_rows: 0,
+        fraction_within_bound: 0.0,
+        tolerance: opts.tolerance,
+        within_tolerance: opts.tolerance.map(|_| 0),
+        error_ulps: Percentiles::default(),
+        ratio: Percentiles::default(),
+        max_error: 0.0,
+        non_finite: 0,
+        findings: vec![],
+        worst: vec![],
+        near_ties: vec![],
+        rows: vec![],
+    };
+    // the output's shape: the layout of Q with d_v columns
+    let mut want = p.q.shape.clone();
+    if let Some(last) = want.last_mut() {
+        *last = if p.q.shape.len() == 2 && nh > 1 {
+            nh * d_v
+        } else {
+            d_v
+        };
+    }
+    if p.out.shape != want || p.out.data.len() != want.iter().product::<usize>() {
+        cert.findings.push(format!(
+            "output {} has shape {:?}, expected {want:?}: no element can be matched",
+            p.out.name, p.out.shape
+        ));
+        cert.failed = rows_total * d_v;
+        return Ok(cert);
+    }
+    let mut out_t = p.out.clone();
+    out_t.shape = want;
+    let out_dims = [nb, nh, n_q, d_v];
+    let ctx = Ctx {
+        q,
+        k,
+        v,
+        dims,
+        out: &out_t,
+        out_dims,
+        sigma,
+        c_up,
+        opts,
+        keep,
+    };
+    let done = AtomicUsize::new(0);
+    let total = rows.len();
+    let results: Vec<RowResult> = rows
+        .par_iter()
+        .map(|&r| {
+            let res = check_row(&ctx, r);
+            progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+            res
+        })
+        .collect::<Result<_, _>>()?;
+    let mut ulps = Vec::new();
+    let mut ratios = Vec::new();
+    let mut worst: Vec<Element> = Vec::new();
+    for r in results {
+        match r.summary.status {
+            "masked" => cert.masked_rows += 1,
+            "near-tie" => {
+                cert.near_tie_rows += 1;
+                if cert.near_ties.len() < opts.worst {
+                    if let Some(e) = r.elements.first() {
+                        cert.near_ties.push((e.batch, e.head, e.query));
+                    }
+                }
+            }
+            _ => {}
+        }
+        for e in r.elements {
+            cert.elements_checked += 1;
+            if !e.output.is_finite() {
+                cert.non_finite += 1;
+            }
+            if let (Some(n), Some(true)) = (cert.within_tolerance.as_mut(), e.within_tolerance) {
+                *n += 1;
+            }
+            if e.near_tie {
+                cert.near_tie_elements += 1;
+                continue;
+            }
+            if e.within_bound {
+                cert.passed += 1;
+            } else {
+                cert.failed += 1;
+            }
+            cert.max_error = cert.max_error.max(e.error);
+            ulps.push(e.error_ulps);
+            ratios.push(e.ratio);
+            worst.push(e);
+            if worst.len() > opts.worst.max(1).saturating_mul(4) {
+                sort_worst(&mut worst);
+                worst.truncate(opts.worst);
+            }
+        }
+        cert.rows.push(r.summary);
+    }
+    sort_worst(&mut worst);
+    worst.truncate(opts.worst);
+    cert.worst = worst;
+    let certified_elements = cert.elements_checked - cert.near_tie_elements;
+    cert.fraction_within_bound = if certified_elements == 0 {
+        1.0
+    } else {
+        cert.passed as f64 / certified_elements as f64
+    };
+    cert.error_ulps = percentiles(ulps);
+    cert.ratio = percentiles(ratios);
+    if cert.failed == 0 && cert.findings.is_empty() {
+        cert.verdict = "certified";
+    }
+    Ok(cert)
+}
+
+/// Failed elements first, then by decreasing ratio, then by position.
+fn sort_worst(w: &mut [Element]) {
+    w.sort_by(|a, b| {
+        a.within_bound
+            .cmp(&b.within_bound)
+            .then(b.ratio.total_cmp(&a.ratio))
+            .then((a.batch, a.head, a.query, a.coord).cmp(&(b.batch, b.head, b.query, b.coord)))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ulps_of_the_formats() {
+        assert_eq!(Format::F32.ulp(1.0), 2f64.powi(-23));
+        assert_eq!(Format::F32.ulp(1.5), 2f64.powi(-23));
+        assert_eq!(Format::F32.ulp(0.0), 2f64.powi(-149));
+        assert_eq!(Format::Bf16.ulp(3.0), 2f64.powi(-6));
+        assert_eq!(Format::F16.ulp(1e-7), 2f64.powi(-24));
+        assert_eq!(Format::F64.ulp(1.0), f64::EPSILON);
+        assert_eq!(Format::F64.ulp(0.0), f64::from_bits(1));
+        assert_eq!(floor_log2(f64::from_bits(1)), Some(-1074));
+    }
+
+    #[test]
+    fn default_sigma_is_exact_for_squares() {
+        assert_eq!(default_sigma(64), Rat::from_ratio(1, 8).unwrap());
+        assert_eq!(
+            default_sigma(2),
+            Rat::from_f64(std::f64::consts::FRAC_1_SQRT_2).unwrap()
+        );
+    }
+}
