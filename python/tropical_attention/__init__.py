@@ -10,9 +10,11 @@ cells and linear regions of a layer with :meth:`Model.regions`, and draw them::
 
 Exact values are :class:`fractions.Fraction` and counts are :class:`int`; every float input is
 read as its exact dyadic rational. Also: :func:`max_affine_regions`, :func:`relu_regions`,
-:func:`hull`, :func:`minkowski_sum`, :func:`power_diagram`, :func:`tconv` and cdd/lrs files.
+:func:`hull`, :func:`minkowski_sum`, :func:`power_diagram`, :func:`tconv`, cdd/lrs files and
+:func:`certify_attention` (any attention kernel's output against the exact reference).
 """
 
+from ._certify import Certificate, certify_attention
 from ._errors import InvalidInputError, TropicalError, TropicalFileNotFoundError
 from ._geometry import (
     Polytope,
@@ -31,6 +33,8 @@ from ._geometry import (
 from ._regions import Model, Polygon, Regions, load, max_affine_regions, relu_regions
 
 __all__ = [
+    "Certificate",
+    "certify_attention",
     "InvalidInputError",
     "Model",
     "Polygon",

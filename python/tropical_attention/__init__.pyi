@@ -138,3 +138,27 @@ def read_ine(source: PathLike, faces: bool = ...) -> Polytope: ...
 def read_ext(source: PathLike, faces: bool = ...) -> Polytope: ...
 def write_ine(p: Polytope, path: PathLike) -> None: ...
 def write_ext(p: Polytope, path: PathLike) -> None: ...
+
+class Certificate:
+    verdict: str
+    certified: bool
+    def __getattr__(self, name: str) -> Any: ...
+    def to_json(self) -> str: ...
+
+def certify_attention(
+    q: ArrayLike,
+    k: ArrayLike,
+    v: ArrayLike,
+    out: ArrayLike,
+    tau: Union[int, float, Fraction, str] = ...,
+    kind: str = ...,
+    k_top: Optional[int] = ...,
+    scale: Union[None, int, float, Fraction, str] = ...,
+    mask: Optional[ArrayLike] = ...,
+    causal: bool = ...,
+    heads: Optional[int] = ...,
+    atol: Optional[float] = ...,
+    rtol: Optional[float] = ...,
+    rows: Optional[int] = ...,
+    bf16: bool = ...,
+) -> Certificate: ...
