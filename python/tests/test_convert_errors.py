@@ -76,15 +76,15 @@ def test_bad_inputs_raise_the_right_exception(tmp_path, cli_error):
         m.regions(np.zeros((3, 4)), box=(1, 1), progress=False)
     with pytest.raises(ValueError, match="slice"):
         m.regions(np.zeros((3, 4)), slice=(np.zeros(4), np.ones(4)), progress=False)
-    with pytest.raises(ValueError, match="ragged"):
+    with pytest.raises(ValueError, match="context: not an array"):
         m.regions([[0, 1, 2, 3], [0, 1]], progress=False)
     with pytest.raises(ValueError, match="unsupported dtype"):
         m.regions(np.zeros((3, 4), dtype=np.complex64), progress=False)
     with pytest.raises(FileNotFoundError) as e:
         ta.load(tmp_path / "missing.safetensors")
     assert isinstance(e.value, ta.TropicalError)
-    with pytest.raises(FileNotFoundError):
-        ta.load(tmp_path)  # a folder without model.safetensors
+    with pytest.raises(ValueError, match="config.json"):
+        ta.load(tmp_path)  # a folder that is not a checkpoint
     with pytest.raises(FileNotFoundError):
         ta.read_polytope(tmp_path / "missing.ext")
     bad = tmp_path / "bad.safetensors"

@@ -55,9 +55,10 @@ def test_minkowski_matches_cli(cli, tmp_path):
     c = [[0, 0], ["1/2", "3/2"]]
     ref = cli("minkowski", ext_file(tmp_path, "a.ext", a), ext_file(tmp_path, "b.ext", b),
               ext_file(tmp_path, "c.ext", c))
-    s = ta.minkowski_sum(np.array(a), ta.hull(b), np.array(c, dtype=object))
+    hb = ta.hull(b)
+    s = ta.minkowski_sum(np.array(a), hb, np.array(c, dtype=object))
     assert s.summary() == ref
-    summands = [[tuple(Fraction(x) for x in p) for p in q] for q in (a, b, c)]
+    summands = [[tuple(Fraction(x) for x in p) for p in q] for q in (a, hb.vertices, c)]
     got = json.loads(s.to_json())
     for v, dec in zip(got["sum_vertices"], s.decomposition):
         total = [sum(summands[h][i][k] for h, i in enumerate(dec)) for k in range(2)]
