@@ -66,7 +66,8 @@ pub fn count_layer(
             .iter()
             .map(|&h| layer.heads[h].score_function(context, &layer.scale))
             .collect::<Result<_>>()?;
-        let mink = if region.cube.is_none() {
+        // The cross-check runs on complete whole-space counts only (it is not cancellable).
+        let mink = if region.cube.is_none() && res.complete {
             let fns: Vec<_> = fns.iter().map(|f| region.restrict(f)).collect::<Result<_>>()?;
             Some(regions::minkowski_cell_count(&fns)?)
         } else {
@@ -195,7 +196,7 @@ pub fn count_max_affine(
     }
     let region = Region { slice: None, cube };
     let res = regions::score_regions(fns, &region, opts)?;
-    let mink = if region.cube.is_none() {
+    let mink = if region.cube.is_none() && res.complete {
         Some(regions::minkowski_cell_count(fns)?)
     } else {
         None

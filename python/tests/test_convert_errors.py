@@ -95,7 +95,7 @@ def test_bad_inputs_raise_the_right_exception(tmp_path, cli_error):
                                      "--n-heads", "1")
     with pytest.raises(ValueError, match="head count unknown"):
         ta.load({"encoder.layer.0.attention.self.query.weight": np.eye(2)})
-    with pytest.raises(ValueError, match="line 3"):
+    with pytest.raises(ValueError, match="line 4"):
         ta.read_polytope("V-representation\nbegin\n1 3 rational\n1 x 2\nend\n")
     with pytest.raises(ValueError):
         ta.max_affine_regions(np.zeros((3, 2)), [0, 0], progress=False)
