@@ -9,7 +9,9 @@
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use tropical_algebra::{Rat, Scalar};
-use tropical_gpu::certify::{certify, CertifyError, CertifyOptions, Format, Kind, Mask, Problem, Tensor};
+use tropical_gpu::certify::{
+    certify, CertifyError, CertifyOptions, Format, Kind, Mask, Problem, Tensor,
+};
 
 use crate::errors::{self, raise};
 

@@ -68,7 +68,10 @@ pub fn count_layer(
             .collect::<Result<_>>()?;
         // The cross-check runs on complete whole-space counts only (it is not cancellable).
         let mink = if region.cube.is_none() && res.complete {
-            let fns: Vec<_> = fns.iter().map(|f| region.restrict(f)).collect::<Result<_>>()?;
+            let fns: Vec<_> = fns
+                .iter()
+                .map(|f| region.restrict(f))
+                .collect::<Result<_>>()?;
             Some(regions::minkowski_cell_count(&fns)?)
         } else {
             None
@@ -76,7 +79,15 @@ pub fn count_layer(
         check(&res, mink)?;
         let bp = regions::bound_product(&vec![n; heads.len()]);
         let bz = regions::bound_zaslavsky(heads.len(), n, res.dimension);
-        Ok(report(&res, heads, n, bp.to_string(), Some(bz.to_string()), mink, req))
+        Ok(report(
+            &res,
+            heads,
+            n,
+            bp.to_string(),
+            Some(bz.to_string()),
+            mink,
+            req,
+        ))
     } else {
         if req.heads.is_some() {
             return Err(invalid(

@@ -83,7 +83,9 @@ pub fn power_diagram(
     let sites = array(sites, "sites")?.rows("sites")?;
     let weights = array(weights, "weights")?.vector("weights")?;
     if sites.is_empty() || sites[0].is_empty() {
-        return Err(errors::value("sites: need at least one site with coordinates"));
+        return Err(errors::value(
+            "sites: need at least one site with coordinates",
+        ));
     }
     if sites.len() != weights.len() {
         return Err(errors::value(format!(
@@ -130,10 +132,16 @@ pub fn power_diagram(
 pub fn tconv(py: Python<'_>, points: &Bound<'_, PyAny>, min: bool) -> PyResult<String> {
     let points = array(points, "points")?.rows("points")?;
     if points.is_empty() || points[0].is_empty() {
-        return Err(errors::value("points: need at least one point with coordinates"));
+        return Err(errors::value(
+            "points: need at least one point with coordinates",
+        ));
     }
     let (r, n) = (points.len(), points[0].len());
-    let convention = if min { Convention::Min } else { Convention::Max };
+    let convention = if min {
+        Convention::Min
+    } else {
+        Convention::Max
+    };
     py.detach(|| {
         let cx = TropicalPolytope::new(points, convention)
             .and_then(|t| t.cell_complex())
@@ -182,8 +190,10 @@ pub fn parse_cdd(text: &str) -> PyResult<String> {
 /// cdd/lrs text of a JSON representation: `.ine` for an H-representation, `.ext` for a V one.
 #[pyfunction]
 pub fn write_cdd(rep: &str) -> PyResult<String> {
-    Ok(match formats::parse_json::<Rat>(rep).map_err(errors::geometry)? {
-        Representation::H(h) => formats::write_ine(&h),
-        Representation::V(v) => formats::write_ext(&v),
-    })
+    Ok(
+        match formats::parse_json::<Rat>(rep).map_err(errors::geometry)? {
+            Representation::H(h) => formats::write_ine(&h),
+            Representation::V(v) => formats::write_ext(&v),
+        },
+    )
 }

@@ -24,16 +24,20 @@ pub struct PyModel {
     scale_note: String,
 }
 
-fn options(n_heads: Option<usize>, tensors: Option<HashMap<String, String>>) -> PyResult<LoadOptions> {
+fn options(
+    n_heads: Option<usize>,
+    tensors: Option<HashMap<String, String>>,
+) -> PyResult<LoadOptions> {
     let naming = match tensors {
         None => None,
         Some(t) => {
             let mut names = TensorNames::default();
             for (role, name) in &t {
-                names.set(role.trim(), name.trim()).map_err(errors::attention)?;
+                names
+                    .set(role.trim(), name.trim())
+                    .map_err(errors::attention)?;
             }
-            if names.q_weight.is_empty() || names.k_weight.is_empty() || names.v_weight.is_empty()
-            {
+            if names.q_weight.is_empty() || names.k_weight.is_empty() || names.v_weight.is_empty() {
                 return Err(errors::value(
                     "tensors: q.weight, k.weight and v.weight are required",
                 ));
