@@ -45,9 +45,12 @@ def test_fractions_and_big_integers():
     """Hypothesis: Fraction entries with 100-bit numerators, Python ints beyond 2^64, decimal
     strings. Conclusion: they come back as the same Fractions."""
     big = Fraction(2 ** 100 + 1, 3)
-    pts = np.array([[big, 0], [0, 2 ** 70], ["0.125", "-1/7"]], dtype=object)
-    assert round_trip(pts) == sorted([(big, Fraction(0)), (Fraction(0), Fraction(2 ** 70)),
-                                      (Fraction(1, 8), Fraction(-1, 7))])
+    tiny = Fraction(1, 3 ** 40)
+    pts = np.array([[big, 0], [0, 2 ** 70], ["0.125", "-1/7"], [tiny, tiny]], dtype=object)
+    want = sorted([(big, Fraction(0)), (Fraction(0), Fraction(2 ** 70)),
+                   (Fraction(1, 8), Fraction(-1, 7)), (tiny, tiny)])
+    assert round_trip(pts) == want
+    assert sorted(ta.hull(pts).vertices) == want
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
