@@ -211,3 +211,20 @@ def test_json_model_and_folder(tmp_path, cli, tiny_context):
     jm = ta.load(p)
     assert (jm.naming, jm.layers, jm.d_model) == ("json", 1, 2)
     same_as_cli(jm.regions(ctx, progress=False), ref)
+
+
+def test_plot(tiny_context):
+    """With matplotlib: `plot` draws one patch per cell and returns the axes. Without it: an
+    ImportError saying what to install."""
+    r = ta.load(TINY_BERT).regions(tiny_context, slice=slice_vectors(), box=(-4, 4),
+                                   progress=False)
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+    except ImportError:
+        with pytest.raises(ImportError, match="pip install matplotlib"):
+            r.plot()
+        return
+    ax = r.plot()
+    assert len(ax.patches) == r.cells
