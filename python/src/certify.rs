@@ -101,11 +101,11 @@ pub fn certify_attention(
         v: tensor(v, "V")?,
         out: tensor(out, "O")?,
     };
-    let cert = py
-        .detach(|| certify(&problem, &opts, &|_, _| {}))
-        .map_err(|e| match e {
+    let cert = crate::run::guarded(py, || {
+        certify(&problem, &opts, &|_, _| {}).map_err(|e| match e {
             CertifyError::Exact(_) => raise(errors::Kind::Other, e.to_string()),
             _ => errors::value(e.to_string()),
-        })?;
+        })
+    })?;
     serde_json::to_string(&cert).map_err(|e| raise(errors::Kind::Other, e.to_string()))
 }

@@ -49,7 +49,9 @@ fn polyhedron(rep: Representation<Rat>) -> PyResult<Polyhedron<Rat>> {
 #[pyo3(signature = (rep, faces=true))]
 pub fn polytope(py: Python<'_>, rep: &str, faces: bool) -> PyResult<String> {
     let rep = formats::parse_json::<Rat>(rep).map_err(errors::geometry)?;
-    py.detach(|| polyhedron(rep).map(|p| describe(&p, faces).to_string()))
+    crate::run::guarded(py, || {
+        polyhedron(rep).map(|p| describe(&p, faces).to_string())
+    })
 }
 
 /// The Minkowski sum of polytopes given by their points (`(shape, payload)` arrays): JSON text
@@ -61,7 +63,7 @@ pub fn minkowski_sum(py: Python<'_>, summands: Vec<Bound<'_, PyAny>>) -> PyResul
         .enumerate()
         .map(|(i, a)| array(a, &format!("polytope {i}"))?.rows(&format!("polytope {i}")))
         .collect::<PyResult<_>>()?;
-    py.detach(|| {
+    crate::run::guarded(py, || {
         let sum = tropical_geometry::minkowski::minkowski_sum(&pts).map_err(errors::geometry)?;
         let mut v = describe(&sum.polyhedron, true);
         v["decomposition"] = json!(sum.decomposition);
@@ -99,7 +101,7 @@ pub fn power_diagram(
         Some((lo, hi)) => Domain::cube(d, lo, hi),
         None => Domain::Whole(d),
     };
-    py.detach(|| {
+    crate::run::guarded(py, || {
         let pd = tropical_geometry::power_diagram::power_diagram(&sites, &weights, &domain)
             .map_err(errors::geometry)?;
         let polygons = if d == 2 {
@@ -142,7 +144,7 @@ pub fn tconv(py: Python<'_>, points: &Bound<'_, PyAny>, min: bool) -> PyResult<S
     } else {
         Convention::Max
     };
-    py.detach(|| {
+    crate::run::guarded(py, || {
         let cx = TropicalPolytope::new(points, convention)
             .and_then(|t| t.cell_complex())
             .map_err(|e| errors::value(e.to_string()))?;

@@ -73,9 +73,9 @@ pub fn load(
     tensors: Option<HashMap<String, String>>,
 ) -> PyResult<PyModel> {
     let opts = options(n_heads, tensors)?;
-    let lm = py
-        .detach(|| loader::load_model::<Rat>(&path, &opts))
-        .map_err(errors::attention)?;
+    let lm = crate::run::guarded(py, || {
+        loader::load_model::<Rat>(&path, &opts).map_err(errors::attention)
+    })?;
     Ok(PyModel::new(lm))
 }
 
@@ -92,9 +92,10 @@ pub fn load_state_dict(
 ) -> PyResult<PyModel> {
     let opts = options(n_heads, tensors)?;
     let bytes = data.to_vec();
-    let lm = py
-        .detach(|| loader::safetensors_from_bytes::<Rat>(&bytes, Path::new(name), &opts))
-        .map_err(errors::attention)?;
+    let lm = crate::run::guarded(py, || {
+        loader::safetensors_from_bytes::<Rat>(&bytes, Path::new(name), &opts)
+            .map_err(errors::attention)
+    })?;
     Ok(PyModel::new(lm))
 }
 

@@ -6,7 +6,8 @@
 //! callback, and releases it again. A `KeyboardInterrupt` sets the walk's cancel flag; the walk
 //! stops at its next cell and returns what it found (`complete: false`), which is returned with
 //! `interrupted = true`. Any other exception from the callback cancels the walk and is re-raised
-//! once the worker has stopped. A panic on the worker is caught and becomes a `TropicalError`.
+//! once the worker has stopped. A panic on the worker is caught and becomes a `TropicalError`;
+//! [`guarded`] does the same for the short calls.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -75,13 +76,23 @@ pub fn interruptible<T: Send>(
     }
     match outcome {
         Ok(Ok(v)) => Ok((v, interrupted)),
-        Ok(Err(panic)) | Err(panic) => {
-            let msg = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "unknown panic".into());
-            Err(raise(Kind::Other, format!("internal error: {msg}")))
-        }
+        Ok(Err(panic)) | Err(panic) => Err(panic_error(&panic)),
     }
+}
+
+/// A caught panic as a `TropicalError` ("internal error: ...").
+fn panic_error(panic: &(dyn std::any::Any + Send)) -> PyErr {
+    let msg = panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "unknown panic".into());
+    raise(Kind::Other, format!("internal error: {msg}"))
+}
+
+/// Run `f` with the GIL released; a panic becomes a `TropicalError` instead of crossing into
+/// Python.
+pub fn guarded<T: Send>(py: Python<'_>, f: impl FnOnce() -> PyResult<T> + Send) -> PyResult<T> {
+    py.detach(|| catch_unwind(AssertUnwindSafe(f)))
+        .unwrap_or_else(|panic| Err(panic_error(&*panic)))
 }
