@@ -34,6 +34,12 @@
 //! entered is reused as a known facet of it, with the known neighbour, once its crossing point is
 //! checked to lie in the relative interior of that facet.
 //!
+//! The sign tests of the walk (which side of a wall a point lies on, which piece is larger, the
+//! signs of generators against a candidate row) are filtered: decided in `f64` with a certified
+//! error bound and recomputed exactly only when the bound does not separate the value from zero
+//! ([`crate::halfspace::side_of_wall`], [`MaxAffine::argmax`]). The result of a walk does not
+//! depend on the filter ([`crate::halfspace::without_filter`] runs it with exact signs only).
+//!
 //! ## References
 //! - D. Avis, K. Fukuda, *Reverse search for enumeration*, Discrete Appl. Math. 65 (1996) (cell
 //!   enumeration of arrangements by adjacency).

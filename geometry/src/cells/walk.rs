@@ -203,6 +203,20 @@ type Located<S, L> = (Vec<S>, OracleCell<S, L>);
 /// Maximum number of halvings of a step before giving up (each halving is one oracle call).
 const MAX_HALVINGS: u32 = 512;
 
+/// The point `(1, k, k², …, k^{d−1})` of the moment curve (`d` distinct such points with
+/// distinct `k` are linearly independent: Vandermonde).
+fn moment<S: Scalar>(k: i64, d: usize) -> Vec<S> {
+    let kk = S::from_i64(k);
+    let mut pw = S::one();
+    (0..d)
+        .map(|_| {
+            let out = pw.clone();
+            pw *= &kk;
+            out
+        })
+        .collect()
+}
+
 /// A point near `x0` strictly inside the domain and a cell (no ties): try `x0` itself, then
 /// `x0 + ε·(1, k, k², …)` for growing `k` and shrinking `ε` (a hyperplane through `x0` contains
 /// at most `d − 1` of these directions, so this succeeds).
@@ -219,13 +233,11 @@ fn start_point<S: Scalar, O: CellOracle<S>>(
     let mut eps = S::one();
     for round in 1..=MAX_HALVINGS as i64 {
         for k in 1..=round.min(4 * d as i64 + 4) {
-            let kk = S::from_i64(k);
-            let mut pw = S::one();
-            let mut q = Vec::with_capacity(d);
-            for xi in x0 {
-                q.push(xi.clone() + eps.clone() * &pw);
-                pw *= &kk;
-            }
+            let q: Vec<S> = x0
+                .iter()
+                .zip(moment::<S>(k, d))
+                .map(|(xi, m)| xi.clone() + eps.clone() * m)
+                .collect();
             if domain.contains_strictly(&q) {
                 if let Some(c) = oracle.locate(&q)? {
                     return Ok((q, c));
@@ -262,13 +274,7 @@ fn step_across<S: Scalar, O: CellOracle<S>>(
     // δ·|normal·(1,k,..,k^{d-1})| ≤ nn/2 keeps normal·v_k ≥ nn/2 > 0.
     let tries = 4 * d as i64 + 4;
     for k in 1..=tries {
-        let kk = S::from_i64(k);
-        let mut m = Vec::with_capacity(d);
-        let mut pw = S::one();
-        for _ in 0..d {
-            m.push(pw.clone());
-            pw *= &kk;
-        }
+        let m = moment::<S>(k, d);
         let nm = dot(&h.normal, &m).abs();
         let scale = nm.clone() + dot(&m, &m);
         let delta = nn.clone() / (S::from_i64(2) * scale);
