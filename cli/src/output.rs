@@ -12,6 +12,21 @@ pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Write `value` as pretty JSON to `out`, which must end in `.json` (`what` says in the error
+/// why no other format is offered).
+pub fn write_json_file<T: Serialize>(
+    value: &T,
+    out: &std::path::Path,
+    what: &str,
+) -> anyhow::Result<()> {
+    use anyhow::Context;
+    if out.extension().is_none_or(|e| e != "json") {
+        anyhow::bail!("--output {}: {what} is written as .json", out.display());
+    }
+    let text = serde_json::to_string_pretty(value)? + "\n";
+    std::fs::write(out, text).with_context(|| format!("{}: cannot write", out.display()))
+}
+
 /// A simple left-aligned two-column table of `key: value` rows.
 pub fn print_rows(rows: &[(&str, String)]) {
     let w = rows

@@ -91,7 +91,6 @@ fn hull_json_carries_the_objects() {
     assert_eq!(o["edges"].as_array().unwrap().len(), 12);
     let inc = o["facet_incidence"].as_array().unwrap();
     for (fi, row) in facets.iter().enumerate() {
-        let r: Vec<(i128, i128)> = row.as_array().unwrap().iter().map(ratio).collect();
         let on: BTreeSet<u64> = inc[fi]
             .as_array()
             .unwrap()
@@ -100,18 +99,10 @@ fn hull_json_carries_the_objects() {
             .collect();
         assert_eq!(on.len(), 4);
         for (k, v) in verts.iter().enumerate() {
-            // b − a·x over a common denominator: b + Σ (−a_i) x_i.
-            let x: Vec<(i128, i128)> = v.as_array().unwrap().iter().map(ratio).collect();
-            let (mut num, mut den) = r[0];
-            for (c, xi) in r[1..].iter().zip(&x) {
-                let (tn, td) = (c.0 * xi.0, c.1 * xi.1);
-                num = num * td + tn * den;
-                den *= td;
-            }
-            let value = num.signum() * den.signum();
-            assert!(value >= 0, "vertex {k} violates facet {fi}");
+            let sign = row_sign(row, v);
+            assert!(sign >= 0, "vertex {k} violates facet {fi}");
             assert_eq!(
-                value == 0,
+                sign == 0,
                 on.contains(&(k as u64)),
                 "incidence of facet {fi}, vertex {k}"
             );
@@ -216,4 +207,121 @@ fn minkowski_json_carries_the_decomposition() {
         set(&back["objects"]["vertices"]),
         set(&j["objects"]["vertices"])
     );
+}
+
+/// `b + Σ c_i x_i` of a cdd row `[b, c_1, ..]` at `x`, as a sign (small test values only).
+fn row_sign(row: &Value, x: &Value) -> i128 {
+    let r: Vec<(i128, i128)> = row.as_array().unwrap().iter().map(ratio).collect();
+    let x: Vec<(i128, i128)> = x.as_array().unwrap().iter().map(ratio).collect();
+    let (mut num, mut den) = r[0];
+    for (c, xi) in r[1..].iter().zip(&x) {
+        let (tn, td) = (c.0 * xi.0, c.1 * xi.1);
+        num = num * td + tn * den;
+        den *= td;
+    }
+    num.signum() * den.signum()
+}
+
+/// Hypothesis: three weighted sites in the plane, one of them hidden, clipped to a box.
+/// Conclusion: one cell object per nonempty cell; each interior point satisfies its cell's
+/// facets strictly, each polygon vertex satisfies them (≥ 0) and lies on at least two; the
+/// printed fields are those documented; `--output x.json` writes the printed report, and
+/// `--output x.ine` is a one-line error.
+#[test]
+fn power_diagram_json_carries_the_cells() {
+    let dir = tmpdir("power");
+    let f = dir.join("sites.json");
+    std::fs::write(
+        &f,
+        r#"{"sites": [[0, 0], [4, 0], [2, 0], [0, 4]], "weights": [0, 0, -10, 0]}"#,
+    )
+    .unwrap();
+    let fs = f.to_str().unwrap();
+    let out = dir.join("pd.json");
+    let r = tropical(&[
+        "power-diagram",
+        fs,
+        "--box=-5,5",
+        "--json",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    let j = json_ok(&r);
+    assert_eq!(
+        serde_json::from_str::<Value>(&std::fs::read_to_string(&out).unwrap()).unwrap(),
+        j
+    );
+    let cells = j["cell_objects"].as_array().unwrap();
+    assert_eq!(cells.len() as u64, j["cells"].as_u64().unwrap());
+    assert_eq!(j["hidden"], serde_json::json!([2]));
+    let mut printed = keys(&j);
+    printed.extend(keys(&cells[0]));
+    assert_eq!(printed, documented("power-diagram"));
+    for c in cells {
+        let facets = c["facets"].as_array().unwrap();
+        for fct in facets {
+            assert_eq!(
+                row_sign(fct, &c["interior_point"]),
+                1,
+                "interior point of {c}"
+            );
+        }
+        let poly = c["polygon"].as_array().unwrap();
+        assert!(poly.len() >= 3);
+        for v in poly {
+            assert!(
+                facets.iter().all(|fct| row_sign(fct, v) >= 0),
+                "{v} outside {c}"
+            );
+            assert!(facets.iter().filter(|fct| row_sign(fct, v) == 0).count() >= 2);
+        }
+    }
+    let r = tropical(&[
+        "power-diagram",
+        fs,
+        "--output",
+        dir.join("pd.ine").to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, Some(2));
+    assert!(
+        r.stderr.starts_with("error:") && r.stderr.contains("pd.ine"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// Hypothesis: three points in tropical 3-space. Conclusion: every maximal cell's vertex indices
+/// point into `pseudovertices` and its type has one set per coordinate; the printed fields are
+/// those documented; `--output x.json` writes the printed report.
+#[test]
+fn tconv_json_is_documented_and_written() {
+    let dir = tmpdir("tconv");
+    let f = dir.join("pts.json");
+    std::fs::write(&f, "[[0, 0, 0], [0, 2, 1], [0, 1, 3]]").unwrap();
+    let out = dir.join("t.json");
+    let j = json_ok(&tropical(&[
+        "tconv",
+        f.to_str().unwrap(),
+        "--json",
+        "--output",
+        out.to_str().unwrap(),
+    ]));
+    assert_eq!(
+        serde_json::from_str::<Value>(&std::fs::read_to_string(&out).unwrap()).unwrap(),
+        j
+    );
+    let cells = j["maximal_cells"].as_array().unwrap();
+    assert!(!cells.is_empty());
+    let mut printed = keys(&j);
+    printed.extend(keys(&cells[0]));
+    assert_eq!(printed, documented("tconv"));
+    let pv = j["pseudovertices"].as_array().unwrap().len() as u64;
+    for c in cells {
+        assert!(c["vertices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v.as_u64().unwrap() < pv));
+        assert_eq!(c["cell_type"].as_array().unwrap().len(), 3);
+    }
 }

@@ -666,3 +666,48 @@ pub fn write_by_extension<S: Scalar>(
         ))),
     }
 }
+
+/// The cells of a power diagram as JSON objects, in the order of `pd.cells` (fields documented
+/// in `docs/json/power-diagram.md`): `site`, `interior_point`, `facets` (cdd rows
+/// `[b, -a_1, .., -a_d]`, `b − a·x ≥ 0`, domain facets included), `neighbors` (per facet the
+/// site across it, `null` on the domain boundary), `vertices` (indices into `pd.vertices`),
+/// `bounded`, and `polygon`: in 2D, for a bounded cell, its vertices in counter-clockwise
+/// order, else `null`. Numbers are exact strings.
+///
+/// ```
+/// use tropical_algebra::Rat;
+/// use tropical_geometry::cells::Domain;
+/// use tropical_geometry::formats::power_cells_to_json;
+/// use tropical_geometry::power_diagram::power_diagram;
+/// let q = |p: i64| Rat::from(p);
+/// let sites = vec![vec![q(0), q(0)], vec![q(2), q(0)]];
+/// let pd = power_diagram(&sites, &[q(0), q(0)], &Domain::cube(2, q(-1), q(3))).unwrap();
+/// let cells = power_cells_to_json(&pd);
+/// assert_eq!(cells.as_array().unwrap().len(), 2);
+/// assert_eq!(cells[0]["polygon"].as_array().unwrap().len(), 4);
+/// ```
+pub fn power_cells_to_json<S: Scalar>(pd: &crate::power_diagram::PowerDiagram<S>) -> Value {
+    let polygons = if pd.dim == 2 {
+        pd.polygons_2d().ok()
+    } else {
+        None
+    };
+    let cells = pd.cells.iter().map(|c| {
+        let polygon = polygons
+            .as_ref()
+            .and_then(|ps| ps.iter().find(|p| p.site == c.site))
+            .map_or(Value::Null, |p| {
+                Value::Array(p.exact.iter().map(|v| row_strings(v)).collect())
+            });
+        serde_json::json!({
+            "site": c.site,
+            "interior_point": row_strings(&c.interior_point),
+            "facets": c.facets.iter().map(|f| cdd_row(&f.normal, &f.offset)).collect::<Vec<_>>(),
+            "neighbors": c.neighbors,
+            "vertices": c.vertices,
+            "bounded": c.bounded,
+            "polygon": polygon,
+        })
+    });
+    Value::Array(cells.collect())
+}

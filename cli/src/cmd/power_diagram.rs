@@ -11,6 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 use tropical_algebra::{Rat, Scalar};
 use tropical_geometry::cells::Domain;
+use tropical_geometry::formats::power_cells_to_json;
 use tropical_geometry::power_diagram::{power_diagram, PowerDiagram};
 
 /// Arguments.
@@ -21,9 +22,14 @@ pub struct Args {
     /// Clip to the cube `[LO, HI]^d` (rationals), e.g. `--box -4,4`.
     #[arg(long = "box", value_name = "LO,HI", allow_hyphen_values = true)]
     pub bbox: Option<String>,
-    /// Print JSON (fields `dim`, `cells`, `hidden`, `vertices`, `edges`, `cell_sites`, `site_cell`).
+    /// Print JSON (fields `dim`, `cells`, `hidden`, `vertices`, `edges`, `cell_sites`,
+    /// `site_cell`, and `cell_objects`: per cell its site, interior point, facets, neighbours,
+    /// vertices and 2D polygon, exact; docs/json/power-diagram.md).
     #[arg(long)]
     pub json: bool,
+    /// Write the JSON report (as `--json` prints it) to this `.json` file.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
     /// In 2D, draw the (clipped) diagram to this SVG file.
     #[arg(long, value_name = "OUT")]
     pub svg: Option<PathBuf>,
@@ -46,6 +52,8 @@ struct Report {
     /// For each site, the index (into `cell_sites`) of its cell, or `null` when hidden. A site
     /// identical to another (same point, same weight) shares that site's cell.
     site_cell: Vec<Option<usize>>,
+    /// The cells themselves (`tropical_geometry::formats::power_cells_to_json`).
+    cell_objects: Value,
 }
 
 fn parse_rat(v: &Value, what: &str) -> anyhow::Result<Rat> {
@@ -177,7 +185,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         edges: pd.edges.clone(),
         cell_sites: pd.cells.iter().map(|c| c.site).collect(),
         site_cell: pd.cell_of_site.clone(),
+        cell_objects: power_cells_to_json(&pd),
     };
+    if let Some(out) = &args.output {
+        crate::output::write_json_file(
+            &report,
+            out,
+            "a power diagram (its cells are several polyhedra)",
+        )?;
+    }
     if args.json {
         return crate::output::print_json(&report);
     }

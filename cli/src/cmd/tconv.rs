@@ -21,9 +21,13 @@ pub struct Args {
     /// Use the min-plus convention (Develin–Sturmfels) instead of max-plus.
     #[arg(long)]
     pub min: bool,
-    /// Print JSON.
+    /// Print JSON (fields `convention`, `points`, `coordinates`, `pseudovertices`,
+    /// `maximal_cells`, `bounded_f_vector`; docs/json/tconv.md).
     #[arg(long)]
     pub json: bool,
+    /// Write the JSON report (as `--json` prints it) to this `.json` file.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Serialize)]
@@ -252,6 +256,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         maximal_cells,
         bounded_f_vector: cx.bounded_f_vector(),
     };
+    if let Some(out) = &args.output {
+        crate::output::write_json_file(&report, out, "a tropical polytope's cell complex")?;
+    }
     if args.json {
         return crate::output::print_json(&report);
     }
