@@ -87,6 +87,10 @@ use crate::regions::{self, bound_product, bound_zaslavsky, Region};
 /// decomposition's count is at most this (so that checking stays cheap).
 pub const AUTO_CHECK_MAX: u64 = 20_000;
 
+/// Automatic mode runs the walk beside an applicable decomposition only in counting spaces of at
+/// most this dimension (the walk's cost grows fast with the dimension).
+pub const AUTO_WALK_DIM: usize = 4;
+
 /// A counting method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -309,7 +313,7 @@ pub const MAP_NOTE: &str = "the map is the attention blocks with their residuals
 /// Methods (`request.methods`; empty = automatic):
 /// - automatic: the decomposition when it applies (one layer, no box, SPEC T15 rank condition);
 ///   the walk when the decomposition does not apply or its count is at most
-///   [`AUTO_CHECK_MAX`]; the Minkowski count (no box) beside the walk or a small product;
+///   [`AUTO_CHECK_MAX`] in a space of dimension ≤ [`AUTO_WALK_DIM`]; the Minkowski count (no box) beside the walk or a small product;
 /// - explicit: those listed, each run where it applies (an error names one that cannot).
 ///
 /// The count reported is the decomposition's when it ran, else the Minkowski count's when it ran,
@@ -710,7 +714,8 @@ fn count_layer<S: Scalar>(
         .as_ref()
         .is_none_or(|p| p.to_u64().is_some_and(|v| v <= AUTO_CHECK_MAX));
     let run_walk = if auto {
-        small
+        // beside an exact product the walk is a cross-check: only where it is cheap
+        product.is_none() || (small && k <= AUTO_WALK_DIM)
     } else {
         req.methods.contains(&Method::Walk)
     };
