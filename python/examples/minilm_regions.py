@@ -54,6 +54,11 @@ u, v = context[1] - context[0], context[2] - context[0]
 regions = model.regions(context, layer=0, heads=[0, 1], slice=(o, u, v), box=(-2, 2))
 print(regions, "bounds:", regions.bounds, "method:", regions.method)
 
+# The whole query space R^384, all 12 heads: SPEC T15 applies (the stacked W_Q is onto), so the
+# count is the product of the heads' counts, an exact int.
+whole = model.regions(context, layer=0)
+print("whole space:", whole.cells, "cells =", " x ".join(map(str, whole.decomposition.per_head)))
+
 # %% 3. Plot (needs matplotlib).
 try:
     import matplotlib

@@ -1,11 +1,20 @@
 //! The one adapter between the bindings and the library's region counting.
 //!
-//! Every region count of the package (`Model.regions`, `max_affine_regions`, `relu_regions`)
-//! goes through [`count_layer`], [`count_max_affine`] or [`count_map`], so moving to another
-//! library entry point is a change in this file only.
+//! `Model.regions` calls the library's counting entry point
+//! [`tropical_attention::count::count_cells`], which owns σ = 1, validation, the method choice
+//! and cross-checks (walk, Minkowski, SPEC T15 product) and the bounds; this file only maps the
+//! package's limits into [`Limits`] and writes the result as the CLI's `regions --json` report.
+//! `max_affine_regions` and `relu_regions` (no counting entry point in the library yet) call the
+//! walk (`tropical_attention::regions::{score_regions, map_regions}`) and write the same shape
+//! of report (one "layer" of labels, `runs`, `agreed`, `stopped`).
+
+use std::sync::atomic::Ordering;
 
 use serde_json::{json, Value};
 use tropical_algebra::{Rat, Scalar};
+use tropical_attention::count::{
+    count_cells, CountRequest, Limits, Method, Stop, MAP_NOTE, SCALE_NOTE,
+};
 use tropical_attention::regions::{self, Region, Regions};
 use tropical_attention::{AttentionError, Mat, Model, PlMap, ScoreFunction};
 use tropical_geometry::cells::WalkOptions;
@@ -22,93 +31,132 @@ pub struct LayerRequest {
     pub region: Region<Rat>,
     /// Layers composed from `layer`.
     pub depth: usize,
+    /// Method names (`walk`, `minkowski`, `product`); empty: automatic.
+    pub methods: Vec<String>,
+    /// Stop the walk after this many seconds.
+    pub time_limit_s: Option<f64>,
 }
 
 fn invalid(msg: String) -> AttentionError {
     AttentionError::Invalid(msg)
 }
 
-/// Cells and linear regions of `model` (layers `layer..layer + depth`, σ = 1) with the context
-/// the first of them receives; the report has the CLI's `regions --json` fields plus the cells.
+fn methods(names: &[String]) -> Result<Vec<Method>> {
+    names
+        .iter()
+        .map(|m| match m.trim() {
+            "walk" => Ok(Method::Walk),
+            "minkowski" => Ok(Method::Minkowski),
+            "product" => Ok(Method::Product),
+            o => Err(invalid(format!(
+                "method {o:?}: methods are walk, minkowski, product"
+            ))),
+        })
+        .collect()
+}
+
+/// Cells and linear regions of `model` (layers `layer..layer + depth`) with the context the
+/// first of them receives, by [`count_cells`]; the report has the fields of `tropical regions
+/// --json` (every cell listed).
 pub fn count_layer(
     model: &Model<Rat>,
     context: &Mat<Rat>,
     req: &LayerRequest,
     opts: &WalkOptions,
 ) -> Result<Value> {
-    if req.depth == 0 {
-        return Err(invalid("depth must be at least 1".into()));
+    let request = CountRequest {
+        layer: req.layer,
+        first_layer: 0,
+        heads: req.heads.clone(),
+        region: req.region.clone(),
+        depth: req.depth,
+        methods: methods(&req.methods)?,
+        limits: Limits {
+            max_cells: opts.max_cells,
+            time_limit_s: req.time_limit_s,
+            cancel: opts.cancel.clone(),
+            progress: opts.progress.clone(),
+        },
+    };
+    let res = count_cells(model, context, &request)?;
+    let mut v = serde_json::to_value(&res).map_err(|e| invalid(e.to_string()))?;
+    merge(
+        &mut v,
+        json!({
+            "cells_minkowski": res.minkowski().and_then(|m| u64::try_from(m).ok()),
+            "cells_listed": true,
+            "scale": "1",
+            "notes": [SCALE_NOTE, MAP_NOTE],
+        }),
+    );
+    Ok(v)
+}
+
+fn merge(v: &mut Value, extra: Value) {
+    if let (Value::Object(a), Value::Object(b)) = (v, extra) {
+        a.extend(b);
     }
-    let mut sub = model.slice_layers(req.layer, req.depth)?;
-    for b in &mut sub.blocks {
-        b.attention.scale = Rat::one();
-    }
-    if context.cols() != sub.d_model() {
-        return Err(invalid(format!(
-            "context rows have length {}, the model's d_model is {}",
-            context.cols(),
-            sub.d_model()
-        )));
-    }
-    let n = context.rows();
-    let region = &req.region;
-    if req.depth == 1 {
-        let layer = &sub.blocks[0].attention;
-        let heads = req
-            .heads
-            .clone()
-            .unwrap_or_else(|| (0..layer.heads.len()).collect());
-        if heads.is_empty() {
-            return Err(invalid("heads: no heads given".into()));
-        }
-        let res = regions::layer_regions(layer, &heads, context, region, opts)?;
-        let fns: Vec<ScoreFunction<Rat>> = heads
-            .iter()
-            .map(|&h| layer.heads[h].score_function(context, &layer.scale))
-            .collect::<Result<_>>()?;
-        // The cross-check runs on complete whole-space counts only (it is not cancellable).
-        let mink = if region.cube.is_none() && res.complete {
-            let fns: Vec<_> = fns
-                .iter()
-                .map(|f| region.restrict(f))
-                .collect::<Result<_>>()?;
-            Some(regions::minkowski_cell_count(&fns)?)
+}
+
+/// The report of a walk in the shape of the library's `CellCount` JSON: counts, `method`,
+/// `runs`, `agreed`, `stopped` and the cells (label as one layer of per-function argmax sets,
+/// exact interior point, linear region, exact and float polygon of a bounded 2D cell).
+fn cells_json(res: &Regions<Rat>, opts: &WalkOptions, mink: Option<usize>) -> Result<Value> {
+    let mut cells = Vec::with_capacity(res.cells.len());
+    for c in &res.cells {
+        let poly = if res.dimension == 2 {
+            regions::cell_polygon(&c.facets, &c.interior_point).ok()
         } else {
             None
         };
-        check(&res, mink)?;
-        let bp = regions::bound_product(&vec![n; heads.len()]);
-        let bz = regions::bound_zaslavsky(heads.len(), n, res.dimension);
-        Ok(report(
-            &res,
-            heads,
-            n,
-            bp.to_string(),
-            Some(bz.to_string()),
-            mink,
-            req,
-        ))
-    } else {
-        if req.heads.is_some() {
-            return Err(invalid(
-                "heads applies to one layer: drop it or use depth=1".into(),
-            ));
-        }
-        let map = sub.compile(context)?;
-        let res = regions::map_regions(&map, region, opts)?;
-        let keys: Vec<usize> = sub
-            .blocks
-            .iter()
-            .flat_map(|b| vec![n; b.attention.heads.len()])
-            .collect();
-        let bp = if sub.blocks.iter().any(|b| b.mlp.is_some()) {
-            "none (ReLU MLPs present)".to_string()
-        } else {
-            regions::bound_product(&keys).to_string()
-        };
-        let heads = (0..sub.blocks[0].attention.heads.len()).collect();
-        Ok(report(&res, heads, n, bp, None, None, req))
+        let exact = poly.as_ref().map(|p| {
+            p.iter()
+                .map(|(x, y)| vec![x.to_string(), y.to_string()])
+                .collect::<Vec<_>>()
+        });
+        let float = poly.as_ref().map(|p| {
+            p.iter()
+                .map(|(x, y)| [x.to_f64(), y.to_f64()])
+                .collect::<Vec<_>>()
+        });
+        cells.push(json!({
+            "label": [c.label],
+            "interior_point": crate::convert::strings(&c.interior_point),
+            "linear_region": c.linear_region,
+            "polygon": exact,
+            "polygon_f64": float,
+        }));
     }
+    let stopped = (!res.complete).then(|| {
+        let cancelled = opts
+            .cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::SeqCst));
+        if cancelled {
+            Stop::Cancelled
+        } else {
+            Stop::MaxCells
+        }
+    });
+    let mut runs =
+        vec![json!({"method": "walk", "cells": res.cells.len(), "complete": res.complete})];
+    if let Some(m) = mink {
+        runs.push(json!({"method": "minkowski", "cells": m, "complete": true}));
+    }
+    let agreed = res.complete && mink.is_none_or(|m| m == res.cells.len());
+    Ok(json!({
+        "cells": res.cells.len(),
+        "linear_regions": res.linear_regions,
+        "dimension": res.dimension,
+        "complete": res.complete,
+        "stopped": stopped,
+        "cells_minkowski": mink,
+        "method": "walk",
+        "runs": runs,
+        "agreed": agreed,
+        "lps_solved": res.lps_solved,
+        "cell_list": cells,
+    }))
 }
 
 /// The walk and the Minkowski count (SPEC T6) must agree on a complete whole-space count.
@@ -122,77 +170,9 @@ fn check(res: &Regions<Rat>, mink: Option<usize>) -> Result<()> {
     }
 }
 
-fn report(
-    res: &Regions<Rat>,
-    heads: Vec<usize>,
-    keys: usize,
-    bound_product: String,
-    bound_zaslavsky: Option<String>,
-    mink: Option<usize>,
-    req: &LayerRequest,
-) -> Value {
-    let mut v = cells_json(res, mink);
-    let extra = json!({
-        "heads": heads,
-        "keys": keys,
-        "bound_product": bound_product,
-        "bound_zaslavsky": bound_zaslavsky,
-        "layer": req.layer,
-        "depth": req.depth,
-        "scale": "σ = 1 for counting (cells do not depend on a positive score scale)",
-    });
-    merge(&mut v, extra);
-    v
-}
-
-fn merge(v: &mut Value, extra: Value) {
-    if let (Value::Object(a), Value::Object(b)) = (v, extra) {
-        a.extend(b);
-    }
-}
-
-/// The common fields of every count: counts, completeness, method and the cells with their
-/// labels, interior points and (for bounded 2D cells) exact polygons.
-fn cells_json(res: &Regions<Rat>, mink: Option<usize>) -> Value {
-    let cells: Vec<Value> = res
-        .cells
-        .iter()
-        .map(|c| {
-            let polygon = (res.dimension == 2)
-                .then(|| regions::cell_polygon(&c.facets, &c.interior_point).ok())
-                .flatten()
-                .map(|p| {
-                    p.iter()
-                        .map(|(x, y)| vec![x.to_string(), y.to_string()])
-                        .collect::<Vec<_>>()
-                });
-            json!({
-                "label": c.label,
-                "interior_point": crate::convert::strings(&c.interior_point),
-                "linear_region": c.linear_region,
-                "polygon": polygon,
-            })
-        })
-        .collect();
-    let mut methods = vec!["walk"];
-    if mink.is_some() {
-        methods.push("minkowski");
-    }
-    json!({
-        "cells": res.cells.len(),
-        "linear_regions": res.linear_regions,
-        "dimension": res.dimension,
-        "complete": res.complete,
-        "cells_minkowski": mink,
-        "method": "walk",
-        "methods_agreed": methods,
-        "lps_solved": res.lps_solved,
-        "cell_list": cells,
-    })
-}
-
 /// Cells of the common refinement of max-affine functions `max_j ⟨a_j, x⟩ + β_j` (one per
-/// family), in `R^d` or the cube.
+/// family), in `R^d` or the cube; a complete whole-space count is checked against the Minkowski
+/// count (SPEC T6).
 pub fn count_max_affine(
     fns: &[ScoreFunction<Rat>],
     cube: Option<(Rat, Rat)>,
@@ -214,7 +194,7 @@ pub fn count_max_affine(
     };
     check(&res, mink)?;
     let keys: Vec<usize> = fns.iter().map(ScoreFunction::keys).collect();
-    let mut v = cells_json(&res, mink);
+    let mut v = cells_json(&res, opts, mink)?;
     merge(
         &mut v,
         json!({"keys": keys, "bound_product": regions::bound_product(&keys).to_string()}),
@@ -226,7 +206,7 @@ pub fn count_max_affine(
 pub fn count_map(map: &PlMap<Rat>, cube: Option<(Rat, Rat)>, opts: &WalkOptions) -> Result<Value> {
     let region = Region { slice: None, cube };
     let res = regions::map_regions(map, &region, opts)?;
-    let mut v = cells_json(&res, None);
+    let mut v = cells_json(&res, opts, None)?;
     let patterns: Vec<Value> = res
         .cells
         .iter()

@@ -19,7 +19,8 @@ fn rows(v: &[Vec<Rat>]) -> Vec<Vec<String>> {
     v.iter().map(|r| strings(r)).collect()
 }
 
-/// Both representations and the summary of `hull --json` for a polyhedron.
+/// The fields of `hull --json` for a polyhedron (its objects as the library writes them, under
+/// `objects`) and both representations in the JSON form (`v`, `h`) for cdd/lrs text.
 fn describe(p: &Polyhedron<Rat>, faces: bool) -> Value {
     json!({
         "dim": p.dim(),
@@ -30,6 +31,7 @@ fn describe(p: &Polyhedron<Rat>, faces: bool) -> Value {
         "facets": p.facets().len(),
         "equations": p.equations().len(),
         "f_vector": faces.then(|| p.f_vector()),
+        "objects": formats::polyhedron_to_json(p),
         "v": formats::to_json(&Representation::V(p.vrep())),
         "h": formats::to_json(&Representation::H(p.hrep())),
     })
@@ -55,7 +57,8 @@ pub fn polytope(py: Python<'_>, rep: &str, faces: bool) -> PyResult<String> {
 }
 
 /// The Minkowski sum of polytopes given by their points (`(shape, payload)` arrays): JSON text
-/// with the sum and, per vertex, the summand vertices it decomposes into.
+/// with the fields of `minkowski --json` (per vertex of the sum, under `objects.decomposition`,
+/// the summand vertices it decomposes into).
 #[pyfunction]
 pub fn minkowski_sum(py: Python<'_>, summands: Vec<Bound<'_, PyAny>>) -> PyResult<String> {
     let pts: Vec<Vec<Vec<Rat>>> = summands
@@ -66,8 +69,8 @@ pub fn minkowski_sum(py: Python<'_>, summands: Vec<Bound<'_, PyAny>>) -> PyResul
     crate::run::guarded(py, || {
         let sum = tropical_geometry::minkowski::minkowski_sum(&pts).map_err(errors::geometry)?;
         let mut v = describe(&sum.polyhedron, true);
-        v["decomposition"] = json!(sum.decomposition);
-        v["sum_vertices"] = json!(rows(&sum.vertices));
+        // indexed like `objects.vertices` (the sum's vertices), as in `minkowski --json`
+        v["objects"]["decomposition"] = json!(sum.decomposition);
         Ok(v.to_string())
     })
 }

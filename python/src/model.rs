@@ -133,7 +133,7 @@ impl PyModel {
 
     /// Cells and linear regions of layers `layer..layer + depth` with the given context: the
     /// report as JSON text.
-    #[pyo3(signature = (context, layer=0, heads=None, slice=None, bbox=None, depth=1, max_regions=None, progress=None))]
+    #[pyo3(signature = (context, layer=0, heads=None, slice=None, bbox=None, depth=1, max_regions=None, progress=None, methods=None, time_limit=None))]
     #[allow(clippy::too_many_arguments)]
     fn regions(
         &self,
@@ -146,6 +146,8 @@ impl PyModel {
         depth: usize,
         max_regions: Option<usize>,
         progress: Option<Bound<'_, PyAny>>,
+        methods: Option<Vec<String>>,
+        time_limit: Option<f64>,
     ) -> PyResult<(String, bool)> {
         let ctx = array(context, "context")?.matrix("context")?;
         let slice = match slice {
@@ -177,6 +179,8 @@ impl PyModel {
                 cube: crate::convert::bbox(bbox)?,
             },
             depth,
+            methods: methods.unwrap_or_default(),
+            time_limit_s: time_limit,
         };
         let model = &self.model;
         let (res, interrupted) = interruptible(py, max_regions, progress, |opts| {

@@ -71,9 +71,9 @@ def test_bad_inputs_raise_the_right_exception(tmp_path, cli_error):
     m = ta.load(TINY_BERT)
     with pytest.raises(ValueError, match="d_model is 4"):
         m.regions(np.zeros((3, 5)), progress=False)
-    with pytest.raises(ValueError, match="head 7 does not exist"):
+    with pytest.raises(ValueError, match="head 7: layer 0 has heads 0..1"):
         m.regions(np.zeros((3, 4)), heads=[7], progress=False)
-    with pytest.raises(ValueError, match="layers 1..3"):
+    with pytest.raises(ValueError, match=r"layers 1..2 \(depth 2\): layers are 0..1"):
         m.regions(np.zeros((3, 4)), layer=1, depth=2, progress=False)
     with pytest.raises(ValueError, match="LO < HI"):
         m.regions(np.zeros((3, 4)), box=(1, 1), progress=False)

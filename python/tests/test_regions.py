@@ -9,18 +9,31 @@ import pytest
 import tropical_attention as ta
 from conftest import TINY_BERT, TINY_CONTEXT
 
-FIELDS = ["cells", "linear_regions", "dimension", "heads", "keys", "complete", "cells_minkowski",
-          "layer", "depth", "scale"]
+FIELDS = ["cells", "linear_regions", "dimension", "walk_dimension", "heads", "keys", "complete",
+          "stopped", "cells_minkowski", "method", "agreed", "decomposition", "layer", "depth",
+          "scale", "bound_product", "bound_zaslavsky", "lps_solved", "cell_list"]
+
+
+def untimed(report: dict) -> dict:
+    """A report without the runs' wall times (the only fields that differ between runs)."""
+    r = dict(report)
+    r["runs"] = [{k: v for k, v in run.items() if k != "seconds"} for run in report["runs"]]
+    return r
 
 
 def same_as_cli(r: ta.Regions, ref: dict) -> None:
-    got = json.loads(r.to_json())
-    for f in FIELDS:
+    got = untimed(json.loads(r.to_json()))
+    ref = untimed(ref)
+    assert set(got) == set(ref)
+    for f in FIELDS + ["runs"]:
         assert got[f] == ref[f], f
+    assert got == ref
     assert r.bounds["product"] == int(ref["bound_product"])
     z = ref["bound_zaslavsky"]
     assert r.bounds.get("zaslavsky") == (None if z is None else int(z))
-    assert r.cells == ref["cells"] == len(r.labels) == len(r.interior_points)
+    assert r.cells == ref["cells"] == len(r.labels) == len(r.interior_points) == len(r.pieces)
+    assert [run.method for run in r.runs] == [run["method"] for run in ref["runs"]]
+    assert r.method == ref["method"] and r.agreed == ref["agreed"]
 
 
 def test_whole_space_matches_cli(cli, tiny_context):
@@ -31,8 +44,43 @@ def test_whole_space_matches_cli(cli, tiny_context):
     assert (m.layers, m.heads, m.d_model, m.naming) == (2, 2, 4, "bert")
     r = m.regions(np.array(tiny_context), progress=False)
     same_as_cli(r, ref)
-    assert r.complete and r.methods_agreed == ["walk", "minkowski"]
-    assert r.cells_minkowski == r.cells
+    # W_Q is onto R^4: SPEC T15 applies, and the small product is checked by both other methods
+    assert r.complete and r.agreed and r.method == "product"
+    assert r.methods_agreed == ["product", "walk", "minkowski"]
+    assert r.cells_minkowski == r.cells == 20
+    d = r.decomposition
+    assert d is not None and d.applies and d.rank == d.needed == 4
+    assert r.cells == d.per_head[0] * d.per_head[1]
+    assert r.stopped is None and r.walk_dimension == 4
+    for lab, lay in zip(r.labels, r.layer_labels):
+        assert len(lay) == 1 and lay[0] == lab
+    for lin, off in r.pieces:
+        assert lin is None and len(off) == 4
+
+
+def test_methods_and_time_limit(tiny_context):
+    """Hypothesis: each method asked for alone, a method that cannot count a box, an unknown
+    method, a non-positive time limit. Conclusion: each method alone gives the same exact count
+    (only the walk lists cells); the others are one-line `InvalidInputError`s."""
+    m = ta.load(TINY_BERT)
+    counts = {}
+    for meth in ("walk", "minkowski", "product"):
+        r = m.regions(tiny_context, method=[meth], progress=False)
+        assert r.method == meth and [x.method for x in r.runs] == [meth]
+        counts[meth] = r.cells
+        assert len(r.labels) == (r.cells if meth == "walk" else 0)
+        assert (r.linear_regions is None) == (meth != "walk")
+    assert set(counts.values()) == {20}
+    r = m.regions(tiny_context, method="walk", time_limit=60, progress=False)
+    assert r.complete and r.cells == 20
+    with pytest.raises(ta.InvalidInputError, match="not a box"):
+        m.regions(tiny_context, method="product", box=(-1, 1), progress=False)
+    with pytest.raises(ta.InvalidInputError, match="methods are walk, minkowski, product"):
+        m.regions(tiny_context, method="lrs", progress=False)
+    with pytest.raises(ta.InvalidInputError, match="time limit"):
+        m.regions(tiny_context, time_limit=0, progress=False)
+    with pytest.raises(ta.InvalidInputError, match="not listed"):
+        m.regions(tiny_context, method="product", progress=False).polygons()
 
 
 @pytest.mark.parametrize("layer,heads,box,maxr", [
@@ -130,6 +178,11 @@ def test_depth_two_matches_cli(cli, tiny_context):
     r = ta.load(TINY_BERT).regions(tiny_context, depth=2, box=(-3, 3), progress=False)
     same_as_cli(r, ref)
     assert r.patterns is None or isinstance(r.patterns, list)
+    # per-layer labels: two layers of two heads; the pieces are the map's (linear part 4 x 4)
+    for lab, lay in zip(r.labels, r.layer_labels):
+        assert [len(x) for x in lay] == [2, 2] and lay[0] + lay[1] == lab
+    for lin, off in r.pieces:
+        assert lin is not None and len(lin) == 4 and all(len(row) == 4 for row in lin)
 
 
 class FakeTensor:
@@ -182,12 +235,17 @@ def test_state_dict_inputs_equal_file(tiny_context):
     contexts = [ctx.astype(np.float32), ctx.astype(np.float16), tiny_context,
                 [[Fraction(x) for x in row] for row in tiny_context], FakeTensor(ctx),
                 ArrayLike(ctx)]
+    ref = untimed(json.loads(ref))
+
+    def report(m, c):
+        return untimed(json.loads(m.regions(c, box=(-4, 4), progress=False).to_json()))
+
     for m in models:
         assert m.layers == 2
-        assert m.regions(ctx, box=(-4, 4), progress=False).to_json() == ref
+        assert report(m, ctx) == ref
     m = models[0]
     for c in contexts:
-        assert m.regions(c, box=(-4, 4), progress=False).to_json() == ref
+        assert report(m, c) == ref
 
 
 def test_json_model_and_folder(tmp_path, cli, tiny_context):

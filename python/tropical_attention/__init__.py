@@ -30,17 +30,28 @@ from ._geometry import (
     write_ext,
     write_ine,
 )
-from ._regions import Model, Polygon, Regions, load, max_affine_regions, relu_regions
+from ._regions import (
+    Decomposition,
+    Model,
+    Polygon,
+    Regions,
+    Run,
+    load,
+    max_affine_regions,
+    relu_regions,
+)
 
 __all__ = [
     "Certificate",
     "certify_attention",
+    "Decomposition",
     "InvalidInputError",
     "Model",
     "Polygon",
     "Polytope",
     "PowerDiagram",
     "Regions",
+    "Run",
     "TropicalError",
     "TropicalFileNotFoundError",
     "TropicalHull",

@@ -21,23 +21,44 @@ class Polygon:
     exact: List[Tuple[Fraction, Fraction]]
     vertices: np.ndarray
 
+class Run:
+    method: str
+    cells: int
+    complete: bool
+    seconds: Optional[float]
+
+class Decomposition:
+    applies: bool
+    rank: int
+    needed: int
+    per_head: List[int]
+    reason: Optional[str]
+
 class Regions:
     cells: int
-    linear_regions: int
+    linear_regions: Optional[int]
     dimension: int
+    walk_dimension: Optional[int]
     complete: bool
+    stopped: Optional[str]
     interrupted: bool
     method: str
-    methods_agreed: List[str]
+    runs: List[Run]
+    agreed: bool
+    decomposition: Optional[Decomposition]
     cells_minkowski: Optional[int]
     lps_solved: int
     bounds: Dict[str, Optional[int]]
     labels: List[Tuple[Tuple[int, ...], ...]]
+    layer_labels: List[Tuple[Tuple[Tuple[int, ...], ...], ...]]
     interior_points: List[Row]
     cell_linear_region: List[int]
+    pieces: List[Tuple[Optional[List[List[Fraction]]], List[Fraction]]]
     patterns: Optional[List[Any]]
     heads: Optional[List[int]]
     keys: Any
+    @property
+    def methods_agreed(self) -> List[str]: ...
     def polygons(self) -> List[Polygon]: ...
     def to_json(self) -> str: ...
     def plot(self, ax: Any = ..., *, labels: bool = ...) -> Any: ...
@@ -63,6 +84,8 @@ class Model:
         depth: int = ...,
         max_regions: Optional[int] = ...,
         progress: bool = ...,
+        method: Union[None, str, Sequence[str]] = ...,
+        time_limit: Optional[float] = ...,
     ) -> Regions: ...
 
 def load(
@@ -94,6 +117,8 @@ class Polytope:
     lines: List[Row]
     facets: List[Tuple[Row, Fraction]]
     equations: List[Tuple[Row, Fraction]]
+    edges: List[Tuple[int, int]]
+    facet_incidence: List[List[int]]
     decomposition: Optional[List[List[int]]]
     def summary(self) -> Dict[str, Any]: ...
     def vertices_float(self) -> np.ndarray: ...

@@ -19,7 +19,8 @@ class Polytope:
 
     ``vertices``, ``rays``, ``lines``: tuples of ``Fraction``; ``facets`` and ``equations``:
     pairs ``(a, b)`` meaning ``a·x ≤ b`` / ``a·x = b``; ``dim``, ``ambient_dim``,
-    ``f_vector`` (None when faces were skipped).
+    ``f_vector`` (None when faces were skipped); ``edges`` (pairs of vertex indices) and
+    ``facet_incidence`` (per facet, the vertices on it), as the library's JSON writer gives them.
     """
 
     def __init__(self, report: str):
@@ -29,16 +30,21 @@ class Polytope:
         self.ambient_dim: int = r["ambient_dim"]
         self.f_vector: Optional[List[int]] = r["f_vector"]
         v, h = r["v"], r["h"]
-        self.vertices: List[Row] = frac_rows(v["points"])
-        self.rays: List[Row] = frac_rows(v["rays"])
-        self.lines: List[Row] = frac_rows(v["lines"])
+        obj = r["objects"]
+        self.vertices: List[Row] = frac_rows(obj["vertices"])
+        self.rays: List[Row] = frac_rows(obj["rays"])
+        self.lines: List[Row] = frac_rows(obj["lines"])
 
         def split(rows: List[Row]) -> List[Tuple[Row, Fraction]]:
             return [(tuple(-x for x in row[1:]), row[0]) for row in rows]
 
-        self.facets = split(frac_rows(h["inequalities"]))
-        self.equations = split(frac_rows(h["equations"]))
-        self.decomposition: Optional[List[List[int]]] = r.get("decomposition")
+        self.facets = split(frac_rows(obj["facets"]))
+        self.equations = split(frac_rows(obj["equations"]))
+        # indices into `vertices` (edges, `facet_incidence[f]`) and, for a Minkowski sum, into
+        # each summand's points
+        self.edges: List[Tuple[int, int]] = [(int(i), int(j)) for i, j in obj["edges"]]
+        self.facet_incidence: List[List[int]] = obj["facet_incidence"]
+        self.decomposition: Optional[List[List[int]]] = obj.get("decomposition")
         self._v, self._h = v, h
 
     def __repr__(self) -> str:
@@ -49,7 +55,7 @@ class Polytope:
         """The fields of ``tropical hull --json``."""
         r = json.loads(self._json)
         return {k: r[k] for k in ("dim", "ambient_dim", "vertices", "rays", "lines", "facets",
-                                  "equations", "f_vector")}
+                                  "equations", "f_vector", "objects")}
 
     def vertices_float(self) -> np.ndarray:
         """The vertices as a float array (display only)."""
@@ -64,7 +70,9 @@ class Polytope:
         return _native.write_cdd(json.dumps(self._v))
 
     def to_json(self) -> str:
-        """Both representations (exact strings, cdd row convention) and the summary."""
+        """The summary with the objects (``objects``: exact vertices, facets, incidences, edges,
+        as ``tropical hull --json``) and both representations (``v``, ``h``: exact strings, cdd
+        row convention)."""
         return self._json
 
 
@@ -112,7 +120,8 @@ def _h_rows(ab: Tuple[Any, Any], what: str) -> List[List[str]]:
 
 def minkowski_sum(*polytopes: Any) -> Polytope:
     """The Minkowski sum of polytopes (:class:`Polytope`s, bounded, or arrays of points), with
-    ``decomposition[i][h]``: the point of summand ``h`` that vertex ``i`` of the sum uses."""
+    ``decomposition[i][h]``: the point of summand ``h`` that the ``i``-th vertex of the sum (in
+    the order of the JSON ``objects.vertices``) uses."""
     if not polytopes:
         raise InvalidInputError("minkowski_sum: no polytopes given")
     arrs = []

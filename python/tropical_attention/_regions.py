@@ -31,15 +31,69 @@ class Polygon:
         return f"Polygon(label={self.label}, {len(self.exact)} vertices)"
 
 
+def _int(v: Any) -> Optional[int]:
+    """A count as the library writes it (a JSON number up to 2^53, a decimal string beyond)."""
+    return None if v is None else int(v)
+
+
+class Run:
+    """One counting method's result: ``method`` ("walk", "minkowski", "product"), ``cells``
+    (``int``; a lower bound when ``complete`` is False) and ``seconds`` (None when not timed)."""
+
+    def __init__(self, r: Mapping[str, Any]):
+        self.method: str = r["method"]
+        self.cells: int = int(r["cells"])
+        self.complete: bool = bool(r["complete"])
+        self.seconds: Optional[float] = r.get("seconds")
+
+    def __repr__(self) -> str:
+        more = "" if self.complete else ", complete=False"
+        return f"Run({self.method!r}, cells={self.cells}{more})"
+
+
+class Decomposition:
+    """SPEC T15's exact test: ``applies`` when the stacked query map is onto (rank ``rank`` =
+    ``needed``); then the count is the product of ``per_head`` (each head's cells in its own
+    query space); ``reason`` says why it fails otherwise."""
+
+    def __init__(self, d: Mapping[str, Any]):
+        self.applies: bool = bool(d["applies"])
+        self.rank: int = int(d["rank"])
+        self.needed: int = int(d["needed"])
+        self.per_head: List[int] = [int(n) for n in d["per_head"]]
+        self.reason: Optional[str] = d.get("reason")
+
+    def __repr__(self) -> str:
+        if self.applies:
+            return f"Decomposition(applies, per_head={self.per_head})"
+        return f"Decomposition(does not apply: {self.reason})"
+
+
+def _piece(p: Optional[Mapping[str, Any]]) -> Tuple[Optional[List[List[Fraction]]], List[Fraction]]:
+    if p is None:
+        return None, []
+    lin = p.get("linear")
+    return (None if lin is None else [[frac(x) for x in row] for row in lin],
+            [frac(x) for x in p["offset"]])
+
+
 class Regions:
     """The result of a region count.
 
-    ``cells`` (int) and ``linear_regions`` (int) are the counts; ``complete`` is False when
-    ``max_regions`` or Ctrl-C stopped the count early (``interrupted`` says which), and the
-    counts are then those of the cells found. ``bounds`` holds the exact upper bounds (``int``),
-    ``method`` the method that produced the count and ``methods_agreed`` every method that was run
-    and agreed. Per cell: ``labels`` (each head's argmax set), ``interior_points`` (exact
-    ``Fraction``s, in counting coordinates) and ``cell_linear_region``.
+    ``cells`` (an exact ``int``, however large) and ``linear_regions`` (``int``, None when only
+    the Minkowski count or the product of SPEC T15 ran) are the counts; ``complete`` is False when
+    ``max_regions``, ``time_limit`` or Ctrl-C stopped the count early (``stopped`` says which:
+    "max_cells", "time_limit", "cancelled"; ``interrupted`` is True for Ctrl-C), and the counts
+    are then those of the cells found. ``bounds`` holds the exact upper bounds (``int``, None
+    where they do not apply), ``method`` the method whose count is ``cells``, ``runs`` every
+    method that ran (:class:`Run`), ``agreed`` whether all complete runs gave the same count, and
+    ``decomposition`` the T15 test (:class:`Decomposition`, one layer without a box).
+
+    Per cell listed: ``layer_labels`` (per layer, each head's argmax set), ``labels`` (the same
+    sets, all layers in one tuple), ``interior_points`` (exact ``Fraction``s, in counting
+    coordinates), ``cell_linear_region`` and ``pieces`` (the affine piece ``(linear, offset)`` of
+    the map on the cell, exact; ``linear`` is None for one layer, where it is the counting
+    embedding). A count by the product alone lists no cells.
     """
 
     def __init__(self, report: str, interrupted: bool):
@@ -47,31 +101,47 @@ class Regions:
         r = json.loads(report)
         self._report = r
         self.cells: int = int(r["cells"])
-        self.linear_regions: int = int(r["linear_regions"])
+        self.linear_regions: Optional[int] = _int(r.get("linear_regions"))
         self.dimension: int = int(r["dimension"])
+        self.walk_dimension: Optional[int] = _int(r.get("walk_dimension"))
         self.complete: bool = bool(r["complete"])
+        self.stopped: Optional[str] = r.get("stopped")
         self.interrupted: bool = interrupted
         self.method: str = r["method"]
-        self.methods_agreed: List[str] = list(r["methods_agreed"])
-        self.cells_minkowski: Optional[int] = r.get("cells_minkowski")
-        self.lps_solved: int = int(r["lps_solved"])
+        self.runs: List[Run] = [Run(x) for x in r["runs"]]
+        self.agreed: bool = bool(r["agreed"])
+        d = r.get("decomposition")
+        self.decomposition: Optional[Decomposition] = None if d is None else Decomposition(d)
+        self.cells_minkowski: Optional[int] = _int(r.get("cells_minkowski"))
+        self.lps_solved: int = int(r.get("lps_solved", 0))
         self.bounds: Dict[str, Optional[int]] = {}
         for key, name in (("bound_product", "product"), ("bound_zaslavsky", "zaslavsky")):
             if key in r:
                 v = r[key]
                 self.bounds[name] = int(v) if isinstance(v, str) and v.isdigit() else None
         cl = r["cell_list"]
+        self.layer_labels: List[Tuple[Tuple[Tuple[int, ...], ...], ...]] = [
+            tuple(tuple(tuple(s) for s in layer) for layer in c["label"]) for c in cl
+        ]
         self.labels: List[Tuple[Tuple[int, ...], ...]] = [
-            tuple(tuple(s) for s in c["label"]) for c in cl
+            tuple(s for layer in lab for s in layer) for lab in self.layer_labels
         ]
         self.interior_points: List[Tuple[Fraction, ...]] = [
             tuple(frac(x) for x in c["interior_point"]) for c in cl
         ]
         self.cell_linear_region: List[int] = [int(c["linear_region"]) for c in cl]
-        self._polys = [c["polygon"] for c in cl]
+        self.pieces: List[Tuple[Optional[List[List[Fraction]]], List[Fraction]]] = [
+            _piece(c.get("piece")) for c in cl
+        ]
+        self._polys = [c.get("polygon") for c in cl]
         self.patterns = r.get("patterns")
         self.heads: Optional[List[int]] = r.get("heads")
         self.keys = r.get("keys")
+
+    @property
+    def methods_agreed(self) -> List[str]:
+        """The methods whose complete counts agree with ``cells`` (in the order they ran)."""
+        return [x.method for x in self.runs if x.complete and x.cells == self.cells]
 
     def __repr__(self) -> str:
         more = "" if self.complete else ", complete=False"
@@ -83,6 +153,10 @@ class Regions:
         Needs a 2D counting space (a 2D slice, or 2 inputs) and a box, so that every cell is
         bounded; raises :class:`InvalidInputError` otherwise.
         """
+        if len(self._polys) < self.cells:
+            raise InvalidInputError(
+                "the cells are not listed (no walk ran): count with method='walk' or a box"
+            )
         if self.dimension != 2:
             raise InvalidInputError(
                 f"polygons need a 2D count (this one is {self.dimension}-dimensional)"
@@ -95,9 +169,10 @@ class Regions:
         ]
 
     def to_json(self) -> str:
-        """The report as JSON text: the fields of ``tropical regions --json`` plus
-        ``method``, ``methods_agreed`` and ``cell_list`` (labels, exact interior points as
-        strings, linear region, exact polygon or null)."""
+        """The report as JSON text: for :meth:`Model.regions` the fields of ``tropical regions
+        --json`` with every cell in ``cell_list`` (per-layer labels, exact interior points and
+        affine pieces as strings, linear region, exact and float polygon or null); see
+        docs/json/regions.md."""
         return self._json
 
     def plot(self, ax: Any = None, *, labels: bool = True) -> Any:
@@ -179,6 +254,8 @@ class Model:
         depth: int = 1,
         max_regions: Optional[int] = None,
         progress: bool = True,
+        method: Optional[Sequence[str]] = None,
+        time_limit: Optional[float] = None,
     ) -> Regions:
         """Exact cells and linear regions of layer ``layer`` (or of layers
         ``layer..layer+depth`` composed) with a fixed ``context`` (``N × d_model``, the hidden
@@ -186,16 +263,23 @@ class Model:
 
         ``slice=(O, U, V)`` counts on the plane ``O + s·U + t·V`` (``(O, U, V, W)`` for 3D);
         ``box=(lo, hi)`` restricts to the cube ``[lo, hi]^k`` in slice coordinates. Counting uses
-        the score scale σ = 1 (cells do not depend on a positive scale). Ctrl-C stops the count
-        and returns what was found (``complete=False``, ``interrupted=True``).
+        the score scale σ = 1 (cells do not depend on a positive scale). ``method`` lists the
+        counting methods to run ("walk", "minkowski", "product"; default: automatic, the product
+        of SPEC T15 when it applies, checked by the walk and the Minkowski count when small).
+        ``max_regions`` and ``time_limit`` (seconds) stop the walk early, and Ctrl-C stops it and
+        returns what was found (``complete=False``; ``interrupted=True`` for Ctrl-C). The counting
+        is the library's ``tropical_attention::count::count_cells``, as in ``tropical regions``.
         """
         ctx = payload(context, "context")
         sl = None if slice is None else [payload(v, f"slice[{i}]") for i, v in enumerate(slice)]
         hs = None if heads is None else [int(h) for h in heads]
+        ms = None if method is None else ([method] if isinstance(method, str) else list(method))
+        tl = None if time_limit is None else float(time_limit)
         return _run(
             f"layer {layer}",
             progress,
-            lambda cb: self._m.regions(ctx, layer, hs, sl, _box(box), depth, max_regions, cb),
+            lambda cb: self._m.regions(ctx, layer, hs, sl, _box(box), depth, max_regions, cb,
+                                       ms, tl),
         )
 
 
