@@ -5,10 +5,10 @@
 //! bit for bit, argmax (smallest maximising index) included.
 
 use proptest::prelude::*;
+use tropical_algebra::matrix::TropicalMatrix;
 use tropical_algebra::maxplus_float::{
     maxplus_matmul, maxplus_matmul_naive, MaxPlusFloat, ShapeError, NO_ARGMAX,
 };
-use tropical_algebra::matrix::TropicalMatrix;
 use tropical_algebra::semiring::MaxPlus;
 use tropical_algebra::{Rat, Scalar};
 

@@ -361,8 +361,10 @@ pub fn check_layers(layer: usize, depth: usize, first: usize, loaded: usize) -> 
     if depth == 0 {
         return Err(AttentionError::Invalid("depth must be at least 1".into()));
     }
-    let last = first + loaded;
-    if layer < first || layer + depth > last {
+    let last = first.saturating_add(loaded);
+    // `layer + depth` may overflow for hostile values: then the window certainly ends too late.
+    let end = layer.checked_add(depth);
+    if layer < first || end.is_none_or(|e| e > last) {
         let range = if last == 0 {
             "there are none".to_string()
         } else {
@@ -373,7 +375,7 @@ pub fn check_layers(layer: usize, depth: usize, first: usize, loaded: usize) -> 
         } else {
             format!(
                 "layers {layer}..{} (depth {depth}): {range}",
-                layer + depth - 1
+                layer.saturating_add(depth - 1)
             )
         }));
     }
