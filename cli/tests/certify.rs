@@ -2,29 +2,13 @@
 //! `python3 -c 'import numpy'` fails), the JSON fields of `docs/json/certify.md`, exit codes
 //! 0 / 1 / 2, the figure, and one-line errors for bad input.
 
+mod common;
+use common::tropical;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn tropical<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_tropical"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the tropical binary runs");
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 /// `numpy_attention.py ARGS` into a fresh folder; `None` (reason printed) without numpy.
 fn numpy_kernel(tag: &str, args: &[&str]) -> Option<PathBuf> {

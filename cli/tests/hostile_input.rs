@@ -3,40 +3,14 @@
 //! a one-line `error: …` with exit 2 — never a panic (exit 101/70) or an abort (134). A panic that
 //! does happen is reported as an internal error with exit 70.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
+use common::testdata;
+use common::{tropical, Run};
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn tropical(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_tropical"))
-        .args(args)
-        .output()
-        .expect("the tropical binary runs");
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
+use std::path::PathBuf;
 
 fn tmpdir(test: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("hostile_input")
-        .join(test);
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn testdata(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../attention/testdata")
-        .join(name)
+    common::tmpdir("hostile_input", test)
 }
 
 /// Exit 2 with one line `error: …` naming `mention`.

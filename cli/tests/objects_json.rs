@@ -2,37 +2,16 @@
 //! facets, equations, incidences and edges as exact strings, every field is documented in
 //! `docs/json/`, and `--output` writes `.ine`, `.ext` or `.json` by extension.
 
+mod common;
+use common::{tropical, Run};
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn tropical(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_tropical"))
-        .args(args)
-        .output()
-        .expect("the tropical binary runs");
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
 fn tmpdir(test: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("objects_json")
-        .join(test);
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::tmpdir("objects_json", test)
 }
 
 fn json_ok(r: &Run) -> Value {
