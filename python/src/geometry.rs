@@ -124,6 +124,7 @@ pub fn power_diagram(
             "edges": pd.edges,
             "cell_sites": pd.cells.iter().map(|c| c.site).collect::<Vec<_>>(),
             "site_cell": pd.cell_of_site,
+            "cell_objects": formats::power_cells_to_json(&pd),
             "polygons": polygons,
         })
         .to_string())

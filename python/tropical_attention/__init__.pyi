@@ -145,6 +145,7 @@ class PowerDiagram:
     edges: List[Tuple[int, int]]
     cell_sites: List[int]
     site_cell: List[Optional[int]]
+    cell_objects: List[Dict[str, Any]]
     polygons: List[Tuple[int, List[Row]]]
     def to_json(self) -> str: ...
 

@@ -136,7 +136,9 @@ def minkowski_sum(*polytopes: Any) -> Polytope:
 
 class PowerDiagram:
     """A power diagram: ``cells`` (count), ``hidden`` sites, exact ``vertices``, adjacency
-    ``edges``, ``cell_sites``, ``site_cell`` and, in 2D, ``polygons`` (site, exact vertices)."""
+    ``edges``, ``cell_sites``, ``site_cell``, ``cell_objects`` (per cell: site, interior point,
+    facets, neighbours, vertices, boundedness; ``docs/json/power-diagram.md``) and, in 2D,
+    ``polygons`` (site, exact vertices)."""
 
     def __init__(self, report: str):
         self._json = report
@@ -148,6 +150,7 @@ class PowerDiagram:
         self.edges: List[Tuple[int, int]] = [tuple(e) for e in r["edges"]]
         self.cell_sites: List[int] = r["cell_sites"]
         self.site_cell: List[Optional[int]] = r["site_cell"]
+        self.cell_objects: List[Dict[str, Any]] = r["cell_objects"]
         self.polygons: List[Tuple[int, List[Row]]] = [
             (p["site"], frac_rows(p["vertices"])) for p in r["polygons"]
         ]
