@@ -129,7 +129,12 @@
 
 pub mod bound;
 pub mod figure;
+mod format;
 pub mod input;
+mod report;
+
+pub use format::Format;
+pub use report::{Certificate, Element, Percentiles, RowSummary};
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -140,84 +145,6 @@ use tropical_algebra::{Rat, Scalar};
 
 use crate::dyadic::{exact_dot, scaled_rat, softmax_output_enclosure, Dyadic};
 use crate::harness::checked_queries;
-
-/// Storage format of an array (of the inputs, or of the kernel's output).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    /// IEEE binary64.
-    F64,
-    /// IEEE binary32.
-    #[default]
-    F32,
-    /// IEEE binary16.
-    F16,
-    /// bfloat16.
-    Bf16,
-}
-
-impl Format {
-    /// Significand bits (with the implicit one).
-    fn precision(self) -> i32 {
-        match self {
-            Format::F64 => 53,
-            Format::F32 => 24,
-            Format::F16 => 11,
-            Format::Bf16 => 8,
-        }
-    }
-    /// Smallest normal exponent.
-    fn emin(self) -> i32 {
-        match self {
-            Format::F64 => -1022,
-            Format::F32 | Format::Bf16 => -126,
-            Format::F16 => -14,
-        }
-    }
-    /// Unit roundoff `2^-p` (round to nearest).
-    pub fn unit_roundoff(self) -> f64 {
-        pow2(-self.precision())
-    }
-    /// The spacing of the format's values at `|x|` (an ulp; subnormal spacing below the
-    /// normal range).
-    pub fn ulp(self, x: f64) -> f64 {
-        let e = floor_log2(x.abs()).unwrap_or(i32::MIN).max(self.emin());
-        pow2(e - (self.precision() - 1))
-    }
-    /// Name as in the output (`f32`, `bf16`, …).
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::F64 => "f64",
-            Format::F32 => "f32",
-            Format::F16 => "f16",
-            Format::Bf16 => "bf16",
-        }
-    }
-}
-
-/// `2^k` for `k ≥ −1074` (0 below).
-fn pow2(k: i32) -> f64 {
-    if k >= -1022 {
-        f64::from_bits(((k + 1023) as u64) << 52)
-    } else if k >= -1074 {
-        f64::from_bits(1u64 << (k + 1074))
-    } else {
-        0.0
-    }
-}
-
-/// `⌊log₂ x⌋` for finite `x > 0`.
-fn floor_log2(x: f64) -> Option<i32> {
-    if !(x > 0.0 && x.is_finite()) {
-        return None;
-    }
-    let be = ((x.to_bits() >> 52) & 0x7ff) as i32;
-    Some(if be == 0 {
-        -1074 + (63 - (x.to_bits()).leading_zeros() as i32)
-    } else {
-        be - 1023
-    })
-}
 
 /// A named array: shape (C order), values (each exactly its stored float, widened to f64),
 /// and the format it was stored in.
@@ -364,135 +291,6 @@ pub struct Dims {
     pub d: usize,
     /// Value dimension.
     pub d_v: usize,
-}
-
-/// One output element, located, with its certified exact value and error.
-#[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct Element {
-    /// Batch index.
-    pub batch: usize,
-    /// Head index.
-    pub head: usize,
-    /// Query (row) index.
-    pub query: usize,
-    /// Output coordinate.
-    pub coord: usize,
-    /// The kernel's value (`NaN`/`inf` printed as `null` in JSON).
-    pub output: f64,
-    /// Lower end of the certified enclosure of the exact value (rounded to f64 for display).
-    pub exact_lo: f64,
-    /// Upper end (rounded to f64 for display).
-    pub exact_hi: f64,
-    /// Exact distance from the output to the enclosure (rounded to f64; `inf` if non-finite).
-    pub error: f64,
-    /// The error in ulps of the output format at the exact value.
-    pub error_ulps: f64,
-    /// The any-order bound for this element.
-    pub bound: f64,
-    /// The bound in ulps.
-    pub bound_ulps: f64,
-    /// `error / bound`.
-    pub ratio: f64,
-    /// Within the bound (decided exactly).
-    pub within_bound: bool,
-    /// Within the user tolerance (when one is given).
-    pub within_tolerance: Option<bool>,
-    /// The row is a near-tie (hardmax / top-k): not counted as a failure.
-    pub near_tie: bool,
-}
-
-/// Per checked row: the largest error and the smallest bound, in ulps (the figure's data).
-#[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct RowSummary {
-    /// Flat row index `(batch·heads + head)·n_q + query`.
-    pub row: usize,
-    /// Largest error of the row in ulps (`inf` for a non-finite output).
-    pub max_error_ulps: f64,
-    /// Bound of that element in ulps.
-    pub bound_ulps: f64,
-    /// Largest error/bound ratio of the row.
-    pub max_ratio: f64,
-    /// `pass`, `fail`, `near-tie` or `masked`.
-    pub status: &'static str,
-}
-
-/// Percentiles of a distribution.
-#[derive(Clone, Debug, Default, Serialize, PartialEq)]
-pub struct Percentiles {
-    /// Median.
-    pub p50: f64,
-    /// 90th percentile.
-    pub p90: f64,
-    /// 99th percentile.
-    pub p99: f64,
-    /// Maximum.
-    pub max: f64,
-}
-
-/// The result of [`certify`].
-#[derive(Clone, Debug, Serialize)]
-pub struct Certificate {
-    /// `certified` (no element outside the bound, no finding) or `failed`.
-    pub verdict: &'static str,
-    /// The operation.
-    pub kind: Kind,
-    /// Dimensions.
-    pub dims: Dims,
-    /// σ (exact, as text).
-    pub sigma: String,
-    /// τ (exact, as text).
-    pub tau: String,
-    /// `none`, `causal` or `array`.
-    pub mask: String,
-    /// Storage formats of Q, K, V and the output.
-    pub formats: [Format; 4],
-    /// Rows in the problem.
-    pub rows_total: usize,
-    /// Rows checked (fewer when sampled).
-    pub rows_checked: usize,
-    /// Whether rows were sampled.
-    pub sampled: bool,
-    /// Rows with every key masked (skipped).
-    pub masked_rows: usize,
-    /// Output elements checked.
-    pub elements_checked: usize,
-    /// Within the bound.
-    pub passed: usize,
-    /// Outside the bound (or non-finite) in certified rows.
-    pub failed: usize,
-    /// Elements of near-tie rows (not counted as failures).
-    pub near_tie_elements: usize,
-    /// Near-tie rows.
-    pub near_tie_rows: usize,
-    /// `passed / (elements_checked − near_tie_elements)` (1 when nothing is certified).
-    pub fraction_within_bound: f64,
-    /// The user tolerance `(atol, rtol)`, if any.
-    pub tolerance: Option<(f64, f64)>,
-    /// Elements within the user tolerance (when one is given).
-    pub within_tolerance: Option<usize>,
-    /// Errors in ulps over the checked elements of certified rows.
-    pub error_ulps: Percentiles,
-    /// Error/bound ratios over the same elements.
-    pub ratio: Percentiles,
-    /// Largest absolute error.
-    pub max_error: f64,
-    /// Non-finite output elements.
-    pub non_finite: usize,
-    /// Findings about the output as a whole (a wrong shape).
-    pub findings: Vec<String>,
-    /// The worst elements (failed first, then by ratio).
-    pub worst: Vec<Element>,
-    /// The first near-tie rows, as `(batch, head, query)`.
-    pub near_ties: Vec<(usize, usize, usize)>,
-    /// One summary per checked row.
-    pub rows: Vec<RowSummary>,
-}
-
-impl Certificate {
-    /// The verdict is `certified`.
-    pub fn certified(&self) -> bool {
-        self.verdict == "certified"
-    }
 }
 
 /// Dimensions of one tensor as `[b, h, n, d]`.
@@ -1148,6 +946,7 @@ fn sort_worst(w: &mut [Element]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use format::floor_log2;
 
     #[test]
     fn ulps_of_the_formats() {
