@@ -5,6 +5,7 @@
 //!   every model compiles to.
 //! - [`load`]: JSON models, safetensors checkpoints (BERT / GPT-2 naming), `.npy` contexts.
 pub mod count;
+pub mod decomposition;
 pub mod error;
 pub mod eval;
 pub mod float;
