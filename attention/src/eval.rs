@@ -2,7 +2,7 @@
 //! - exact zero temperature ([`hard_output`]: mean of the value rows over the tied maximisers),
 //! - certified enclosures at temperature `τ > 0` ([`softmax_output_enclosure`]),
 //! - float evaluation ([`float_output`], f32/f64), the model-level CPU reference for the GPU
-//!   kernels, built on the kernel-level reference [`crate::float`].
+//!   kernels, built on the kernel-level reference [`crate::reference`].
 //!
 //! Deep models: the contexts of later layers are the fixed data [`Model::layer_contexts`] (context
 //! tokens pushed through the stack at zero temperature); only the query token's attention runs at
@@ -12,7 +12,7 @@ use tropical_algebra::enclosure::{softmax_enclosure, Interval};
 use tropical_algebra::Scalar;
 
 use crate::error::{AttentionError, Result};
-use crate::float::{hard_attention, softmax_attention, AttentionShape, AttnFloat};
+use crate::reference::{hard_attention, softmax_attention, AttentionShape, AttnFloat};
 use crate::linalg::{expect_len, Mat};
 use crate::model::{AttentionLayer, Model};
 
@@ -183,13 +183,13 @@ fn to_float<S: Scalar, T: AttnFloat>(v: &[S]) -> Vec<T> {
 fn affine_float<T: AttnFloat>(w: &[T], rows: usize, b: &[T], x: &[T]) -> Vec<T> {
     let cols = x.len();
     (0..rows)
-        .map(|i| crate::float::dot(&w[i * cols..(i + 1) * cols], x) + b[i])
+        .map(|i| crate::reference::dot(&w[i * cols..(i + 1) * cols], x) + b[i])
         .collect()
 }
 
 /// Float evaluation of the model at `x` in `T` (f32/f64): weights and contexts rounded to `T`,
-/// each layer's heads batched through [`crate::float::hard_attention`] (`tau = None`) or
-/// [`crate::float::softmax_attention`] (`tau = Some(τ)`). Heads must share `d_k` and `d_v`.
+/// each layer's heads batched through [`crate::reference::hard_attention`] (`tau = None`) or
+/// [`crate::reference::softmax_attention`] (`tau = Some(τ)`). Heads must share `d_k` and `d_v`.
 pub fn float_output<S: Scalar, T: AttnFloat>(
     model: &Model<S>,
     context: &Mat<S>,
@@ -233,7 +233,7 @@ pub fn float_output<S: Scalar, T: AttnFloat>(
             d: dk,
             d_v: dv,
         };
-        let ferr = |e: crate::float::FloatAttentionError| {
+        let ferr = |e: crate::reference::FloatAttentionError| {
             AttentionError::Invalid(format!("float attention: {e}"))
         };
         let cat = match tau {

@@ -8,7 +8,7 @@ pub mod count;
 pub mod decomposition;
 pub mod error;
 pub mod eval;
-pub mod float;
+pub mod reference;
 pub mod linalg;
 pub mod load;
 pub mod model;

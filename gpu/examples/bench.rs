@@ -12,7 +12,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use tropical_attention::float::AttentionShape;
+use tropical_attention::reference::AttentionShape;
 use tropical_gpu::cuda::{BenchKernel, CudaBackend, CudaInputs};
 use tropical_gpu::harness::{run_harness, HarnessConfig};
 use tropical_gpu::{Backend, InputFormat};

@@ -1,7 +1,7 @@
 //! # Forward error bounds of our kernels
 //!
 //! Forward error bounds of the float kernels, derived from their operation order
-//! (the order is fixed in [`tropical_attention::float`]'s module docs and shared by the CUDA
+//! (the order is fixed in [`tropical_attention::reference`]'s module docs and shared by the CUDA
 //! kernels).
 //!
 //! Notation: `u = 2^-24` (f32 unit roundoff), `γ_n = n·u/(1 − n·u)`, `d` the head dimension,
@@ -57,7 +57,7 @@
 //!
 //! ## Implementation notes
 //!
-//! The derivation above is for the fixed order of [`tropical_attention::float`]; evaluated in
+//! The derivation above is for the fixed order of [`tropical_attention::reference`]; evaluated in
 //! f64 and inflated by [`SAFETY`].
 //!
 //! ## References
@@ -71,7 +71,7 @@
 //! assert!(f > 0.0 && f < 1e-3);
 //! ```
 
-pub use tropical_attention::float::KEY_TILE;
+pub use tropical_attention::reference::KEY_TILE;
 
 use crate::AttentionInputs;
 

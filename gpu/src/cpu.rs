@@ -13,9 +13,9 @@
 //!
 //! ## References
 //!
-//! * [`tropical_attention::float`] (the operation order).
+//! * [`tropical_attention::reference`] (the operation order).
 
-use tropical_attention::float::{self, HardAttention, TopkAttention};
+use tropical_attention::reference::{self, HardAttention, TopkAttention};
 
 use crate::{validate_maxplus, AttentionInputs, Backend, GpuError, MaxPlusOutput};
 
@@ -34,13 +34,13 @@ impl Backend for CpuBackend {
         sigma: f32,
         tau: f32,
     ) -> Result<Vec<f32>, GpuError> {
-        Ok(float::softmax_attention(
+        Ok(reference::softmax_attention(
             x.q, x.k, x.v, &x.shape, sigma, tau,
         )?)
     }
 
     fn hard_attention(&self, x: &AttentionInputs<'_>) -> Result<HardAttention<f32>, GpuError> {
-        Ok(float::hard_attention(x.q, x.k, x.v, &x.shape)?)
+        Ok(reference::hard_attention(x.q, x.k, x.v, &x.shape)?)
     }
 
     fn topk_attention(
@@ -50,7 +50,7 @@ impl Backend for CpuBackend {
         tau: f32,
         k: usize,
     ) -> Result<TopkAttention<f32>, GpuError> {
-        Ok(float::topk_attention(
+        Ok(reference::topk_attention(
             x.q, x.k, x.v, &x.shape, sigma, tau, k,
         )?)
     }

@@ -45,7 +45,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 use tropical_algebra::{Rat, Scalar};
-use tropical_attention::float::{AttentionShape, HardAttention, TopkAttention};
+use tropical_attention::reference::{AttentionShape, HardAttention, TopkAttention};
 
 use crate::bound::{self, U};
 use crate::dyadic::{dot298, fixed149, rat_f32, softmax_output_enclosure, to_rat, Dyadic};

@@ -8,7 +8,7 @@
 //!
 //! * [`Backend`]: the four kernels (softmax attention, zero-temperature attention, top-k
 //!   attention, max-plus product with argmax) on `f32` inputs.
-//! * [`CpuBackend`]: calls [`tropical_attention::float`] and the algebra crate's float max-plus
+//! * [`CpuBackend`]: calls [`tropical_attention::reference`] and the algebra crate's float max-plus
 //!   product, so every caller and test runs without a GPU.
 //! * [`CudaBackend`] (module [`cuda`]): the CUDA kernels; [`CudaBackend::new`] returns
 //!   [`GpuError::NoDriver`] ("no CUDA driver found") when libcuda is absent, never panics.
@@ -30,7 +30,7 @@
 //!
 //! ```
 //! use tropical_gpu::{Backend, CpuBackend, AttentionInputs};
-//! use tropical_attention::float::AttentionShape;
+//! use tropical_attention::reference::AttentionShape;
 //! let shape = AttentionShape { heads: 1, n_q: 1, n_k: 2, d: 1, d_v: 1 };
 //! let x = AttentionInputs::new(&[1.0], &[1.0, 3.0], &[5.0, 7.0], shape).unwrap();
 //! let hard = CpuBackend.hard_attention(&x).unwrap();
@@ -49,7 +49,7 @@ pub mod harness;
 pub use cpu::CpuBackend;
 pub use cuda::CudaBackend;
 use serde::Serialize;
-use tropical_attention::float::{
+use tropical_attention::reference::{
     AttentionShape, FloatAttentionError, HardAttention, TopkAttention,
 };
 
@@ -151,7 +151,7 @@ impl std::fmt::Display for InputFormat {
 }
 
 /// Borrowed, validated inputs of a batched attention problem (see
-/// [`tropical_attention::float`] for the layout).
+/// [`tropical_attention::reference`] for the layout).
 #[derive(Clone, Copy, Debug)]
 pub struct AttentionInputs<'a> {
     /// `q [heads][n_q][d]`.
@@ -235,7 +235,7 @@ pub fn validate_maxplus(
 
 /// The four kernels on `f32` data. Implementations: [`CpuBackend`], [`CudaBackend`].
 ///
-/// Contract (both backends): the operation order of [`tropical_attention::float`] (module docs),
+/// Contract (both backends): the operation order of [`tropical_attention::reference`] (module docs),
 /// so the error bounds of [`bound`] hold for both; errors instead of panics.
 pub trait Backend {
     /// Human-readable name (`"cpu"`, `"cuda: <device>"`).

@@ -8,7 +8,7 @@ use std::process::Command;
 
 use proptest::prelude::*;
 use tropical_algebra::{Rat, Scalar};
-use tropical_attention::float::AttentionShape;
+use tropical_attention::reference::AttentionShape;
 use tropical_gpu::certify::input::{read_problem, read_tensor, ArraySource};
 use tropical_gpu::certify::{
     certify, Certificate, CertifyError, CertifyOptions, Format, Kind, Mask, Problem, Tensor,

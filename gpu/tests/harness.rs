@@ -2,7 +2,7 @@
 //! reason printed, when no driver is found).
 
 use proptest::prelude::*;
-use tropical_attention::float::AttentionShape;
+use tropical_attention::reference::AttentionShape;
 use tropical_gpu::cuda::{driver_present, nvrtc_present, CudaInputs};
 use tropical_gpu::harness::{run_harness, HarnessConfig, HarnessReport, PlantedError};
 use tropical_gpu::{Backend, CpuBackend, CudaBackend, GpuError, InputFormat};

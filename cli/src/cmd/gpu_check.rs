@@ -3,7 +3,7 @@
 //! on random inputs, on the CPU or the CUDA backend.
 
 use anyhow::{bail, Context};
-use tropical_attention::float::AttentionShape;
+use tropical_attention::reference::AttentionShape;
 use tropical_gpu::cuda::{audit_ptx, compile_kernels, CudaInputs};
 use tropical_gpu::harness::{run_harness, HarnessConfig, HarnessReport, PlantedError};
 use tropical_gpu::{Backend, CpuBackend, CudaBackend, InputFormat};

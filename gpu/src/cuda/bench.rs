@@ -68,7 +68,7 @@ impl CudaBackend {
     pub fn bench(
         &self,
         kernel: BenchKernel,
-        shape: tropical_attention::float::AttentionShape,
+        shape: tropical_attention::reference::AttentionShape,
         sigma: f32,
         tau: f32,
         warmup: usize,

@@ -19,7 +19,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use cudarc::nvrtc::{compile_ptx_with_opts, CompileOptions, Ptx};
 
-use tropical_attention::float::AttentionShape;
+use tropical_attention::reference::AttentionShape;
 
 use super::{nvrtc_present, panic_message, CudaBackend, Variant, KERNEL_SOURCE, TOPK_MAX};
 use crate::{GpuError, InputFormat};

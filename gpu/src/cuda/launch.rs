@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex};
 use cudarc::driver::{
     CudaContext, CudaFunction, CudaModule, CudaStream, DeviceRepr, LaunchConfig, PushKernelArg,
 };
-use tropical_attention::float::{
+use tropical_attention::reference::{
     AttentionShape, FloatAttentionError, HardAttention, TopkAttention, KEY_TILE,
 };
 

@@ -10,7 +10,7 @@
 //! * Outputs are poisoned (NaN / `u32::MAX`) before each launch and checked after, so an
 //!   unwritten element or an overflow is an error, never a silent wrong answer.
 //!
-//! Kernels (operation order: [`tropical_attention::float`] module docs):
+//! Kernels (operation order: [`tropical_attention::reference`] module docs):
 //! * `attn_softmax`: per block `BQ` queries × `G` threads each; one pass over K/V in tiles of
 //!   [`KEY_TILE`] keys staged in shared memory; online max and sum; no `n_q × n_k` matrix.
 //! * `attn_hard`: same tiling, running argmax with exact float ties and their value sum.
@@ -43,7 +43,7 @@ pub mod launch;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use tropical_attention::float::KEY_TILE;
+use tropical_attention::reference::KEY_TILE;
 
 use crate::{GpuError, InputFormat};
 

@@ -237,7 +237,7 @@ fn measure_s3(thorough: bool, fig_dir: &Path) -> Result<(String, u64), Box<dyn s
     let reps = if thorough { 7 } else { 3 };
     let mut md = format!(
         "Single-threaded f32 CPU loops written in this crate (`proofs_tests::measure::{{dense_attention, topk_attention}}`; \
-         `tropical_attention::float`'s kernels landed after this measurement was written and are not used here), one head, d = {d}, k = {kk}, \
+         `tropical_attention::reference`'s kernels landed after this measurement was written and are not used here), one head, d = {d}, k = {kk}, \
          median of {reps} runs, measured on the shared 2-core development machine (noisy: compare the order of magnitude, not the digits). Dense = scores + softmax + `A·V`; top-k = the same n² scores + selection + \
          softmax/aggregation over k keys.\n\n| n | dense (ms) | top-k (ms) | measured speedup | claimed n/k |\n|---|---|---|---|---|\n"
     );

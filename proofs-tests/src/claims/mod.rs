@@ -263,7 +263,7 @@ pub fn registry() -> Vec<ClaimSpec> {
         ClaimSpec {
             id: t17_topk_error::ID,
             statement: t17_topk_error::STATEMENT,
-            evidence: "tests/t17_topk_error.rs (rational form, exact; two independent computations of o_topk; equality case N = 2); bounds the kernel tropical_attention::float::topk_attention; S2's measured errors under the bound below",
+            evidence: "tests/t17_topk_error.rs (rational form, exact; two independent computations of o_topk; equality case N = 2); bounds the kernel tropical_attention::reference::topk_attention; S2's measured errors under the bound below",
             run: |c| (status_of(t17_topk_error::run(c)), u64::from(c)),
         },
         ClaimSpec {

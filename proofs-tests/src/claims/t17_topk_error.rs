@@ -3,7 +3,7 @@
 //! *Inputs.* Positive weights `z ∈ ℚ_{>0}^N` (the rational form `z_j = exp(s_j/τ)` of a softmax
 //! row, as in T9: every positive vector arises from `s = τ·log z`), value rows
 //! `v_1..v_N ∈ ℚ^{d_v}`, and a kept set `S ≠ ∅`: the top-k set of the kernel
-//! (`tropical_attention::float::topk_attention`: the `k` largest scores, ties at the k-th score
+//! (`tropical_attention::reference::topk_attention`: the `k` largest scores, ties at the k-th score
 //! broken towards the smaller index), or any other non-empty set.
 //! *Hypothesis.* `S ≠ ∅`, so the dropped mass `m = Σ_{j∉S} p_j` is `< 1` (`p = z/Σz`). Scores may
 //! tie anywhere, including across the k-th position; value rows may repeat.
@@ -89,7 +89,7 @@ fn with_repeats(
 }
 
 /// The kernel's top-k set: the `k` largest weights, ties broken towards the smaller index
-/// (as `tropical_attention::float::topk_attention` does with scores).
+/// (as `tropical_attention::reference::topk_attention` does with scores).
 pub fn topk_set(z: &[Rat], k: usize) -> Vec<bool> {
     let mut idx: Vec<usize> = (0..z.len()).collect();
     idx.sort_by(|&a, &b| z[b].cmp(&z[a]).then(a.cmp(&b)));

@@ -29,7 +29,7 @@
 //! `τ ≤ 0`, `k = 0`, and scores that overflow to ±∞.
 //!
 //! ```
-//! use tropical_attention::float::{softmax_attention, AttentionShape};
+//! use tropical_attention::reference::{softmax_attention, AttentionShape};
 //! let shape = AttentionShape { heads: 1, n_q: 1, n_k: 2, d: 1, d_v: 1 };
 //! // two keys with equal scores: the output is the mean of the values
 //! let out = softmax_attention(&[1.0f64], &[2.0, 2.0], &[0.0, 4.0], &shape, 1.0, 1.0).unwrap();
