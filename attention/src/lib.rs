@@ -14,6 +14,7 @@ pub mod load;
 pub mod model;
 pub mod plmap;
 pub mod regions;
+pub mod tiling;
 pub mod topk_regions;
 
 pub use error::{AttentionError, Result};
