@@ -136,7 +136,9 @@ impl<S: Scalar> Tiling<S> {
             return Err(invalid(format!("box [{lo}, {hi}] is empty: need LO < HI")));
         }
         if factors.is_empty() {
-            return Err(invalid("tiles: give at least one factor, e.g. 4 or 4x4".into()));
+            return Err(invalid(
+                "tiles: give at least one factor, e.g. 4 or 4x4".into(),
+            ));
         }
         if factors.len() > dimension {
             return Err(invalid(format!(
@@ -228,7 +230,11 @@ impl<S: Scalar> Tiling<S> {
         let at = |g: usize, c: usize| {
             self.lo.clone() + w.clone() * S::from_i64(g as i64) / S::from_i64(c as i64)
         };
-        let lower = pos.iter().zip(&self.counts).map(|(&g, &c)| at(g, c)).collect();
+        let lower = pos
+            .iter()
+            .zip(&self.counts)
+            .map(|(&g, &c)| at(g, c))
+            .collect();
         let upper = pos
             .iter()
             .zip(&self.counts)
@@ -315,7 +321,10 @@ fn check_request<S: Scalar>(model: &Model<S>, request: &CountRequest<S>) -> Resu
     if request.depth > 1 {
         let start = request.layer.saturating_sub(request.first_layer);
         let end = start.saturating_add(request.depth).min(model.blocks.len());
-        if model.blocks[start.min(end)..end].iter().any(|b| b.mlp.is_some()) {
+        if model.blocks[start.min(end)..end]
+            .iter()
+            .any(|b| b.mlp.is_some())
+        {
             return Err(invalid(
                 "tiles: models with ReLU MLPs are not tiled (a cell's label does not record the \
                  ReLU signs, so labels cannot join tiles)"
@@ -436,11 +445,19 @@ fn count_box<S: Scalar>(
         None => (
             vec![S::zero(); d],
             (0..d)
-                .map(|i| (0..d).map(|j| if i == j { S::one() } else { S::zero() }).collect())
+                .map(|i| {
+                    (0..d)
+                        .map(|j| if i == j { S::one() } else { S::zero() })
+                        .collect()
+                })
                 .collect(),
         ),
     };
-    let width: Vec<S> = upper.iter().zip(lower).map(|(h, l)| h.clone() - l).collect();
+    let width: Vec<S> = upper
+        .iter()
+        .zip(lower)
+        .map(|(h, l)| h.clone() - l)
+        .collect();
     // O' = O + U l, u'_i = w_i u_i
     let mut shift = vec![S::zero(); d];
     for (u, l) in dirs.iter().zip(lower) {
@@ -448,7 +465,11 @@ fn count_box<S: Scalar>(
             *s += x.clone() * l;
         }
     }
-    let tile_origin: Vec<S> = origin.iter().zip(&shift).map(|(o, s)| o.clone() + s).collect();
+    let tile_origin: Vec<S> = origin
+        .iter()
+        .zip(&shift)
+        .map(|(o, s)| o.clone() + s)
+        .collect();
     let tile_dirs = dirs
         .iter()
         .zip(&width)
@@ -880,7 +901,8 @@ mod exact_opt_polygon {
                 p.into_iter()
                     .map(|[x, y]| {
                         let v: Vec<S> = super::exact_vec::parse(vec![x, y])?;
-                        let [a, b]: [S; 2] = v.try_into().map_err(|_| D::Error::custom("vertex"))?;
+                        let [a, b]: [S; 2] =
+                            v.try_into().map_err(|_| D::Error::custom("vertex"))?;
                         Ok([a, b])
                     })
                     .collect()

@@ -25,7 +25,12 @@ fn boxed(slice: Option<Slice<Rat>>, lo: i64, hi: i64, depth: usize) -> CountRequ
     }
 }
 
-fn parts(m: &Model<Rat>, ctx: &Mat<Rat>, req: &CountRequest<Rat>, t: &Tiling<Rat>) -> Vec<TilePart<Rat>> {
+fn parts(
+    m: &Model<Rat>,
+    ctx: &Mat<Rat>,
+    req: &CountRequest<Rat>,
+    t: &Tiling<Rat>,
+) -> Vec<TilePart<Rat>> {
     (0..t.len())
         .map(|i| count_tile(m, ctx, req, t, i).unwrap())
         .collect()
@@ -35,7 +40,9 @@ fn parts(m: &Model<Rat>, ctx: &Mat<Rat>, req: &CountRequest<Rat>, t: &Tiling<Rat
 fn partition(c: &CellCount<Rat>) -> BTreeMap<Label, Label> {
     let mut least: BTreeMap<usize, Label> = BTreeMap::new();
     for x in &c.cell_list {
-        let e = least.entry(x.linear_region).or_insert_with(|| x.label.clone());
+        let e = least
+            .entry(x.linear_region)
+            .or_insert_with(|| x.label.clone());
         if x.label < *e {
             *e = x.label.clone();
         }
@@ -70,7 +77,9 @@ fn check_same(m: &Model<Rat>, ctx: &Mat<Rat>, req: &CountRequest<Rat>, tiled: &C
         let w = by_label[&c.label];
         assert_eq!(c.piece, w.piece, "piece of {:?}", c.label);
         match (&c.polygon, &w.polygon) {
-            (Some(a), Some(b)) => assert_eq!(canonical(a), canonical(b), "polygon of {:?}", c.label),
+            (Some(a), Some(b)) => {
+                assert_eq!(canonical(a), canonical(b), "polygon of {:?}", c.label)
+            }
             (a, b) => assert_eq!(a.is_none(), b.is_none()),
         }
         assert!(c.interior_point.iter().all(|t| *t > lo && *t < hi));
@@ -82,7 +91,12 @@ fn check_same(m: &Model<Rat>, ctx: &Mat<Rat>, req: &CountRequest<Rat>, tiled: &C
             let layer = &m.blocks[0].attention;
             for (i, &h) in tiled.heads.iter().enumerate() {
                 let f = layer.heads[h].score_function(ctx, &Rat::one()).unwrap();
-                assert_eq!(f.argmax(&x).unwrap(), c.label[0][i], "witness of {:?}", c.label);
+                assert_eq!(
+                    f.argmax(&x).unwrap(),
+                    c.label[0][i],
+                    "witness of {:?}",
+                    c.label
+                );
             }
         }
     }
@@ -167,9 +181,22 @@ proptest! {
 fn wall_on_axis() -> (Model<Rat>, Mat<Rat>) {
     let i2 = mat(2, 2, &[1, 0, 0, 1]);
     let z = mat(2, 2, &[0, 0, 0, 0]);
-    let head = Head::new(i2.clone(), vecr(&[0, 0]), i2.clone(), vecr(&[0, 0]), z, vecr(&[0, 0])).unwrap();
-    let layer = tropical_attention::AttentionLayer::new(vec![head], i2, vecr(&[0, 0]), r(1)).unwrap();
-    let m = Model::new(vec![Block { attention: layer, mlp: None }]).unwrap();
+    let head = Head::new(
+        i2.clone(),
+        vecr(&[0, 0]),
+        i2.clone(),
+        vecr(&[0, 0]),
+        z,
+        vecr(&[0, 0]),
+    )
+    .unwrap();
+    let layer =
+        tropical_attention::AttentionLayer::new(vec![head], i2, vecr(&[0, 0]), r(1)).unwrap();
+    let m = Model::new(vec![Block {
+        attention: layer,
+        mlp: None,
+    }])
+    .unwrap();
     (m, mat(2, 2, &[1, 0, -1, 0]))
 }
 
@@ -184,8 +211,15 @@ fn cells_adjacent_across_a_tile_wall_join() {
     let ps = parts(&m, &ctx, &req, &t);
     assert_eq!(ps[0].cells.len(), 1);
     assert_eq!(ps[1].cells.len(), 1);
-    assert_eq!(ps[0].joins.len(), 1, "the slab sees both cells in one region");
-    assert!(ps[1].joins.is_empty(), "tile 1 has no upper face inside the box");
+    assert_eq!(
+        ps[0].joins.len(),
+        1,
+        "the slab sees both cells in one region"
+    );
+    assert!(
+        ps[1].joins.is_empty(),
+        "tile 1 has no upper face inside the box"
+    );
     let merged = merge_parts(ps).unwrap();
     assert_eq!(merged.linear_regions, Some(1));
     check_same(&m, &ctx, &req, &merged);
@@ -231,21 +265,36 @@ fn errors_name_the_tile() {
     let mut far = ps.clone();
     far[3].index = 7;
     let e = merge_parts(far).unwrap_err();
-    assert!(e.to_string().contains("tile 7: the tiling 2x2 has tiles 0..3"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("tile 7: the tiling 2x2 has tiles 0..3"),
+        "{e}"
+    );
     let other = boxed(None, -2, 2, 1);
     let ctx2 = mat(2, 2, &[1, 1, -1, 0]);
     let mut mixed = ps.clone();
     mixed[1] = count_tile(&m, &ctx2, &other, &t, 1).unwrap();
     let e = merge_parts(mixed).unwrap_err();
     assert!(e.to_string().contains("tile 1: from another count"), "{e}");
-    assert!(merge_parts::<Rat>(vec![]).unwrap_err().to_string().contains("no tile parts"));
+    assert!(merge_parts::<Rat>(vec![])
+        .unwrap_err()
+        .to_string()
+        .contains("no tile parts"));
     let e = count_tile(&m, &ctx, &req, &t, 4).unwrap_err();
-    assert!(e.to_string().contains("tile 4: the tiling 2x2 has tiles 0..3"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("tile 4: the tiling 2x2 has tiles 0..3"),
+        "{e}"
+    );
     let e = count_tile(&m, &ctx, &CountRequest::default(), &t, 0).unwrap_err();
     assert!(e.to_string().contains("needs a box"), "{e}");
     let t3 = Tiling::parse("2x1x1", r(-2), r(2), 3).unwrap();
     let e = count_tile(&m, &ctx, &req, &t3, 0).unwrap_err();
-    assert!(e.to_string().contains("3-dimensional tiling for a 2-dimensional count"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("3-dimensional tiling for a 2-dimensional count"),
+        "{e}"
+    );
     let deep = model(2, 1, 2, true, &[1, -1, 0, 1, 1, 1, -1, 0, 1, 0, 0, -1, 1]);
     let e = count_tile(&deep, &ctx, &boxed(None, -2, 2, 2), &t, 0).unwrap_err();
     assert!(e.to_string().contains("ReLU MLPs"), "{e}");

@@ -57,9 +57,25 @@ fn key(v: &Value) -> Value {
     cl.sort_by_key(|c| c["label"].to_string());
     let mut out = serde_json::Map::new();
     for f in [
-        "cells", "linear_regions", "dimension", "walk_dimension", "layer", "depth", "heads",
-        "keys", "bound_product", "bound_zaslavsky", "method", "agreed", "complete", "stopped",
-        "decomposition", "cells_minkowski", "cells_listed", "scale", "notes",
+        "cells",
+        "linear_regions",
+        "dimension",
+        "walk_dimension",
+        "layer",
+        "depth",
+        "heads",
+        "keys",
+        "bound_product",
+        "bound_zaslavsky",
+        "method",
+        "agreed",
+        "complete",
+        "stopped",
+        "decomposition",
+        "cells_minkowski",
+        "cells_listed",
+        "scale",
+        "notes",
     ] {
         out.insert(f.into(), v[f].clone());
     }
@@ -74,8 +90,18 @@ fn parts(dir: &Path, m: &str, c: &str, tiles: &str, n: usize) -> Vec<PathBuf> {
             let o = out.display().to_string();
             let i = i.to_string();
             ok(&[
-                "regions", "--model", m, "--context", c, "--box=-2,2", "--tiles", tiles,
-                "--tile", &i, "--out", &o,
+                "regions",
+                "--model",
+                m,
+                "--context",
+                c,
+                "--box=-2,2",
+                "--tiles",
+                tiles,
+                "--tile",
+                &i,
+                "--out",
+                &o,
             ]);
             out
         })
@@ -125,10 +151,11 @@ fn merged_parts_print_the_untiled_count() {
             "tiles {tiles}"
         );
         // in-process tiles: the same count
-        let inproc: Value = serde_json::from_str(&ok(
-            &[&base[..], &["--tiles", tiles, "--json", "--cells"]].concat(),
-        ))
-        .unwrap();
+        let inproc: Value =
+            serde_json::from_str(&ok(
+                &[&base[..], &["--tiles", tiles, "--json", "--cells"]].concat()
+            ))
+            .unwrap();
         assert_eq!(key(&inproc), key(&whole), "in-process tiles {tiles}");
     }
 }
@@ -149,7 +176,14 @@ fn bad_merges_name_the_tile() {
         "tiles missing: 1, 2 (the tiling 2x2 has tiles 0..3)",
     );
     err(
-        vec!["merge".into(), s(&files[0]), s(&files[1]), s(&files[1]), s(&files[2]), s(&files[3])],
+        vec![
+            "merge".into(),
+            s(&files[0]),
+            s(&files[1]),
+            s(&files[1]),
+            s(&files[2]),
+            s(&files[3]),
+        ],
         "tile 1 given twice",
     );
     err(
@@ -162,7 +196,13 @@ fn bad_merges_name_the_tile() {
     std::fs::write(&c2, "[[2, 0], [-1, 0], [0, 1]]").unwrap();
     let other = parts(&sub, &m, &c2.display().to_string(), "2x2", 2);
     err(
-        vec!["merge".into(), s(&files[0]), s(&other[1]), s(&files[2]), s(&files[3])],
+        vec![
+            "merge".into(),
+            s(&files[0]),
+            s(&other[1]),
+            s(&files[2]),
+            s(&files[3]),
+        ],
         "tile 1: from another count",
     );
     let tile = |extra: &[&str]| -> Vec<String> {
@@ -172,9 +212,29 @@ fn bad_merges_name_the_tile() {
             .map(|x| x.to_string())
             .collect()
     };
-    err(tile(&["--box=-2,2", "--tiles", "2x2", "--tile", "4", "--out", "x.json"]), "--tile 4: the tiling 2x2 has tiles 0..3");
-    err(tile(&["--box=-2,2", "--tiles", "2x0"]), "--tiles 2x0: factor 2 is 0");
-    err(tile(&["--box=-2,2", "--tiles", "2x2x2"]), "3 factors for a 2-dimensional count");
+    err(
+        tile(&[
+            "--box=-2,2",
+            "--tiles",
+            "2x2",
+            "--tile",
+            "4",
+            "--out",
+            "x.json",
+        ]),
+        "--tile 4: the tiling 2x2 has tiles 0..3",
+    );
+    err(
+        tile(&["--box=-2,2", "--tiles", "2x0"]),
+        "--tiles 2x0: factor 2 is 0",
+    );
+    err(
+        tile(&["--box=-2,2", "--tiles", "2x2x2"]),
+        "3 factors for a 2-dimensional count",
+    );
     err(tile(&["--tiles", "2"]), "--box");
-    err(tile(&["--box=-2,2", "--tiles", "2", "--tile", "0"]), "--out");
+    err(
+        tile(&["--box=-2,2", "--tiles", "2", "--tile", "0"]),
+        "--out",
+    );
 }

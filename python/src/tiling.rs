@@ -58,7 +58,11 @@ pub fn count_tile(
         methods: Vec::new(),
         time_limit_s: time_limit,
     };
-    let (lo, hi) = req.region.cube.clone().expect("region has the box it was given");
+    let (lo, hi) = req
+        .region
+        .cube
+        .clone()
+        .expect("region has the box it was given");
     let tiling = Tiling::parse(tiles, lo, hi, req.region.dim(model.model.d_model()))
         .map_err(errors::attention)?;
     let m = &model.model;
@@ -80,7 +84,9 @@ pub fn merge_parts(py: Python<'_>, parts: Vec<String>) -> PyResult<String> {
             .enumerate()
             .map(|(i, t)| {
                 serde_json::from_str::<TilePart<Rat>>(t).map_err(|e| {
-                    errors::value(format!("part {i}: not a tile part (docs/json/tiles.md): {e}"))
+                    errors::value(format!(
+                        "part {i}: not a tile part (docs/json/tiles.md): {e}"
+                    ))
                 })
             })
             .collect::<PyResult<Vec<_>>>()?;

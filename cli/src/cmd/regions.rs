@@ -332,8 +332,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .as_deref()
         .map(|t| {
             let (lo, hi) = request.region.cube.clone().context("--tiles needs --box")?;
-            Tiling::parse(t, lo, hi, request.region.dim(d))
-                .map_err(flag_error)
+            Tiling::parse(t, lo, hi, request.region.dim(d)).map_err(flag_error)
         })
         .transpose()?;
     if let (Some(t), Some(i)) = (&tiling, args.tile) {
