@@ -47,8 +47,8 @@ cat >"$OUT/tile.sbatch" <<SB
 set -euo pipefail
 I=\${SLURM_ARRAY_TASK_ID:?}
 eval set -- \$(cat "$OUT/flags")
-"$TROPICAL" regions "\$@" --tiles "$TILES" --tile "\$I" --out "$OUT/part-\$I.json.tmp"
-mv "$OUT/part-\$I.json.tmp" "$OUT/part-\$I.json"
+"$TROPICAL" regions "\$@" --tiles "$TILES" --tile "\$I" --out "$OUT/part-\$I.tmp.json"
+mv "$OUT/part-\$I.tmp.json" "$OUT/part-\$I.json"
 SB
 cat >"$OUT/merge.sbatch" <<SB
 #!/usr/bin/env bash
