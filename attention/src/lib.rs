@@ -8,12 +8,13 @@ pub mod count;
 pub mod decomposition;
 pub mod error;
 pub mod eval;
-pub mod reference;
 pub mod linalg;
 pub mod load;
 pub mod model;
 pub mod plmap;
+pub mod reference;
 pub mod regions;
+pub mod tiling;
 pub mod topk_regions;
 
 pub use error::{AttentionError, Result};

@@ -38,6 +38,8 @@ enum Command {
     Tconv(cmd::tconv::Args),
     /// Count cells and linear regions of an attention model.
     Regions(cmd::regions::Args),
+    /// Merge the tile parts of a tiled count (`regions --tiles … --tile I --out FILE`).
+    Merge(cmd::merge::Args),
     /// Evaluate an attention model at a point, exactly and at given temperatures.
     Eval(cmd::eval::Args),
     /// Cross-check float attention kernels (CPU or CUDA) against the exact reference.
@@ -103,6 +105,7 @@ fn dispatch(cli: Cli) -> ExitCode {
         Command::PowerDiagram(a) => cmd::power_diagram::run(a),
         Command::Tconv(a) => cmd::tconv::run(a),
         Command::Regions(a) => cmd::regions::run(a),
+        Command::Merge(a) => cmd::merge::run(a),
         Command::Eval(a) => cmd::eval::run(a),
         Command::GpuCheck(a) => cmd::gpu_check::run(a),
         Command::Certify(a) => cmd::certify::run(a),

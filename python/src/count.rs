@@ -13,7 +13,7 @@ use std::sync::atomic::Ordering;
 use serde_json::{json, Value};
 use tropical_algebra::{Rat, Scalar};
 use tropical_attention::count::{
-    count_cells, CountRequest, Limits, Method, Stop, MAP_NOTE, SCALE_NOTE,
+    count_cells, CellCount, CountRequest, Limits, Method, Stop, MAP_NOTE, SCALE_NOTE,
 };
 use tropical_attention::regions::{self, Region, Regions};
 use tropical_attention::{AttentionError, Mat, Model, PlMap, ScoreFunction};
@@ -64,7 +64,13 @@ pub fn count_layer(
     req: &LayerRequest,
     opts: &WalkOptions,
 ) -> Result<Value> {
-    let request = CountRequest {
+    let res = count_cells(model, context, &request(req, opts)?)?;
+    report(&res)
+}
+
+/// The library's request for `req` with the walk options' limits.
+pub fn request(req: &LayerRequest, opts: &WalkOptions) -> Result<CountRequest<Rat>> {
+    Ok(CountRequest {
         layer: req.layer,
         first_layer: 0,
         heads: req.heads.clone(),
@@ -77,9 +83,12 @@ pub fn count_layer(
             cancel: opts.cancel.clone(),
             progress: opts.progress.clone(),
         },
-    };
-    let res = count_cells(model, context, &request)?;
-    let mut v = serde_json::to_value(&res).map_err(|e| invalid(e.to_string()))?;
+    })
+}
+
+/// A count as the report of `tropical regions --json` (every cell listed).
+pub fn report(res: &CellCount<Rat>) -> Result<Value> {
+    let mut v = serde_json::to_value(res).map_err(|e| invalid(e.to_string()))?;
     merge(
         &mut v,
         json!({

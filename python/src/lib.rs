@@ -12,6 +12,8 @@
 //! - `Model.regions`, [`model::max_affine_regions`], [`model::relu_regions`]: exact cells and
 //!   linear regions, through the one adapter [`count`].
 //! - [`certify::certify_attention`]: any attention kernel's output against the exact reference.
+//! - [`tiling`]: one tile of a tiled count and the merge of the parts (the Ray / Dask driver
+//!   `tropical_attention.distributed` submits the tiles).
 //! - [`geometry`]: hulls, Minkowski sums, power diagrams, tropical convex hulls, cdd/lrs text.
 //!
 //! ## Implementation notes
@@ -39,6 +41,7 @@ mod errors;
 mod geometry;
 mod model;
 mod run;
+mod tiling;
 
 /// The native module `tropical_attention._native`.
 #[pymodule]
@@ -55,5 +58,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(geometry::parse_cdd, m)?)?;
     m.add_function(wrap_pyfunction!(geometry::write_cdd, m)?)?;
     m.add_function(wrap_pyfunction!(certify::certify_attention, m)?)?;
+    m.add_function(wrap_pyfunction!(tiling::count_tile, m)?)?;
+    m.add_function(wrap_pyfunction!(tiling::merge_parts, m)?)?;
+    m.add_function(wrap_pyfunction!(tiling::tile_count, m)?)?;
     Ok(())
 }

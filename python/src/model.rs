@@ -19,7 +19,7 @@ use crate::run::interruptible;
 /// An attention model with exact weights (Setting A), as loaded.
 #[pyclass(name = "Model", module = "tropical_attention._native", frozen)]
 pub struct PyModel {
-    model: Arc<Model<Rat>>,
+    pub(crate) model: Arc<Model<Rat>>,
     naming: String,
     scale_note: String,
 }
@@ -150,34 +150,10 @@ impl PyModel {
         time_limit: Option<f64>,
     ) -> PyResult<(String, bool)> {
         let ctx = array(context, "context")?.matrix("context")?;
-        let slice = match slice {
-            None => None,
-            Some(vs) => {
-                if !(3..=4).contains(&vs.len()) {
-                    return Err(errors::value(format!(
-                        "slice takes (O, U, V) for 2D or (O, U, V, W) for 3D: got {} vectors",
-                        vs.len()
-                    )));
-                }
-                let names = ["slice origin", "slice U", "slice V", "slice W"];
-                let vs: Vec<Vec<Rat>> = vs
-                    .iter()
-                    .zip(names)
-                    .map(|(v, w)| array(v, w)?.vector(w))
-                    .collect::<PyResult<_>>()?;
-                Some(Slice {
-                    origin: vs[0].clone(),
-                    dirs: vs[1..].to_vec(),
-                })
-            }
-        };
         let req = LayerRequest {
             layer,
             heads,
-            region: Region {
-                slice,
-                cube: crate::convert::bbox(bbox)?,
-            },
+            region: region(slice, bbox)?,
             depth,
             methods: methods.unwrap_or_default(),
             time_limit_s: time_limit,
@@ -188,6 +164,38 @@ impl PyModel {
         })?;
         Ok((res.map_err(errors::attention)?.to_string(), interrupted))
     }
+}
+
+/// The counting region from the Python arguments: `slice = (O, U, V[, W])` and `bbox = (LO, HI)`.
+pub(crate) fn region(
+    slice: Option<Vec<Bound<'_, PyAny>>>,
+    bbox: Option<(String, String)>,
+) -> PyResult<Region<Rat>> {
+    let slice = match slice {
+        None => None,
+        Some(vs) => {
+            if !(3..=4).contains(&vs.len()) {
+                return Err(errors::value(format!(
+                    "slice takes (O, U, V) for 2D or (O, U, V, W) for 3D: got {} vectors",
+                    vs.len()
+                )));
+            }
+            let names = ["slice origin", "slice U", "slice V", "slice W"];
+            let vs: Vec<Vec<Rat>> = vs
+                .iter()
+                .zip(names)
+                .map(|(v, w)| array(v, w)?.vector(w))
+                .collect::<PyResult<_>>()?;
+            Some(Slice {
+                origin: vs[0].clone(),
+                dirs: vs[1..].to_vec(),
+            })
+        }
+    };
+    Ok(Region {
+        slice,
+        cube: crate::convert::bbox(bbox)?,
+    })
 }
 
 /// Cells of the common refinement of max-affine functions: `families` is a list of

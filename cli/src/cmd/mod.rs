@@ -4,6 +4,7 @@ pub mod certify;
 pub mod eval;
 pub mod gpu_check;
 pub mod hull;
+pub mod merge;
 pub mod minkowski;
 pub mod poly;
 pub mod power_diagram;

@@ -17,6 +17,7 @@ use tropical_attention::count::{
 };
 use tropical_attention::load::{self, LoadOptions, Naming, TensorNames};
 use tropical_attention::regions::{self, Region, Regions, Slice};
+use tropical_attention::tiling::{self, Tiling};
 use tropical_attention::{AttentionError, Mat, Model};
 use tropical_geometry::cells::{ProgressFn, WalkProgress};
 
@@ -99,6 +100,17 @@ pub struct Args {
     /// Draw the cells of a 2D count (needs `--box`) to this SVG file, coloured by linear region.
     #[arg(long)]
     pub plot: Option<PathBuf>,
+    /// Cut the box into a grid of tiles, `K`, `KxK` or `KxKxK` (axes past those given are not
+    /// cut). Alone: count every tile on all cores and merge. With `--tile`: count one tile.
+    #[arg(long, requires = "bbox")]
+    pub tiles: Option<String>,
+    /// Count only tile I of `--tiles` (0-based, last axis fastest) and write its part (JSON,
+    /// docs/json/tiles.md) to `--out`; `tropical merge` joins the parts.
+    #[arg(long, requires_all = ["tiles", "out"])]
+    pub tile: Option<usize>,
+    /// The file a `--tile` part is written to (`.json`).
+    #[arg(long, requires = "tile")]
+    pub out: Option<PathBuf>,
 }
 
 /// The JSON report: the count's fields, then the front end's.
@@ -133,7 +145,7 @@ fn parse_bbox(v: &[String]) -> anyhow::Result<(Rat, Rat)> {
 pub fn flag_error(e: AttentionError) -> anyhow::Error {
     match &e {
         AttentionError::Invalid(m)
-            if ["layer", "heads", "head ", "depth", "time limit"]
+            if ["layer", "heads", "head ", "depth", "time limit", "tile"]
                 .iter()
                 .any(|f| m.starts_with(f)) =>
         {
@@ -315,22 +327,70 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             progress: Some(prog),
         },
     };
-    let mut res = count_cells(&model, &ctx, &request).map_err(flag_error)?;
+    let tiling = args
+        .tiles
+        .as_deref()
+        .map(|t| {
+            let (lo, hi) = request.region.cube.clone().context("--tiles needs --box")?;
+            Tiling::parse(t, lo, hi, request.region.dim(d)).map_err(flag_error)
+        })
+        .transpose()?;
+    if let (Some(t), Some(i)) = (&tiling, args.tile) {
+        if args.plot.is_some() || args.cells_out.is_some() {
+            bail!("--tile writes a part: draw and list cells after `tropical merge`");
+        }
+        let part = tiling::count_tile(&model, &ctx, &request, t, i).map_err(flag_error)?;
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        let out = args.out.as_deref().context("--tile needs --out FILE")?;
+        return crate::output::write_json_file(&part, out, "a tile part");
+    }
+    let res = match &tiling {
+        Some(t) => tiling::count_tiled(&model, &ctx, &request, t),
+        None => count_cells(&model, &ctx, &request),
+    }
+    .map_err(flag_error)?;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    if let Some(path) = &args.plot {
-        draw_count(
-            path,
-            &res,
-            &format!("cells of layer {} (heads {:?})", args.layer, res.heads),
-        )?;
+    let title = format!("cells of layer {} (heads {:?})", args.layer, res.heads);
+    print_count(
+        res,
+        &Shown {
+            json: args.json,
+            cells: args.cells,
+            plot: args.plot.as_deref(),
+            cells_out: args.cells_out.as_deref(),
+            title: &title,
+        },
+    )
+}
+
+/// How a count is shown (`tropical regions` and `tropical merge`).
+pub struct Shown<'a> {
+    /// `--json`.
+    pub json: bool,
+    /// `--cells`.
+    pub cells: bool,
+    /// `--plot FILE`.
+    pub plot: Option<&'a Path>,
+    /// `--cells-out FILE`.
+    pub cells_out: Option<&'a Path>,
+    /// The plot's title.
+    pub title: &'a str,
+}
+
+/// Draw, write and print a count as `tropical regions` does (table or `--json`).
+pub fn print_count(mut res: CellCount<Rat>, shown: &Shown<'_>) -> anyhow::Result<()> {
+    if let Some(path) = shown.plot {
+        draw_count(path, &res, shown.title)?;
     }
-    if let Some(path) = &args.cells_out {
+    if let Some(path) = shown.cells_out {
         write_cells(path, &res)?;
     }
-    let listed = args.cells || res.cell_list.len() <= JSON_CELLS_MAX;
-    if args.json {
+    let listed = shown.cells || res.cell_list.len() <= JSON_CELLS_MAX;
+    if shown.json {
         if !listed {
             res.cell_list.clear();
         }
@@ -343,12 +403,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         };
         return crate::output::print_json(&report);
     }
-    print_table(
-        &res,
-        args.cells,
-        args.plot.as_deref(),
-        args.cells_out.as_deref(),
-    );
+    print_table(&res, shown.cells, shown.plot, shown.cells_out);
     Ok(())
 }
 
