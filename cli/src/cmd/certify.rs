@@ -128,6 +128,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         rows: args.rows,
         prec_bits: args.prec,
         worst: args.worst,
+        ..CertifyOptions::default()
     };
     let problem = read_problem(
         &ArraySource::parse(&args.q),

@@ -526,13 +526,7 @@ impl Ctx<'_> {
             let scale = self.scale.as_ref().filter(|_| self.opts.fixed_point);
             let fast = scale.and_then(|scale| {
                 let (dots, e) = fixed::row_dots(q, &sel_k)?;
-                fixed::softmax_output_enclosure_fixed(
-                    &dots,
-                    e,
-                    scale,
-                    &v_rows(sel),
-                    self.dims.d_v,
-                )
+                fixed::softmax_output_enclosure_fixed(&dots, e, scale, &v_rows(sel), self.dims.d_v)
             });
             let enclosure = match fast {
                 Some(enc) => match refine_bits(&enc, self.out.format) {
@@ -938,7 +932,11 @@ pub fn certify(
     };
     let done = AtomicUsize::new(0);
     let total = rows.len();
-    let cancelled = || opts.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed));
+    let cancelled = || {
+        opts.cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed))
+    };
     let results: Vec<Option<RowResult>> = rows
         .par_iter()
         .map(|&r| {
