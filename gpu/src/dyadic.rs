@@ -10,9 +10,10 @@
 //! * [`fixed149`], [`dot298`], [`to_rat`], [`rat_f32`]: f32 values at the fixed scale `2^-149`.
 //! * [`Dyadic`], [`exact_dot`]: any finite `f64` (so every f32, f16 and bf16 value) as
 //!   `m·2^e` with `m` odd, and the exact dot product of two such vectors.
-//! * [`softmax_output_enclosure`]: the certified enclosure of `Σ_j softmax(s)_j·v_j`: the one
-//!   implementation used by the diff harness ([`crate::harness`]) and by the certifier
-//!   ([`crate::certify`]).
+//! * [`softmax_output_enclosure`]: the certified enclosure of `Σ_j softmax(s)_j·v_j` in big
+//!   rationals, at any precision: used by the diff harness ([`crate::harness`]) and by the
+//!   certifier ([`crate::certify`]) where its fixed-point fast path ([`crate::fixed`]) does not
+//!   apply or is not fine enough; the cross-check of that fast path.
 //! * [`dyadic_parts`]: `(n, e)` with `x = n/2^e` for a dyadic rational.
 //!
 //! ## Implementation notes

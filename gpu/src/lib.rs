@@ -17,6 +17,7 @@
 //! * [`certify`]: any kernel's dumped output (PyTorch, FlashAttention, numpy, …) against the
 //!   exact reference and an any-order fp32 bound (`tropical certify`).
 //! * [`dyadic`]: floats as exact dyadic rationals, and the one softmax-output enclosure.
+//! * [`fixed`]: its fast path in machine-integer fixed point (outward rounded at every step).
 //!
 //! ## Implementation notes
 //!
@@ -44,6 +45,7 @@ pub mod certify;
 pub mod cpu;
 pub mod cuda;
 pub mod dyadic;
+pub mod fixed;
 pub mod harness;
 
 pub use cpu::CpuBackend;

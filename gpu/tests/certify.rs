@@ -72,9 +72,10 @@ fn assert_certified(c: &Certificate, what: &str) {
 
 /// Hypothesis: numpy fp32 softmax attention, naive (BLAS order) and online (blocks of 16 in a
 /// shuffled order, running maximum), n_k = 77 (no multiple of the block), τ ∈ {1, 0.1, 10⁻³},
-/// no mask, causal, a boolean mask array, f32/f16/bf16 inputs, a bf16 output stored as bf16.
-/// Conclusion: every element is
-/// within the any-order bound, and the errors are not all zero (the kernel did round).
+/// no mask, causal, a boolean mask array, f32/f16/bf16 inputs, a bf16 output stored as bf16, an
+/// f16 output stored as f16. Conclusion: every element is within the any-order bound, the errors
+/// are not all zero (the kernel did round), every array keeps its own format, and the f16
+/// output's errors are counted in f16 ulps (at most about half of one).
 #[test]
 fn numpy_kernels_are_certified() {
     let cases: &[(&str, &[&str], &str, Option<&str>)] = &[
@@ -121,6 +122,12 @@ fn numpy_kernels_are_certified() {
             "1",
             None,
         ),
+        (
+            "naive-f16-out",
+            &["--kernel", "naive", "--out-format", "f16"],
+            "1",
+            None,
+        ),
     ];
     for (tag, args, tau, mask) in cases {
         let Some(dir) = numpy_kernel(tag, args) else {
@@ -152,10 +159,29 @@ fn numpy_kernels_are_certified() {
         assert_eq!(c.formats[0], want, "{tag}");
         let out = if tag.ends_with("bf16-out") {
             Format::Bf16
+        } else if tag.ends_with("f16-out") {
+            Format::F16
         } else {
             Format::F32
         };
         assert_eq!(c.formats[3], out, "{tag}");
+        if out == Format::F16 {
+            // an fp32 result rounded to nearest f16: at most half an f16 ulp plus the fp32 error
+            // (thousands of ulps if they were counted in f32)
+            assert!(
+                c.error_ulps.p99 <= 0.51 && c.error_ulps.max >= 0.05,
+                "{tag}: {:?}",
+                c.error_ulps
+            );
+            assert!(c.worst.iter().all(|e| {
+                let mag = if e.exact_lo <= 0.0 && e.exact_hi >= 0.0 {
+                    0.0
+                } else {
+                    e.exact_lo.abs().min(e.exact_hi.abs())
+                };
+                e.error_ulps == e.error / Format::F16.ulp(mag)
+            }));
+        }
     }
 }
 
@@ -355,6 +381,7 @@ proptest! {
         // containing the f64 value
         let mut coarse = o.clone();
         coarse.prec_bits = 6;
+        coarse.fixed_point = false;
         let cc = certify(&p, &coarse, &quiet).unwrap();
         let vmax = p.v.data.iter().fold(0.0f64, |a, x| a.max(x.abs()));
         for e in &cc.worst {
@@ -376,6 +403,74 @@ proptest! {
             let w = &c2.worst[0];
             prop_assert_eq!((w.head, w.query, w.coord), (e.head, e.query, e.coord));
         }
+    }
+}
+
+/// The f32 next to `x` in the direction of `up` (or `x` itself when it is an f32 on that side).
+fn f32_toward(x: f64, up: bool) -> f64 {
+    let y = x as f32;
+    let step = |y: f32| {
+        let b = y.to_bits();
+        f32::from_bits(match (y >= 0.0, up) {
+            (true, true) | (false, false) => b + 1,
+            _ => b - 1,
+        })
+    };
+    if (up && f64::from(y) < x) || (!up && f64::from(y) > x) {
+        f64::from(step(y))
+    } else {
+        f64::from(y)
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    /// Hypothesis: the CPU backend's output on random shapes, τ ∈ {1, 1/1000}. Conclusion: the
+    /// enclosures resolve the output at ulp level (width ≤ 1/4 f32 ulp wherever the exact value
+    /// is away from zero), and the any-order bound is not vacuous: an element moved to 9/8 of its
+    /// bound beyond the enclosure fails (that element alone), one moved to 7/8 passes, and a
+    /// kernel whose every element is off by twice its bound fails everywhere.
+    #[test]
+    fn enclosures_resolve_ulps_and_the_bound_decides_at_its_size(
+        n_q in 1usize..5, n_k in 1usize..60, d in 1usize..17, d_v in 1usize..4,
+        t in 0usize..2, seed in 0u64..1000, pick in 0usize..1000,
+    ) {
+        let tau = [1.0f32, 0.001][t];
+        let s = AttentionShape { heads: 2, n_q, n_k, d, d_v };
+        let mut p = cpu_problem(s, seed, 0.25, tau);
+        let mut o = opts(["1", "1/1000"][t]);
+        o.sigma = Some(Rat::from_ratio(1, 4).unwrap());
+        o.worst = usize::MAX;
+        let c = certify(&p, &o, &quiet).unwrap();
+        prop_assert!(c.certified(), "{:?}", c.worst.first());
+        for e in &c.worst {
+            if e.exact_lo > 0.0 || e.exact_hi < 0.0 {
+                let ulp = Format::F32.ulp(e.exact_lo.abs().min(e.exact_hi.abs()));
+                prop_assert!(e.exact_hi - e.exact_lo <= ulp / 4.0, "{e:?}");
+            }
+        }
+        let e = c.worst[pick % c.worst.len()].clone();
+        prop_assume!(e.bound > 0.0);
+        let flat = (e.head * n_q + e.query) * d_v + e.coord;
+        let keep = p.out.data[flat];
+        p.out.data[flat] = f32_toward(e.exact_hi + 1.125 * e.bound, true);
+        let c_out = certify(&p, &o, &quiet).unwrap();
+        prop_assert_eq!(c_out.failed, 1);
+        let w = &c_out.worst[0];
+        prop_assert_eq!((w.head, w.query, w.coord), (e.head, e.query, e.coord));
+        prop_assert!(w.ratio > 1.0 && w.ratio < 1.3, "{w:?}");
+        p.out.data[flat] = f32_toward(e.exact_lo - 0.875 * e.bound, true);
+        let c_in = certify(&p, &o, &quiet).unwrap();
+        prop_assert!(c_in.certified(), "{:?}", c_in.worst.first());
+        p.out.data[flat] = keep;
+        for e in &c.worst {
+            let flat = (e.head * n_q + e.query) * d_v + e.coord;
+            p.out.data[flat] = f32_toward(e.exact_hi + 2.0 * e.bound, true);
+        }
+        let c_bad = certify(&p, &o, &quiet).unwrap();
+        let with_bound = c.worst.iter().filter(|e| e.bound > 0.0).count();
+        prop_assert_eq!(c_bad.failed, with_bound);
     }
 }
 

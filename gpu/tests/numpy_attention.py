@@ -4,7 +4,7 @@ Writes q.npy, k.npy, v.npy, out.npy (and mask.npy with --mask array) into --out:
 
     python3 gpu/tests/numpy_attention.py --out DIR [--kernel naive|online|stale-max|topk|hardmax]
         [--batch B] [--heads H] [--n-q N] [--n-k N] [--d D] [--d-v D] [--tau T] [--scale S]
-        [--mask none|causal|array] [--ignore-mask] [--inputs f32|f16|bf16] [--out-format f32|bf16]
+        [--mask none|causal|array] [--ignore-mask] [--inputs f32|f16|bf16] [--out-format f32|bf16|bf16-bits|f16]
         [--topk K] [--seed S] [--ties]
 
 Kernels (all fp32 arithmetic, scores scaled by fp32(scale/tau)):
@@ -16,7 +16,8 @@ Kernels (all fp32 arithmetic, scores scaled by fp32(scale/tau)):
   hardmax    mean of the value rows of the float argmax set.
 --ignore-mask computes without the mask while writing it (a planted bug); --out-format bf16 rounds
 the output to bf16 but stores it as float32 (another planted bug: the file claims fp32);
---out-format bf16-bits stores the bf16 output honestly, as uint16 bit patterns.
+--out-format bf16-bits stores the bf16 output honestly, as uint16 bit patterns; --out-format f16
+stores the output as float16 (rounded to nearest).
 """
 
 import argparse
@@ -126,7 +127,11 @@ def main():
             np.save(os.path.join(a.out, f"{name}.npy"), bf16_bits(x))
         else:
             np.save(os.path.join(a.out, f"{name}.npy"), x)
-    np.save(os.path.join(a.out, "out.npy"), bf16_bits(out) if a.out_format == "bf16-bits" else out)
+    if a.out_format == "bf16-bits":
+        out = bf16_bits(out)
+    elif a.out_format == "f16":
+        out = out.astype(np.float16)
+    np.save(os.path.join(a.out, "out.npy"), out)
     if a.mask == "array":
         np.save(os.path.join(a.out, "mask.npy"), keep.astype(np.float32))
 

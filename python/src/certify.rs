@@ -5,7 +5,19 @@
 //! value exactly (f16 and bf16 widened exactly by the Python half) and the storage format name
 //! (`f64`, `f32`, `f16`, `bf16`), which sets the ulps and the rounding of the bound. NaN/inf in the
 //! kernel's output are findings of the certificate, not errors.
+//!
+//! The rows are certified on a worker thread while the calling thread waits with the GIL
+//! released, waking every 50 ms to run Python's signal handlers and the progress callback
+//! `(rows_done, rows_total)`: a `KeyboardInterrupt` sets the certifier's cancel flag, the rows
+//! already started finish, and the partial certificate (verdict `interrupted`) is returned with
+//! `interrupted = true`; any other exception from the callback stops the run and is re-raised.
 
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use pyo3::exceptions::PyKeyboardInterrupt;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use tropical_algebra::{Rat, Scalar};
@@ -45,9 +57,9 @@ fn rat(s: &str, what: &str) -> PyResult<Rat> {
 }
 
 /// Certify `out` against the exact attention of `q, k, v`: the certificate as JSON text (the
-/// fields of `tropical certify --json`).
+/// fields of `tropical certify --json`) and whether Ctrl-C stopped it (module docs).
 #[pyfunction]
-#[pyo3(signature = (q, k, v, out, tau, kind, k_top=None, scale=None, mask=None, causal=false, heads=None, tolerance=None, rows=None))]
+#[pyo3(signature = (q, k, v, out, tau, kind, k_top=None, scale=None, mask=None, causal=false, heads=None, tolerance=None, rows=None, progress=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn certify_attention(
     py: Python<'_>,
@@ -64,7 +76,8 @@ pub fn certify_attention(
     heads: Option<usize>,
     tolerance: Option<(f64, f64)>,
     rows: Option<usize>,
-) -> PyResult<String> {
+    progress: Option<Bound<'_, PyAny>>,
+) -> PyResult<(String, bool)> {
     let kind = match (kind, k_top) {
         ("softmax", None) => Kind::Softmax,
         ("hardmax", None) => Kind::Hardmax,
@@ -93,6 +106,7 @@ pub fn certify_attention(
         heads,
         tolerance,
         rows,
+        cancel: Some(Arc::new(AtomicBool::new(false))),
         ..CertifyOptions::default()
     };
     let problem = Problem {
@@ -101,11 +115,61 @@ pub fn certify_attention(
         v: tensor(v, "V")?,
         out: tensor(out, "O")?,
     };
-    let cert = crate::run::guarded(py, || {
-        certify(&problem, &opts, &|_, _| {}).map_err(|e| match e {
+    let cancel = opts.cancel.clone().expect("set above");
+    let counts: [AtomicUsize; 2] = Default::default();
+    let report = |cb: &Bound<'_, PyAny>| -> PyResult<()> {
+        let v = |i: usize| counts[i].load(Ordering::Relaxed);
+        cb.call1((v(0), v(1))).map(drop)
+    };
+    let job = || {
+        certify(&problem, &opts, &|done, total| {
+            counts[0].fetch_max(done, Ordering::Relaxed);
+            counts[1].store(total, Ordering::Relaxed);
+        })
+    };
+    let mut interrupted = false;
+    let mut deferred: Option<PyErr> = None;
+    let outcome = std::thread::scope(|s| {
+        let worker = s.spawn(|| catch_unwind(AssertUnwindSafe(job)));
+        while !worker.is_finished() {
+            py.detach(|| std::thread::sleep(Duration::from_millis(50)));
+            if worker.is_finished() {
+                break;
+            }
+            let step = py
+                .check_signals()
+                .and_then(|()| progress.as_ref().map_or(Ok(()), report));
+            if let Err(e) = step {
+                cancel.store(true, Ordering::SeqCst);
+                if e.is_instance_of::<PyKeyboardInterrupt>(py) {
+                    interrupted = true;
+                } else {
+                    deferred = Some(e);
+                }
+                break;
+            }
+        }
+        py.detach(|| worker.join())
+    });
+    if let Some(e) = deferred {
+        return Err(e);
+    }
+    let cert = match outcome {
+        Ok(Ok(r)) => r.map_err(|e| match e {
             CertifyError::Exact(_) => raise(errors::Kind::Other, e.to_string()),
             _ => errors::value(e.to_string()),
-        })
-    })?;
-    serde_json::to_string(&cert).map_err(|e| raise(errors::Kind::Other, e.to_string()))
+        })?,
+        Ok(Err(_)) | Err(_) => {
+            return Err(raise(
+                errors::Kind::Other,
+                "internal error: the certifier panicked".to_string(),
+            ))
+        }
+    };
+    if let Some(cb) = &progress {
+        report(cb)?;
+    }
+    let text =
+        serde_json::to_string(&cert).map_err(|e| raise(errors::Kind::Other, e.to_string()))?;
+    Ok((text, interrupted))
 }

@@ -106,3 +106,42 @@ def test_certify_bad_input():
     o[0, 0] = np.nan
     c = ta.certify_attention(q, k, v, o)
     assert not c.certified and c.non_finite == 1
+
+
+def test_progress_and_keyboard_interrupt(capfd):
+    """Hypothesis: a certification that takes many seconds (12 heads of 2048 queries and keys),
+    progress on, SIGINT sent from another thread after 1 s. Conclusion: the call returns within
+    about a second of the signal (no KeyboardInterrupt escapes) with the partial certificate:
+    interrupted, complete False, verdict "interrupted", fewer rows checked than in the problem
+    but some, each with its elements; a progress line was printed on stderr."""
+    import os
+    import signal
+    import threading
+    import time
+
+    rng = np.random.default_rng(5)
+    q, k, v = (rng.standard_normal((1, 12, 2048, 64)).astype(np.float32) for _ in range(3))
+    out = np.zeros_like(q)
+    t = threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGINT))
+    start = time.monotonic()
+    t.start()
+    try:
+        c = ta.certify_attention(q, k, v, out, progress=True)
+    finally:
+        t.cancel()
+    elapsed = time.monotonic() - start
+    assert elapsed >= 1.0, "finished before the signal: make the workload larger"
+    assert elapsed < 4.0, f"took {elapsed:.1f} s to stop"
+    assert c.interrupted and not c.complete and c.verdict == "interrupted" and not c.certified
+    assert 0 < c.rows_checked < c.rows_total
+    assert c.elements_checked == c.rows_checked * 64
+    assert any("interrupted" in f for f in c.findings)
+    err = capfd.readouterr().err
+    assert "rows" in err and "interrupted" in err
+
+
+def test_progress_callback_off_and_complete():
+    """Without progress and without a signal the certificate is complete and not interrupted."""
+    q, k, v = problem(2)
+    c = ta.certify_attention(q, k, v, numpy_softmax_attention(q, k, v), progress=False)
+    assert c.certified and c.complete and not c.interrupted

@@ -168,6 +168,7 @@ def write_ext(p: Polytope, path: PathLike) -> None: ...
 class Certificate:
     verdict: str
     certified: bool
+    interrupted: bool
     def __getattr__(self, name: str) -> Any: ...
     def to_json(self) -> str: ...
 
@@ -187,4 +188,5 @@ def certify_attention(
     rtol: Optional[float] = ...,
     rows: Optional[int] = ...,
     bf16: bool = ...,
+    progress: bool = ...,
 ) -> Certificate: ...

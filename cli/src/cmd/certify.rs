@@ -64,7 +64,8 @@ pub struct Args {
     /// Check only this many rows, evenly spaced (the output says it sampled).
     #[arg(long)]
     pub rows: Option<usize>,
-    /// Precision (bits) of the certified softmax enclosures.
+    /// Precision (bits) of the big-rational softmax enclosures, used for rows the fixed-point
+    /// path (about 57 bits, always on) does not cover.
     #[arg(long, default_value_t = 40)]
     pub prec: u32,
     /// Worst elements to list.
@@ -127,6 +128,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         rows: args.rows,
         prec_bits: args.prec,
         worst: args.worst,
+        ..CertifyOptions::default()
     };
     let problem = read_problem(
         &ArraySource::parse(&args.q),

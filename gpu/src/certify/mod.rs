@@ -11,8 +11,11 @@
 //! Every input float is an exact dyadic rational ([`crate::dyadic`]); the scores
 //! `σ·⟨q_i, k_j⟩` are exact; the softmax weights are certified enclosures
 //! ([`tropical_algebra::enclosure::softmax_enclosure`]) and the exact output lies in the
-//! certified interval of [`crate::dyadic::softmax_output_enclosure`], the same code the diff
-//! harness of our own kernels uses. The **error** of an output `ô` is its exact distance to that
+//! certified interval of [`crate::fixed::softmax_output_enclosure_fixed`] (machine integers,
+//! outward rounded at every step, about `2^-57` relative to `max|v|`) or, where the exponent
+//! range of a row does not fit `i128` or that interval is wider than 1/16 ulp of the output, of
+//! [`crate::dyadic::softmax_output_enclosure`] (big rationals, the code the diff harness of our
+//! own kernels uses). The **error** of an output `ô` is its exact distance to that
 //! interval; the verdict compares it with the bound exactly (the bound, a float, converted to a
 //! rational).
 //!
@@ -96,8 +99,12 @@
 //! ## Implementation notes
 //!
 //! * Rows (one query of one batch element and head) are independent and run in parallel
-//!   (rayon); `rows` samples evenly spaced rows ([`crate::harness::checked_queries`]) and the
-//!   certificate says so.
+//!   (rayon; the result does not depend on the schedule); `rows` samples evenly spaced rows
+//!   ([`crate::harness::checked_queries`]) and the certificate says so; `cancel` stops between
+//!   rows with a partial certificate.
+//! * The softmax kinds take the fixed-point path (`fixed_point`, on by default); the exact dots
+//!   as big rationals are formed only for the zero-temperature and top-k orderings and the
+//!   big-rational path.
 //! * Masks: `causal` keeps key `j ≤ i` (PyTorch's `is_causal`, top-left aligned); a boolean mask
 //!   array (non-zero = attend) of shape `[n_q, n_k]` or `[b, h, n_q, n_k]` (size-1 dimensions
 //!   broadcast). Fully masked rows have no exact value and are skipped, counted.
@@ -136,14 +143,15 @@ mod report;
 pub use format::Format;
 pub use report::{Certificate, Element, Percentiles, RowSummary};
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
 
-use num_bigint::BigInt;
 use rayon::prelude::*;
 use serde::Serialize;
 use tropical_algebra::{Rat, Scalar};
 
 use crate::dyadic::{exact_dot, scaled_rat, softmax_output_enclosure, Dyadic};
+use crate::fixed;
 use crate::harness::checked_queries;
 
 /// A named array: shape (C order), values (each exactly its stored float, widened to f64),
@@ -230,10 +238,17 @@ pub struct CertifyOptions {
     pub tolerance: Option<(f64, f64)>,
     /// Check only this many rows (evenly spaced), if fewer than all.
     pub rows: Option<usize>,
-    /// Precision (bits) of the softmax enclosures.
+    /// Precision (bits) of the big-rational softmax enclosures (the path taken when the
+    /// fixed-point one does not apply or is switched off).
     pub prec_bits: u32,
+    /// Use the fixed-point enclosure of [`crate::fixed`] where the exponent range allows (the
+    /// default; `false` forces the big-rational path everywhere, for cross-checks).
+    pub fixed_point: bool,
     /// How many worst elements (and near-tie rows) to list.
     pub worst: usize,
+    /// Set to stop early: rows not yet started are skipped and the certificate covers the rows
+    /// checked so far (verdict `interrupted`, `complete: false`).
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 impl Default for CertifyOptions {
@@ -247,7 +262,9 @@ impl Default for CertifyOptions {
             tolerance: None,
             rows: None,
             prec_bits: 40,
+            fixed_point: true,
             worst: 10,
+            cancel: None,
         }
     }
 }
@@ -423,6 +440,8 @@ struct Ctx<'a> {
     out_dims: [usize; 4],
     sigma: Rat,
     c_up: f64,
+    /// `σ/τ` bracketed for the fixed-point path.
+    scale: Option<fixed::Scale>,
     opts: &'a CertifyOptions,
     keep: Option<(&'a Tensor, [usize; 4])>,
 }
@@ -452,10 +471,25 @@ impl Ctx<'_> {
         let d = self.dims.d;
         let q = &self.q.data[self.q.row(b, h, i)];
         let qa = &self.q.abs[self.q.row(b, h, i)];
-        let dots: Vec<(BigInt, i64)> = keys
+        let k_rows: Vec<&[Dyadic]> = keys
             .iter()
-            .map(|&j| exact_dot(q, &self.k.data[self.k.row(b, h, j)]))
+            .map(|&j| &self.k.data[self.k.row(b, h, j)])
             .collect();
+        // the exact dots as rationals: only the zero-temperature kinds and the big-rational
+        // path need them
+        let dots = std::cell::OnceCell::<Vec<Rat>>::new();
+        let dot_rat = |t: usize| -> Rat {
+            dots.get_or_init(|| {
+                k_rows
+                    .iter()
+                    .map(|k| {
+                        let (n, e) = exact_dot(q, k);
+                        scaled_rat(n, e)
+                    })
+                    .collect()
+            })[t]
+                .clone()
+        };
         let a_abs: Vec<f64> = keys
             .iter()
             .map(|&j| {
@@ -478,20 +512,29 @@ impl Ctx<'_> {
             }
             m
         };
-        let dot_rat = |t: usize| scaled_rat(dots[t].0.clone(), dots[t].1);
-        let softmax = |sel: &[usize]| -> Result<RowRef, CertifyError> {
+        // the big-rational enclosure at `prec` bits
+        let big = |sel: &[usize], prec: u32| -> Result<Vec<(Rat, Rat)>, CertifyError> {
             let scores: Vec<Rat> = sel
                 .iter()
                 .map(|&t| self.sigma.clone() * dot_rat(t))
                 .collect();
-            let enclosure = softmax_output_enclosure(
-                &scores,
-                &self.opts.tau,
-                self.opts.prec_bits,
-                &v_rows(sel),
-                self.dims.d_v,
-            )
-            .map_err(CertifyError::Exact)?;
+            softmax_output_enclosure(&scores, &self.opts.tau, prec, &v_rows(sel), self.dims.d_v)
+                .map_err(CertifyError::Exact)
+        };
+        let softmax = |sel: &[usize]| -> Result<RowRef, CertifyError> {
+            let sel_k: Vec<&[Dyadic]> = sel.iter().map(|&t| k_rows[t]).collect();
+            let scale = self.scale.as_ref().filter(|_| self.opts.fixed_point);
+            let fast = scale.and_then(|scale| {
+                let (dots, e) = fixed::row_dots(q, &sel_k)?;
+                fixed::softmax_output_enclosure_fixed(&dots, e, scale, &v_rows(sel), self.dims.d_v)
+            });
+            let enclosure = match fast {
+                Some(enc) => match refine_bits(&enc, self.out.format) {
+                    Some(prec) => big(sel, prec.max(self.opts.prec_bits))?,
+                    None => enc,
+                },
+                None => big(sel, self.opts.prec_bits)?,
+            };
             let a = sel.iter().map(|&t| a_abs[t]).fold(0.0, f64::max);
             let f = bound::softmax_factor_any_order(d, sel.len(), a, self.c_up, u_out);
             Ok(RowRef {
@@ -551,6 +594,28 @@ impl Ctx<'_> {
             }
         }
     }
+}
+
+/// Precision for redoing a row with the big-rational path when its fixed-point enclosure is
+/// wider than 1/16 ulp of the output's format at some coordinate (outputs near zero); `None`
+/// when every coordinate is resolved. One refinement, at most 200 bits: the enclosure is sound
+/// either way, this only decides how finely errors are resolved.
+fn refine_bits(enc: &[(Rat, Rat)], fmt: Format) -> Option<u32> {
+    let mut extra = 0f64;
+    for (lo, hi) in enc {
+        let width = (hi.clone() - lo).to_f64();
+        if width <= 0.0 {
+            continue;
+        }
+        let (l, h) = (lo.to_f64().abs(), hi.to_f64().abs());
+        let straddles = !lo.is_positive() && !hi.is_negative();
+        let mag = if straddles { l.max(h) } else { l.min(h) };
+        let target = fmt.ulp(mag) / 16.0;
+        if width > target {
+            extra = extra.max((width / target).log2().ceil());
+        }
+    }
+    (extra > 0.0).then(|| (64.0 + extra + 4.0).min(200.0) as u32)
 }
 
 /// What one row contributes.
@@ -803,6 +868,7 @@ pub fn certify(
     .to_string();
     let mut cert = Certificate {
         verdict: "failed",
+        complete: true,
         kind: opts.kind,
         dims,
         sigma: sigma.to_string(),
@@ -850,6 +916,7 @@ pub fn certify(
     let mut out_t = p.out.clone();
     out_t.shape = want;
     let out_dims = [nb, nh, n_q, d_v];
+    let ctx_sigma_over_tau = sigma.clone() / &opts.tau;
     let ctx = Ctx {
         q,
         k,
@@ -859,19 +926,38 @@ pub fn certify(
         out_dims,
         sigma,
         c_up,
+        scale: fixed::Scale::of(&ctx_sigma_over_tau),
         opts,
         keep,
     };
     let done = AtomicUsize::new(0);
     let total = rows.len();
-    let results: Vec<RowResult> = rows
+    let cancelled = || {
+        opts.cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed))
+    };
+    let results: Vec<Option<RowResult>> = rows
         .par_iter()
         .map(|&r| {
-            let res = check_row(&ctx, r);
+            if cancelled() {
+                return Ok(None);
+            }
+            let res = check_row(&ctx, r)?;
             progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-            res
+            Ok(Some(res))
         })
         .collect::<Result<_, _>>()?;
+    let skipped = results.iter().filter(|r| r.is_none()).count();
+    if skipped > 0 {
+        cert.complete = false;
+        cert.rows_checked -= skipped;
+        cert.findings.push(format!(
+            "interrupted: {} of {} rows checked; the counts cover those rows only",
+            cert.rows_checked, total
+        ));
+    }
+    let results = results.into_iter().flatten();
     let mut ulps = Vec::new();
     let mut ratios = Vec::new();
     let mut worst: Vec<Element> = Vec::new();
@@ -927,7 +1013,9 @@ pub fn certify(
     };
     cert.error_ulps = percentiles(ulps);
     cert.ratio = percentiles(ratios);
-    if cert.failed == 0 && cert.findings.is_empty() {
+    if !cert.complete {
+        cert.verdict = "interrupted";
+    } else if cert.failed == 0 && cert.findings.is_empty() {
         cert.verdict = "certified";
     }
     Ok(cert)

@@ -70,8 +70,11 @@ pub struct Percentiles {
 /// The result of [`certify`].
 #[derive(Clone, Debug, Serialize)]
 pub struct Certificate {
-    /// `certified` (no element outside the bound, no finding) or `failed`.
+    /// `certified` (no element outside the bound, no finding), `failed`, or `interrupted`
+    /// (cancelled before every row was checked: the counts cover the checked rows).
     pub verdict: &'static str,
+    /// Every selected row was checked (false only when cancelled).
+    pub complete: bool,
     /// The operation.
     pub kind: Kind,
     /// Dimensions.
