@@ -13,6 +13,7 @@ pub mod linalg;
 pub mod load;
 pub mod model;
 pub mod plmap;
+pub mod region_counts;
 pub mod regions;
 pub mod topk_regions;
 
