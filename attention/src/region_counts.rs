@@ -81,7 +81,9 @@ pub fn count_max_affine_regions<S: Scalar>(
     opts: &WalkOptions,
 ) -> Result<MaxAffineCount<S>> {
     let Some(first) = fns.first() else {
-        return Err(AttentionError::Empty("no max-affine functions given".into()));
+        return Err(AttentionError::Empty(
+            "no max-affine functions given".into(),
+        ));
     };
     for (h, f) in fns.iter().enumerate() {
         if f.keys() == 0 {

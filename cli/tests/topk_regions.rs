@@ -26,7 +26,11 @@ fn assert_error(r: &Run, mentions: &[&str]) {
     assert_eq!(lines.len(), 1, "stderr is not exactly one line: {r:#?}");
     assert!(lines[0].starts_with("error:"), "{lines:?}");
     for m in mentions {
-        assert!(lines[0].contains(m), "{:?} does not mention {m:?}", lines[0]);
+        assert!(
+            lines[0].contains(m),
+            "{:?} does not mention {m:?}",
+            lines[0]
+        );
     }
 }
 
@@ -74,14 +78,22 @@ fn check_regions(j: &Value, fns: &[ScoreFunction<Rat>], k: usize) {
     assert_eq!(cells.len() as u64, j["cells"].as_u64().unwrap(), "{j}");
     let mut seen = std::collections::BTreeSet::new();
     for c in cells {
-        let x: Vec<Rat> = c["interior_point"].as_array().unwrap().iter().map(rat).collect();
+        let x: Vec<Rat> = c["interior_point"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(rat)
+            .collect();
         let sets: Vec<Vec<usize>> = serde_json::from_value(c["sets"].clone()).unwrap();
         assert_eq!(sets.len(), fns.len());
         for (f, set) in fns.iter().zip(&sets) {
             let want = topk_set(&f.eval(&x).unwrap(), k);
             assert_eq!(want.as_ref(), Some(set), "region at {x:?}");
         }
-        assert!(seen.insert(sets), "two regions with the same top-k sets: {j}");
+        assert!(
+            seen.insert(sets),
+            "two regions with the same top-k sets: {j}"
+        );
     }
 }
 
@@ -125,7 +137,15 @@ fn topk_one_head_and_limit() {
     assert!(cells <= 15);
     check_regions(&j, &fns[..1], 2);
     if cells > 2 {
-        let p = json_ok(&topk(&["--topk", "2", "--heads", "0", "--max-regions", "2", "--json"]));
+        let p = json_ok(&topk(&[
+            "--topk",
+            "2",
+            "--heads",
+            "0",
+            "--max-regions",
+            "2",
+            "--json",
+        ]));
         assert_eq!(p["complete"], false, "{p}");
         assert_eq!(p["stopped"], "max_cells", "{p}");
         assert!(p["cells"].as_u64().unwrap() <= 2);
@@ -147,8 +167,14 @@ fn topk_table() {
 fn topk_bad_input() {
     assert_error(&topk(&["--topk", "0"]), &["top-k", "k = 0"]);
     assert_error(&topk(&["--topk", "7"]), &["top-k", "N = 6"]);
-    assert_error(&topk(&["--topk", "2", "--depth", "2"]), &["--topk", "--depth"]);
+    assert_error(
+        &topk(&["--topk", "2", "--depth", "2"]),
+        &["--topk", "--depth"],
+    );
     assert_error(&topk(&["--topk", "2", "--method", "walk"]), &["--method"]);
     assert_error(&topk(&["--topk", "2", "--heads", "9"]), &["--heads", "9"]);
-    assert_error(&topk(&["--topk", "2", "--heads", "0,0"]), &["--heads", "twice"]);
+    assert_error(
+        &topk(&["--topk", "2", "--heads", "0,0"]),
+        &["--heads", "twice"],
+    );
 }

@@ -529,7 +529,10 @@ struct TopkReport<'a> {
 /// `tropical regions --topk K`: parse, call `topk_layer_regions` once, print.
 fn run_topk(args: Args, k: usize) -> anyhow::Result<()> {
     if args.depth != 1 {
-        bail!("--topk counts one layer: --depth {} is not supported", args.depth);
+        bail!(
+            "--topk counts one layer: --depth {} is not supported",
+            args.depth
+        );
     }
     if !args.method.is_empty() {
         bail!("--topk counts by the walk: --method does not apply");
@@ -624,7 +627,11 @@ fn run_topk(args: Args, k: usize) -> anyhow::Result<()> {
                 .iter()
                 .map(|x| format!("{:.4}", x.to_f64()))
                 .collect();
-            println!("region {i}: top-{k} sets {:?}, at ({})", c.sets, pt.join(", "));
+            println!(
+                "region {i}: top-{k} sets {:?}, at ({})",
+                c.sets,
+                pt.join(", ")
+            );
         }
     }
     Ok(())
