@@ -20,6 +20,7 @@ Require Import TropicalAttention.T6_Minkowski.
 Require Import TropicalAttention.T10_Newton.
 Require Import TropicalAttention.T11_ReLU.
 Require Import TropicalAttention.T15_Decomposition.
+Require Import TropicalAttention.T16_TopK.
 Require Import TropicalAttention.T17_TopK.
 
 Check T1_maxplus_semiring.
@@ -127,3 +128,9 @@ Check T17_topk_error_max_norm.
 Print Assumptions T17_topk_error_max_norm.
 Check T17_softmax_topk_bounds.
 Print Assumptions T17_softmax_topk_bounds.
+Check T16_unique_ek_argmax_is_top_set.
+Print Assumptions T16_unique_ek_argmax_is_top_set.
+Check T16_top_set_is_unique_ek_argmax.
+Print Assumptions T16_top_set_is_unique_ek_argmax.
+Check T16_top_set_iff_unique_ek_argmax.
+Print Assumptions T16_top_set_iff_unique_ek_argmax.

@@ -937,3 +937,19 @@ impl<S: Scalar> CellCount<S> {
         self.cells.is_zero()
     }
 }
+
+impl std::str::FromStr for Method {
+    type Err = AttentionError;
+    /// Parse a method name (`walk`, `minkowski`, `product`; surrounding spaces ignored).
+    fn from_str(s: &str) -> Result<Self> {
+        [Method::Walk, Method::Minkowski, Method::Product]
+            .into_iter()
+            .find(|m| m.name() == s.trim())
+            .ok_or_else(|| {
+                AttentionError::Invalid(format!(
+                    "method {:?}: methods are walk, minkowski, product",
+                    s.trim()
+                ))
+            })
+    }
+}

@@ -13,6 +13,7 @@ pub mod load;
 pub mod model;
 pub mod plmap;
 pub mod reference;
+pub mod region_counts;
 pub mod regions;
 pub mod tiling;
 pub mod topk_regions;

@@ -261,8 +261,10 @@ pub fn topk_hull_count<S: Scalar>(fns: &[ScoreFunction<S>], k: usize) -> Result<
 }
 
 /// [`topk_cells`] for the heads `heads` of `layer` with the fixed `context` (Setting A): the
-/// regions of query space on which every selected head routes the query to a constant set of
-/// `k` keys.
+/// regions of query space (or of `region`'s slice and box) on which every selected head routes
+/// the query to a constant set of `k` keys. Errors when no head is selected, a head does not
+/// exist or is given twice, or `k ∉ 1..=N`. This is the entry point of `tropical regions
+/// --topk K`.
 pub fn topk_layer_regions<S: Scalar>(
     layer: &AttentionLayer<S>,
     heads: &[usize],
@@ -272,7 +274,12 @@ pub fn topk_layer_regions<S: Scalar>(
     opts: &WalkOptions,
 ) -> Result<TopkRegions<S>> {
     let mut fns = Vec::with_capacity(heads.len());
-    for &h in heads {
+    for (i, &h) in heads.iter().enumerate() {
+        if heads[..i].contains(&h) {
+            return Err(AttentionError::Invalid(format!(
+                "heads: head {h} given twice"
+            )));
+        }
         let head = layer.heads.get(h).ok_or_else(|| {
             AttentionError::Invalid(format!(
                 "head {h} does not exist (the layer has {} heads)",

@@ -4,9 +4,10 @@
 //! [`tropical_attention::count::count_cells`], which owns σ = 1, validation, the method choice
 //! and cross-checks (walk, Minkowski, SPEC T15 product) and the bounds; this file only maps the
 //! package's limits into [`Limits`] and writes the result as the CLI's `regions --json` report.
-//! `max_affine_regions` and `relu_regions` (no counting entry point in the library yet) call the
-//! walk (`tropical_attention::regions::{score_regions, map_regions}`) and write the same shape
-//! of report (one "layer" of labels, `runs`, `agreed`, `stopped`).
+//! `max_affine_regions` and `relu_regions` call the library's entry points
+//! [`tropical_attention::region_counts::count_max_affine_regions`] (walk, checked against the
+//! Minkowski count there) and [`tropical_attention::region_counts::count_relu_regions`], and
+//! write the same shape of report (one "layer" of labels, `runs`, `agreed`, `stopped`).
 
 use std::sync::atomic::Ordering;
 
@@ -15,8 +16,9 @@ use tropical_algebra::{Rat, Scalar};
 use tropical_attention::count::{
     count_cells, CellCount, CountRequest, Limits, Method, Stop, MAP_NOTE, SCALE_NOTE,
 };
+use tropical_attention::region_counts::{count_max_affine_regions, count_relu_regions};
 use tropical_attention::regions::{self, Region, Regions};
-use tropical_attention::{AttentionError, Mat, Model, PlMap, ScoreFunction};
+use tropical_attention::{AttentionError, Mat, Model, ScoreFunction};
 use tropical_geometry::cells::WalkOptions;
 
 type Result<T> = std::result::Result<T, AttentionError>;
@@ -42,17 +44,7 @@ fn invalid(msg: String) -> AttentionError {
 }
 
 fn methods(names: &[String]) -> Result<Vec<Method>> {
-    names
-        .iter()
-        .map(|m| match m.trim() {
-            "walk" => Ok(Method::Walk),
-            "minkowski" => Ok(Method::Minkowski),
-            "product" => Ok(Method::Product),
-            o => Err(invalid(format!(
-                "method {o:?}: methods are walk, minkowski, product"
-            ))),
-        })
-        .collect()
+    names.iter().map(|m| m.parse()).collect()
 }
 
 /// Cells and linear regions of `model` (layers `layer..layer + depth`) with the context the
@@ -168,53 +160,31 @@ fn cells_json(res: &Regions<Rat>, opts: &WalkOptions, mink: Option<usize>) -> Re
     }))
 }
 
-/// The walk and the Minkowski count (SPEC T6) must agree on a complete whole-space count.
-fn check(res: &Regions<Rat>, mink: Option<usize>) -> Result<()> {
-    match mink {
-        Some(m) if res.complete && m != res.cells.len() => Err(AttentionError::Geometry(format!(
-            "internal check failed: the walk found {} cells, the Minkowski sum has {m} upper vertices",
-            res.cells.len()
-        ))),
-        _ => Ok(()),
-    }
-}
-
 /// Cells of the common refinement of max-affine functions `max_j ⟨a_j, x⟩ + β_j` (one per
-/// family), in `R^d` or the cube; a complete whole-space count is checked against the Minkowski
-/// count (SPEC T6).
+/// family), in `R^d` or the cube, by [`count_max_affine_regions`] (which checks a complete
+/// whole-space count against the Minkowski count, SPEC T6).
 pub fn count_max_affine(
     fns: &[ScoreFunction<Rat>],
     cube: Option<(Rat, Rat)>,
     opts: &WalkOptions,
 ) -> Result<Value> {
-    if let Some(f) = fns.iter().find(|f| f.dim() != fns[0].dim()) {
-        return Err(invalid(format!(
-            "all families need the same dimension: {} and {}",
-            fns[0].dim(),
-            f.dim()
-        )));
-    }
-    let region = Region { slice: None, cube };
-    let res = regions::score_regions(fns, &region, opts)?;
-    let mink = if region.cube.is_none() && res.complete {
-        Some(regions::minkowski_cell_count(fns)?)
-    } else {
-        None
-    };
-    check(&res, mink)?;
-    let keys: Vec<usize> = fns.iter().map(ScoreFunction::keys).collect();
-    let mut v = cells_json(&res, opts, mink)?;
+    let res = count_max_affine_regions(fns, cube, opts)?;
+    let mut v = cells_json(&res.regions, opts, res.minkowski)?;
     merge(
         &mut v,
-        json!({"keys": keys, "bound_product": regions::bound_product(&keys).to_string()}),
+        json!({"keys": res.keys, "bound_product": res.bound_product.to_string()}),
     );
     Ok(v)
 }
 
-/// Cells (constant selection pattern) and linear regions of a piecewise-linear map.
-pub fn count_map(map: &PlMap<Rat>, cube: Option<(Rat, Rat)>, opts: &WalkOptions) -> Result<Value> {
-    let region = Region { slice: None, cube };
-    let res = regions::map_regions(map, &region, opts)?;
+/// Cells (constant selection pattern) and linear regions of the ReLU network with affine
+/// layers `layers`, by [`count_relu_regions`].
+pub fn count_relu(
+    layers: Vec<(Mat<Rat>, Vec<Rat>)>,
+    cube: Option<(Rat, Rat)>,
+    opts: &WalkOptions,
+) -> Result<Value> {
+    let res = count_relu_regions(layers, cube, opts)?;
     let mut v = cells_json(&res, opts, None)?;
     let patterns: Vec<Value> = res
         .cells

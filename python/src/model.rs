@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use tropical_algebra::Rat;
 use tropical_attention::load::{self as loader, LoadOptions, Naming, TensorNames};
 use tropical_attention::regions::{Region, Slice};
-use tropical_attention::{Model, ReluNet, ScoreFunction};
+use tropical_attention::{Model, ScoreFunction};
 
 use crate::convert::array;
 use crate::count::{self, LayerRequest};
@@ -263,12 +263,9 @@ pub fn relu_regions(
             Ok((array(w, &wn)?.matrix(&wn)?, array(b, &bn)?.vector(&bn)?))
         })
         .collect::<PyResult<Vec<_>>>()?;
-    let map = ReluNet::new(layers)
-        .and_then(|n| n.compile())
-        .map_err(errors::attention)?;
     let cube = crate::convert::bbox(bbox)?;
     let (res, interrupted) = interruptible(py, max_regions, progress, |opts| {
-        count::count_map(&map, cube, opts)
+        count::count_relu(layers, cube, opts)
     })?;
     Ok((res.map_err(errors::attention)?.to_string(), interrupted))
 }

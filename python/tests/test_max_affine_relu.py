@@ -85,3 +85,25 @@ def test_relu_collapsed_regions():
     r = ta.relu_regions([W1, np.array([[1.0, 0.0]])], [np.zeros(2), np.zeros(1)],
                         box=(-1, 1), progress=False)
     assert r.cells == 4 and r.linear_regions == 2
+
+
+def test_max_affine_bad_families_raise():
+    """Hypothesis: two functions of different dimensions (R^2 and R^3). Conclusion: the
+    library's entry point refuses them with an InvalidInputError (a ValueError) naming both
+    dimensions, never a count."""
+    fam = [np.zeros((2, 2)), np.zeros((2, 3))]
+    with pytest.raises(ValueError, match="same dimension.*2.*3"):
+        ta.max_affine_regions(fam, [[0, 1], [0, 1]], progress=False)
+
+
+def test_relu_regions_limit_keeps_partial_count():
+    """Hypothesis: the 2 → 4 → 1 net of `test_relu_regions_against_grid` (11 cells in the box),
+    at most 3 regions. Conclusion: the count stops incomplete with the 3 cells found so far, each
+    with its sign pattern."""
+    W1 = np.array([[1, 0], [0, 1], [1, 1], [1, -2]], dtype=np.float64)
+    b1 = np.array([0.5, -0.5, 0.25, 2.0])
+    W2 = np.array([[1, -1, 2, 1]], dtype=np.float64)
+    r = ta.relu_regions([W1, W2], [b1, np.array([0.0])], box=(-3, 3), max_regions=3,
+                        progress=False)
+    assert not r.complete
+    assert r.cells == 3 == len(r.patterns)

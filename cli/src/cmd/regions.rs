@@ -18,8 +18,9 @@ use tropical_attention::count::{
 use tropical_attention::load::{self, LoadOptions, Naming, TensorNames};
 use tropical_attention::regions::{self, Region, Regions, Slice};
 use tropical_attention::tiling::{self, Tiling};
+use tropical_attention::topk_regions::{topk_layer_regions, TopkCell};
 use tropical_attention::{AttentionError, Mat, Model};
-use tropical_geometry::cells::{ProgressFn, WalkProgress};
+use tropical_geometry::cells::{ProgressFn, WalkOptions, WalkProgress};
 
 /// At most this many cells are written into `--json` (all of them with `--cells`); larger lists
 /// go to `--cells-out FILE`.
@@ -111,6 +112,11 @@ pub struct Args {
     /// The file a `--tile` part is written to (`.json`).
     #[arg(long, requires = "tile")]
     pub out: Option<PathBuf>,
+    /// Count the top-k routing regions instead (SPEC T16): the regions on which every selected
+    /// head's set of its K largest scores is constant (one layer; `--heads`, `--slice`, `--box`,
+    /// `--max-regions`, `--time-limit`, `--cells` and `--json` apply).
+    #[arg(long, value_name = "K", conflicts_with_all = ["tiles", "tile"])]
+    pub topk: Option<usize>,
 }
 
 /// The JSON report: the count's fields, then the front end's.
@@ -295,6 +301,9 @@ fn parse_methods(v: &[String]) -> anyhow::Result<Vec<Method>> {
 
 /// Run the subcommand.
 pub fn run(args: Args) -> anyhow::Result<()> {
+    if let Some(k) = args.topk {
+        return run_topk(args, k);
+    }
     count::check_layers(args.layer, args.depth, args.layer, args.depth).map_err(flag_error)?;
     let (model, ctx, first, _) = load_inputs(&args.model, Some((args.layer, args.depth)))?;
     let d = model.d_model();
@@ -541,4 +550,144 @@ fn draw_count(path: &Path, res: &CellCount<Rat>, title: &str) -> anyhow::Result<
     }
     tropical_paper::svg::polygons(path, &polys, title)
         .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+/// The `--topk --json` report: the count's fields, then the front end's.
+#[derive(Serialize)]
+struct TopkReport<'a> {
+    /// `k`.
+    k: usize,
+    /// Number of top-k regions found (all of them when `complete`).
+    cells: usize,
+    /// False when a limit stopped the walk (`cells` is then a lower bound).
+    complete: bool,
+    /// Why the walk stopped early: `max_cells`, `time_limit`, `cancelled`, or null.
+    stopped: Option<&'static str>,
+    /// Dimension of the counting space.
+    dimension: usize,
+    /// The layer counted (checkpoint numbering).
+    layer: usize,
+    /// The heads counted.
+    heads: &'a [usize],
+    /// Context tokens N (keys per head).
+    keys: usize,
+    /// `Π_h C(N, k)`, decimal.
+    bound_product: String,
+    /// LPs solved by the walk.
+    lps_solved: usize,
+    /// True when `cell_list` holds every region found.
+    cells_listed: bool,
+    /// The regions: each head's top-k set and an exact interior point.
+    cell_list: &'a [TopkCell<Rat>],
+}
+
+/// `tropical regions --topk K`: parse, call `topk_layer_regions` once, print.
+fn run_topk(args: Args, k: usize) -> anyhow::Result<()> {
+    if args.depth != 1 {
+        bail!(
+            "--topk counts one layer: --depth {} is not supported",
+            args.depth
+        );
+    }
+    if !args.method.is_empty() {
+        bail!("--topk counts by the walk: --method does not apply");
+    }
+    if args.plot.is_some() || args.cells_out.is_some() {
+        bail!("--topk: --plot and --cells-out are not supported");
+    }
+    let (model, ctx, first, _) = load_inputs(&args.model, Some((args.layer, 1)))?;
+    let d = model.d_model();
+    let slice = args
+        .slice
+        .as_deref()
+        .map(|f| load_slice(f, d))
+        .transpose()?;
+    let cube = args.bbox.as_deref().map(parse_bbox).transpose()?;
+    let region = Region { slice, cube };
+    let layer = &model.blocks[0].attention;
+    let heads: Vec<usize> = args
+        .heads
+        .clone()
+        .unwrap_or_else(|| (0..layer.heads.len()).collect());
+    let cancel = Arc::new(AtomicBool::new(false));
+    let c = cancel.clone();
+    let _ = ctrlc::set_handler(move || c.store(true, Ordering::SeqCst));
+    let timed_out = Arc::new(AtomicBool::new(false));
+    if let Some(t) = args.time_limit {
+        if !(t.is_finite() && t > 0.0) {
+            bail!("--time-limit {t}: must be a positive number of seconds");
+        }
+        let (c, to) = (cancel.clone(), timed_out.clone());
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_secs_f64(t));
+            to.store(true, Ordering::SeqCst);
+            c.store(true, Ordering::SeqCst);
+        });
+    }
+    let (prog, bar) = progress();
+    let opts = WalkOptions {
+        max_cells: args.max_regions,
+        cancel: Some(cancel.clone()),
+        progress: Some(prog),
+    };
+    let res = topk_layer_regions(layer, &heads, &ctx, k, &region, &opts).map_err(flag_error)?;
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    let stopped = (!res.complete).then(|| {
+        if timed_out.load(Ordering::SeqCst) {
+            "time_limit"
+        } else if cancel.load(Ordering::SeqCst) {
+            "cancelled"
+        } else {
+            "max_cells"
+        }
+    });
+    let listed = args.cells || res.cells.len() <= JSON_CELLS_MAX;
+    if args.json {
+        let report = TopkReport {
+            k,
+            cells: res.cells.len(),
+            complete: res.complete,
+            stopped,
+            dimension: res.dimension,
+            layer: first,
+            heads: &heads,
+            keys: ctx.rows(),
+            bound_product: res.bound_product.to_string(),
+            lps_solved: res.lps_solved,
+            cells_listed: listed,
+            cell_list: if listed { &res.cells } else { &[] },
+        };
+        return crate::output::print_json(&report);
+    }
+    let count = match stopped {
+        None => res.cells.len().to_string(),
+        Some(why) => format!("{} (incomplete: stopped by {why})", res.cells.len()),
+    };
+    let rows = vec![
+        ("top-k regions", count),
+        ("k", k.to_string()),
+        ("method", "walk".to_string()),
+        ("dimension", res.dimension.to_string()),
+        ("heads", format!("{heads:?}")),
+        ("keys (N)", ctx.rows().to_string()),
+        ("bound Π_h C(N,k)", res.bound_product.to_string()),
+    ];
+    crate::output::print_rows(&rows);
+    if args.cells {
+        for (i, c) in res.cells.iter().enumerate() {
+            let pt: Vec<String> = c
+                .interior_point
+                .iter()
+                .map(|x| format!("{:.4}", x.to_f64()))
+                .collect();
+            println!(
+                "region {i}: top-{k} sets {:?}, at ({})",
+                c.sets,
+                pt.join(", ")
+            );
+        }
+    }
+    Ok(())
 }

@@ -161,17 +161,24 @@ pub fn registry() -> Vec<ClaimSpec> {
         ClaimSpec {
             id: t08_depth::ID,
             statement: t08_depth::STATEMENT,
-            evidence: "tests/t08_depth_bound.rs (walk vs brute force over per-layer cell pairs; d = 1: collinear lifted points, walk ≤ 2^{H·L}; separable construction: walk = N^{H·L}); growth table below",
+            evidence: "tests/t08_depth_bound.rs (walk vs brute force over per-layer cell pairs; d = 1: collinear lifted points, walk ≤ 2^{H·L}; separable construction: walk = N^{H·L}; moment-curve construction: walk = N^{d·L}); growth table below; implemented by proofs_tests::claims::t08_depth::{separable_construction, moment_curve_construction}",
             run: |c| {
                 let c = (c / 4).max(8);
                 let result = t08_depth::run(c).and_then(|()| t08_depth::run_one_dimensional(c));
-                let status = match (result, t08_depth::check_construction()) {
+                let constructions = t08_depth::check_construction().and_then(|sep| {
+                    t08_depth::check_moment_construction(&t08_depth::MOMENT_SIZES)
+                        .map(|mom| (sep, mom))
+                });
+                let status = match (result, constructions) {
                     (Err(b), _) => Status::Violated(format!("{}; minimal instance {:?}", b.1, b.0)),
                     (Ok(()), Err(e)) => Status::Violated(format!("lower-bound construction: {e}")),
-                    (Ok(()), Ok(counts)) => Status::HoldsWithHypothesis(format!(
-                        "upper bound Π_l cells(layer l) holds on all random 2-layer stacks. Lower bound: a construction with H = d − 2 heads per layer on Q^d has exactly N^{{H·L}} cells (= the product bound; counted exactly: {}). Su–Liu's Θ(N^{{d·L}}) FAILS at d = 1: every head has ≤ 2 cells (collinear lifted points), so ≤ 2^{{H·L}} for every N (random stacks, N ≤ 6, H ≤ 2, L ≤ 3; proved in Coq). Exponent d·L itself NOT established for d ≥ 2",
-                        counts
-                            .iter()
+                    (Ok(()), Ok((sep, mom))) => Status::HoldsWithHypothesis(format!(
+                        "upper bound Π_l cells(layer l) holds on all random 2-layer stacks. Lower bound: the exponent d·L IS attained for every d ≥ 2: d heads per layer on Q^d with the context on a moment curve give exactly N^{{d·L}} cells (= the product bound N^{{H·L}}, H = d; counted exactly: {}); with H = d − 2 heads and unwritten context coordinates, N^{{H·L}} ({}). Upper side: ≤ N^{{H·L}}; at d = 2, O((HN)^{{2L}}) for any H (planar overlay, derived), so Θ(N^{{2L}}) for fixed H; for d ≥ 3 with H > d open. Su–Liu's Θ(N^{{d·L}}) FAILS at d = 1: every head has ≤ 2 cells (collinear lifted points), so ≤ 2^{{H·L}} for every N (random stacks, N ≤ 6, H ≤ 2, L ≤ 3; proved in Coq)",
+                        mom.iter()
+                            .map(|((n, d, l), k)| format!("(N,d,L)=({n},{d},{l}): {k}"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        sep.iter()
                             .map(|((n, m, l), k)| format!("(N,H,L)=({n},{m},{l}): {k}"))
                             .collect::<Vec<_>>()
                             .join(", ")
@@ -257,7 +264,7 @@ pub fn registry() -> Vec<ClaimSpec> {
         ClaimSpec {
             id: t16_topk_routing::ID,
             statement: t16_topk_routing::STATEMENT,
-            evidence: "tests/t16_topk_routing.rs (direct LP per k-subset = walk on tropical e_k = upper vertices of the lifted k-sums; constructions; order-k Voronoi vs Lee's formula); implemented by tropical_attention::topk_regions::{topk_cells, topk_hull_count}",
+            evidence: "tests/t16_topk_routing.rs (direct LP per k-subset = walk on tropical e_k = upper vertices of the lifted k-sums; constructions; order-k Voronoi vs Lee's formula); implemented by tropical_attention::topk_regions::{topk_cells, topk_hull_count}; a real layer: `tropical regions --topk K` (topk_layer_regions; cli/tests/topk_regions.rs: walk = hull count on the tiny checkpoint, k = 1..3)",
             run: t16_topk_routing::report_run,
         },
         ClaimSpec {

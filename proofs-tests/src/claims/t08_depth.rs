@@ -13,8 +13,20 @@
 //! cells `(C_1, C_2)` with constraints `C_1(x)` and `C_2(A_1 x + b_1)` (`A_1, b_1` = layer 1's affine
 //! piece on `C_1`). The growth exponents of random models are *measured* in the report.
 //!
-//! *Lower bound* ([`separable_construction`]): `m` heads per layer on `Q^{m+2}` reach exactly
-//! `N^{m·L}` cells, the product bound.
+//! *Lower bounds.* [`separable_construction`]: `m` heads per layer on `Q^{m+2}` reach exactly
+//! `N^{m·L}` cells, the product bound. [`moment_curve_construction`]: `d` heads per layer on
+//! `Q^d`, for every `d ≥ 2`, reach exactly `N^{d·L}` cells — Su–Liu's exponent `d_model·L` is
+//! attained (the context tokens lie on a moment curve parked in one corner cell of every layer,
+//! so the layers translate the context uniformly and the keys keep their shape).
+//!
+//! *Upper side (derived, not machine-checked).* With `H` heads per layer the product bound gives
+//! `≤ N^{H·L}`, which is `N^{d·L}` for `H = d`. At `d = 2` and any `H`, one layer's cells are the
+//! faces of the overlay of `H` planar subdivisions (the heads' power diagrams), each with at most
+//! `N` faces and so `O(N)` edges; two edges of different heads cross at most once, so the overlay
+//! has `O(H²N²)` vertices and edges, hence (Euler's formula) `O(H²N²)` faces, and a stack of `L`
+//! layers has
+//! `O((HN)^{2L})` cells: for fixed `H`, `Θ(N^{2L})` holds at `d = 2`. For `d ≥ 3` and `H > d` the
+//! upper side of `Θ(N^{d·L})` is open (the per-layer Zaslavsky bound of SPEC T7 is `O(N^{2d})`).
 //!
 //! *At `d = 1` the Su–Liu order fails* ([`check_one_dimensional`]): keys that are affine images
 //! of one-dimensional context tokens give every head at most 2 cells, so a stack has at most
@@ -32,7 +44,7 @@ use tropical_geometry::{Halfspace, Hyperplane};
 /// SPEC id.
 pub const ID: &str = "T8";
 /// One-line statement.
-pub const STATEMENT: &str = "Depth: cells of L residual hard-attention layers ≤ Π_l cells(layer l) (derived); N^{H·L} attained by a construction on Q^{H+2}; at d = 1 every stack has ≤ 2^{H·L} cells, independent of N; Su–Liu Θ(N^{d·L}) growth measured";
+pub const STATEMENT: &str = "Depth: cells of L residual hard-attention layers ≤ Π_l cells(layer l) (derived); N^{d·L} attained exactly on Q^d for every d ≥ 2 (H = d heads per layer, context on a moment curve); at d = 1 every stack has ≤ 2^{H·L} cells, independent of N; random-stack growth measured";
 
 /// A model and its context.
 #[derive(Debug, Clone)]
@@ -184,6 +196,124 @@ pub fn separable_construction(n: usize, m: usize, layers: usize) -> Instance {
         })
         .collect();
     attention_stack(stack, context, d)
+}
+
+/// **The exponent `d·L` attained for every `d ≥ 2`: `N^{d·L}` cells** with `H = d` heads per
+/// layer on `Q^d` (Setting A, bias through `b_Q`, `b_K`, `b_V`; the context passes through the
+/// layers as in [`Model::layer_contexts`]).
+///
+/// The context tokens lie on a translated moment curve, `c_j = R·(1, …, 1) + (j, j², 0, …, 0)`
+/// (`j < N`), with `R = 3N·s_0` far beyond every layer's grid. Head `h` of layer `l` reads the
+/// query's coordinate `h`; its keys are `(2 s_l (c[0] − ρ_l), −s_l² (c[1] − ρ_l))`, affine in the
+/// context token (`ρ_l = R + τ_l`), so its scores `2 s_l j x_h − s_l² j²` pick the grid point
+/// `j·s_l` nearest to `x_h`, exactly as in [`separable_construction`]. It writes the value
+/// `κ_l − s_l·j` into coordinate `h` (same `s_l`, `κ_l`).
+///
+/// The context is also written, but uniformly: every context token has every coordinate
+/// `≥ R + τ_l ≥ N·s_l`, beyond the last grid wall `(N − 3/2)·s_l`, so each of its heads picks key
+/// `N − 1` and the whole context is translated by `τ_{l+1} − τ_l = κ_l − s_l (N − 1)` in every
+/// coordinate; the next layer's key and value biases absorb the translation (that is `ρ_l`).
+/// Queries then follow the separable construction's one-dimensional stacks in every coordinate,
+/// hence `N^L` cells per coordinate and `N^{d·L}` in all. That equals the product bound
+/// `Π_l N^H` with `H = d`: Su–Liu's order `N^{d_model·L}` is attained exactly (for `d = 1` it is
+/// not: see [`check_one_dimensional`]). Needs `n ≥ 2`, `d ≥ 2`, `layers ≥ 1`.
+pub fn moment_curve_construction(n: usize, d: usize, layers: usize) -> Instance {
+    let r = |x: i64| Rat::from_i64(x);
+    let unit = |i: usize, c: Rat| -> Vec<Rat> {
+        (0..d)
+            .map(|k| if k == i { c.clone() } else { Rat::zero() })
+            .collect()
+    };
+    let spacing = |l: usize| r((n as i64 + 2).pow((layers - 1 - l) as u32));
+    let kappa = |l: usize| {
+        if l + 1 < layers {
+            spacing(l + 1) * r(n as i64 - 1) / r(2)
+        } else {
+            Rat::zero()
+        }
+    };
+    let big_r = spacing(0) * r(3 * n as i64);
+    let mut rho = big_r.clone();
+    let mut stack = Vec::with_capacity(layers);
+    for l in 0..layers {
+        let s = spacing(l);
+        let heads = (0..d)
+            .map(|h| {
+                Head::new(
+                    mat(vec![unit(h, Rat::one()), vec![Rat::zero(); d]], d),
+                    vec![Rat::zero(), Rat::one()],
+                    mat(vec![unit(0, r(2) * &s), unit(1, -(s.clone() * &s))], d),
+                    vec![-(r(2) * &s * &rho), s.clone() * &s * &rho],
+                    mat(vec![unit(0, -s.clone())], d),
+                    vec![kappa(l) + s.clone() * &rho],
+                )
+                .expect("shapes")
+            })
+            .collect();
+        let w_o = mat(
+            (0..d)
+                .map(|i| (0..d).map(|h| r(i64::from(i == h))).collect())
+                .collect(),
+            d,
+        );
+        stack.push(
+            AttentionLayer::new(heads, w_o, vec![Rat::zero(); d], Rat::one()).expect("shapes"),
+        );
+        rho = rho + kappa(l) - s * r(n as i64 - 1);
+    }
+    let context = (0..n as i64)
+        .map(|j| {
+            let mut c = vec![big_r.clone(); d];
+            c[0] += r(j);
+            c[1] += r(j * j);
+            c
+        })
+        .collect();
+    attention_stack(stack, context, d)
+}
+
+/// A moment-curve construction size `(N, d, L)`: context tokens, `d_model` (= heads per
+/// layer), layers.
+pub type MomentSize = (usize, usize, usize);
+
+/// The sizes at which [`check_moment_construction`] counts [`moment_curve_construction`].
+pub const MOMENT_SIZES: [MomentSize; 5] = [(2, 2, 2), (3, 2, 2), (2, 2, 3), (4, 2, 2), (2, 3, 2)];
+
+/// [`moment_curve_construction`] at every size of `sizes`: the walk must count exactly
+/// `N^{d·L}` cells, every layer must have exactly `N^d` cells on its own context (so the count
+/// is the product bound), and for `L = 2` the brute force of [`check`] must agree. Returns the
+/// counts.
+pub fn check_moment_construction(sizes: &[MomentSize]) -> Result<Vec<(MomentSize, usize)>, String> {
+    sizes
+        .iter()
+        .map(|&(n, d, layers)| {
+            let inst = moment_curve_construction(n, d, layers);
+            let tag = format!("N={n} d={d} L={layers}");
+            let ctxs = inst
+                .model
+                .layer_contexts(&inst.context)
+                .map_err(|e| e.to_string())?;
+            for (l, b) in inst.model.blocks.iter().enumerate() {
+                let one = Instance {
+                    model: Model::new(vec![b.clone()]).map_err(|e| e.to_string())?,
+                    context: ctxs[l].clone(),
+                };
+                let c = stack_cells(&one)?;
+                if c != n.pow(d as u32) {
+                    return Err(format!("{tag}: layer {l} has {c} cells, expected N^d"));
+                }
+            }
+            let cells = stack_cells(&inst)?;
+            let want = n.pow((d * layers) as u32);
+            if cells != want {
+                return Err(format!("{tag}: {cells} cells, expected N^(d·L) = {want}"));
+            }
+            if layers == 2 {
+                check(&inst).map_err(|e| format!("{tag}: {e}"))?;
+            }
+            Ok(((n, d, layers), cells))
+        })
+        .collect()
 }
 
 /// A construction size `(N, m, L)`: context tokens, heads per layer, layers.
