@@ -5,8 +5,8 @@
 #   fuzz/run.sh cdd npy         # some targets
 #   RUNS=10000000 SECONDS_PER_TARGET=600 fuzz/run.sh
 #
-# Needs a nightly compiler (`rustup toolchain install nightly`) or the stable one with
-# RUSTC_BOOTSTRAP=1 (the sanitizer-coverage pass is a `-C passes` option; no -Z flag is used), and
+# Builds with the stable compiler and RUSTC_BOOTSTRAP=1 (the sanitizer-coverage pass is a
+# `-C passes` option and no -Z flag is used; TOOLCHAIN=nightly picks a nightly compiler), and
 # a C++ compiler for libFuzzer itself (built by the libfuzzer-sys crate). `cargo fuzz` is not
 # needed; the flags below are the ones `cargo fuzz build --sanitizer none` passes. Equivalent:
 #   cargo +nightly fuzz run --sanitizer none TARGET fuzz/corpus/TARGET fuzz/seeds/TARGET
@@ -24,8 +24,10 @@ SECONDS_PER_TARGET=${SECONDS_PER_TARGET:-180}
 RSS_LIMIT_MB=${RSS_LIMIT_MB:-2048}
 NICE=${NICE:-19}
 
-if rustup run nightly rustc --version >/dev/null 2>&1; then
-    CARGO=(rustup run nightly cargo)
+# The default toolchain with RUSTC_BOOTSTRAP=1 (what bench/fuzz.md records); TOOLCHAIN=nightly
+# uses a nightly compiler instead.
+if [ -n "${TOOLCHAIN:-}" ]; then
+    CARGO=(rustup run "$TOOLCHAIN" cargo)
 else
     export RUSTC_BOOTSTRAP=1
     CARGO=(cargo)

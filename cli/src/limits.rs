@@ -97,7 +97,16 @@ mod tests {
         assert_eq!(parse_bytes("2GiB"), Ok(2 << 30));
         assert_eq!(parse_bytes(" 3 kib "), Ok(3072));
         assert_eq!(parse_bytes("1B"), Ok(1));
-        for bad in ["", "0", "0GB", "-1", "1.5GB", "GB", "12 parsecs", "99999999999TB"] {
+        for bad in [
+            "",
+            "0",
+            "0GB",
+            "-1",
+            "1.5GB",
+            "GB",
+            "12 parsecs",
+            "99999999999TB",
+        ] {
             let e = parse_bytes(bad).unwrap_err();
             assert!(e.contains(&format!("{bad:?}")), "{bad}: {e}");
         }

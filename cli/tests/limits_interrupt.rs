@@ -105,7 +105,7 @@ fn memory_limit_gives_a_partial_count() {
     // Bad values: exit 2, the flag named.
     for bad in ["0", "12parsecs", "-5", "99999999999TB"] {
         let mut a = base.to_vec();
-        a.extend(["--max-memory".into(), bad.into()]);
+        a.push(format!("--max-memory={bad}"));
         let r = tropical(&a);
         assert_eq!(r.code, Some(2), "{bad}: {r:?}");
         assert!(r.stderr.contains("--max-memory"), "{bad}: {r:?}");
@@ -152,6 +152,17 @@ fn ctrl_c_gives_a_partial_count_promptly() {
         child.try_wait().unwrap().is_none(),
         "the slow case finished within a second: it no longer tests the interrupt"
     );
+    // Drain both pipes while waiting: a report larger than a pipe's buffer would otherwise
+    // block the command's final write.
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            pipe.read_to_string(&mut text).unwrap();
+            text
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().unwrap()));
+    let err = drain(Box::new(child.stderr.take().unwrap()));
     let sent = Instant::now();
     let kill = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
@@ -169,13 +180,10 @@ fn ctrl_c_gives_a_partial_count_promptly() {
         std::thread::sleep(Duration::from_millis(10));
     };
     let waited = sent.elapsed();
-    let (mut out, mut err) = (String::new(), String::new());
-    child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
-    child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
     let r = Run {
         code: status.code(),
-        stdout: out,
-        stderr: err,
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
     };
     assert!(
         waited < Duration::from_secs(2),

@@ -135,16 +135,17 @@ fn parse_bbox(v: &[String]) -> anyhow::Result<(Rat, Rat)> {
 /// A library error on a request field, with the flag's name (`layer 6: …` → `--layer 6: …`).
 pub fn flag_error(e: AttentionError) -> anyhow::Error {
     match &e {
+        AttentionError::Invalid(m) if m.starts_with("memory limit") => {
+            anyhow::anyhow!("--max-memory{}", &m["memory limit".len()..])
+        }
         AttentionError::Invalid(m)
-            if ["layer", "heads", "head ", "depth", "time limit", "memory limit"]
+            if ["layer", "heads", "head ", "depth", "time limit"]
                 .iter()
                 .any(|f| m.starts_with(f)) =>
         {
             let m = m.strip_prefix("heads: ").unwrap_or(m);
             if let Some(rest) = m.strip_prefix("time limit") {
                 anyhow::anyhow!("--time-limit{rest}")
-            } else if let Some(rest) = m.strip_prefix("memory limit") {
-                anyhow::anyhow!("--max-memory{rest}")
             } else if m.starts_with("head ") {
                 anyhow::anyhow!("--heads: {m}")
             } else {
