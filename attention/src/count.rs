@@ -11,8 +11,8 @@
 //!   Minkowski count (SPEC T6: one layer, no box) and the decomposition (SPEC T15: one layer, no
 //!   box, stacked query maps surjective); each head's score functions are computed once;
 //! - bounds: `Π_h n_h` and Zaslavsky (SPEC T7);
-//! - limits: a cell cap, a time limit and a cancellation flag (Ctrl-C), all giving a partial
-//!   result with `complete: false`;
+//! - limits: a cell cap, a time limit, a memory budget and a cancellation flag (Ctrl-C), all
+//!   giving a partial result with `complete: false` and `stopped` naming the limit;
 //! - witnesses: per cell its label (per layer and head), an exact interior point, the affine
 //!   piece of the map on it, and in 2D with a box its polygon (exact and float).
 //!
@@ -43,8 +43,12 @@
 //! `2^53` (exact in every JSON reader) and as a decimal string beyond. Bounds are always decimal
 //! strings.
 //!
-//! **Time limit.** A watchdog thread sets the walk's cancellation flag at the deadline; the walk
-//! checks the flag between cells.
+//! **Time and memory limits.** A watchdog thread polls every 20 ms: it sets the walk's
+//! cancellation flag at the deadline, when the user's flag is set, or when the process's resident
+//! memory ([`resident_bytes`], Linux `/proc/self/statm`) exceeds the budget; the walk checks the
+//! flag between cells and before each wall it crosses. The budget bounds the whole process
+//! (model, context and the walk's cell list and frontier alike), so an allocation spike shorter
+//! than 20 ms can pass it.
 //!
 //! ## References
 //!
@@ -122,6 +126,10 @@ pub struct Limits {
     pub max_cells: Option<usize>,
     /// Stop the walk after this many seconds.
     pub time_limit_s: Option<f64>,
+    /// Stop the walk once the process's resident memory exceeds this many bytes (polled every
+    /// 20 ms; see [`resident_bytes`]).
+    #[serde(default)]
+    pub max_memory_bytes: Option<u64>,
     /// Stop the walk as soon as this flag is set (e.g. by a Ctrl-C handler).
     #[serde(skip)]
     pub cancel: Option<Arc<AtomicBool>>,
@@ -135,6 +143,7 @@ impl std::fmt::Debug for Limits {
         f.debug_struct("Limits")
             .field("max_cells", &self.max_cells)
             .field("time_limit_s", &self.time_limit_s)
+            .field("max_memory_bytes", &self.max_memory_bytes)
             .field("cancel", &self.cancel)
             .field("progress", &self.progress.as_ref().map(|_| "callback"))
             .finish()
@@ -185,6 +194,32 @@ pub enum Stop {
     TimeLimit,
     /// `Limits::cancel` was set.
     Cancelled,
+    /// The process's resident memory exceeded `Limits::max_memory_bytes`.
+    MemoryLimit,
+}
+
+/// The resident memory of this process in bytes (Linux: `/proc/self/statm`, resident pages
+/// times the page size), or `None` where it cannot be read.
+pub fn resident_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    // The page size of every Linux target this crate builds for but a few (aarch64 with 16/64
+    // KiB pages), read from the kernel's auxiliary vector when available.
+    let page = std::fs::read("/proc/self/auxv")
+        .ok()
+        .and_then(|aux| page_size_from_auxv(&aux))
+        .unwrap_or(4096);
+    pages.checked_mul(page)
+}
+
+/// `AT_PAGESZ` (6) from a native-endian 64-bit auxiliary vector.
+fn page_size_from_auxv(aux: &[u8]) -> Option<u64> {
+    const AT_PAGESZ: u64 = 6;
+    aux.chunks_exact(16).find_map(|kv| {
+        let k = u64::from_ne_bytes(kv[..8].try_into().ok()?);
+        let v = u64::from_ne_bytes(kv[8..].try_into().ok()?);
+        (k == AT_PAGESZ).then_some(v)
+    })
 }
 
 /// One method's result.
@@ -419,6 +454,7 @@ struct Watch {
     cancel: Arc<AtomicBool>,
     user: Option<Arc<AtomicBool>>,
     timed_out: Arc<AtomicBool>,
+    over_memory: Arc<AtomicBool>,
     done: Arc<AtomicBool>,
 }
 
@@ -428,6 +464,7 @@ impl Watch {
         let already = user.as_ref().is_some_and(|f| f.load(Ordering::SeqCst));
         let cancel = Arc::new(AtomicBool::new(already));
         let timed_out = Arc::new(AtomicBool::new(false));
+        let over_memory = Arc::new(AtomicBool::new(false));
         let done = Arc::new(AtomicBool::new(false));
         if let Some(t) = limits.time_limit_s {
             if !(t.is_finite() && t > 0.0) {
@@ -436,14 +473,34 @@ impl Watch {
                 )));
             }
         }
-        // One flag for the walk, set by the user's flag or the deadline.
+        let budget = limits.max_memory_bytes;
+        if let Some(b) = budget {
+            if b == 0 {
+                return Err(AttentionError::Invalid(
+                    "memory limit 0 bytes: must be a positive number of bytes".into(),
+                ));
+            }
+            if resident_bytes().is_none() {
+                return Err(AttentionError::Invalid(format!(
+                    "memory limit {b} bytes: the resident memory cannot be read on this system \
+                     (/proc/self/statm)"
+                )));
+            }
+        }
+        let over = |b: u64| resident_bytes().is_some_and(|r| r > b);
+        if budget.is_some_and(over) {
+            over_memory.store(true, Ordering::SeqCst);
+            cancel.store(true, Ordering::SeqCst);
+        }
+        // One flag for the walk, set by the user's flag, the deadline or the memory budget.
         let deadline = limits
             .time_limit_s
             .map(|t| Instant::now() + Duration::from_secs_f64(t));
-        if deadline.is_some() || user.is_some() {
-            let (c, to, dn, u) = (
+        if deadline.is_some() || user.is_some() || budget.is_some() {
+            let (c, to, om, dn, u) = (
                 cancel.clone(),
                 timed_out.clone(),
+                over_memory.clone(),
                 done.clone(),
                 user.clone(),
             );
@@ -455,6 +512,11 @@ impl Watch {
                     }
                     if deadline.is_some_and(|t| Instant::now() >= t) {
                         to.store(true, Ordering::SeqCst);
+                        c.store(true, Ordering::SeqCst);
+                        return;
+                    }
+                    if budget.is_some_and(over) {
+                        om.store(true, Ordering::SeqCst);
                         c.store(true, Ordering::SeqCst);
                         return;
                     }
@@ -472,6 +534,7 @@ impl Watch {
                 cancel,
                 user,
                 timed_out,
+                over_memory,
                 done,
             },
             opts,
@@ -481,6 +544,8 @@ impl Watch {
     fn reason(&self) -> Stop {
         if self.timed_out.load(Ordering::SeqCst) {
             Stop::TimeLimit
+        } else if self.over_memory.load(Ordering::SeqCst) {
+            Stop::MemoryLimit
         } else if self.cancel.load(Ordering::SeqCst)
             || self.user.as_ref().is_some_and(|f| f.load(Ordering::SeqCst))
         {
@@ -711,7 +776,13 @@ fn count_layer<S: Scalar>(
                 });
             }
         }
-        if run_mink {
+        // A walk stopped by the user, the clock or the memory budget ends the count: the
+        // cross-check is skipped so that the partial result comes back at once.
+        let interrupted = matches!(
+            stopped,
+            Some(Stop::Cancelled | Stop::TimeLimit | Stop::MemoryLimit)
+        );
+        if run_mink && !interrupted {
             let (m, secs) = timed(|| regions::minkowski_cell_count(&fns))?;
             runs.push(MethodRun {
                 method: Method::Minkowski,

@@ -205,6 +205,11 @@ fn npy_hostile_headers() {
         ),
         (npy_file("<f4", false, &[usize::MAX], &[0; 4]), "2^64"),
         (npy_file("<f4", false, &[1; 40], &[0; 4]), "dimensions"),
+        // found by the `npy` fuzz target: a byte-order mark of two bytes split inside a char
+        (
+            npy_file("\u{2d9}2", false, &[2], &[0; 8]),
+            "malformed descr",
+        ),
         (
             b"\x93NUMPY\x01\x00\xff\xff{'descr'".to_vec(),
             "truncated header",

@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 
 mod cmd;
 mod demo;
+mod limits;
 #[allow(dead_code)] // used by the subcommands as they land
 mod output;
 

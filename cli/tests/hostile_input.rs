@@ -100,6 +100,21 @@ fn npy_and_safetensors_headers_are_checked() {
         ctx.to_str().unwrap(),
     ]);
     assert_clean_error(&r, "ctx.npy");
+    // Found by the `npy` fuzz target (bench/fuzz.md): a descr whose first character is two
+    // bytes (`'˙2'`) made the reader split the string inside that character (a panic, exit 70).
+    let fuzzed: &[u8] = b"\x93NUMPY\x01\x00v\x00{'descr': '\xcb\x992', 'fortran_order': False,   'shape': (2l), }            \x01\x00\x00\x00\x00\x00\x00\x00                                                \x0a\x00>\x00\xb4";
+    let bad = fuzzed.to_vec();
+    let ctx = dir.join("fuzzed.npy");
+    std::fs::write(&ctx, bad).unwrap();
+    let r = tropical(&[
+        "regions",
+        "--model",
+        model.to_str().unwrap(),
+        "--context",
+        ctx.to_str().unwrap(),
+    ]);
+    assert_clean_error(&r, "fuzzed.npy");
+    assert!(r.stderr.contains("descr"), "{r:?}");
     let mut st = (1u64 << 60).to_le_bytes().to_vec();
     st.extend(b"{}");
     let m = dir.join("m.safetensors");

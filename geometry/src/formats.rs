@@ -667,6 +667,60 @@ pub fn write_by_extension<S: Scalar>(
     }
 }
 
+/// The lifted polyhedron of a power diagram on `domain`: `{(x, t) : x ∈ domain, t ≥ 2⟨z_j, x⟩ −
+/// ‖z_j‖² + w_j for every site j}`, the epigraph of
+/// [`lifted_max_affine`](crate::power_diagram::lifted_max_affine) over the domain, in `R^{d+1}`
+/// (last coordinate `t`). Its lower facets project onto the cells of the power diagram (site j's
+/// cell is where piece j attains the maximum) and its vertices are the diagram's vertices lifted,
+/// so one `.ine`/`.ext` file describes the whole diagram. Errors as `lifted_max_affine` (no
+/// sites, a weight count that differs), or a domain of another dimension.
+///
+/// ```
+/// use tropical_algebra::Rat;
+/// use tropical_geometry::cells::Domain;
+/// use tropical_geometry::formats::power_lifting;
+/// let q = |p: i64| Rat::from(p);
+/// let sites = vec![vec![q(0)], vec![q(2)]];
+/// let h = power_lifting(&sites, &[q(0), q(0)], &Domain::Whole(1)).unwrap();
+/// assert_eq!((h.ambient_dim, h.inequalities.len()), (2, 2));
+/// ```
+pub fn power_lifting<S: Scalar>(
+    sites: &[Vec<S>],
+    weights: &[S],
+    domain: &crate::cells::Domain<S>,
+) -> Result<HRep<S>, GeometryError> {
+    let f = crate::power_diagram::lifted_max_affine(sites, weights)?;
+    let d = f.dim();
+    let dom = domain.halfspaces();
+    if let Some(h) = dom.iter().find(|h| h.normal.len() != d) {
+        return Err(GeometryError::DimensionMismatch(format!(
+            "the domain is {}-dimensional, the sites are {d}-dimensional",
+            h.normal.len()
+        )));
+    }
+    // a·x + b ≤ t  ⇔  (a, −1)·(x, t) ≤ −b
+    let mut inequalities: Vec<Halfspace<S>> = f
+        .slopes
+        .iter()
+        .zip(&f.offsets)
+        .map(|(a, b)| {
+            let mut normal = a.clone();
+            normal.push(-S::one());
+            Halfspace::new(normal, -b.clone())
+        })
+        .collect();
+    inequalities.extend(dom.into_iter().map(|h| {
+        let mut normal = h.normal;
+        normal.push(S::zero());
+        Halfspace::new(normal, h.offset)
+    }));
+    Ok(HRep {
+        ambient_dim: d + 1,
+        inequalities,
+        equations: Vec::new(),
+    })
+}
+
 /// The cells of a power diagram as JSON objects, in the order of `pd.cells` (fields documented
 /// in `docs/json/power-diagram.md`): `site`, `interior_point`, `facets` (cdd rows
 /// `[b, -a_1, .., -a_d]`, `b − a·x ≥ 0`, domain facets included), `neighbors` (per facet the

@@ -72,6 +72,7 @@ pub fn request(req: &LayerRequest, opts: &WalkOptions) -> Result<CountRequest<Ra
         limits: Limits {
             max_cells: opts.max_cells,
             time_limit_s: req.time_limit_s,
+            max_memory_bytes: None,
             cancel: opts.cancel.clone(),
             progress: opts.progress.clone(),
         },

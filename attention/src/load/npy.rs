@@ -145,7 +145,8 @@ fn parse_header(bytes: &[u8], opts: &NpyOptions, path: &str) -> Result<Header> {
         .strip_prefix('\'')
         .and_then(|r| r.split('\'').next())
         .ok_or_else(|| e(format!("malformed descr in {header:?}")))?;
-    let (order, kind) = descr.split_at(descr.len().min(1));
+    // The byte-order mark is one character, which need not be one byte in a hostile header.
+    let (order, kind) = descr.split_at(descr.chars().next().map_or(0, char::len_utf8));
     let big_endian = match order {
         "<" | "|" => false,
         ">" => true,

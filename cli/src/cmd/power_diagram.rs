@@ -1,5 +1,7 @@
-//! `tropical power-diagram FILE [--box LO,HI] [--json] [--svg OUT]`: the power diagram of weighted
-//! sites (SPEC T4/T5) — nonempty cells, hidden sites, vertices and the adjacency edges.
+//! `tropical power-diagram FILE [--box LO,HI] [--json] [--output OUT] [--svg OUT]`: the power
+//! diagram of weighted sites (SPEC T4/T5) — nonempty cells, hidden sites, vertices and the
+//! adjacency edges; `--output` writes the report (`.json`) or the lifted polyhedron (`.ine`,
+//! `.ext`).
 //!
 //! Input JSON: `{"sites": [[..], ..], "weights": [..]}`; numbers are rationals given as strings
 //! (`"3/4"`, `"0.125"`) or JSON numbers (read from their decimal text, exactly).
@@ -11,7 +13,8 @@ use serde::Serialize;
 use serde_json::Value;
 use tropical_algebra::{Rat, Scalar};
 use tropical_geometry::cells::Domain;
-use tropical_geometry::formats::power_cells_to_json;
+use tropical_geometry::formats::{power_cells_to_json, power_lifting, write_by_extension};
+use tropical_geometry::polyhedron::Polyhedron;
 use tropical_geometry::power_diagram::{power_diagram, PowerDiagram};
 
 /// Arguments.
@@ -27,7 +30,10 @@ pub struct Args {
     /// vertices and 2D polygon, exact; docs/json/power-diagram.md).
     #[arg(long)]
     pub json: bool,
-    /// Write the JSON report (as `--json` prints it) to this `.json` file.
+    /// Write the diagram to this file, in the format its extension names: `.json` (the report,
+    /// as `--json` prints it), `.ine` / `.ext` (the H- / V-representation of the lifted
+    /// polyhedron `{(x, t) : x in the box, t ≥ 2⟨z_j, x⟩ − ‖z_j‖² + w_j}`, whose facets project
+    /// onto the cells and whose vertices are the diagram's vertices lifted).
     #[arg(long)]
     pub output: Option<PathBuf>,
     /// In 2D, draw the (clipped) diagram to this SVG file.
@@ -69,8 +75,15 @@ fn parse_rat(v: &Value, what: &str) -> anyhow::Result<Rat> {
 pub fn read_sites(path: &Path) -> anyhow::Result<(Vec<Vec<Rat>>, Vec<Rat>)> {
     let name = path.display();
     let text = std::fs::read_to_string(path).with_context(|| format!("{name}: cannot read"))?;
+    sites_from_str(&name.to_string(), &text)
+}
+
+/// Parse `{"sites": .., "weights": ..}` from `text` (`name` is the file named in errors): at
+/// least one site, as many weights as sites, every site with the same number (≥ 1) of
+/// coordinates. Memory grows with the text (`serde_json` reads only what is present).
+pub fn sites_from_str(name: &str, text: &str) -> anyhow::Result<(Vec<Vec<Rat>>, Vec<Rat>)> {
     let v: Value =
-        serde_json::from_str(&text).map_err(|e| anyhow!("{name}: line {}: {e}", e.line()))?;
+        serde_json::from_str(text).map_err(|e| anyhow!("{name}: line {}: {e}", e.line()))?;
     let sites_v = v
         .get("sites")
         .and_then(Value::as_array)
@@ -188,11 +201,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         cell_objects: power_cells_to_json(&pd),
     };
     if let Some(out) = &args.output {
-        crate::output::write_json_file(
-            &report,
-            out,
-            "a power diagram (its cells are several polyhedra)",
-        )?;
+        write_output(&report, &sites, &weights, &domain, out)?;
     }
     if args.json {
         return crate::output::print_json(&report);
@@ -213,6 +222,31 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         println!("  vertex {}", fmt_point(v));
     }
     Ok(())
+}
+
+/// Write `--output`: the report as `.json`, the lifted polyhedron as `.ine` or `.ext`.
+fn write_output(
+    report: &Report,
+    sites: &[Vec<Rat>],
+    weights: &[Rat],
+    domain: &Domain<Rat>,
+    out: &Path,
+) -> anyhow::Result<()> {
+    let name = out.display();
+    match out.extension().and_then(|e| e.to_str()) {
+        Some("ine" | "ext") => {
+            let lift = power_lifting(sites, weights, domain)
+                .and_then(Polyhedron::from_hrep)
+                .map_err(|e| anyhow!("--output {name}: {e}"))?;
+            let text = write_by_extension(&lift, out).map_err(|e| anyhow!("--output {e}"))?;
+            std::fs::write(out, text).with_context(|| format!("{name}: cannot write"))
+        }
+        Some("json") => crate::output::write_json_file(report, out, "a power diagram"),
+        _ => bail!(
+            "--output {name}: unknown output format (use .json for the report, .ine or .ext for \
+             the lifted polyhedron)"
+        ),
+    }
 }
 
 /// "site i shares the cell of site j" for every duplicate site, or "none".

@@ -5,7 +5,6 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -88,6 +87,10 @@ pub struct Args {
     /// Stop the walk after this many seconds (the output then says `complete: false`).
     #[arg(long)]
     pub time_limit: Option<f64>,
+    /// Stop the walk once the process's resident memory exceeds BYTES (e.g. `4GiB`, `500MB`;
+    /// the output then says `complete: false`, `stopped: "memory_limit"`).
+    #[arg(long, value_name = "BYTES", value_parser = crate::limits::parse_bytes)]
+    pub max_memory: Option<u64>,
     /// Print the cells (label, interior point, linear region) in the table, and all of them in
     /// `--json` whatever their number.
     #[arg(long)]
@@ -150,6 +153,9 @@ fn parse_bbox(v: &[String]) -> anyhow::Result<(Rat, Rat)> {
 /// A library error on a request field, with the flag's name (`layer 6: …` → `--layer 6: …`).
 pub fn flag_error(e: AttentionError) -> anyhow::Error {
     match &e {
+        AttentionError::Invalid(m) if m.starts_with("memory limit") => {
+            anyhow::anyhow!("--max-memory{}", &m["memory limit".len()..])
+        }
         AttentionError::Invalid(m)
             if ["layer", "heads", "head ", "depth", "time limit", "tile"]
                 .iter()
@@ -317,10 +323,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if args.plot.is_some() && (region.dim(d) != 2 || region.cube.is_none()) {
         bail!("--plot needs a 2D count (a 2D --slice, or d_model = 2) and a --box");
     }
-    let cancel = Arc::new(AtomicBool::new(false));
-    let c = cancel.clone();
-    // A second registration (e.g. in tests) fails harmlessly: then Ctrl-C just exits.
-    let _ = ctrlc::set_handler(move || c.store(true, Ordering::SeqCst));
+    let cancel = crate::limits::interrupt_flag();
     let (prog, bar) = progress();
     let request = CountRequest {
         layer: args.layer,
@@ -332,6 +335,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         limits: Limits {
             max_cells: args.max_regions,
             time_limit_s: args.time_limit,
+            max_memory_bytes: args.max_memory,
             cancel: Some(cancel),
             progress: Some(prog),
         },

@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, bail, Context};
 use serde::Serialize;
 use tropical_algebra::{Rat, Scalar};
+use tropical_geometry::formats::write_ext;
 use tropical_geometry::tropical_polytope::{Convention, TropicalPolytope};
+use tropical_geometry::VRep;
 
 /// Arguments.
 #[derive(clap::Args)]
@@ -25,7 +27,9 @@ pub struct Args {
     /// `maximal_cells`, `bounded_f_vector`; docs/json/tconv.md).
     #[arg(long)]
     pub json: bool,
-    /// Write the JSON report (as `--json` prints it) to this `.json` file.
+    /// Write to this file, in the format its extension names: `.json` (the report, as `--json`
+    /// prints it) or `.ext` (the pseudovertices as a cdd V-representation, readable by `tconv`
+    /// and `hull`).
     #[arg(long)]
     pub output: Option<PathBuf>,
 }
@@ -72,29 +76,31 @@ fn parse_json(path: &Path, text: &str) -> anyhow::Result<Vec<Vec<Rat>>> {
         },
         _ => bail!("{}:1: expected an array of points", path.display()),
     };
-    // Locate each row in the text for error messages (best effort: the i-th '[' after the first).
-    let row_starts: Vec<usize> = {
+    // The line of each row in the text, for error messages (best effort: the i-th '[' at depth
+    // 2 after the first), found in one pass.
+    let row_lines: Vec<usize> = {
         let outer = text.find('[').unwrap_or(0);
-        let mut starts = Vec::new();
-        let mut depth = 0usize;
-        for (i, ch) in text.char_indices().skip_while(|(i, _)| *i < outer) {
+        let mut lines = Vec::new();
+        let (mut depth, mut line) = (0usize, line_of(text, outer));
+        for ch in text[outer..].chars() {
             match ch {
+                '\n' => line += 1,
                 '[' => {
                     depth += 1;
                     if depth == 2 {
-                        starts.push(i);
+                        lines.push(line);
                     }
                 }
                 ']' => depth = depth.saturating_sub(1),
                 _ => {}
             }
         }
-        starts
+        lines
     };
     rows.iter()
         .enumerate()
         .map(|(i, row)| {
-            let line = line_of(text, row_starts.get(i).copied().unwrap_or(0));
+            let line = row_lines.get(i).copied().unwrap_or(1);
             let serde_json::Value::Array(entries) = row else {
                 bail!("{}:{line}: point {i} is not an array", path.display());
             };
@@ -186,11 +192,17 @@ fn parse_rows(path: &Path, text: &str) -> anyhow::Result<Vec<Vec<Rat>>> {
 pub fn read_points(path: &Path) -> anyhow::Result<Vec<Vec<Rat>>> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("{}: cannot read file", path.display()))?;
+    points_from_str(path, &text)
+}
+
+/// Parse points from `text`, JSON or `.ext`-like rows (`path` is the file named in errors): at
+/// least one point, every point with the same number (≥ 1) of coordinates.
+pub fn points_from_str(path: &Path, text: &str) -> anyhow::Result<Vec<Vec<Rat>>> {
     let trimmed = text.trim_start();
     let points = if trimmed.starts_with('[') || trimmed.starts_with('{') {
-        parse_json(path, &text)?
+        parse_json(path, text)?
     } else {
-        parse_rows(path, &text)?
+        parse_rows(path, text)?
     };
     if points.is_empty() {
         bail!("{}:1: no points found", path.display());
@@ -207,6 +219,33 @@ pub fn read_points(path: &Path) -> anyhow::Result<Vec<Vec<Rat>>> {
         );
     }
     Ok(points)
+}
+
+/// Write `--output`: the report as `.json`, the pseudovertices as `.ext`.
+fn write_output(report: &Report, pseudovertices: &[Vec<Rat>], out: &Path) -> anyhow::Result<()> {
+    let name = out.display();
+    match out.extension().and_then(|e| e.to_str()) {
+        Some("ext") => {
+            let v = VRep {
+                ambient_dim: pseudovertices.first().map_or(report.coordinates, Vec::len),
+                points: pseudovertices.to_vec(),
+                rays: Vec::new(),
+                lines: Vec::new(),
+            };
+            std::fs::write(out, write_ext(&v)).with_context(|| format!("{name}: cannot write"))
+        }
+        Some("json") => {
+            crate::output::write_json_file(report, out, "a tropical polytope's cell complex")
+        }
+        Some("ine") => bail!(
+            "--output {name}: a tropical polytope is not one convex polyhedron, so it has no \
+             H-representation; use .ext (its pseudovertices) or .json (the cell complex)"
+        ),
+        _ => bail!(
+            "--output {name}: unknown output format (use .json for the cell complex, .ext for \
+             the pseudovertices)"
+        ),
+    }
 }
 
 /// Run the subcommand.
@@ -257,7 +296,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         bounded_f_vector: cx.bounded_f_vector(),
     };
     if let Some(out) = &args.output {
-        crate::output::write_json_file(&report, out, "a tropical polytope's cell complex")?;
+        write_output(&report, &cx.pseudovertices(), out)?;
     }
     if args.json {
         return crate::output::print_json(&report);
