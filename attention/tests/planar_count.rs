@@ -22,7 +22,8 @@ use tropical_geometry::cells::{
 fn arb_dirs() -> impl Strategy<Value = Vec<Vec<i64>>> {
     prop_oneof![
         ints(6, 2).prop_map(|v| vec![v[..3].to_vec(), v[3..].to_vec()]),
-        (ints(3, 2), -2i64..=2).prop_map(|(u, k)| vec![u.clone(), u.iter().map(|x| x * k).collect()]),
+        (ints(3, 2), -2i64..=2)
+            .prop_map(|(u, k)| vec![u.clone(), u.iter().map(|x| x * k).collect()]),
     ]
 }
 
@@ -82,18 +83,37 @@ fn tiny_model_slice_matches_general_walk() {
     )
     .unwrap()
     .model;
-    let ctx = tropical_attention::load::load_matrix::<Rat>(&dir.join("tiny-context.json"), None).unwrap();
+    let ctx =
+        tropical_attention::load::load_matrix::<Rat>(&dir.join("tiny-context.json"), None).unwrap();
     let whole = count_cells(&m, &ctx, &CountRequest::default()).unwrap();
     assert_eq!(whole.cells, BigUint::from(20u32));
     assert_eq!(whole.linear_regions, Some(20));
     let d = m.d_model();
-    let unit = |i: usize| (0..d).map(|k| Rat::from_i64(i64::from(k == i))).collect::<Vec<_>>();
+    let unit = |i: usize| {
+        (0..d)
+            .map(|k| Rat::from_i64(i64::from(k == i)))
+            .collect::<Vec<_>>()
+    };
     let region = Region {
-        slice: Some(Slice { origin: vec![Rat::zero(); d], dirs: vec![unit(0), unit(1)] }),
+        slice: Some(Slice {
+            origin: vec![Rat::zero(); d],
+            dirs: vec![unit(0), unit(1)],
+        }),
         cube: Some((r(-4), r(4))),
     };
-    let c = count_cells(&m, &ctx, &CountRequest { region: region.clone(), ..CountRequest::default() }).unwrap();
-    let fns: Vec<MaxAffine<Rat>> = m.blocks[0].attention.score_functions(&ctx).unwrap()
+    let c = count_cells(
+        &m,
+        &ctx,
+        &CountRequest {
+            region: region.clone(),
+            ..CountRequest::default()
+        },
+    )
+    .unwrap();
+    let fns: Vec<MaxAffine<Rat>> = m.blocks[0]
+        .attention
+        .score_functions(&ctx)
+        .unwrap()
         .iter()
         .map(|f| max_affine(&region.restrict(f).unwrap()).unwrap())
         .collect();

@@ -62,7 +62,11 @@ fn shape(w: &Walk<Rat, Vec<usize>>) -> Shape {
                 .zip(&c.neighbors)
                 .map(|(h, nb)| {
                     (
-                        format!("{:?}·x ≤ {}", h.normal.iter().map(|v| v.to_string()).collect::<Vec<_>>(), h.offset),
+                        format!(
+                            "{:?}·x ≤ {}",
+                            h.normal.iter().map(|v| v.to_string()).collect::<Vec<_>>(),
+                            h.offset
+                        ),
                         nb.map(|j| w.cells[j].label.clone()),
                     )
                 })
@@ -137,7 +141,10 @@ fn degenerate_predicates_fall_back_to_exact() {
     let before = filter_stats();
     let fast = walk_cells(&oracle, &domain, &WalkOptions::default()).unwrap();
     let after = filter_stats();
-    assert!(after.exact > before.exact, "no exact fallback on concurrent walls");
+    assert!(
+        after.exact > before.exact,
+        "no exact fallback on concurrent walls"
+    );
     assert!(after.certified > before.certified);
     let general = walk_cells_general(&oracle, &domain, &WalkOptions::default()).unwrap();
     assert_eq!(shape(&fast), shape(&general));

@@ -292,7 +292,13 @@ impl Planar {
         let mut slopes = Vec::with_capacity(fns.len());
         for (f, cn) in fns.iter().zip(canon) {
             let vals: Vec<[BigRational; 3]> = (0..f.len())
-                .map(|j| [big(&f.slopes[j][0]), big(&f.slopes[j][1]), big(&f.offsets[j])])
+                .map(|j| {
+                    [
+                        big(&f.slopes[j][0]),
+                        big(&f.slopes[j][1]),
+                        big(&f.offsets[j]),
+                    ]
+                })
                 .collect();
             let mut den = BigInt::one();
             for v in vals.iter().flatten() {
@@ -389,7 +395,11 @@ impl Planar {
 
     fn halfspace<S: Scalar>(&self, l: usize) -> Halfspace<S> {
         let c = &self.lines.lines[l].c;
-        let f = if c[0].is_zero() { c[1].abs() } else { c[0].abs() };
+        let f = if c[0].is_zero() {
+            c[1].abs()
+        } else {
+            c[0].abs()
+        };
         let q = |x: &BigInt| S::from_big_rational(&BigRational::new(x.clone(), f.clone()));
         Halfspace {
             normal: vec![q(&c[0]), q(&c[1])],
