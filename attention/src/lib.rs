@@ -8,11 +8,11 @@ pub mod count;
 pub mod decomposition;
 pub mod error;
 pub mod eval;
+pub mod reference;
 pub mod linalg;
 pub mod load;
 pub mod model;
 pub mod plmap;
-pub mod reference;
 pub mod regions;
 pub mod topk_regions;
 
