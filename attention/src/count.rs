@@ -562,6 +562,42 @@ impl Drop for Watch {
     }
 }
 
+/// Head `head`'s score functions (σ = 1) restricted to the counting space, in the cheapest
+/// order: on a slice `x = O + U t` the query map is restricted first, `P = W_Q U` (`d_k × k`) and
+/// `p = W_Q O + b_Q`, then dotted with the keys: slopes `K P`, offsets `K p`. This is
+/// `region.restrict(head.score_function(context, 1))` exactly (`Uᵀ W_Qᵀ k_j = (W_Q U)ᵀ k_j` and
+/// `⟨b_Q, k_j⟩ + ⟨W_Qᵀ k_j, O⟩ = ⟨k_j, W_Q O + b_Q⟩`) without the `N × d_model` slopes.
+fn restricted_scores<S: Scalar>(
+    head: &crate::model::Head<S>,
+    context: &Mat<S>,
+    region: &Region<S>,
+) -> Result<ScoreFunction<S>> {
+    let Some(slice) = &region.slice else {
+        return head.score_function(context, &S::one());
+    };
+    let u = slice.matrix()?;
+    let k = u.cols();
+    // [U | O], then W_Q [U | O] = [P | W_Q O], then the bias: [P | p]
+    let rows = (0..u.rows())
+        .map(|i| {
+            let mut r = u.row(i).to_vec();
+            r.push(slice.origin[i].clone()); // `matrix` has `origin.len()` rows
+            r
+        })
+        .collect();
+    let mut pq = head.w_q.mul(&Mat::from_rows(rows, k + 1)?)?;
+    for (i, b) in head.b_q.iter().enumerate() {
+        *pq.get_mut(i, k) += b;
+    }
+    // K [P | p]: the slopes and, in the last column, the offsets
+    let ko = head.keys(context)?.mul(&pq)?;
+    let slopes = (0..ko.rows()).map(|j| ko.row(j)[..k].to_vec()).collect();
+    Ok(ScoreFunction {
+        slopes: Mat::from_rows(slopes, k)?,
+        offsets: (0..ko.rows()).map(|j| ko.get(j, k).clone()).collect(),
+    })
+}
+
 /// The intrinsic reduction: pivot columns of the heads' slope differences (see the module doc).
 fn reduce<S: Scalar>(fns: &[ScoreFunction<S>], k: usize) -> Vec<usize> {
     let mut diffs: Vec<Vec<S>> = Vec::new();
@@ -619,9 +655,48 @@ fn polygon<S: Scalar>(
     if dim != 2 || region.cube.is_none() {
         return Ok((None, None));
     }
-    let v = regions::cell_polygon(facets, inside)?;
+    let v = match cyclic_polygon(facets, inside) {
+        Some(v) => v,
+        None => regions::cell_polygon(facets, inside)?,
+    };
     let f = v.iter().map(|(x, y)| [x.to_f64(), y.to_f64()]).collect();
     Ok((Some(v.into_iter().map(|(x, y)| [x, y]).collect()), Some(f)))
+}
+
+/// The polygon of `regions::cell_polygon` (same vertices, same order) when the facets are in
+/// cyclic order around the cell (as the planar walk gives them): vertex `i` is the meet of facets
+/// `i` and `i + 1`. Checked exactly: `F` pairwise distinct meets, each in every facet, are the
+/// `F` vertices of the `F`-gon. `None` when the check fails (then the general construction runs).
+fn cyclic_polygon<S: Scalar>(
+    facets: &[tropical_geometry::Halfspace<S>],
+    inside: &[S],
+) -> Option<Vec<(S, S)>> {
+    let m = facets.len();
+    if m < 3 || inside.len() != 2 || facets.iter().any(|h| h.normal.len() != 2) {
+        return None;
+    }
+    let mut verts: Vec<(S, S)> = Vec::with_capacity(m);
+    for i in 0..m {
+        let (a, b) = (&facets[i], &facets[(i + 1) % m]);
+        let det = a.normal[0].clone() * &b.normal[1] - a.normal[1].clone() * &b.normal[0];
+        if det.is_zero() {
+            return None;
+        }
+        let x = (a.offset.clone() * &b.normal[1] - a.normal[1].clone() * &b.offset) / &det;
+        let y = (a.normal[0].clone() * &b.offset - a.offset.clone() * &b.normal[0]) / &det;
+        let p = [x.clone(), y.clone()];
+        if !facets.iter().all(|h| h.contains(&p)) || verts.contains(&(x.clone(), y.clone())) {
+            return None;
+        }
+        verts.push((x, y));
+    }
+    let (cx, cy) = (inside[0].to_f64(), inside[1].to_f64());
+    verts.sort_by(|p, q| {
+        let ap = (p.1.to_f64() - cy).atan2(p.0.to_f64() - cx);
+        let aq = (q.1.to_f64() - cy).atan2(q.0.to_f64() - cx);
+        ap.total_cmp(&aq)
+    });
+    Some(verts)
 }
 
 fn count_layer<S: Scalar>(
@@ -700,14 +775,9 @@ fn count_layer<S: Scalar>(
     let mut walk_complete = true;
     if run_walk || run_mink {
         // Each head's score functions once, restricted to the counting space, then reduced.
-        let one = S::one();
         let fns: Vec<ScoreFunction<S>> = heads
             .iter()
-            .map(|&h| {
-                layer.heads[h]
-                    .score_function(context, &one)
-                    .and_then(|f| region.restrict(&f))
-            })
+            .map(|&h| restricted_scores(&layer.heads[h], context, region))
             .collect::<Result<_>>()?;
         let (fns, cols) = if boxed {
             (fns, None)

@@ -358,37 +358,64 @@ pub fn layer_regions_of<S: Scalar>(
         col0.push(layer.heads[..h].iter().map(|x| x.d_v()).sum::<usize>());
     }
     // The constant attention output on a cell: Σ_h W_O^h · mean(values over the argmax set)
-    // = Σ_h mean_{j ∈ set} W_O^h v^h_j (linearity). The projections W_O^h v^h_j are computed once
-    // per (head, key) that some cell selects, not once per cell.
-    let projections: std::cell::RefCell<Vec<HashMap<usize, Vec<S>>>> =
-        std::cell::RefCell::new(vec![HashMap::new(); heads.len()]);
-    heads_walk(fns, domain, opts, |lab| {
-        let mut cache = projections.borrow_mut();
-        let mut out = layer.b_o.clone();
-        for (i, set) in lab.iter().enumerate() {
-            let mut sum = vec![S::zero(); layer.d_model()];
-            for &j in set {
-                let pj = cache[i].entry(j).or_insert_with(|| {
-                    let v = values[i].row(j);
-                    (0..layer.d_model())
-                        .map(|r| {
-                            v.iter()
-                                .enumerate()
-                                .map(|(c, vc)| layer.w_o.get(r, col0[i] + c).clone() * vc)
-                                .sum()
-                        })
+    // = Σ_h mean_{j ∈ set} W_O^h v^h_j (linearity). The projections W_O^h v^h_j are one exact
+    // integer matrix product per head, put over one common denominator `den` once, so that each
+    // cell's output is a sum of integers (one normalisation per entry at the end).
+    let d = layer.d_model();
+    let mut proj: Vec<Vec<Vec<num_bigint::BigInt>>> = Vec::with_capacity(heads.len());
+    let mut rats: Vec<Vec<Vec<num_rational::BigRational>>> = Vec::with_capacity(heads.len());
+    for (i, &h) in heads.iter().enumerate() {
+        let dv = layer.heads[h].d_v();
+        let wt = Mat::from_rows(
+            (0..dv)
+                .map(|c| {
+                    (0..d)
+                        .map(|r| layer.w_o.get(r, col0[i] + c).clone())
                         .collect()
-                });
-                for (a, b) in sum.iter_mut().zip(pj.iter()) {
-                    *a += b;
+                })
+                .collect(),
+            d,
+        )?;
+        let p = values[i].mul(&wt)?;
+        rats.push(
+            (0..p.rows())
+                .map(|j| p.row(j).iter().map(Scalar::to_big_rational).collect())
+                .collect(),
+        );
+    }
+    let b_o: Vec<num_rational::BigRational> =
+        layer.b_o.iter().map(Scalar::to_big_rational).collect();
+    let mut den = num_bigint::BigInt::one();
+    for q in rats.iter().flatten().flatten().chain(&b_o) {
+        den = num_integer::Integer::lcm(&den, q.denom());
+    }
+    let int = |q: &num_rational::BigRational| (q * &den).to_integer();
+    for r in &rats {
+        proj.push(r.iter().map(|row| row.iter().map(int).collect()).collect());
+    }
+    let b_int: Vec<num_bigint::BigInt> = b_o.iter().map(int).collect();
+    heads_walk(fns, domain, opts, |lab| {
+        let mut m = 1u64; // lcm of the set sizes
+        for set in lab {
+            m = num_integer::Integer::lcm(&m, &(set.len() as u64));
+        }
+        let mut acc: Vec<num_bigint::BigInt> = b_int.iter().map(|b| b * m).collect();
+        for (i, set) in lab.iter().enumerate() {
+            let w = m / set.len() as u64;
+            for &j in set {
+                for (a, b) in acc.iter_mut().zip(&proj[i][j]) {
+                    if w == 1 {
+                        *a += b;
+                    } else {
+                        *a += b * w;
+                    }
                 }
             }
-            let n = S::from_i64(set.len() as i64);
-            for (o, a) in out.iter_mut().zip(sum) {
-                *o += a / &n;
-            }
         }
-        out
+        let dm = &den * m;
+        acc.into_iter()
+            .map(|a| S::from_big_rational(&num_rational::BigRational::new(a, dm.clone())))
+            .collect::<Vec<S>>()
     })
 }
 

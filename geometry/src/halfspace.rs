@@ -84,6 +84,11 @@ pub fn filter_stats() -> FilterStats {
     STATS.with(Cell::get)
 }
 
+/// Whether the float filter is on for this thread (off inside [`without_filter`]).
+pub(crate) fn filter_enabled() -> bool {
+    ENABLED.with(Cell::get)
+}
+
 /// Count one filtered decision (`certified`) or one exact fallback.
 pub(crate) fn record(certified: bool) {
     STATS.with(|c| {

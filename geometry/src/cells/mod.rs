@@ -16,7 +16,9 @@
 //!
 //! ## Main declarations
 //! - [`CellOracle`], [`OracleCell`]: point location in a subdivision (the walk's one input).
-//! - [`walk_cells`] (in `walk.rs`), [`WalkOptions`], [`WalkProgress`], [`Walk`], [`WalkedCell`].
+//! - [`walk_cells`] (in `walk.rs`; the oracle's special walk when it has one, e.g. the planar
+//!   path of `planar.rs` for max-affine functions in a 2D box), [`walk_cells_general`] (always
+//!   the general walk: the cross-check), [`WalkOptions`], [`WalkProgress`], [`Walk`], [`WalkedCell`].
 //! - [`MaxAffineOracle`] (in `oracle.rs`): the oracle of the common refinement of max-affine
 //!   functions.
 //! - [`refinement_cells`], [`Cell`], [`CellEnumeration`]: the cells of such an arrangement.
@@ -59,6 +61,7 @@
 
 mod brute_force;
 mod oracle;
+mod planar;
 mod walk;
 
 use std::fmt;
@@ -76,7 +79,7 @@ pub use crate::max_affine::{Domain, MaxAffine};
 pub use crate::polyhedron::redundancy::facets;
 pub use brute_force::{refinement_cells_brute_force, BRUTE_FORCE_LIMIT};
 pub use oracle::MaxAffineOracle;
-pub use walk::walk_cells;
+pub use walk::{walk_cells, walk_cells_general};
 
 /// What a [`CellOracle`] reports at a point that lies strictly inside a cell.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -96,6 +99,18 @@ pub trait CellOracle<S: Scalar> {
     fn dim(&self) -> usize;
     /// The cell containing `x` in its interior, or `None` when `x` lies on a wall (a tie).
     fn locate(&self, x: &[S]) -> Result<Option<OracleCell<S, Self::Label>>, GeometryError>;
+    /// A specialised walk of this subdivision inside `domain`, when the oracle has one for it
+    /// (default: `None`, the general walk runs). [`MaxAffineOracle`] walks 2D boxes by exact
+    /// polygon clipping (`planar.rs`). Its result must equal the general walk's up to the order
+    /// of cells and of facets.
+    fn special_walk(
+        &self,
+        domain: &Domain<S>,
+        opts: &WalkOptions,
+    ) -> Result<Option<Walk<S, Self::Label>>, GeometryError> {
+        let _ = (domain, opts);
+        Ok(None)
+    }
 }
 
 /// Progress of a walk, passed to [`WalkOptions::progress`].

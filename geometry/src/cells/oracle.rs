@@ -18,7 +18,7 @@ use std::sync::Mutex;
 
 use tropical_algebra::Scalar;
 
-use super::{CellOracle, OracleCell};
+use super::{CellOracle, OracleCell, Walk, WalkOptions};
 use crate::error::GeometryError;
 use crate::halfspace::Halfspace;
 use crate::max_affine::{Domain, MaxAffine};
@@ -194,5 +194,15 @@ impl<S: Scalar> CellOracle<S> for MaxAffineOracle<'_, S> {
             halfspaces.extend(self.piece_facets(h, j, x)?);
         }
         Ok(Some(OracleCell { label, halfspaces }))
+    }
+    fn special_walk(
+        &self,
+        domain: &Domain<S>,
+        opts: &WalkOptions,
+    ) -> Result<Option<Walk<S, Vec<usize>>>, GeometryError> {
+        if domain.dim()? != self.dim {
+            return Ok(None); // the general walk reports the mismatch
+        }
+        super::planar::planar_walk(self, self.fns, &self.canon, domain, opts)
     }
 }

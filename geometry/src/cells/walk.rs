@@ -23,12 +23,28 @@ use crate::halfspace::{dot, Halfspace};
 use crate::max_affine::Domain;
 use crate::polyhedron::redundancy::{candidate_rows, irredundant};
 
+/// Walk the cells of `oracle` inside `domain`: the oracle's special walk when it has one
+/// ([`CellOracle::special_walk`]), else [`walk_cells_general`].
+///
+/// Errors: those of the walk that runs.
+pub fn walk_cells<S: Scalar, O: CellOracle<S>>(
+    oracle: &O,
+    domain: &Domain<S>,
+    opts: &WalkOptions,
+) -> Result<Walk<S, O::Label>, GeometryError> {
+    if let Some(w) = oracle.special_walk(domain, opts)? {
+        return Ok(w);
+    }
+    walk_cells_general(oracle, domain, opts)
+}
+
 /// Walk the cells of `oracle` inside `domain`, breadth-first from a cell containing a point
-/// near the domain's interior point. See the module docs for the method and its assumptions.
+/// near the domain's interior point, with LPs and exact steps (any oracle, any dimension). See
+/// the module docs for the method and its assumptions.
 ///
 /// Errors: shape mismatches, a domain with empty interior, an oracle violating its contract
 /// (a halfspace the query point does not satisfy strictly), or failure to step off a wall.
-pub fn walk_cells<S: Scalar, O: CellOracle<S>>(
+pub fn walk_cells_general<S: Scalar, O: CellOracle<S>>(
     oracle: &O,
     domain: &Domain<S>,
     opts: &WalkOptions,
@@ -220,7 +236,7 @@ fn moment<S: Scalar>(k: i64, d: usize) -> Vec<S> {
 /// A point near `x0` strictly inside the domain and a cell (no ties): try `x0` itself, then
 /// `x0 + ε·(1, k, k², …)` for growing `k` and shrinking `ε` (a hyperplane through `x0` contains
 /// at most `d − 1` of these directions, so this succeeds).
-fn start_point<S: Scalar, O: CellOracle<S>>(
+pub(super) fn start_point<S: Scalar, O: CellOracle<S>>(
     oracle: &O,
     domain: &Domain<S>,
     x0: &[S],
