@@ -68,7 +68,8 @@ pub fn entries() -> Vec<Entry> {
         },
         Entry {
             name: "t9_temperature",
-            about: "T9: certified 1 − p_max at τ = 1, 0.1, 0.01 with the hardmax walls (three panels)",
+            about:
+                "T9: certified 1 − p_max at τ = 1, 0.1, 0.01 with the hardmax walls (three panels)",
             build: build_t9_temperature,
         },
         Entry {
@@ -142,10 +143,7 @@ fn winners(c: &tropical_attention::count::CountedCell<Rat>) -> Vec<usize> {
         .collect()
 }
 
-fn polygon(
-    c: &tropical_attention::count::CountedCell<Rat>,
-    name: &str,
-) -> Result<Vec<(f64, f64)>> {
+fn polygon(c: &tropical_attention::count::CountedCell<Rat>, name: &str) -> Result<Vec<(f64, f64)>> {
     c.polygon_f64
         .as_ref()
         .map(|p| p.iter().map(|[x, y]| (*x, *y)).collect())
@@ -251,11 +249,7 @@ fn build_refinement(size: Size) -> Result<Vec<Artifact>> {
             let w = winners(cell);
             cells.push(Cell {
                 vertices: polygon(cell, &name)?,
-                label: w
-                    .iter()
-                    .map(|j| j.to_string())
-                    .collect::<Vec<_>>()
-                    .join(""),
+                label: w.iter().map(|j| j.to_string()).collect::<Vec<_>>().join(""),
                 // Colour by the first head's key: the first head's cells show as blocks.
                 class: w[0],
             });
@@ -371,13 +365,14 @@ fn counting_chart(
     }
     t15_broken.dedup();
     let chart = LineChart::new(x_label, "cells (exact count)", Axis::Integer, Axis::Log)
-        .curve_in("cells (mean over seeds)", mean, Style::Measured, 0)
+        .curve_in("cells (mean)", mean, Style::Measured, 0)
         .curve_in("Π n_h (mean)", prod, Style::Points, 1)
         .curve_in("N^H", np, Style::Bound, 2)
         .curve_in("Zaslavsky cap", zas, Style::Bound, 3);
     let svg = chart.svg()?;
     let broken = if t15_broken.is_empty() {
-        "cells $= \\prod_h n_h$ at every point (SPEC T15 applies or its conclusion holds)".to_string()
+        "cells $= \\prod_h n_h$ at every point (SPEC T15 applies or its conclusion holds)"
+            .to_string()
     } else {
         format!(
             "cells $< \\prod_h n_h$ for some seeds at {x_label} $\\in \\{{{}\\}}$, where the \
@@ -479,28 +474,22 @@ fn build_t8_depth(size: Size) -> Result<Vec<Artifact>> {
             formula.push((l as f64, f));
         }
         chart = chart
-            .curve_in(
-                &format!("construction H={m}, N={n}"),
-                got,
-                Style::Points,
-                i,
-            )
-            .curve_in(&format!("N^(H·L), N={n}, H={m}"), formula, Style::Bound, i);
+            .curve_in(&format!("constr. H={m}, N={n}"), got, Style::Points, i)
+            .curve_in(&format!("{n}^({m}L)"), formula, Style::Bound, i);
     }
     let cases = if size.quick { 4 } else { 32 };
     for (i, &(d, n)) in [(1usize, 3usize), (2, 2)].iter().enumerate() {
         let mut pts = vec![];
         for l in 1..=3usize {
             let m = max_cells(d, n, l, cases).map_err(PaperError::Other)?;
-            let _ = writeln!(csv, "random max,1,{d},{n},{l},{m},{}", n.pow((d * l) as u32));
+            let _ = writeln!(
+                csv,
+                "random max,1,{d},{n},{l},{m},{}",
+                n.pow((d * l) as u32)
+            );
             pts.push((l as f64, m as f64));
         }
-        chart = chart.curve_in(
-            &format!("random max, d={d}, N={n}"),
-            pts,
-            Style::Measured,
-            4 + i,
-        );
+        chart = chart.curve_in(&format!("random d={d}, N={n}"), pts, Style::Measured, 4 + i);
     }
     let svg = chart.svg()?;
     let caption = format!(
@@ -533,7 +522,17 @@ fn build_t9_temperature(size: Size) -> Result<Vec<Artifact>> {
     let half = s.half;
     let prec = 40;
     let mut out = Vec::new();
-    for (tau_txt, tau) in [("1", Rat::from_i64(1)), ("0.1", Rat::from_ratio(1, 10).map_err(|e| PaperError::Other(e.to_string()))?), ("0.01", Rat::from_ratio(1, 100).map_err(|e| PaperError::Other(e.to_string()))?)] {
+    for (tau_txt, tau) in [
+        ("1", Rat::from_i64(1)),
+        (
+            "0.1",
+            Rat::from_ratio(1, 10).map_err(|e| PaperError::Other(e.to_string()))?,
+        ),
+        (
+            "0.01",
+            Rat::from_ratio(1, 100).map_err(|e| PaperError::Other(e.to_string()))?,
+        ),
+    ] {
         let name = format!("t9_tau_{}", tau_txt.replace('.', "_"));
         let mut csv = String::from("t1,t2,one_minus_pmax_upper\n");
         let mut values = Vec::with_capacity(grid);
@@ -542,11 +541,8 @@ fn build_t9_temperature(size: Size) -> Result<Vec<Artifact>> {
             for c in 0..grid {
                 // Cell centres of a grid x grid partition of [-half, half]^2, exact rationals.
                 let coord = |i: usize| -> Result<Rat> {
-                    Rat::from_ratio(
-                        (2 * i as i64 + 1) * half - grid as i64 * half,
-                        grid as i64,
-                    )
-                    .map_err(|e| PaperError::Other(e.to_string()))
+                    Rat::from_ratio((2 * i as i64 + 1) * half - grid as i64 * half, grid as i64)
+                        .map_err(|e| PaperError::Other(e.to_string()))
                 };
                 let t = [coord(c)?, coord(r)?];
                 let scores = sf.eval(&t)?;
@@ -559,12 +555,7 @@ fn build_t9_temperature(size: Size) -> Result<Vec<Artifact>> {
                     .max()
                     .unwrap_or_else(Rat::zero);
                 let v = (Rat::one() - lo_max).to_f64().max(1e-300);
-                let _ = writeln!(
-                    csv,
-                    "{:.6},{:.6},{v:.6e}",
-                    t[0].to_f64(),
-                    t[1].to_f64()
-                );
+                let _ = writeln!(csv, "{:.6},{:.6},{v:.6e}", t[0].to_f64(), t[1].to_f64());
                 row.push(v);
             }
             values.push(row);

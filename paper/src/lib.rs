@@ -169,7 +169,8 @@ pub fn write_artifact(a: &Artifact, out: &Path) -> Result<Vec<PathBuf>> {
     })?;
     match a {
         Artifact::Figure(f) => {
-            let pdf = pdf::svg_to_pdf(&f.svg).map_err(|e| PaperError::Other(format!("{}: {e}", f.name)))?;
+            let pdf = pdf::svg_to_pdf(&f.svg)
+                .map_err(|e| PaperError::Other(format!("{}: {e}", f.name)))?;
             Ok(vec![
                 write(&out.join(format!("{}.svg", f.name)), f.svg.as_bytes())?,
                 write(&out.join(format!("{}.pdf", f.name)), &pdf)?,

@@ -12,7 +12,8 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressStyle};
 use tropical_paper::{registry, write_artifact, Artifact, Size};
 
-const USAGE: &str = "usage: tropical-paper all [--out DIR] [--quick] | fig NAME [--out DIR] [--quick] | list";
+const USAGE: &str =
+    "usage: tropical-paper all [--out DIR] [--quick] | fig NAME [--out DIR] [--quick] | list";
 
 fn main() {
     if let Err(e) = run() {
@@ -68,6 +69,13 @@ fn run() -> Result<(), String> {
         ProgressStyle::with_template("{bar:30} {pos}/{len} {msg} [{elapsed}]")
             .map_err(|e| e.to_string())?,
     );
+    let say = |line: String| {
+        if bar.is_hidden() {
+            eprintln!("{line}");
+        } else {
+            bar.println(line);
+        }
+    };
     let t_all = Instant::now();
     for e in chosen {
         bar.set_message(e.name);
@@ -75,14 +83,14 @@ fn run() -> Result<(), String> {
         let arts = (e.build)(size).map_err(|err| format!("{}: {err}", e.name))?;
         for a in &arts {
             if let Artifact::Skipped { name, reason } = a {
-                bar.println(format!("skipped {name}: {reason}"));
+                say(format!("skipped {name}: {reason}"));
             }
             let files = write_artifact(a, &out).map_err(|err| err.to_string())?;
             for f in files {
-                bar.println(format!("wrote {}", f.display()));
+                say(format!("wrote {}", f.display()));
             }
         }
-        bar.println(format!("{}: {:.1} s", e.name, t.elapsed().as_secs_f64()));
+        say(format!("{}: {:.1} s", e.name, t.elapsed().as_secs_f64()));
         bar.inc(1);
     }
     bar.finish_and_clear();

@@ -25,12 +25,17 @@ use crate::Result;
 
 fn int_rows(rng: &mut ChaCha8Rng, rows: usize, cols: usize, range: i64) -> Vec<Vec<i64>> {
     (0..rows)
-        .map(|_| (0..cols).map(|_| rng.random_range(-range..=range)).collect())
+        .map(|_| {
+            (0..cols)
+                .map(|_| rng.random_range(-range..=range))
+                .collect()
+        })
         .collect()
 }
 
 /// A one-layer model on `R^d` with `heads` heads of key width `d_k`, entries of `W_Q`, `W_K`
-/// uniform integers in `[−2, 2]`, from `seed`.
+/// uniform integers in `[−2, 2]`, from `seed`. Values do not move cells of one layer: each head
+/// has `d_v = 1` with `W_V = (1, 0, …, 0)` and `W_O = 0`.
 pub fn random_layer(d: usize, heads: usize, d_k: usize, seed: u64) -> Result<Model<Rat>> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let hs: Vec<serde_json::Value> = (0..heads)
@@ -38,10 +43,12 @@ pub fn random_layer(d: usize, heads: usize, d_k: usize, seed: u64) -> Result<Mod
             serde_json::json!({
                 "w_q": int_rows(&mut rng, d_k, d, 2),
                 "w_k": int_rows(&mut rng, d_k, d, 2),
+                "w_v": [(0..d).map(|i| i64::from(i == 0)).collect::<Vec<_>>()],
             })
         })
         .collect();
-    let text = serde_json::json!({"layers": [{"heads": hs}]}).to_string();
+    let w_o = vec![vec![0i64; heads]; d];
+    let text = serde_json::json!({"layers": [{"heads": hs, "w_o": w_o}]}).to_string();
     Ok(model_from_json_str::<Rat>(&text, "random layer")?)
 }
 
@@ -60,7 +67,9 @@ pub fn random_context(n: usize, d: usize, seed: u64) -> Result<Mat<Rat>> {
 pub fn random_slice(d: usize, half: i64, seed: u64) -> Region<Rat> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let vec = |rng: &mut ChaCha8Rng, r: i64| -> Vec<Rat> {
-        (0..d).map(|_| Rat::from_i64(rng.random_range(-r..=r))).collect()
+        (0..d)
+            .map(|_| Rat::from_i64(rng.random_range(-r..=r)))
+            .collect()
     };
     let origin = vec(&mut rng, 2);
     let mut u1 = vec(&mut rng, 1);
@@ -80,7 +89,5 @@ pub fn random_slice(d: usize, half: i64, seed: u64) -> Region<Rat> {
 }
 
 fn independent(a: &[Rat], b: &[Rat]) -> bool {
-    (0..a.len()).any(|i| {
-        (0..a.len()).any(|j| a[i].clone() * &b[j] != a[j].clone() * &b[i])
-    })
+    (0..a.len()).any(|i| (0..a.len()).any(|j| a[i].clone() * &b[j] != a[j].clone() * &b[i]))
 }

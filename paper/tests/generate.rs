@@ -165,3 +165,30 @@ fn registry_names_are_unique_and_listed() {
     assert_eq!(sorted.len(), names.len());
     insta::assert_snapshot!(names.join("\n"));
 }
+
+#[test]
+fn claims_table_has_one_row_per_spec_id_in_both_formats() {
+    let arts = build("claims");
+    let [Artifact::Table(t)] = arts.as_slice() else {
+        panic!("one table expected");
+    };
+    for id in proofs_tests::report::SPEC_IDS {
+        assert!(
+            t.markdown.contains(&format!("\n| {id} |")),
+            "{id} missing in Markdown"
+        );
+        assert!(
+            t.latex.contains(&format!("\n{id} & ")),
+            "{id} missing in LaTeX"
+        );
+    }
+    assert!(t.latex.starts_with("\\begin{tabular}") && t.latex.ends_with("\\end{tabular}\n"));
+    assert!(
+        !t.latex.contains("?}"),
+        "a character without a LaTeX mapping: {}",
+        t.latex
+    );
+    let opens = t.latex.matches('{').count() - t.latex.matches("\\{").count();
+    let closes = t.latex.matches('}').count() - t.latex.matches("\\}").count();
+    assert_eq!(opens, closes, "unbalanced braces");
+}

@@ -117,7 +117,13 @@ impl LineChart {
     }
 
     /// Add a curve drawn in colour `colour` of [`OKABE_ITO`] (builder style).
-    pub fn curve_in(mut self, name: &str, points: Vec<(f64, f64)>, style: Style, colour: usize) -> Self {
+    pub fn curve_in(
+        mut self,
+        name: &str,
+        points: Vec<(f64, f64)>,
+        style: Style,
+        colour: usize,
+    ) -> Self {
         self.curves.push(Curve {
             name: name.into(),
             points,
@@ -159,7 +165,7 @@ impl LineChart {
         }
         let xs = Scale::fit(self.x_axis, all.iter().map(|p| p.0));
         let ys = Scale::fit(self.y_axis, all.iter().map(|p| p.1));
-        let cols = if self.curves.len() > 3 { 2 } else { 1 };
+        let cols = if self.curves.len() > 4 { 2 } else { 1 };
         let legend_rows = self.curves.len().div_ceil(cols);
         let legend_h = 11.0 * legend_rows as f64 + 4.0;
         let top = if self.title.is_empty() { 8.0 } else { 22.0 } + legend_h;
@@ -555,8 +561,7 @@ impl CellMap {
             if c.vertices.len() < 3 {
                 return Err(bad(format!("cell {i} has {} vertices", c.vertices.len())));
             }
-            if c
-                .vertices
+            if c.vertices
                 .iter()
                 .any(|(x, y)| !x.is_finite() || !y.is_finite())
             {
@@ -565,11 +570,15 @@ impl CellMap {
         }
         let xs = Scale::fit(
             Axis::Linear,
-            self.cells.iter().flat_map(|c| c.vertices.iter().map(|v| v.0)),
+            self.cells
+                .iter()
+                .flat_map(|c| c.vertices.iter().map(|v| v.0)),
         );
         let ys = Scale::fit(
             Axis::Linear,
-            self.cells.iter().flat_map(|c| c.vertices.iter().map(|v| v.1)),
+            self.cells
+                .iter()
+                .flat_map(|c| c.vertices.iter().map(|v| v.1)),
         );
         let side = self.size;
         let notes_h = 10.0 * self.notes.len() as f64;
@@ -589,9 +598,9 @@ impl CellMap {
                 .collect();
             let _ = writeln!(
                 out,
-                r#"<polygon class="cell" points="{}" fill="{}" fill-opacity="0.55" stroke="black" stroke-width="0.5"/>"#,
+                r#"<polygon class="cell" points="{}" fill="{}" stroke="black" stroke-width="0.5"/>"#,
                 pts.join(" "),
-                OKABE_ITO[c.class % OKABE_ITO.len()]
+                tint(OKABE_ITO[c.class % OKABE_ITO.len()], 0.55)
             );
         }
         if self.show_labels {
@@ -618,6 +627,14 @@ impl CellMap {
         out.push_str("</svg>\n");
         Ok(out)
     }
+}
+
+/// `colour` (`#rrggbb`) mixed with white: `alpha · colour + (1 − alpha) · white`, opaque (no
+/// transparency groups in the PDF, whose resource order would not be deterministic).
+pub fn tint(colour: &str, alpha: f64) -> String {
+    let ch = |i: usize| u8::from_str_radix(colour.get(i..i + 2).unwrap_or("00"), 16).unwrap_or(0);
+    let mix = |c: u8| (alpha * f64::from(c) + (1.0 - alpha) * 255.0).round() as u8;
+    format!("#{:02x}{:02x}{:02x}", mix(ch(1)), mix(ch(3)), mix(ch(5)))
 }
 
 /// Area centroid of a simple polygon (vertex mean when the area is ~0).
