@@ -5,7 +5,7 @@
 //!
 //! ## Main declarations
 //!
-//! * [`svg`]: the SVG text (through `tropical_paper::svg::line_chart_svg`).
+//! * [`svg`]: the SVG text (through `tropical_plot::svg::line_chart_svg`).
 //! * [`html`]: a self-contained HTML page: the verdict, the summary, the worst elements and the
 //!   figure.
 //!
@@ -17,11 +17,11 @@
 //!
 //! ## References
 //!
-//! * The figure format of [`tropical_paper::svg`].
+//! * The figure format of [`tropical_plot::svg`].
 
 use std::fmt::Write;
 
-use tropical_paper::svg::{line_chart_svg, Series};
+use tropical_plot::svg::{line_chart_svg, Series};
 
 use super::Certificate;
 

@@ -1,16 +1,17 @@
 //! `claims-report [--thorough] [--out DIR]`: run every claim check of the catalogue and the
 //! measurement claims (S2 top-k error distribution, S3 top-k speedup, T8 growth exponents), and
-//! write `REPORT.md` plus SVG figures. `--thorough` runs 25× more cases with a progress bar.
+//! write `REPORT.md`. `--thorough` runs 25× more cases with a progress bar. The figures of these
+//! measurements are drawn by the paper's generator (`cargo run --release -p tropical-paper -- all`,
+//! into `paper/out/`), from the same `proofs_tests::measure` functions.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use proofs_tests::claims::{registry, ClaimRow, Status};
 use proofs_tests::measure::{s2_bound_ratios, s2_distribution, s3_timing, ScoreDist};
 use proofs_tests::report::claims_table;
-use tropical_paper::svg::{line_chart, Series};
 
 fn main() {
     if let Err(e) = run() {
@@ -39,8 +40,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let crate_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let repo_root = crate_dir.parent().ok_or("no repo root")?.to_path_buf();
     let out_dir = out_dir.unwrap_or_else(|| crate_dir.clone());
-    let fig_dir = out_dir.join("figures");
-    std::fs::create_dir_all(&fig_dir)?;
+    std::fs::create_dir_all(&out_dir)?;
     let factor: u32 = if thorough { 25 } else { 1 };
     let cases = 256 * factor;
     let t_all = Instant::now();
@@ -65,7 +65,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     // S2.
     bar.set_message("S2");
     let t = Instant::now();
-    let (s2_md, s2_rows) = measure_s2(if thorough { 20_000 } else { 1_000 }, &fig_dir)?;
+    let (s2_md, s2_rows) = measure_s2(if thorough { 20_000 } else { 1_000 })?;
     rows.push(ClaimRow {
         id: "S2",
         statement: "Seed: for τ=0.1, k=10, n=100 the top-k error is typically < 1%",
@@ -74,14 +74,14 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         ),
         cases: s2_rows,
         seconds: t.elapsed().as_secs_f64(),
-        evidence: "claims-report (float measurement), figures/s2_topk_error.svg; every row under the T17 bound (table below, figures/s2_t17_bound.svg)".into(),
+        evidence: "claims-report (float measurement), ../paper/out/s2_topk_error.svg; every row under the T17 bound (table below, ../paper/out/s2_t17_bound.svg)".into(),
     });
     bar.inc(1);
 
     // S3.
     bar.set_message("S3");
     let t = Instant::now();
-    let (s3_md, s3_cases) = measure_s3(thorough, &fig_dir)?;
+    let (s3_md, s3_cases) = measure_s3(thorough)?;
     rows.push(ClaimRow {
         id: "S3",
         statement: "Seed: top-k attention speedup = n/k",
@@ -91,12 +91,12 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         ),
         cases: s3_cases,
         seconds: t.elapsed().as_secs_f64(),
-        evidence: "claims-report (CPU timing, own f32 loops), figures/s3_speedup.svg".into(),
+        evidence: "claims-report (CPU timing, own f32 loops), ../paper/out/s3_speedup.svg".into(),
     });
     bar.inc(1);
     // T8 growth.
     bar.set_message("T8 growth");
-    let t8_md = measure_t8(if thorough { 64 } else { 8 }, &fig_dir)?;
+    let t8_md = measure_t8(if thorough { 64 } else { 8 })?;
     bar.finish_and_clear();
 
     let mut md = String::new();
@@ -126,7 +126,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-fn measure_s2(rows: usize, fig_dir: &Path) -> Result<(String, u64), Box<dyn std::error::Error>> {
+fn measure_s2(rows: usize) -> Result<(String, u64), Box<dyn std::error::Error>> {
     let (n, k, tau, dv) = (100, 10, 0.1, 16);
     let dists = [
         ScoreDist::Dot { d: 64, scale: 0.1 },
@@ -143,7 +143,6 @@ fn measure_s2(rows: usize, fig_dir: &Path) -> Result<(String, u64), Box<dyn std:
          | scores | dropped p50 | dropped p90 | rel. error p10 | p50 | p90 | p99 | rows with rel. error < 1% |\n\
          |---|---|---|---|---|---|---|---|\n"
     );
-    let mut series = Vec::new();
     let mut bound_md = String::from(
         "\n### S2 under the T17 bound\n\nThe same rows measured against SPEC T17 \
          (`‖o_topk − o‖ ≤ m·max_{i,j}‖v_i − v_j‖ ≤ 2m·max_j‖v_j‖`, proved in `coq/T17_TopK.v`, exact \
@@ -154,7 +153,6 @@ fn measure_s2(rows: usize, fig_dir: &Path) -> Result<(String, u64), Box<dyn std:
          | scores | rows with a ratio | ratio p50 | ratio p90 | ratio p99 | ratio max | rows under both bounds | rows at float noise |\n\
          |---|---|---|---|---|---|---|---|\n"
     );
-    let mut bound_series = Vec::new();
     for (i, dist) in dists.iter().enumerate() {
         let (dropped, rel) = s2_distribution(*dist, n, k, tau, dv, rows, 1000 + i as u64);
         let (ratio, under, noise) = s2_bound_ratios(*dist, n, k, tau, dv, rows, 1000 + i as u64);
@@ -169,15 +167,6 @@ fn measure_s2(rows: usize, fig_dir: &Path) -> Result<(String, u64), Box<dyn std:
             ratio.quantile(1.0),
             ratio.sorted.len(),
         )?;
-        bound_series.push(Series {
-            name: dist.label(),
-            points: (1..=19)
-                .map(|q| {
-                    let qq = q as f64 / 20.0;
-                    (qq, ratio.quantile(qq).max(1e-18))
-                })
-                .collect(),
-        });
         writeln!(
             md,
             "| {} | {:.2e} | {:.2e} | {:.2e} | {:.2e} | {:.2e} | {:.2e} | {:.1}% |",
@@ -190,44 +179,14 @@ fn measure_s2(rows: usize, fig_dir: &Path) -> Result<(String, u64), Box<dyn std:
             rel.quantile(0.99),
             100.0 * rel.fraction_below(0.01)
         )?;
-        let pts: Vec<(f64, f64)> = (1..=19)
-            .map(|q| {
-                let qq = q as f64 / 20.0;
-                (qq, rel.quantile(qq).max(1e-18))
-            })
-            .collect();
-        series.push(Series {
-            name: dist.label(),
-            points: pts,
-        });
     }
-    line_chart(
-        &fig_dir.join("s2_topk_error.svg"),
-        "S2: quantiles of relative top-k error (τ=0.1, k=10, n=100)",
-        "quantile",
-        "relative output error",
-        &series,
-        true,
-    )?;
-    md.push_str("\nFigure: `figures/s2_topk_error.svg` (quantile function of the relative error, log scale).\n");
-    bound_series.push(Series {
-        name: "T17 bound (ratio 1)".into(),
-        points: vec![(0.05, 1.0), (0.95, 1.0)],
-    });
-    line_chart(
-        &fig_dir.join("s2_t17_bound.svg"),
-        "S2 under T17: ‖o_topk − o‖ / (m·max‖v_i − v_j‖)",
-        "quantile",
-        "error / bound",
-        &bound_series,
-        true,
-    )?;
+    md.push_str("\nFigure: `../paper/out/s2_topk_error.svg` (quantile function of the relative error, log scale).\n");
     md.push_str(&bound_md);
-    md.push_str("\nFigure: `figures/s2_t17_bound.svg` (quantile function of error / bound, log scale, with the bound at 1).\n");
+    md.push_str("\nFigure: `../paper/out/s2_t17_bound.svg` (quantile function of error / bound, log scale, with the bound at 1).\n");
     Ok((md, (rows * dists.len()) as u64))
 }
 
-fn measure_s3(thorough: bool, fig_dir: &Path) -> Result<(String, u64), Box<dyn std::error::Error>> {
+fn measure_s3(thorough: bool) -> Result<(String, u64), Box<dyn std::error::Error>> {
     let (d, kk) = (64, 10);
     let ns: &[usize] = if thorough {
         &[128, 256, 512, 1024, 2048, 4096]
@@ -241,8 +200,6 @@ fn measure_s3(thorough: bool, fig_dir: &Path) -> Result<(String, u64), Box<dyn s
          median of {reps} runs, measured on the shared 2-core development machine (noisy: compare the order of magnitude, not the digits). Dense = scores + softmax + `A·V`; top-k = the same n² scores + selection + \
          softmax/aggregation over k keys.\n\n| n | dense (ms) | top-k (ms) | measured speedup | claimed n/k |\n|---|---|---|---|---|\n"
     );
-    let mut measured = Vec::new();
-    let mut claimed = Vec::new();
     for (i, &n) in ns.iter().enumerate() {
         let (td, tk) = s3_timing(n, d, kk, reps, 7 + i as u64);
         writeln!(
@@ -253,32 +210,13 @@ fn measure_s3(thorough: bool, fig_dir: &Path) -> Result<(String, u64), Box<dyn s
             td / tk,
             n / kk
         )?;
-        measured.push((n as f64, td / tk));
-        claimed.push((n as f64, n as f64 / kk as f64));
     }
-    line_chart(
-        &fig_dir.join("s3_speedup.svg"),
-        "S3: top-k speedup over dense attention (CPU, f32, d=64, k=10)",
-        "sequence length n",
-        "speedup",
-        &[
-            Series {
-                name: "measured".into(),
-                points: measured,
-            },
-            Series {
-                name: "claimed n/k".into(),
-                points: claimed,
-            },
-        ],
-        true,
-    )?;
-    md.push_str("\nFigure: `figures/s3_speedup.svg`. The scores cost `n²d` in both kernels, so the end-to-end \
+    md.push_str("\nFigure: `../paper/out/s3_speedup.svg`. The scores cost `n²d` in both kernels, so the end-to-end \
         speedup is bounded by `(2n²d + n²)/(n²d + n²·log-ish + nkd) ≈ 2`, not `n/k`; only the `A·V` part shrinks by `n/k`.\n");
     Ok((md, ns.len() as u64))
 }
 
-fn measure_t8(cases: u32, fig_dir: &Path) -> Result<String, Box<dyn std::error::Error>> {
+fn measure_t8(cases: u32) -> Result<String, Box<dyn std::error::Error>> {
     use proofs_tests::claims::t08_depth::max_cells;
     let mut md = format!(
         "Largest number of cells of the whole stack (exact walk) over {cases} random one-head residual \
@@ -286,9 +224,7 @@ fn measure_t8(cases: u32, fig_dir: &Path) -> Result<String, Box<dyn std::error::
          the Su–Liu order `N^{{d·L}}`. Random models give lower bounds on the maximum only.\n\n\
          | d | N | L | max cells found | N^(d·L) | log_N(max) / L |\n|---|---|---|---|---|---|\n"
     );
-    let mut series = Vec::new();
     for (d, n) in [(1usize, 3usize), (1, 4), (2, 2), (2, 3)] {
-        let mut pts = Vec::new();
         for l in 1..=3usize {
             if d == 2 && l == 3 && n == 3 {
                 continue;
@@ -300,21 +236,8 @@ fn measure_t8(cases: u32, fig_dir: &Path) -> Result<String, Box<dyn std::error::
                 "| {d} | {n} | {l} | {m} | {target} | {:.2} |",
                 (m as f64).ln() / (n as f64).ln() / l as f64
             )?;
-            pts.push((l as f64, m as f64));
         }
-        series.push(Series {
-            name: format!("d={d}, N={n}"),
-            points: pts,
-        });
     }
-    line_chart(
-        &fig_dir.join("t8_growth.svg"),
-        "T8: max cells of random residual hard-attention stacks vs depth",
-        "layers L",
-        "cells (max found)",
-        &series,
-        true,
-    )?;
-    md.push_str("\nFigure: `figures/t8_growth.svg`. The last column would be ≈ d if the N^{d·L} growth were attained by these random models.\n");
+    md.push_str("\nFigure: `../paper/out/t8_depth.svg`. The last column would be ≈ d if the N^{d·L} growth were attained by these random models.\n");
     Ok(md)
 }

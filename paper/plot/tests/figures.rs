@@ -1,6 +1,6 @@
 //! Snapshot tests of the SVG figures: the exact text is pinned, so any change in layout is reviewed.
 
-use tropical_paper::{line_chart_svg, polygons_svg, LabelledPolygon, Series};
+use tropical_plot::{line_chart_svg, polygons_svg, LabelledPolygon, Series};
 
 #[test]
 fn power_diagram_like_partition_snapshot() {

@@ -8,6 +8,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use crate::chart::{Axis, LineChart, Style};
+
 /// Errors from drawing a figure.
 #[derive(Debug, thiserror::Error)]
 pub enum FigureError {
@@ -72,7 +74,8 @@ pub fn color_for(key: u64) -> String {
     )
 }
 
-fn escape(s: &str) -> String {
+/// Escape text for SVG.
+pub(crate) fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -300,7 +303,8 @@ pub fn polygons(path: &Path, polys: &[LabelledPolygon], title: &str) -> Result<(
     write_file(path, &polygons_svg(polys, title)?)
 }
 
-/// The SVG text of [`line_chart`] (exposed for snapshot tests).
+/// The SVG text of [`line_chart`] (exposed for snapshot tests): a [`crate::chart::LineChart`]
+/// with a title, a linear x axis and a linear or decade y axis, every series drawn as measured.
 pub fn line_chart_svg(
     title: &str,
     x_label: &str,
@@ -308,105 +312,15 @@ pub fn line_chart_svg(
     series: &[Series],
     log_y: bool,
 ) -> Result<String, FigureError> {
-    let bad = |reason: String| FigureError::BadInput {
-        what: format!("line chart {title:?}"),
-        reason,
-    };
-    let all: Vec<(f64, f64)> = series
-        .iter()
-        .flat_map(|s| s.points.iter().copied())
-        .collect();
-    if all.is_empty() {
-        return Err(bad("no points".into()));
+    let y_axis = if log_y { Axis::Log } else { Axis::Linear };
+    let mut chart = LineChart::new(x_label, y_label, Axis::Linear, y_axis);
+    chart.title = title.to_string();
+    chart.width = 360.0;
+    chart.height = 240.0;
+    for s in series {
+        chart = chart.curve(&s.name, s.points.clone(), Style::Measured);
     }
-    if all.iter().any(|(x, y)| !x.is_finite() || !y.is_finite()) {
-        return Err(bad("a coordinate is not finite".into()));
-    }
-    if log_y && all.iter().any(|&(_, y)| y <= 0.0) {
-        return Err(bad("log scale needs y > 0".into()));
-    }
-    let tr = |y: f64| if log_y { y.log10() } else { y };
-    let data: Vec<(f64, f64)> = all.iter().map(|&(x, y)| (x, tr(y))).collect();
-    let (x0, x1, y0, y1) = bounds(&data);
-    let f = Frame {
-        w: 800.0,
-        h: 520.0,
-        left: 70.0,
-        right: 170.0,
-        top: 40.0,
-        bottom: 50.0,
-        x: (x0, x1),
-        y: (y0, y1),
-    };
-    let yt = if log_y {
-        let (a, b) = (y0.floor() as i32, y1.ceil() as i32);
-        let mantissas: &[f64] = if b - a <= 3 { &[1.0, 2.0, 5.0] } else { &[1.0] };
-        let step = ((b - a) / 8).max(1) as usize;
-        (a..=b)
-            .step_by(step)
-            .flat_map(|e| mantissas.iter().map(move |m| (m * 10f64.powi(e)).log10()))
-            .filter(|t| (y0..=y1).contains(t))
-            .collect()
-    } else {
-        ticks(y0, y1, 6)
-    };
-    let ylab = |v: f64| {
-        if log_y {
-            fmt_tick(10f64.powf(v))
-        } else {
-            fmt_tick(v)
-        }
-    };
-    let mut out = String::new();
-    f.open(&mut out, title, &ticks(x0, x1, 8), &yt, &ylab);
-    let _ = writeln!(
-        out,
-        r#"<text x="{:.1}" y="{:.1}" font-size="13" text-anchor="middle">{}</text>"#,
-        (f.left + f.w - f.right) / 2.0,
-        f.h - 12.0,
-        escape(x_label)
-    );
-    let _ = writeln!(
-        out,
-        r#"<text x="16" y="{:.1}" font-size="13" text-anchor="middle" transform="rotate(-90 16 {:.1})">{}{}</text>"#,
-        f.h / 2.0,
-        f.h / 2.0,
-        escape(y_label),
-        if log_y { " (log scale)" } else { "" }
-    );
-    for (i, s) in series.iter().enumerate() {
-        let c = color_for(i as u64 * 3 + 1);
-        let pts: Vec<String> = s
-            .points
-            .iter()
-            .map(|&(x, y)| format!("{:.2},{:.2}", f.px(x), f.py(tr(y))))
-            .collect();
-        let _ = writeln!(
-            out,
-            r#"<polyline points="{}" fill="none" stroke="{c}" stroke-width="2"/>"#,
-            pts.join(" ")
-        );
-        for &(x, y) in &s.points {
-            let _ = writeln!(
-                out,
-                r#"<circle cx="{:.2}" cy="{:.2}" r="3" fill="{c}"/>"#,
-                f.px(x),
-                f.py(tr(y))
-            );
-        }
-        let ly = f.top + 16.0 + 18.0 * i as f64;
-        let lx = f.w - f.right + 12.0;
-        let _ = writeln!(
-            out,
-            r#"<line x1="{lx:.1}" y1="{ly:.1}" x2="{:.1}" y2="{ly:.1}" stroke="{c}" stroke-width="2"/><text x="{:.1}" y="{:.1}" font-size="12">{}</text>"#,
-            lx + 18.0,
-            lx + 24.0,
-            ly + 4.0,
-            escape(&s.name)
-        );
-    }
-    out.push_str("</svg>\n");
-    Ok(out)
+    chart.svg()
 }
 
 /// Draw a line chart with markers and a legend, one polyline per series, optionally with a
@@ -504,6 +418,11 @@ mod tests {
             svg.contains(">a<") && svg.contains(">b<"),
             "legend entries missing"
         );
-        assert!(svg.matches("<circle").count() >= 10, "markers missing");
+        // Series 0 has circle markers: 5 points and its legend entry.
+        assert_eq!(
+            svg.matches("<circle").count(),
+            6,
+            "markers of the first series"
+        );
     }
 }

@@ -1,0 +1,194 @@
+//! The generator at `--quick` size: snapshots of every figure's CSV and SVG structure, same bytes
+//! on a second build, and the cell-count check that ties a drawing to its exact count.
+
+use std::collections::BTreeMap;
+
+use tropical_paper::{check_cells, registry, Artifact, Size};
+
+const QUICK: Size = Size { quick: true };
+
+fn build(name: &str) -> Vec<Artifact> {
+    let e = registry()
+        .into_iter()
+        .find(|e| e.name == name)
+        .unwrap_or_else(|| panic!("no entry {name}"));
+    (e.build)(QUICK).unwrap_or_else(|err| panic!("{name}: {err}"))
+}
+
+/// The structure of an SVG: how many of each element, and every text, in order.
+fn structure(svg: &str) -> String {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut texts = Vec::new();
+    for part in svg.split('<').skip(1) {
+        let tag: String = part
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '/')
+            .collect();
+        if tag.starts_with('/') || tag.is_empty() {
+            continue;
+        }
+        let class = part
+            .split("class=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .filter(|_| part.contains("class=\""));
+        let key = match class {
+            Some(c) => format!("{tag}.{c}"),
+            None => tag.clone(),
+        };
+        *counts.entry(key).or_default() += 1;
+        if tag == "text" {
+            if let Some(t) = part.split('>').nth(1) {
+                texts.push(t.to_string());
+            }
+        }
+    }
+    let mut out = String::new();
+    for (k, v) in counts {
+        out.push_str(&format!("{k}: {v}\n"));
+    }
+    out.push_str("texts:\n");
+    for t in texts {
+        out.push_str(&format!("  {t}\n"));
+    }
+    out
+}
+
+fn snapshot_figures(entry: &str) {
+    let first = build(entry);
+    let second = build(entry);
+    assert_eq!(first, second, "{entry}: a second build differs");
+    for a in &first {
+        match a {
+            Artifact::Figure(f) => {
+                assert!(!f.timed, "{}: timed figures are not snapshotted", f.name);
+                insta::assert_snapshot!(format!("{}_csv", f.name), f.csv);
+                insta::assert_snapshot!(format!("{}_svg_structure", f.name), structure(&f.svg));
+                let p1 = tropical_paper::pdf::svg_to_pdf(&f.svg).unwrap();
+                let p2 = tropical_paper::pdf::svg_to_pdf(&f.svg).unwrap();
+                assert!(p1.starts_with(b"%PDF-"), "{}: not a PDF", f.name);
+                assert_eq!(p1, p2, "{}: PDF bytes differ between runs", f.name);
+            }
+            Artifact::Table(t) => {
+                insta::assert_snapshot!(format!("{}_md", t.name), t.markdown);
+                insta::assert_snapshot!(format!("{}_tex", t.name), t.latex);
+            }
+            Artifact::Skipped { name, reason } => panic!("{name} skipped: {reason}"),
+        }
+    }
+}
+
+#[test]
+fn power_diagram() {
+    snapshot_figures("power_diagram");
+}
+
+#[test]
+fn refinement() {
+    snapshot_figures("refinement");
+}
+
+#[test]
+fn cells_vs_n() {
+    snapshot_figures("cells_vs_n");
+}
+
+#[test]
+fn cells_vs_h() {
+    snapshot_figures("cells_vs_h");
+}
+
+#[test]
+fn cells_vs_d() {
+    snapshot_figures("cells_vs_d");
+}
+
+#[test]
+fn t8_depth() {
+    snapshot_figures("t8_depth");
+}
+
+#[test]
+fn t9_temperature() {
+    snapshot_figures("t9_temperature");
+}
+
+#[test]
+fn s2_topk_error() {
+    snapshot_figures("s2_topk_error");
+}
+
+#[test]
+fn s2_t17_bound() {
+    snapshot_figures("s2_t17_bound");
+}
+
+#[test]
+fn s3_speedup_is_timed_and_well_formed() {
+    let arts = build("s3_speedup");
+    let [Artifact::Figure(f)] = arts.as_slice() else {
+        panic!("one figure expected");
+    };
+    assert!(f.timed);
+    assert_eq!(f.csv.lines().count(), 4, "{}", f.csv);
+    assert!(f.svg.contains("claimed n/k"));
+}
+
+#[test]
+fn a_drawing_that_disagrees_with_its_count_fails() {
+    let arts = build("power_diagram");
+    let Artifact::Figure(f) = &arts[0] else {
+        panic!("figure expected")
+    };
+    let drawn = f.svg.matches(r#"<polygon class="cell""#).count();
+    assert!(drawn >= 2, "{drawn}");
+    check_cells("power_diagram", &f.svg, &drawn.into()).unwrap();
+    // Drop one polygon: the check must fail and name both numbers.
+    let start = f.svg.find(r#"<polygon class="cell""#).unwrap();
+    let end = start + f.svg[start..].find('\n').unwrap() + 1;
+    let cut = format!("{}{}", &f.svg[..start], &f.svg[end..]);
+    let err = check_cells("power_diagram", &cut, &drawn.into())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(&format!("{} polygons drawn", drawn - 1)) && err.contains(&drawn.to_string()),
+        "{err}"
+    );
+}
+
+#[test]
+fn registry_names_are_unique_and_listed() {
+    let names: Vec<&str> = registry().iter().map(|e| e.name).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), names.len());
+    insta::assert_snapshot!(names.join("\n"));
+}
+
+#[test]
+fn claims_table_has_one_row_per_spec_id_in_both_formats() {
+    let arts = build("claims");
+    let [Artifact::Table(t)] = arts.as_slice() else {
+        panic!("one table expected");
+    };
+    for id in proofs_tests::report::SPEC_IDS {
+        assert!(
+            t.markdown.contains(&format!("\n| {id} |")),
+            "{id} missing in Markdown"
+        );
+        assert!(
+            t.latex.contains(&format!("\n{id} & ")),
+            "{id} missing in LaTeX"
+        );
+    }
+    assert!(t.latex.starts_with("\\begin{tabular}") && t.latex.ends_with("\\end{tabular}\n"));
+    assert!(
+        !t.latex.contains("?}"),
+        "a character without a LaTeX mapping: {}",
+        t.latex
+    );
+    let opens = t.latex.matches('{').count() - t.latex.matches("\\{").count();
+    let closes = t.latex.matches('}').count() - t.latex.matches("\\}").count();
+    assert_eq!(opens, closes, "unbalanced braces");
+}
