@@ -12,9 +12,9 @@ use tropical_algebra::enclosure::{softmax_enclosure, Interval};
 use tropical_algebra::Scalar;
 
 use crate::error::{AttentionError, Result};
-use crate::reference::{hard_attention, softmax_attention, AttentionShape, AttnFloat};
 use crate::linalg::{expect_len, Mat};
 use crate::model::{AttentionLayer, Model};
+use crate::reference::{hard_attention, softmax_attention, AttentionShape, AttnFloat};
 
 /// Exact zero-temperature output of the model at the query token `x`.
 pub fn hard_output<S: Scalar>(model: &Model<S>, context: &Mat<S>, x: &[S]) -> Result<Vec<S>> {
