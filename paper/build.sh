@@ -24,7 +24,10 @@ if ! command -v latexmk >/dev/null || ! command -v pdftoppm >/dev/null; then
 fi
 
 t0=$(date +%s)
-cargo run --release -q -p tropical-paper -- all --out "$out" "${quick[@]}"
+# Full size: a release build. The CI size reuses the test profile that `cargo test` has built.
+profile=(--release)
+[ "${PAPER_QUICK:-0}" = 1 ] && profile=()
+cargo run "${profile[@]}" -q -p tropical-paper -- all --out "$out" "${quick[@]}"
 echo "paper: figures and tables in $(( $(date +%s) - t0 )) s"
 
 t0=$(date +%s)
