@@ -5,6 +5,7 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -613,9 +614,7 @@ fn run_topk(args: Args, k: usize) -> anyhow::Result<()> {
         .heads
         .clone()
         .unwrap_or_else(|| (0..layer.heads.len()).collect());
-    let cancel = Arc::new(AtomicBool::new(false));
-    let c = cancel.clone();
-    let _ = ctrlc::set_handler(move || c.store(true, Ordering::SeqCst));
+    let cancel = crate::limits::interrupt_flag();
     let timed_out = Arc::new(AtomicBool::new(false));
     if let Some(t) = args.time_limit {
         if !(t.is_finite() && t > 0.0) {
