@@ -34,8 +34,8 @@ mod dd_int;
 mod faces;
 pub(crate) mod linalg;
 mod order;
-mod reverse_search;
 pub mod redundancy;
+mod reverse_search;
 
 use std::collections::{HashMap, HashSet};
 
@@ -556,11 +556,28 @@ impl<S: Scalar> Polyhedron<S> {
                 on[g].set(f);
             }
         }
+        // An edge (a face of dimension 1 + #lines) lies on at least dim − 1 − #lines facets
+        // (a face is the intersection of the facets containing it), and only the generators on
+        // the sparsest facet of the common set can contain it.
+        let min_common = (self.dim - 1 - self.lines.len() as isize).max(0) as usize;
         let mut edges = Vec::new();
+        let mut common = Bits::new(nf);
         for i in 0..self.vertices.len() {
             for j in i + 1..self.vertices.len() {
-                let common = on[i].and(&on[j]);
-                let other = (0..ng).any(|k| k != i && k != j && common.is_subset(&on[k]));
+                if on[i].and_count(&on[j]) < min_common {
+                    continue;
+                }
+                common.set_and(&on[i], &on[j]);
+                let sparsest = common
+                    .iter()
+                    .map(|f| &self.incidence[f])
+                    .min_by_key(|g| g.len());
+                let other = match sparsest {
+                    None => ng > 2,
+                    Some(gens) => gens
+                        .iter()
+                        .any(|&k| k != i && k != j && common.is_subset(&on[k])),
+                };
                 if !other {
                     edges.push((i, j));
                 }

@@ -128,7 +128,10 @@ fn rs_on_the_octahedron_with_repeated_rows() {
     let rs = Polyhedron::from_hrep_with(h.clone(), HullAlgorithm::Rs).unwrap();
     assert_eq!(rs.vertices().len(), 6);
     assert_eq!(rs.facets().len(), 8);
-    assert_eq!(rs, Polyhedron::from_hrep_with(h, HullAlgorithm::Dd).unwrap());
+    assert_eq!(
+        rs,
+        Polyhedron::from_hrep_with(h, HullAlgorithm::Dd).unwrap()
+    );
 }
 
 fn corpus() -> Option<PathBuf> {

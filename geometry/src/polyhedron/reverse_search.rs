@@ -73,6 +73,9 @@ pub(crate) fn reverse_search(
     let mut rows: Vec<IVec> = ineqs.to_vec();
     rows.extend(eqs.iter().cloned());
     rows.extend(eqs.iter().map(|e| e.iter().map(|x| -x).collect::<IVec>()));
+    let Some(y) = feasible_point(d, ineqs, eqs)? else {
+        return Ok(None);
+    };
     let normals: Vec<IVec> = rows.iter().map(|r| r[1..].to_vec()).collect();
     let rank = independent_rows(&normals, d).len();
     if rank < d {
@@ -82,9 +85,6 @@ pub(crate) fn reverse_search(
             d - rank
         )));
     }
-    let Some(y) = feasible_point(d, ineqs, eqs)? else {
-        return Ok(None);
-    };
     let (_, root) = to_vertex(d, &rows, &normals, y);
     let mut vertices: HashSet<IVec> = HashSet::new();
     let mut rays: HashSet<IVec> = HashSet::new();
@@ -433,8 +433,10 @@ impl<T: RsInt> Dictionary<T> {
         }
         // The ε-terms by increasing π: the cobasic slacks and the two rows' own variables.
         let (vi, vk) = (self.row_var[i], self.row_var[k]);
-        let mut terms: Vec<(usize, usize, Option<usize>)> =
-            cob.iter().map(|&(p, c)| (p, self.col_var[c], Some(c))).collect();
+        let mut terms: Vec<(usize, usize, Option<usize>)> = cob
+            .iter()
+            .map(|&(p, c)| (p, self.col_var[c], Some(c)))
+            .collect();
         terms.push((self.prio[vi], vi, None));
         terms.push((self.prio[vk], vk, None));
         terms.sort_unstable_by_key(|t| t.0);
