@@ -524,9 +524,12 @@ mod tests {
         run::<T>(n, ineqs, eqs, Order::LexMin, None).map(|r| r.expect("no budget"))
     }
 
+    /// A lineality basis in echelon form and the sorted (ray, zero set) pairs.
+    type Canonical = (Vec<(usize, IVec)>, Vec<(IVec, Bits)>);
+
     /// The order-independent content of a result: the reduced echelon basis of the lineality
     /// space and the sorted pairs (ray reduced modulo it, zero set).
-    fn canonical(g: &ConeGenerators, n: usize) -> (Vec<(usize, IVec)>, Vec<(IVec, Bits)>) {
+    fn canonical(g: &ConeGenerators, n: usize) -> Canonical {
         let basis = rref(&g.lineality, &(0..n).collect::<Vec<_>>());
         let mut rays: Vec<(IVec, Bits)> = g
             .rays
