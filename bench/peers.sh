@@ -4,16 +4,30 @@
 # $TROPICAL_CDDLIB_DIR exists) and generated families (exact rational points on spheres d=3..6,
 # cyclic polytopes, lifted power-diagram points). Checks that facet (V-input) / vertex (H-input)
 # counts agree and writes bench/RESULTS.md with median wall times of a few runs and ratios.
-# Usage: bench/peers.sh [--runs N]   (needs root or sudo for apt-get; total runtime a few minutes)
+# With --lrslib, also lrs's own benchmark families (lrslib's ine/test-062, from
+# /work/shared/peer-data/lrslib or $TROPICAL_LRSLIB_DIR) that lrs finishes in <= 10 minutes: one
+# run each, 10-minute limit, ours by both exact algorithms (dd and rs).
+# Every time comes with the process's max RSS (GNU time). Per family: median and worst ratio.
+# Usage: bench/peers.sh [--runs N] [--lrslib]   (needs root or sudo for apt-get; a few minutes
+# without --lrslib, about an hour with it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=3
-if [[ "${1:-}" == "--runs" ]]; then RUNS="$2"; fi
+LRSLIB_FAMILIES=0
+while (($#)); do
+  case "$1" in
+    --runs) RUNS="$2"; shift 2 ;;
+    --lrslib) LRSLIB_FAMILIES=1; shift ;;
+    *) echo "usage: bench/peers.sh [--runs N] [--lrslib]" >&2; exit 2 ;;
+  esac
+done
+[[ -x /usr/bin/time ]] || need_time=1
 
 need=()
 command -v lrs >/dev/null || need+=(lrslib)
 command -v scdd_gmp >/dev/null || need+=(libcdd-tools)
 command -v qconvex >/dev/null || need+=(qhull-bin)
+[[ -n "${need_time:-}" ]] && need+=(time)
 if ((${#need[@]})); then
   SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
   $SUDO apt-get update -qq
@@ -25,13 +39,18 @@ cargo build --release -q -p tropical-cli
 BIN="${CARGO_TARGET_DIR:-target}/release/tropical"
 [[ -x "$BIN" ]] || { echo "no binary at $BIN" >&2; exit 1; }
 
-CDDLIB="${TROPICAL_CDDLIB_DIR:-/work/shared/peer-data/cddlib}" BIN="$BIN" RUNS="$RUNS" python3 - <<'PY'
+SHARED=/work/shared/peer-data
+[[ -d "$SHARED" ]] || SHARED="$(pwd)/../shared/peer-data"
+CDDLIB="${TROPICAL_CDDLIB_DIR:-$SHARED/cddlib}" LRSLIB="${TROPICAL_LRSLIB_DIR:-$SHARED/lrslib}" \
+LRSLIB_FAMILIES="$LRSLIB_FAMILIES" BIN="$BIN" RUNS="$RUNS" python3 - <<'PY'
 import json, os, random, statistics, subprocess, tempfile, time, shutil
 from fractions import Fraction as F
 
 BIN, RUNS, CDDLIB = os.environ["BIN"], int(os.environ["RUNS"]), os.environ["CDDLIB"]
+LRSLIB, LRSLIB_FAMILIES = os.environ["LRSLIB"], os.environ["LRSLIB_FAMILIES"] == "1"
 TIMEOUT = 20
 work = tempfile.mkdtemp(prefix="peers-")
+rss_file = os.path.join(work, "rss")
 
 def write_ext(path, pts):
     with open(path, "w") as f:
@@ -59,20 +78,26 @@ def lifted(n, k, rng):
         out.append([F(x) for x in z] + [F(sum(x * x for x in z) - w)])
     return out
 
-def timed(cmd, cwd=None, stdin=None):
-    ts, out = [], None
-    for _ in range(RUNS):
+def timed(cmd, cwd=None, stdin=None, runs=None, timeout=None):
+    """(stdout, median wall time, error lines, max RSS in KB over the runs)"""
+    ts, out, rss = [], None, 0
+    for _ in range(runs or RUNS):
         t = time.perf_counter()
         try:
-            r = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT,
+            r = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss_file] + cmd, cwd=cwd,
+                               capture_output=True, text=True, timeout=timeout or TIMEOUT,
                                stdin=open(stdin) if stdin else None)
         except subprocess.TimeoutExpired:
-            return None, None, ["timeout"]
+            return None, None, ["timeout"], None
         ts.append(time.perf_counter() - t)
+        try:
+            rss = max(rss, int(open(rss_file).read().split()[-1]))
+        except (OSError, ValueError, IndexError):
+            pass
         if r.returncode != 0:
-            return None, statistics.median(ts), r.stderr.strip().splitlines()[-1:] 
+            return None, statistics.median(ts), r.stderr.strip().splitlines()[-1:], rss
         out = r.stdout
-    return out, statistics.median(ts), None
+    return out, statistics.median(ts), None, rss
 
 def rows_between(text):
     # rows of a cdd/lrs output block (after the LAST begin: lrs restarts with wider arithmetic
@@ -96,24 +121,24 @@ def rows_between(text):
     # "*" comment lines
     return (sum(1 for l in body[1:] if not l.lstrip().startswith("*")), lin)
 
-def ours(path):
-    out, t, err = timed([BIN, "hull", "--json", "--no-faces", path])
-    return (json.loads(out) if out else None), t, err
+def ours(path, algorithm="auto", **kw):
+    out, t, err, rss = timed([BIN, "hull", "--json", "--no-faces", "--algorithm", algorithm, path], **kw)
+    return (json.loads(out) if out else None), t, err, rss
 
-def lrs(path):
-    out, t, err = timed(["lrs", path])
-    return (rows_between(out) if out else None), t
+def lrs(path, **kw):
+    out, t, err, rss = timed(["lrs", path], **kw)
+    return (rows_between(out) if out else None), t, rss
 
 def cdd(path):
     d = tempfile.mkdtemp(dir=work)
     p = os.path.join(d, os.path.basename(path))
     shutil.copy(path, p)
-    out, t, err = timed(["scdd_gmp", os.path.basename(p)], cwd=d)
+    out, t, err, rss = timed(["scdd_gmp", os.path.basename(p)], cwd=d)
     res = None
     target = p[:-4] + (".ine" if p.endswith(".ext") else ".ext")
     if out is not None and os.path.exists(target):
         res = rows_between(open(target).read())
-    return res, t
+    return res, t, rss
 
 def qhull(pts):
     p = os.path.join(work, "q.txt")
@@ -121,7 +146,7 @@ def qhull(pts):
         f.write("%d\n%d\n" % (len(pts[0]), len(pts)))
         for q in pts:
             f.write(" ".join(repr(float(x)) for x in q) + "\n")
-    out, t, err = timed(["qconvex", "n"], stdin=p)
+    out, t, err, rss = timed(["qconvex", "n"], stdin=p)
     return (int(out.split()[1]) if out else None), t
 
 def homogeneous(path):
@@ -135,15 +160,29 @@ def homogeneous(path):
             rows.append(s.split()[0])
     return all(F(x) == 0 for x in rows)
 
-def fmt(t): return ("> %d s" % TIMEOUT) if t is None else ("%.1f ms" % (t * 1000) if t < 10 else "%.1f s" % t)
+def fmt(t, limit=None):
+    if t is None: return "> %d s" % (limit or TIMEOUT)
+    return "%.1f ms" % (t * 1000) if t < 10 else "%.1f s" % t
+def fmt_rss(k): return "—" if not k else ("%.0f MB" % (k / 1024) if k >= 10240 else "%.1f MB" % (k / 1024))
 
 results = []
-def run_case(family, name, path, pts=None):
-    o, to, err = ours(path)
-    l, tl = lrs(path)
-    c, tc = cdd(path)
-    q, tq = qhull(pts) if pts is not None else (None, None)
+def run_case(family, name, path, pts=None, peers=True, runs=None, timeout=None):
+    kw = dict(runs=runs, timeout=timeout)
     is_v = open(path).read().find("V-representation") >= 0
+    o, to, err, mo = ours(path, **kw)
+    # reverse search (H-input only): the second exact algorithm, timed beside the default
+    rs, trs, mrs = None, None, None
+    if not is_v:
+        ro, trs, rerr, mrs = ours(path, "rs", **kw)
+        if ro is not None:
+            rs = ro["vertices"] + ro["rays"] + ro["lines"]
+            if homogeneous(path) and ro["rays"] + ro["lines"] > 0:
+                rs -= 1
+        elif rerr and "lines" in " ".join(rerr):
+            rs, trs = "lines", None  # reverse search needs a vertex
+    l, tl, ml = lrs(path, **kw)
+    c, tc, mc = cdd(path) if peers else (None, None, None)
+    q, tq = qhull(pts) if pts is not None else (None, None)
     if o is None:
         ours_rows = None
     elif is_v:
@@ -161,11 +200,16 @@ def run_case(family, name, path, pts=None):
             agree.append(val[0] == ours_rows)
     if q is not None and ours_rows is not None:
         agree.append(q == ours_rows)
-    results.append(dict(family=family, name=name, ours=ours_rows, lrs=l and l[0], cdd=c and c[0],
-                        qhull=q, agree=all(agree) if agree else None, t_ours=to, t_lrs=tl,
-                        t_cdd=tc, t_qhull=tq, err=err, note=conv))
-    print("%-10s %-28s ours %-6s lrs %-6s cdd %-6s qhull %-6s  %s / lrs %s / cdd %s %s" % (
-        family, name, ours_rows, l and l[0], c and c[0], q, fmt(to), fmt(tl), fmt(tc),
+    if isinstance(rs, int) and ours_rows is not None:
+        agree.append(rs == ours_rows)
+    results.append(dict(family=family, name=name, ours=ours_rows, rs=rs, lrs=l and l[0],
+                        cdd=c and c[0], qhull=q, agree=all(agree) if agree else None, t_ours=to,
+                        t_rs=trs, t_lrs=tl, t_cdd=tc, t_qhull=tq, m_ours=mo, m_rs=mrs, m_lrs=ml,
+                        err=err, note=conv, limit=timeout or TIMEOUT, peers=peers, is_v=is_v))
+    lim = timeout or TIMEOUT
+    print("%-10s %-28s ours %-6s rs %-6s lrs %-6s cdd %-6s qhull %-6s  %s (%s) / rs %s / lrs %s (%s) / cdd %s %s" % (
+        family, name, ours_rows, rs, l and l[0], c and c[0], q, fmt(to, lim), fmt_rss(mo),
+        fmt(trs, lim) if isinstance(rs, int) or (rs is None and not is_v) else "—", fmt(tl, lim), fmt_rss(ml), fmt(tc),
         "" if all(agree) else "DISAGREE " + conv), flush=True)
 
 # cddlib corpus
@@ -175,8 +219,6 @@ if os.path.exists(exp_path):
     for f, e in sorted(expected.items()):
         if "error" in e or "output_rows" not in e:
             continue
-        if "sampleh8" in f:
-            print("skip", f, "(13871 vertices; over 100 s for us, 1.3 s for lrs)"); continue
         run_case("cddlib", f, os.path.join(CDDLIB, f))
 else:
     print("cddlib corpus not found at", CDDLIB, "- generated families only")
@@ -192,29 +234,57 @@ for k, n in [(2, 300), (3, 200), (4, 100)]:
     pts = lifted(n, k, rng); p = os.path.join(work, "lifted_k%d_n%d.ext" % (k, n)); write_ext(p, pts)
     run_case("lifted", "power diagram k=%d n=%d" % (k, n), p, pts)
 
+# lrs's own families (one run each, 10-minute limit, no cdd)
+LRS_LIMIT = 600
+if LRSLIB_FAMILIES:
+    exp = {}
+    if os.path.exists(os.path.join(LRSLIB, "expected.txt")):
+        for l in open(os.path.join(LRSLIB, "expected.txt")):
+            if l.startswith("#") or "|" not in l: continue
+            f, tot, t = [x.strip() for x in l.split("|")]
+            exp[f] = tot
+    for f in sorted(exp):
+        if exp[f] == "-" or "Totals" not in exp[f]:
+            print("skip lrslib", f, "(lrs did not finish in 300 s, or no enumeration)"); continue
+        run_case("lrslib", f, os.path.join(LRSLIB, f), peers=False, runs=1, timeout=LRS_LIMIT)
+
 # RESULTS.md
 lines = ["# Peer comparison: `tropical hull` vs lrs, cdd, qhull", "",
          "Generated by `bench/peers.sh` (median of %d runs, wall time of the whole process incl. "
          "start-up and parsing; `tropical hull --no-faces` computes both irredundant representations; "
-         "lrs/cdd compute the other representation; qhull is floating point)." % RUNS, "",
+         "lrs/cdd compute the other representation; qhull is floating point). `ours` is the default "
+         "(`--algorithm auto`); `rs` is our reverse search (`--algorithm rs`, H-inputs with a vertex). "
+         "RSS is the maximum resident set size of the process (GNU time)." % RUNS, "",
          "A time of `> %d s` is a timeout (no count). Machine: a shared 2-core container with other jobs "
          "running, so single timings are noisy; ratios are indicative." % TIMEOUT, "",
          "Counts: facets+equations for V-input, vertices+rays+lines for H-input (cdd/lrs leave the apex "
          "of a homogeneous cone implicit; we subtract it; lrs prints the apex of the all-zero system). "
          "The `agree` column compares ours with every peer that answered. `ratio` = ours / lrs (>1: we are slower).", "",
-         "| family | input | ours | lrs | cdd | qhull | agree | ours | lrs | cdd | ratio |",
-         "|---|---|---|---|---|---|---|---|---|---|---|"]
-fam_ratios = {}
+         "| family | input | ours | rs | lrs | cdd | qhull | agree | ours (dd) | ours (rs) | lrs | cdd | ratio | RSS ours | RSS rs | RSS lrs |",
+         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+fam_ratios, rs_ratios = {}, {}
 for r in results:
     ratio = r["t_ours"] / r["t_lrs"] if r["t_lrs"] and r["t_ours"] else None
     if ratio: fam_ratios.setdefault(r["family"], []).append(ratio)
-    lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
-        r["family"], r["name"], r["ours"], r["lrs"], r["cdd"], r["qhull"] if r["qhull"] is not None else "—",
+    if r["t_lrs"] and r["t_rs"] and isinstance(r["rs"], int):
+        rs_ratios.setdefault(r["family"], []).append(r["t_rs"] / r["t_lrs"])
+    rs_time = "—" if r["is_v"] or r["rs"] == "lines" else fmt(r["t_rs"], lim)
+    lim = r["limit"]
+    lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        r["family"], r["name"], r["ours"], "—" if r["rs"] is None else r["rs"], r["lrs"],
+        r["cdd"] if r["peers"] else "—", r["qhull"] if r["qhull"] is not None else "—",
         {True: "yes", False: "**no**" + (" (%s)" % r["note"] if r["note"] else ""), None: "—"}[r["agree"]],
-        fmt(r["t_ours"]), fmt(r["t_lrs"]), fmt(r["t_cdd"]), "%.2f" % ratio if ratio else "—"))
-lines += ["", "## Median time ratio ours / lrs per family", "", "| family | cases | median ratio | max ratio |", "|---|---|---|---|"]
+        fmt(r["t_ours"], lim), rs_time,
+        fmt(r["t_lrs"], lim), fmt(r["t_cdd"]) if r["peers"] else "—",
+        "%.2f" % ratio if ratio else "—", fmt_rss(r["m_ours"]), fmt_rss(r["m_rs"]), fmt_rss(r["m_lrs"])))
+lines += ["", "## Time ratio ours / lrs per family (median and worst)", "",
+          "| family | cases | median ours/lrs | worst ours/lrs | cases rs | median rs/lrs | worst rs/lrs |",
+          "|---|---|---|---|---|---|---|"]
 for fam, rs in fam_ratios.items():
-    lines.append("| %s | %d | %.2f | %.2f |" % (fam, len(rs), statistics.median(rs), max(rs)))
+    q = rs_ratios.get(fam, [])
+    lines.append("| %s | %d | %.2f | %.2f | %d | %s | %s |" % (
+        fam, len(rs), statistics.median(rs), max(rs), len(q),
+        "%.2f" % statistics.median(q) if q else "—", "%.2f" % max(q) if q else "—"))
 dis = [r for r in results if r["agree"] is False]
 lines += ["", "Disagreements: %d of %d cases%s" % (len(dis), len(results),
           "" if not dis else ": " + ", ".join(r["name"] for r in dis))]

@@ -33,7 +33,9 @@ pub(crate) mod dd;
 mod dd_int;
 mod faces;
 pub(crate) mod linalg;
+mod order;
 pub mod redundancy;
+mod reverse_search;
 
 use std::collections::{HashMap, HashSet};
 
@@ -43,12 +45,31 @@ use serde::{Deserialize, Serialize};
 use tropical_algebra::Scalar;
 
 pub use faces::{Face, FaceLattice};
+pub use order::Order;
 
 use crate::error::GeometryError;
 use crate::halfspace::{Halfspace, Hyperplane};
 use bits::{transpose, Bits};
 use dd::double_description;
 use linalg::{dehomogenize, int_row, nullspace, rank, reduce, rref, to_scalars, IVec};
+
+/// The exact algorithm that turns an H-representation into vertices, rays and lines. Both give
+/// the same [`Polyhedron`]; they differ in speed (double description: good on degenerate
+/// inputs and when the intermediate cones stay small; reverse search: memory and time linear in
+/// the number of bases of the perturbed polyhedron, good on simple inputs with many vertices).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum HullAlgorithm {
+    /// The double description method with the adaptive insertion order.
+    Dd,
+    /// The double description method in one fixed insertion order (for comparisons).
+    DdOrder(Order),
+    /// Reverse search (lrs-style pivoting); needs a polyhedron with a vertex (no lines).
+    Rs,
+    /// The double description, except where reverse search is known to win (currently always the
+    /// double description; see `bench/RESULTS.md`).
+    #[default]
+    Auto,
+}
 
 /// A V-representation: `conv(points) + cone(rays) + lin(lines)` in `R^ambient_dim`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -185,6 +206,24 @@ impl<S: Scalar> Polyhedron<S> {
     /// `conv(points) + cone(rays) + lin(lines)`. No points and no rays/lines is the empty set;
     /// rays or lines without a point are an error (that is not a polyhedron description).
     pub fn from_vrep(v: VRep<S>) -> Result<Self, GeometryError> {
+        Self::from_vrep_with(v, HullAlgorithm::Auto)
+    }
+
+    /// [`Polyhedron::from_vrep`] by the chosen `algorithm` (the facets are the extreme rays of
+    /// the dual cone, found by the double description); [`HullAlgorithm::Rs`] enumerates
+    /// vertices only and is an [`GeometryError::InvalidInput`] here.
+    pub fn from_vrep_with(v: VRep<S>, algorithm: HullAlgorithm) -> Result<Self, GeometryError> {
+        let order = match algorithm {
+            HullAlgorithm::Dd | HullAlgorithm::Auto => None,
+            HullAlgorithm::DdOrder(o) => Some(o),
+            HullAlgorithm::Rs => {
+                return Err(GeometryError::InvalidInput(
+                    "reverse search enumerates the vertices of an H-representation; a \
+                     V-representation is converted by the double description"
+                        .into(),
+                ))
+            }
+        };
         let d = v.ambient_dim;
         check_len(&v.points, d, "point")?;
         check_len(&v.rays, d, "ray")?;
@@ -212,7 +251,7 @@ impl<S: Scalar> Polyhedron<S> {
             .filter(|r| r.iter().any(|x| !x.is_zero()))
             .collect();
         // Facets of K = extreme rays of K* = {y : g·y ≥ 0, l·y = 0}.
-        let dual = double_description(n, &gens, &lines);
+        let dual = dd::double_description_from(n, &gens, &lines, order, dd::Arith::I64);
         let facets = dual.rays;
         let equations = dual.lineality;
         // Lineality of K: orthogonal complement of span(K*).
@@ -232,6 +271,13 @@ impl<S: Scalar> Polyhedron<S> {
 
     /// `{x : a·x ≤ b for each inequality, a·x = b for each equation}`; may be empty or unbounded.
     pub fn from_hrep(h: HRep<S>) -> Result<Self, GeometryError> {
+        Self::from_hrep_with(h, HullAlgorithm::Auto)
+    }
+
+    /// [`Polyhedron::from_hrep`] by the chosen `algorithm`; every algorithm gives the same
+    /// polyhedron. Errors as [`Polyhedron::from_hrep`], and [`GeometryError::InvalidInput`] for
+    /// [`HullAlgorithm::Rs`] on a polyhedron that contains a line.
+    pub fn from_hrep_with(h: HRep<S>, algorithm: HullAlgorithm) -> Result<Self, GeometryError> {
         let d = h.ambient_dim;
         for (i, hs) in h.inequalities.iter().enumerate() {
             if hs.normal.len() != d {
@@ -263,7 +309,16 @@ impl<S: Scalar> Polyhedron<S> {
             .iter()
             .map(|hp| homog_ineq(&hp.normal, &hp.offset))
             .collect();
-        let cone = double_description(n, &ineqs, &eqs);
+        let cone = match algorithm {
+            HullAlgorithm::Dd | HullAlgorithm::Auto => double_description(n, &ineqs, &eqs),
+            HullAlgorithm::DdOrder(o) => {
+                dd::double_description_from(n, &ineqs, &eqs, Some(o), dd::Arith::I64)
+            }
+            HullAlgorithm::Rs => match reverse_search::reverse_search(n, &ineqs, &eqs)? {
+                Some((cone, _)) => cone,
+                None => return Ok(Self::empty(d)),
+            },
+        };
         if !cone.rays.iter().any(|r| r[0].is_positive()) {
             return Ok(Self::empty(d));
         }
@@ -501,11 +556,28 @@ impl<S: Scalar> Polyhedron<S> {
                 on[g].set(f);
             }
         }
+        // An edge (a face of dimension 1 + #lines) lies on at least dim − 1 − #lines facets
+        // (a face is the intersection of the facets containing it), and only the generators on
+        // the sparsest facet of the common set can contain it.
+        let min_common = (self.dim - 1 - self.lines.len() as isize).max(0) as usize;
         let mut edges = Vec::new();
+        let mut common = Bits::new(nf);
         for i in 0..self.vertices.len() {
             for j in i + 1..self.vertices.len() {
-                let common = on[i].and(&on[j]);
-                let other = (0..ng).any(|k| k != i && k != j && common.is_subset(&on[k]));
+                if on[i].and_count(&on[j]) < min_common {
+                    continue;
+                }
+                common.set_and(&on[i], &on[j]);
+                let sparsest = common
+                    .iter()
+                    .map(|f| &self.incidence[f])
+                    .min_by_key(|g| g.len());
+                let other = match sparsest {
+                    None => ng > 2,
+                    Some(gens) => gens
+                        .iter()
+                        .any(|&k| k != i && k != j && common.is_subset(&on[k])),
+                };
                 if !other {
                     edges.push((i, j));
                 }

@@ -9,7 +9,7 @@ use tropical_algebra::Rat;
 use tropical_geometry::formats::{
     parse_any, polyhedron_to_json, write_by_extension, Representation,
 };
-use tropical_geometry::polyhedron::Polyhedron;
+use tropical_geometry::polyhedron::{HullAlgorithm, Order, Polyhedron};
 
 use crate::output::{print_json, print_rows};
 
@@ -30,17 +30,88 @@ pub struct Args {
     /// (H-representation), `.ext` (V-representation) or `.json` (all objects, as under `objects`).
     #[arg(long)]
     pub output: Option<PathBuf>,
+    /// The exact algorithm for an H-representation: `dd` (double description, adaptive
+    /// insertion order), `rs` (reverse search; needs a vertex, i.e. no lines) or `auto`. A
+    /// V-representation is always converted by the double description.
+    #[arg(long, value_enum, default_value_t = Algorithm::Auto)]
+    pub algorithm: Algorithm,
+    /// With `--algorithm dd`: one fixed insertion order instead of the adaptive one (for
+    /// comparisons; `random` uses seed 0).
+    #[arg(long, value_enum)]
+    pub dd_order: Option<DdOrder>,
+}
+
+/// The `--dd-order` values (`tropical_geometry::polyhedron::Order`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DdOrder {
+    /// Lexicographically increasing rows.
+    Lexmin,
+    /// Input order.
+    Minindex,
+    /// Reverse input order.
+    Maxindex,
+    /// A pseudo-random order (seed 0).
+    Random,
+    /// Fewest rays cut off first (dynamic).
+    Mincutoff,
+    /// Most rays cut off first (dynamic).
+    Maxcutoff,
+    /// Fewest candidate pairs first (dynamic).
+    Mincost,
+}
+
+impl From<DdOrder> for Order {
+    fn from(o: DdOrder) -> Self {
+        match o {
+            DdOrder::Lexmin => Order::LexMin,
+            DdOrder::Minindex => Order::MinIndex,
+            DdOrder::Maxindex => Order::MaxIndex,
+            DdOrder::Random => Order::Random(0),
+            DdOrder::Mincutoff => Order::MinCutoff,
+            DdOrder::Maxcutoff => Order::MaxCutoff,
+            DdOrder::Mincost => Order::MinCost,
+        }
+    }
+}
+
+/// The `--algorithm` values (`tropical_geometry::polyhedron::HullAlgorithm`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Algorithm {
+    /// Double description.
+    Dd,
+    /// Reverse search.
+    Rs,
+    /// The library's choice.
+    Auto,
+}
+
+impl From<Algorithm> for HullAlgorithm {
+    fn from(a: Algorithm) -> Self {
+        match a {
+            Algorithm::Dd => HullAlgorithm::Dd,
+            Algorithm::Rs => HullAlgorithm::Rs,
+            Algorithm::Auto => HullAlgorithm::Auto,
+        }
+    }
 }
 
 /// Input representation kind and the polyhedron read from a file.
 pub(crate) fn read_polyhedron(path: &Path) -> anyhow::Result<(Polyhedron<Rat>, bool)> {
+    read_polyhedron_with(path, HullAlgorithm::Auto)
+}
+
+/// [`read_polyhedron`] converting by `algorithm` (`rs` on a V-representation is an error).
+pub(crate) fn read_polyhedron_with(
+    path: &Path,
+    algorithm: HullAlgorithm,
+) -> anyhow::Result<(Polyhedron<Rat>, bool)> {
     let name = path.display();
     let text = std::fs::read_to_string(path).with_context(|| format!("{name}: cannot read"))?;
     let rep = parse_any::<Rat>(&text).map_err(|e| anyhow!("{name}: {e}"))?;
     let is_h = matches!(rep, Representation::H(_));
     let p = match rep {
-        Representation::H(h) => Polyhedron::from_hrep(h),
-        Representation::V(v) => Polyhedron::from_vrep(v),
+        Representation::H(h) => Polyhedron::from_hrep_with(h, algorithm),
+        Representation::V(v) => Polyhedron::from_vrep_with(v, algorithm),
     }
     .map_err(|e| anyhow!("{name}: {e}"))?;
     Ok((p, is_h))
@@ -104,7 +175,17 @@ impl Summary {
 
 /// Run the subcommand.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let (p, _) = read_polyhedron(&args.file)?;
+    let algorithm = match (args.algorithm, args.dd_order) {
+        (_, None) => args.algorithm.into(),
+        (Algorithm::Dd, Some(o)) => HullAlgorithm::DdOrder(o.into()),
+        (a, Some(_)) => {
+            return Err(anyhow!(
+                "--dd-order needs --algorithm dd (got {})",
+                format!("{a:?}").to_lowercase()
+            ))
+        }
+    };
+    let (p, _) = read_polyhedron_with(&args.file, algorithm)?;
     if let Some(out) = &args.output {
         write_output(&p, out)?;
     }

@@ -3,8 +3,10 @@
 //!
 //! Input: a cone `C = {x ∈ R^n : a·x ≥ 0 (a ∈ ineqs), e·x = 0 (e ∈ eqs)}`. Output: a basis of its
 //! lineality space and one primitive integer vector per extreme ray of `C` modulo lineality,
-//! with its zero set. Equalities are processed first, then inequalities in lexicographic order
-//! of their rows ("lexmin", cdd's default). Adjacency of two rays is decided by the count
+//! with its zero set. Equalities are processed first, then inequalities in an insertion order
+//! ([`Order`]; by default adaptive: lexmin, cdd's default, raced against the dynamic `mincost`
+//! and `maxindex` under a growing work budget, which detects the blow-up of intermediate rays
+//! that one order can suffer and another avoids). Adjacency of two rays is decided by the count
 //! condition `|Z(p) ∩ Z(n)| ≥ n − 2 − dim(lineality) − #equations` and then the combinatorial
 //! test: rays `p`, `n` are adjacent iff no third ray's zero set contains `Z(p) ∩ Z(n)`. For each
 //! constraint the rays on it are listed (kept up to date incrementally); the partners `p` of a
@@ -21,6 +23,7 @@ use num_bigint::BigInt;
 use super::bits::Bits;
 use super::dd_int::DdInt;
 use super::linalg::IVec;
+use super::order::{pick_dynamic, static_order, Order};
 
 /// Generators of a polyhedral cone: extreme rays (modulo lineality) and a lineality basis.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,32 +51,78 @@ pub(crate) enum Arith {
 struct Ray<T> {
     v: Vec<T>,
     z: Bits,
+    /// Signs of the ray on every inequality (dynamic orders only; empty otherwise).
+    s: Vec<i8>,
 }
 
-/// Extreme rays and lineality of `{x : a·x ≥ 0 ∀a ∈ ineqs, e·x = 0 ∀e ∈ eqs}` in `R^n`.
+/// Extreme rays and lineality of `{x : a·x ≥ 0 ∀a ∈ ineqs, e·x = 0 ∀e ∈ eqs}` in `R^n`, with
+/// the adaptive insertion order ([`double_description_from`] with `None`).
 pub(crate) fn double_description(n: usize, ineqs: &[IVec], eqs: &[IVec]) -> ConeGenerators {
-    double_description_from(n, ineqs, eqs, Arith::I64)
+    double_description_from(n, ineqs, eqs, None, Arith::I64)
 }
 
-/// [`double_description`] starting on the integer type `start` (tests force the wider types).
+/// The orders the adaptive strategy races, in turn, under a growing work budget.
+const ADAPTIVE: [Order; 3] = [Order::LexMin, Order::MinCost, Order::MaxIndex];
+/// The first work budget of the adaptive strategy (candidate pairs tested plus live rays
+/// scanned, summed over the steps); each round multiplies it by [`BUDGET_GROWTH`].
+const FIRST_BUDGET: u64 = 1 << 18;
+/// Growth of the work budget from one round of the adaptive strategy to the next.
+const BUDGET_GROWTH: u64 = 4;
+
+/// [`double_description`] in the insertion `order` (`None`: adaptive), starting on the integer
+/// type `start` (tests force the wider types). The adaptive strategy detects a blow-up by a
+/// work budget: it runs each order of [`ADAPTIVE`] in turn until one finishes within the
+/// budget, multiplying the budget after each round, so its cost is within a constant factor of
+/// the best of those orders. The result (rays, lineality space, zero sets) does not depend on
+/// the order up to the order of the rays and the choice of lineality basis and of ray
+/// representatives modulo it.
 pub(crate) fn double_description_from(
     n: usize,
     ineqs: &[IVec],
     eqs: &[IVec],
+    order: Option<Order>,
     start: Arith,
 ) -> ConeGenerators {
+    let Some(order) = order else {
+        let mut budget = FIRST_BUDGET;
+        loop {
+            for o in ADAPTIVE {
+                if let Ok(g) = run_any(n, ineqs, eqs, o, Some(budget), start) {
+                    return g;
+                }
+            }
+            budget = budget.saturating_mul(BUDGET_GROWTH);
+        }
+    };
+    run_any(n, ineqs, eqs, order, None, start).expect("no budget, so the run finishes")
+}
+
+/// One run in `order` on the narrowest type from `start` that does not overflow; `Err` when
+/// the work exceeds `budget`.
+fn run_any(
+    n: usize,
+    ineqs: &[IVec],
+    eqs: &[IVec],
+    order: Order,
+    budget: Option<u64>,
+    start: Arith,
+) -> Result<ConeGenerators, OverBudget> {
     if start <= Arith::I64 {
-        if let Some(g) = run::<i64>(n, ineqs, eqs) {
-            return g;
+        if let Some(r) = run::<i64>(n, ineqs, eqs, order, budget) {
+            return r;
         }
     }
     if start <= Arith::I128 {
-        if let Some(g) = run::<i128>(n, ineqs, eqs) {
-            return g;
+        if let Some(r) = run::<i128>(n, ineqs, eqs, order, budget) {
+            return r;
         }
     }
-    run::<BigInt>(n, ineqs, eqs).expect("BigInt arithmetic never overflows")
+    run::<BigInt>(n, ineqs, eqs, order, budget).expect("BigInt arithmetic never overflows")
 }
+
+/// A run stopped because its work exceeded the budget.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct OverBudget;
 
 /// `r ← s·r − t·l` (primitive) for every row `r` with `t = a·r ≠ 0`.
 fn pivot_rows<'a, T: DdInt + 'a>(
@@ -239,8 +288,20 @@ impl Pairs {
     }
 }
 
-/// One run of the double description on `T`; `None` on overflow.
-pub(crate) fn run<T: DdInt>(n: usize, ineqs: &[IVec], eqs: &[IVec]) -> Option<ConeGenerators> {
+/// The signs of `v` on every row of `rows`.
+fn signs_of<T: DdInt>(rows: &[Vec<T>], v: &[T]) -> Option<Vec<i8>> {
+    rows.iter().map(|a| Some(T::dot(a, v)?.sign())).collect()
+}
+
+/// One run of the double description on `T` in insertion `order`: `None` on overflow,
+/// `Some(Err)` when the work (live rays scanned plus candidate pairs tested) exceeds `budget`.
+pub(crate) fn run<T: DdInt>(
+    n: usize,
+    ineqs: &[IVec],
+    eqs: &[IVec],
+    order: Order,
+    budget: Option<u64>,
+) -> Option<Result<ConeGenerators, OverBudget>> {
     let conv = |rows: &[IVec]| -> Option<Vec<Vec<T>>> {
         rows.iter()
             .map(|r| r.iter().map(T::from_big).collect())
@@ -249,6 +310,7 @@ pub(crate) fn run<T: DdInt>(n: usize, ineqs: &[IVec], eqs: &[IVec]) -> Option<Co
     let ineq_t = conv(ineqs)?;
     let eq_t = conv(eqs)?;
     let m = ineqs.len();
+    let dynamic = order.is_dynamic();
     let mut lineality: Vec<Vec<T>> = (0..n)
         .map(|i| {
             let mut v = vec![T::small(0); n];
@@ -260,15 +322,62 @@ pub(crate) fn run<T: DdInt>(n: usize, ineqs: &[IVec], eqs: &[IVec]) -> Option<Co
     let mut processed = Bits::new(m);
     let mut eqs_done = 0usize;
     let mut buf: Vec<T> = Vec::with_capacity(n);
+    let mut work: u64 = 0;
+    let over = |work: u64| budget.is_some_and(|b| work > b);
 
-    let mut order: Vec<usize> = (0..m).collect();
-    order.sort_by(|&i, &j| ineqs[i].cmp(&ineqs[j]));
-    let steps = eq_t
-        .iter()
-        .map(|e| (e, None))
-        .chain(order.iter().map(|&i| (&ineq_t[i], Some(i))));
+    // Inequalities still to add: a static order pops from the back; a dynamic one picks.
+    let mut remaining: Vec<usize> = static_order(order, ineqs);
+    if !dynamic {
+        remaining.reverse();
+    }
+    let mut next_eq = 0usize;
 
-    for (a, idx) in steps {
+    loop {
+        let (a, idx): (&Vec<T>, Option<usize>) = if next_eq < eq_t.len() {
+            next_eq += 1;
+            (&eq_t[next_eq - 1], None)
+        } else if remaining.is_empty() {
+            break;
+        } else if !dynamic {
+            let i = remaining.pop().expect("nonempty");
+            (&ineq_t[i], Some(i))
+        } else {
+            // A row that meets the lineality space first (a cheap pivot step); otherwise the
+            // one the order prefers on the current rays.
+            let mut hit = None;
+            'rows: for (k, &i) in remaining.iter().enumerate() {
+                for l in &lineality {
+                    if T::dot(&ineq_t[i], l)?.sign() != 0 {
+                        hit = Some(k);
+                        break 'rows;
+                    }
+                }
+            }
+            let k = match hit {
+                Some(k) => k,
+                None => {
+                    let live = set.live();
+                    work += (live.len() * remaining.len()) as u64 / 8;
+                    let counts: Vec<(usize, usize)> = remaining
+                        .iter()
+                        .map(|&i| {
+                            let (mut p, mut q) = (0, 0);
+                            for &r in &live {
+                                match set.rays[r].s[i] {
+                                    1 => p += 1,
+                                    -1 => q += 1,
+                                    _ => {}
+                                }
+                            }
+                            (p, q)
+                        })
+                        .collect();
+                    pick_dynamic(order, &counts)
+                }
+            };
+            let i = remaining.remove(k);
+            (&ineq_t[i], Some(i))
+        };
         // 1. A lineality direction not orthogonal to `a`: pivot on it.
         let mut pivot = None;
         for (k, l) in lineality.iter().enumerate() {
@@ -295,14 +404,25 @@ pub(crate) fn run<T: DdInt>(n: usize, ineqs: &[IVec], eqs: &[IVec]) -> Option<Co
                 .filter(|(_, a)| **a)
                 .map(|(r, _)| &mut r.v);
             pivot_rows(a, &s, &ls, rows, &mut buf)?;
+            if dynamic {
+                for &k in &live {
+                    set.rays[k].s = signs_of(&ineq_t, &set.rays[k].v)?;
+                }
+            }
             match idx {
                 Some(i) => {
                     for k in live {
                         set.mark(k, i);
                     }
+                    let sg = if dynamic {
+                        signs_of(&ineq_t, &ls)?
+                    } else {
+                        Vec::new()
+                    };
                     set.push(Ray {
                         v: ls,
                         z: processed.clone(),
+                        s: sg,
                     });
                     processed.set(i);
                 }
@@ -312,6 +432,7 @@ pub(crate) fn run<T: DdInt>(n: usize, ineqs: &[IVec], eqs: &[IVec]) -> Option<Co
         }
         // 2. `a` vanishes on the lineality space: split the rays by sign.
         let live = set.live();
+        work += live.len() as u64;
         let mut vals: Vec<T> = vec![T::small(0); set.rays.len()];
         for &k in &live {
             vals[k] = T::dot(a, &set.rays[k].v)?;
@@ -332,7 +453,12 @@ pub(crate) fn run<T: DdInt>(n: usize, ineqs: &[IVec], eqs: &[IVec]) -> Option<Co
             let mut pairs = Pairs::new(set.rays.len());
             let mut z = Bits::new(m);
             for &q in &neg {
-                for p in pairs.candidates(&set, &pos, &vals, q, min_common) {
+                let cands = pairs.candidates(&set, &pos, &vals, q, min_common);
+                work += cands.len() as u64 + 1;
+                if over(work) {
+                    return Some(Err(OverBudget));
+                }
+                for p in cands {
                     let (rp, rq) = (&set.rays[p], &set.rays[q]);
                     z.set_and(&rp.z, &rq.z);
                     if !adjacent(&set, live.len(), &z, p, q) {
@@ -344,9 +470,17 @@ pub(crate) fn run<T: DdInt>(n: usize, ineqs: &[IVec], eqs: &[IVec]) -> Option<Co
                     if let Some(i) = idx {
                         zz.set(i);
                     }
-                    new_rays.push(Ray { v, z: zz });
+                    let sg = if dynamic {
+                        signs_of(&ineq_t, &v)?
+                    } else {
+                        Vec::new()
+                    };
+                    new_rays.push(Ray { v, z: zz, s: sg });
                 }
             }
+        }
+        if over(work) {
+            return Some(Err(OverBudget));
         }
         for &k in &live {
             match vals[k].sign() {
@@ -370,11 +504,11 @@ pub(crate) fn run<T: DdInt>(n: usize, ineqs: &[IVec], eqs: &[IVec]) -> Option<Co
     }
     let to_big = |v: &[T]| -> IVec { v.iter().map(T::to_big).collect() };
     let rays: Vec<&Ray<T>> = set.live().into_iter().map(|k| &set.rays[k]).collect();
-    Some(ConeGenerators {
+    Some(Ok(ConeGenerators {
         incidence: rays.iter().map(|r| r.z.clone()).collect(),
         rays: rays.iter().map(|r| to_big(&r.v)).collect(),
         lineality: lineality.iter().map(|l| to_big(l)).collect(),
-    })
+    }))
 }
 
 #[cfg(test)]
@@ -383,7 +517,34 @@ mod tests {
     use num_traits::{Signed, Zero};
     use proptest::prelude::*;
 
-    use crate::polyhedron::linalg::dot;
+    use crate::polyhedron::linalg::{dot, make_primitive, reduce, rref};
+
+    /// A run in lexicographic order without a budget.
+    fn run_lex<T: DdInt>(n: usize, ineqs: &[IVec], eqs: &[IVec]) -> Option<ConeGenerators> {
+        run::<T>(n, ineqs, eqs, Order::LexMin, None).map(|r| r.expect("no budget"))
+    }
+
+    /// A lineality basis in echelon form and the sorted (ray, zero set) pairs.
+    type Canonical = (Vec<(usize, IVec)>, Vec<(IVec, Bits)>);
+
+    /// The order-independent content of a result: the reduced echelon basis of the lineality
+    /// space and the sorted pairs (ray reduced modulo it, zero set).
+    fn canonical(g: &ConeGenerators, n: usize) -> Canonical {
+        let basis = rref(&g.lineality, &(0..n).collect::<Vec<_>>());
+        let mut rays: Vec<(IVec, Bits)> = g
+            .rays
+            .iter()
+            .zip(&g.incidence)
+            .map(|(r, z)| {
+                let mut r = r.clone();
+                reduce(&mut r, &basis);
+                make_primitive(&mut r);
+                (r, z.clone())
+            })
+            .collect();
+        rays.sort();
+        (basis, rays)
+    }
 
     /// Entries of every size: small, around 2^31 (products of a few overflow `i64`), around
     /// 2^62 and beyond `i64` (up to about 2^72, so `i128` runs overflow as well).
@@ -416,15 +577,16 @@ mod tests {
         /// with the recorded zero set.
         #[test]
         fn machine_runs_equal_bigint_run((n, ineqs, eqs) in system()) {
-            let big = run::<BigInt>(n, &ineqs, &eqs).expect("BigInt never overflows");
-            if let Some(g) = run::<i64>(n, &ineqs, &eqs) {
+            let big = run_lex::<BigInt>(n, &ineqs, &eqs).expect("BigInt never overflows");
+            if let Some(g) = run_lex::<i64>(n, &ineqs, &eqs) {
                 prop_assert_eq!(&g, &big);
             }
-            if let Some(g) = run::<i128>(n, &ineqs, &eqs) {
+            if let Some(g) = run_lex::<i128>(n, &ineqs, &eqs) {
                 prop_assert_eq!(&g, &big);
             }
             for start in [Arith::I64, Arith::I128, Arith::Big] {
-                prop_assert_eq!(&double_description_from(n, &ineqs, &eqs, start), &big);
+                let g = double_description_from(n, &ineqs, &eqs, Some(Order::LexMin), start);
+                prop_assert_eq!(&g, &big);
             }
             for (r, z) in big.rays.iter().zip(&big.incidence) {
                 for e in &eqs {
@@ -444,6 +606,87 @@ mod tests {
         }
     }
 
+    /// Degenerate systems: small entries (many ties and many rays on each hyperplane), repeated
+    /// rows, and sometimes equations, in up to 6 variables.
+    fn degenerate_system() -> impl Strategy<Value = (usize, Vec<IVec>, Vec<IVec>)> {
+        (2usize..=6).prop_flat_map(|n| {
+            let row = move || prop::collection::vec((-2i64..=2).prop_map(BigInt::from), n);
+            (
+                Just(n),
+                prop::collection::vec(row(), 0..=14)
+                    .prop_flat_map(|rows| {
+                        let k = rows.len();
+                        (Just(rows), prop::collection::vec(0..k.max(1), 0..=3))
+                    })
+                    .prop_map(|(mut rows, dup)| {
+                        if !rows.is_empty() {
+                            for d in dup {
+                                rows.push(rows[d].clone());
+                            }
+                        }
+                        rows
+                    }),
+                prop::collection::vec(row(), 0..=1),
+            )
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Hypothesis: a degenerate integer system (or an arbitrary one with big entries).
+        /// Conclusion: every insertion order (all of cdd's and `mincost`, random with several
+        /// seeds), the adaptive strategy, and a budget small enough to force the adaptive
+        /// strategy through its restarts all give the same lineality space, the same rays
+        /// modulo it and the same zero sets as the lexicographic run.
+        #[test]
+        fn every_order_gives_the_same_cone(
+            (n, ineqs, eqs) in prop_oneof![degenerate_system(), system()],
+            seed in any::<u64>(),
+        ) {
+            let reference = canonical(&run_lex::<BigInt>(n, &ineqs, &eqs).unwrap(), n);
+            for order in Order::all(seed).into_iter().chain([Order::Random(seed ^ 1)]) {
+                let g = double_description_from(n, &ineqs, &eqs, Some(order), Arith::I64);
+                prop_assert_eq!(&canonical(&g, n), &reference, "order {:?}", order);
+            }
+            let g = double_description(n, &ineqs, &eqs);
+            prop_assert_eq!(&canonical(&g, n), &reference);
+            for o in ADAPTIVE {
+                for budget in [0, 3, 20] {
+                    if let Some(Ok(g)) = run::<BigInt>(n, &ineqs, &eqs, o, Some(budget)) {
+                        prop_assert_eq!(&canonical(&g, n), &reference);
+                    }
+                }
+            }
+        }
+    }
+
+    /// A budget of zero stops every run that has to combine rays, and the adaptive strategy
+    /// still answers (with the same cone) after raising it.
+    #[test]
+    fn budget_stops_and_adaptive_recovers() {
+        let b = |x: i64| BigInt::from(x);
+        // The cube [-1, 1]^3 as a cone in R^4: x0 ± xi ≥ 0.
+        let mut ineqs = Vec::new();
+        for i in 1..4 {
+            for sgn in [1, -1] {
+                let mut r = vec![b(1), b(0), b(0), b(0)];
+                r[i] = b(sgn);
+                ineqs.push(r);
+            }
+        }
+        assert_eq!(
+            run::<i64>(4, &ineqs, &[], Order::LexMin, Some(0)),
+            Some(Err(OverBudget))
+        );
+        let reference = run_lex::<i64>(4, &ineqs, &[]).unwrap();
+        assert_eq!(reference.rays.len(), 8);
+        assert_eq!(
+            canonical(&double_description(4, &ineqs, &[]), 4),
+            canonical(&reference, 4)
+        );
+    }
+
     /// An input whose rays need more than 64 bits: the `i64` run reports the overflow and the
     /// dispatcher's answer is the `BigInt` one.
     #[test]
@@ -456,9 +699,12 @@ mod tests {
             vec![b(0), big.clone(), b(1)],
             vec![b(1), b(0), big.clone()],
         ];
-        assert!(run::<i64>(3, &ineqs, &[]).is_none());
-        let reference = run::<BigInt>(3, &ineqs, &[]).unwrap();
+        assert!(run_lex::<i64>(3, &ineqs, &[]).is_none());
+        let reference = run_lex::<BigInt>(3, &ineqs, &[]).unwrap();
         assert_eq!(reference.rays.len(), 3);
-        assert_eq!(double_description(3, &ineqs, &[]), reference);
+        assert_eq!(
+            canonical(&double_description(3, &ineqs, &[]), 3),
+            canonical(&reference, 3)
+        );
     }
 }
