@@ -166,7 +166,9 @@ fn rs_equals_dd_equals_cdd_on_corpus() {
             // A vertex of the d-dimensional cross-polytope lies on 2^(d-1) facets; reverse search
             // visits every lexicographically feasible basis of it (cross8: seconds, cross10: minutes
             // in a debug build). dd handles these; `--algorithm auto` picks dd.
-            println!("skip {file}: highly degenerate vertices (reverse search enumerates their bases)");
+            println!(
+                "skip {file}: highly degenerate vertices (reverse search enumerates their bases)"
+            );
             continue;
         }
         if rows > MAX_ROWS {
