@@ -207,3 +207,44 @@ fn planar_limits() {
         assert_eq!(oracle.label(&c.interior_point), Some(c.label.clone()));
     }
 }
+
+/// Walls through the point (1, 1) whose integer coefficients (62 bits, not powers of two) are
+/// not representable in f64: the float values of the vertex determinants are rounding noise
+/// around an exact zero. Conclusion: the filter does not certify them (its error bound covers
+/// the noise), the exact fallback decides, and the cells are those of the general walk and of
+/// brute force. A filter that trusts the float sign here finds phantom vertices.
+#[test]
+fn concurrent_walls_with_unrepresentable_coefficients() {
+    let big = |b: i64, e: u32, add: i64| r(b.pow(e) + add);
+    let (p, q) = (big(3, 39, 0), big(3, 38, 1));
+    let (s, t) = (big(5, 27, -2), big(7, 22, 2));
+    let (u, v) = (big(11, 18, 0), big(13, 17, -4));
+    let (w, z) = (big(3, 39, -10), big(5, 27, 7));
+    // the piece a(x − 1) + b(y − 1) = a x + b y − (a + b)
+    let piece = |a: &Rat, b: &Rat| (vec![a.clone(), b.clone()], -(a.clone() + b.clone()));
+    let family = |ps: Vec<(Vec<Rat>, Rat)>| {
+        let (slopes, offsets): (Vec<_>, Vec<_>) = ps.into_iter().unzip();
+        MaxAffine::new(slopes, offsets).unwrap()
+    };
+    let zero = (vec![r(0), r(0)], r(0));
+    let fns = vec![
+        family(vec![zero.clone(), piece(&p, &q), piece(&-s.clone(), &t)]),
+        family(vec![zero.clone(), piece(&u, &-v.clone())]),
+        family(vec![zero, piece(&-w.clone(), &-z.clone())]),
+    ];
+    let domain = Domain::cube(2, r(0), r(2));
+    let oracle = MaxAffineOracle::new(&fns).unwrap();
+    let before = filter_stats();
+    let fast = walk_cells(&oracle, &domain, &WalkOptions::default()).unwrap();
+    let after = filter_stats();
+    assert!(
+        after.exact > before.exact,
+        "no exact fallback at the common vertex"
+    );
+    let general = walk_cells_general(&oracle, &domain, &WalkOptions::default()).unwrap();
+    assert_eq!(shape(&fast), shape(&general));
+    let brute = refinement_cells_brute_force(&fns, &domain).unwrap();
+    let fl: BTreeSet<_> = fast.cells.iter().map(|c| c.label.clone()).collect();
+    let bl: BTreeSet<_> = brute.cells.iter().map(|c| c.labels.clone()).collect();
+    assert_eq!(fl, bl);
+}
