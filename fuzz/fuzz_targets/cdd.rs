@@ -1,25 +1,11 @@
-//! `.ine` / `.ext` (cdd/lrs text): parse, and build the polyhedron of what parses.
+//! `.ine` / `.ext` (cdd/lrs text): parse, and build the polyhedron of what parses when it is
+//! tiny (`READER_BOUND`; the `polyhedron` target builds larger ones).
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
 use tropical_algebra::Rat;
-use tropical_geometry::formats::{parse_cdd, Representation};
-use tropical_geometry::polyhedron::Polyhedron;
+use tropical_fuzz::{build_bounded, READER_BOUND};
+use tropical_geometry::formats::parse_cdd;
 
-fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else {
-        return;
-    };
-    if let Ok(rep) = parse_cdd::<Rat>(text) {
-        let n = rep.rows();
-        match rep {
-            Representation::H(h) if tropical_fuzz::small_enough(n, h.ambient_dim) => {
-                let _ = Polyhedron::from_hrep(h);
-            }
-            Representation::V(v) if tropical_fuzz::small_enough(n, v.ambient_dim) => {
-                let _ = Polyhedron::from_vrep(v);
-            }
-            _ => {}
-        }
-    }
+tropical_fuzz::text_target!(|text| if let Ok(rep) = parse_cdd::<Rat>(text) {
+    build_bounded(rep, READER_BOUND);
 });

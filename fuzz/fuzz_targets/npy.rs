@@ -1,15 +1,11 @@
 //! `.npy` arrays (`tropical_attention::load::npy`), exact and float, with and without the
-//! options.
+//! options (the first byte picks them).
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
 use tropical_algebra::Rat;
 use tropical_attention::load::npy::{self, NpyOptions};
 
-fuzz_target!(|data: &[u8]| {
-    let Some((&pick, file)) = data.split_first() else {
-        return;
-    };
+tropical_fuzz::pick_target!(|pick, file| {
     let opts = NpyOptions {
         uint16_as_bf16: pick & 1 == 1,
         allow_non_finite: pick & 2 == 2,

@@ -4,14 +4,10 @@
 
 use std::path::Path;
 
-use libfuzzer_sys::fuzz_target;
 use tropical_algebra::Rat;
 use tropical_attention::load::{self, LoadOptions};
 
-fuzz_target!(|data: &[u8]| {
-    let Some((&pick, file)) = data.split_first() else {
-        return;
-    };
+tropical_fuzz::pick_target!(|pick, file| {
     let opts = LoadOptions {
         n_heads: (pick & 1 == 1).then_some(usize::from(pick >> 4).max(1)),
         layers: (pick & 2 == 2).then_some((usize::from((pick >> 2) & 3), 1)),
