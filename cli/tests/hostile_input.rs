@@ -7,7 +7,7 @@ mod common;
 use common::testdata;
 use common::{tropical, Run};
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 fn tmpdir(test: &str) -> PathBuf {
     common::tmpdir("hostile_input", test)
@@ -30,6 +30,34 @@ fn assert_clean_error(r: &Run, mention: &str) {
         "{:?}",
         lines[0]
     );
+}
+
+/// A `.npy` version 1.0 file: the magic, the header `dict` padded to a multiple of 64 bytes,
+/// then `body`.
+fn npy_file(dict: &str, body: &[u8]) -> Vec<u8> {
+    let mut h = dict.to_string();
+    while (10 + h.len() + 1) % 64 != 0 {
+        h.push(' ');
+    }
+    h.push('\n');
+    let mut out = b"\x93NUMPY\x01\x00".to_vec();
+    out.extend((h.len() as u16).to_le_bytes());
+    out.extend(h.as_bytes());
+    out.extend(body);
+    out
+}
+
+/// `tropical regions --model MODEL --context CONTEXT EXTRA…`.
+fn regions(model: &Path, context: &Path, extra: &[&str]) -> Run {
+    let (m, c) = (model.to_str().unwrap(), context.to_str().unwrap());
+    let mut args = vec!["regions", "--model", m, "--context", c];
+    args.extend(extra);
+    tropical(&args)
+}
+
+/// Owned arguments of a command line.
+fn argv(args: &[&str]) -> Vec<String> {
+    args.iter().map(|a| a.to_string()).collect()
 }
 
 /// The abort class of the issue: a `.ext`/`.ine` header claiming 999999999999 rows, or a huge
@@ -78,55 +106,25 @@ fn claimed_sizes_are_checked_against_the_file() {
 #[test]
 fn npy_and_safetensors_headers_are_checked() {
     let dir = tmpdir("binary");
-    let mut h =
-        "{'descr': '<f4', 'fortran_order': False, 'shape': (1099511627776, 1099511627776), }"
-            .to_string();
-    while (10 + h.len() + 1) % 64 != 0 {
-        h.push(' ');
-    }
-    h.push('\n');
-    let mut npy = b"\x93NUMPY\x01\x00".to_vec();
-    npy.extend((h.len() as u16).to_le_bytes());
-    npy.extend(h.as_bytes());
-    npy.extend([0u8; 16]);
-    let ctx = dir.join("ctx.npy");
-    std::fs::write(&ctx, npy).unwrap();
     let model = testdata("tiny-bert.safetensors");
-    let r = tropical(&[
-        "regions",
-        "--model",
-        model.to_str().unwrap(),
-        "--context",
-        ctx.to_str().unwrap(),
-    ]);
-    assert_clean_error(&r, "ctx.npy");
+    let ctx = dir.join("ctx.npy");
+    let shape =
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (1099511627776, 1099511627776), }";
+    std::fs::write(&ctx, npy_file(shape, &[0u8; 16])).unwrap();
+    assert_clean_error(&regions(&model, &ctx, &[]), "ctx.npy");
     // Found by the `npy` fuzz target (bench/fuzz.md): a descr whose first character is two
     // bytes (`'˙2'`) made the reader split the string inside that character (a panic, exit 70).
     let fuzzed: &[u8] = b"\x93NUMPY\x01\x00v\x00{'descr': '\xcb\x992', 'fortran_order': False,   'shape': (2l), }            \x01\x00\x00\x00\x00\x00\x00\x00                                                \x0a\x00>\x00\xb4";
-    let bad = fuzzed.to_vec();
     let ctx = dir.join("fuzzed.npy");
-    std::fs::write(&ctx, bad).unwrap();
-    let r = tropical(&[
-        "regions",
-        "--model",
-        model.to_str().unwrap(),
-        "--context",
-        ctx.to_str().unwrap(),
-    ]);
+    std::fs::write(&ctx, fuzzed).unwrap();
+    let r = regions(&model, &ctx, &[]);
     assert_clean_error(&r, "fuzzed.npy");
     assert!(r.stderr.contains("descr"), "{r:?}");
     let mut st = (1u64 << 60).to_le_bytes().to_vec();
     st.extend(b"{}");
     let m = dir.join("m.safetensors");
     std::fs::write(&m, st).unwrap();
-    let c = testdata("tiny-context.json");
-    let r = tropical(&[
-        "regions",
-        "--model",
-        m.to_str().unwrap(),
-        "--context",
-        c.to_str().unwrap(),
-    ]);
+    let r = regions(&m, &testdata("tiny-context.json"), &[]);
     assert_clean_error(&r, "m.safetensors");
 }
 
@@ -176,97 +174,61 @@ fn mutated_files_never_crash() {
     let c = ctx.to_str().unwrap().to_string();
     let json_model =
         r#"{"layers": [{"heads": [{"w_q": [[1, 0], [0, 1]], "w_k": [["1/2", 0], [0, 1]]}]}]}"#;
-    let mut npy = b"\x93NUMPY\x01\x00".to_vec();
-    let mut h = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 4), }".to_string();
-    while (10 + h.len() + 1) % 64 != 0 {
-        h.push(' ');
-    }
-    h.push('\n');
-    npy.extend((h.len() as u16).to_le_bytes());
-    npy.extend(h.as_bytes());
-    for x in [0.5f32, 1.0, -1.0, 2.0, 0.25, 0.0, 3.0, -0.5] {
-        npy.extend(x.to_le_bytes());
-    }
+    let body: Vec<u8> = [0.5f32, 1.0, -1.0, 2.0, 0.25, 0.0, 3.0, -0.5]
+        .iter()
+        .flat_map(|x| x.to_le_bytes())
+        .collect();
+    let npy = npy_file(
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 4), }",
+        &body,
+    );
     // (file name, seed bytes, arguments with {} for the file)
     let seeds: Vec<(&str, Vec<u8>, Vec<String>)> = vec![
         (
             "p.ext",
             b"V-representation\nbegin\n4 3 rational\n1 0 0\n1 1 0\n1 0 1/2\n0 1 1\nend\n".to_vec(),
-            vec!["hull".into(), "{}".into(), "--json".into()],
+            argv(&["hull", "{}", "--json"]),
         ),
         (
             "p.ine",
             b"H-representation\nlinearity 1 3\nbegin\n3 3 integer\n1 -1 0\n1 0 -1\n0 1 1\nend\n"
                 .to_vec(),
-            vec!["hull".into(), "{}".into()],
+            argv(&["hull", "{}"]),
         ),
         (
             "p.json",
             br#"{"points": [[0, 0], [1, "1/2"], [0, 1]], "rays": [[1, 1]]}"#.to_vec(),
-            vec!["hull".into(), "{}".into(), "--json".into()],
+            argv(&["hull", "{}", "--json"]),
         ),
         (
             "s.json",
             br#"{"sites": [[0, 0], [2, 0], [0, 2]], "weights": [0, 1, "1/2"]}"#.to_vec(),
-            vec![
-                "power-diagram".into(),
-                "{}".into(),
-                "--box=-3,3".into(),
-                "--json".into(),
-            ],
+            argv(&["power-diagram", "{}", "--box=-3,3", "--json"]),
         ),
         (
             "t.json",
             br#"[[0, 0, 0], [0, 2, 1], [0, 1, 3]]"#.to_vec(),
-            vec!["tconv".into(), "{}".into(), "--json".into()],
+            argv(&["tconv", "{}", "--json"]),
         ),
         (
             "m.safetensors",
             std::fs::read(&model).unwrap(),
-            vec![
-                "regions".into(),
-                "--model".into(),
-                "{}".into(),
-                "--context".into(),
-                c.clone(),
-                "--json".into(),
-            ],
+            argv(&["regions", "--model", "{}", "--context", &c, "--json"]),
         ),
         (
             "m.json",
             json_model.as_bytes().to_vec(),
-            vec![
-                "regions".into(),
-                "--model".into(),
-                "{}".into(),
-                "--context".into(),
-                "CTX2".into(),
-                "--json".into(),
-            ],
+            argv(&["regions", "--model", "{}", "--context", "CTX2", "--json"]),
         ),
         (
             "c.json",
             std::fs::read(&ctx).unwrap(),
-            vec![
-                "regions".into(),
-                "--model".into(),
-                m.clone(),
-                "--context".into(),
-                "{}".into(),
-                "--json".into(),
-            ],
+            argv(&["regions", "--model", &m, "--context", "{}", "--json"]),
         ),
         (
             "c.npy",
             npy,
-            vec![
-                "regions".into(),
-                "--model".into(),
-                m.clone(),
-                "--context".into(),
-                "{}".into(),
-                "--json".into(),
-            ],
+            argv(&["regions", "--model", &m, "--context", "{}", "--json"]),
         ),
     ];
     let ctx2 = dir.join("ctx2.json");
@@ -327,59 +289,18 @@ fn mutated_files_never_crash() {
 fn hostile_argument_values() {
     let m = testdata("tiny-bert.safetensors");
     let c = testdata("tiny-context.json");
-    let (m, c) = (m.to_str().unwrap(), c.to_str().unwrap());
-    for args in [
-        vec![
-            "regions",
-            "--model",
-            m,
-            "--context",
-            c,
-            "--box=1e99999999,2",
-        ],
-        vec!["regions", "--model", m, "--context", c, "--box=NaN,2"],
-        vec![
-            "regions",
-            "--model",
-            m,
-            "--context",
-            c,
-            "--layer",
-            "18446744073709551615",
-        ],
-        vec![
-            "regions",
-            "--model",
-            m,
-            "--context",
-            c,
-            "--layer",
-            "18446744073709551615",
-            "--depth",
-            "2",
-        ],
-        vec![
-            "regions",
-            "--model",
-            m,
-            "--context",
-            c,
-            "--n-heads",
-            "1000000000000",
-        ],
-        vec![
-            "regions",
-            "--model",
-            m,
-            "--context",
-            c,
-            "--max-regions",
-            "-1",
-        ],
+    let max = "18446744073709551615";
+    for extra in [
+        &["--box=1e99999999,2"][..],
+        &["--box=NaN,2"],
+        &["--layer", max],
+        &["--layer", max, "--depth", "2"],
+        &["--n-heads", "1000000000000"],
+        &["--max-regions", "-1"],
     ] {
-        let r = tropical(&args);
-        assert_eq!(r.code, Some(2), "{args:?}: {}", r.stderr);
-        assert!(r.stderr.starts_with("error"), "{args:?}: {}", r.stderr);
+        let r = regions(&m, &c, extra);
+        assert_eq!(r.code, Some(2), "{extra:?}: {}", r.stderr);
+        assert!(r.stderr.starts_with("error"), "{extra:?}: {}", r.stderr);
     }
 }
 
