@@ -97,7 +97,7 @@ use crate::model::Model;
 use crate::regions::{Region, Slice};
 
 /// The format tag of a [`TilePart`] in JSON.
-pub const PART_FORMAT: &str = "tropical-tile-part/1";
+pub const PART_FORMAT: &str = "tropical-tile-part/2";
 
 /// At most this many tiles in one tiling.
 pub const MAX_TILES: usize = 1 << 20;
@@ -277,9 +277,11 @@ pub struct TileCell<S> {
 pub struct TilePart<S> {
     /// [`PART_FORMAT`].
     pub format: String,
-    /// A hash (FNV-1a, 64 bits, hex) of the model window, the context and the request: parts of
-    /// different counts do not merge.
+    /// A hash (FNV-1a, 64 bits, hex) of [`TilePart::inputs`]: parts of different counts do not
+    /// merge.
     pub fingerprint: String,
+    /// What the part was counted from, input by input (the merge names those that differ).
+    pub inputs: PartInputs,
     /// The tiling.
     pub tiling: Tiling<S>,
     /// This tile's index.
@@ -309,6 +311,217 @@ pub struct TilePart<S> {
     /// Groups of cells known to lie in one linear region, seen in the slabs across the tile's
     /// upper faces (see the module docs).
     pub joins: Vec<Vec<Label>>,
+}
+
+impl<S: Scalar> TilePart<S> {
+    /// Read a part from its JSON text. Errors: not JSON, another [`PART_FORMAT`] (named), a
+    /// malformed part (naming the field).
+    pub fn from_json(text: &str) -> Result<Self> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| invalid(format!("not JSON: {e}")))?;
+        match value.get("format").and_then(|f| f.as_str()) {
+            Some(PART_FORMAT) => {}
+            Some(other) => {
+                return Err(invalid(format!(
+                    "format {other:?}, expected {PART_FORMAT:?} (count the tile again with this \
+                     version)"
+                )))
+            }
+            None => {
+                return Err(invalid(format!(
+                    "no \"format\" field: not a tile part ({PART_FORMAT})"
+                )))
+            }
+        }
+        serde_json::from_value(value).map_err(|e| invalid(format!("malformed tile part: {e}")))
+    }
+}
+
+/// What a tile part was counted from: every input that changes the count. Parts merge only when
+/// all of these agree; [`merge_parts`] names the inputs that differ.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartInputs {
+    /// A hash (FNV-1a, 64 bits, hex) of the counted layers' weights: every head's `W_Q, b_Q,
+    /// W_K, b_K, W_V, b_V`, `W_O, b_O` and the MLP weights, exact (the score scale is
+    /// [`PartInputs::scale`]).
+    pub model: String,
+    /// The score scale σ of each counted layer, exact (`"p/q"`).
+    pub scale: Vec<String>,
+    /// A hash of the context (its shape and entries, exact).
+    pub context: String,
+    /// A hash of the slice (origin and directions, exact; `"-"` without a slice).
+    pub slice: String,
+    /// The box `[lo, hi]`, exact.
+    pub cube: [String; 2],
+    /// First layer counted (a checkpoint index).
+    pub layer: usize,
+    /// The checkpoint index of the first layer loaded.
+    pub first_layer: usize,
+    /// Layers composed.
+    pub depth: usize,
+    /// Heads requested (`None`: all).
+    pub heads: Option<Vec<usize>>,
+    /// Methods requested (empty: automatic).
+    pub methods: Vec<String>,
+}
+
+impl PartInputs {
+    /// The inputs of `request` on `model` and `context`. Errors: no box in the request.
+    pub fn of<S: Scalar>(
+        model: &Model<S>,
+        context: &Mat<S>,
+        request: &CountRequest<S>,
+    ) -> Result<Self> {
+        let Some((lo, hi)) = &request.region.cube else {
+            return Err(invalid(
+                "tiles: a tiled count needs a box (tiles cut the box [LO, HI]^k)".into(),
+            ));
+        };
+        let start = request.layer.saturating_sub(request.first_layer);
+        let end = start.saturating_add(request.depth).min(model.blocks.len());
+        let blocks = &model.blocks[start.min(end)..end];
+        let mut m = Fnv::new();
+        for b in blocks {
+            let a = &b.attention;
+            m.put(&format!("heads {}", a.heads.len()));
+            for hd in &a.heads {
+                m.mat(&hd.w_q);
+                m.vec(&hd.b_q);
+                m.mat(&hd.w_k);
+                m.vec(&hd.b_k);
+                m.mat(&hd.w_v);
+                m.vec(&hd.b_v);
+            }
+            m.mat(&a.w_o);
+            m.vec(&a.b_o);
+            match &b.mlp {
+                None => m.put("no mlp"),
+                Some(p) => {
+                    m.put("mlp");
+                    m.mat(&p.w1);
+                    m.vec(&p.b1);
+                    m.mat(&p.w2);
+                    m.vec(&p.b2);
+                }
+            }
+        }
+        let mut c = Fnv::new();
+        c.mat(context);
+        let slice = match &request.region.slice {
+            None => "-".to_string(),
+            Some(s) => {
+                let mut h = Fnv::new();
+                h.vec(&s.origin);
+                s.dirs.iter().for_each(|u| h.vec(u));
+                h.hex()
+            }
+        };
+        Ok(PartInputs {
+            model: m.hex(),
+            scale: blocks
+                .iter()
+                .map(|b| b.attention.scale.to_string())
+                .collect(),
+            context: c.hex(),
+            slice,
+            cube: [lo.to_string(), hi.to_string()],
+            layer: request.layer,
+            first_layer: request.first_layer,
+            depth: request.depth,
+            heads: request.heads.clone(),
+            methods: request
+                .methods
+                .iter()
+                .map(|m| m.name().to_string())
+                .collect(),
+        })
+    }
+
+    /// The fingerprint: a hash of every field.
+    pub fn fingerprint(&self) -> String {
+        let mut h = Fnv::new();
+        h.put(&self.model);
+        self.scale.iter().for_each(|s| h.put(s));
+        h.put(&self.context);
+        h.put(&self.slice);
+        self.cube.iter().for_each(|s| h.put(s));
+        h.put(&format!(
+            "layer {} first {} depth {} heads {:?} methods {:?}",
+            self.layer, self.first_layer, self.depth, self.heads, self.methods
+        ));
+        h.hex()
+    }
+
+    /// The inputs that differ from `other`, each as `name (this vs other)`.
+    pub fn differences(&self, other: &PartInputs) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut cmp = |name: &str, a: String, b: String| {
+            if a != b {
+                out.push(format!("{name} ({a} vs {b})"));
+            }
+        };
+        cmp(
+            "model weights (hash)",
+            self.model.clone(),
+            other.model.clone(),
+        );
+        cmp("score scale", self.scale.join(", "), other.scale.join(", "));
+        cmp(
+            "context (hash)",
+            self.context.clone(),
+            other.context.clone(),
+        );
+        cmp("slice (hash)", self.slice.clone(), other.slice.clone());
+        cmp(
+            "box",
+            format!("[{}, {}]", self.cube[0], self.cube[1]),
+            format!("[{}, {}]", other.cube[0], other.cube[1]),
+        );
+        cmp("layer", self.layer.to_string(), other.layer.to_string());
+        cmp(
+            "first layer loaded",
+            self.first_layer.to_string(),
+            other.first_layer.to_string(),
+        );
+        cmp("depth", self.depth.to_string(), other.depth.to_string());
+        cmp(
+            "heads",
+            format!("{:?}", self.heads),
+            format!("{:?}", other.heads),
+        );
+        cmp(
+            "methods",
+            format!("{:?}", self.methods),
+            format!("{:?}", other.methods),
+        );
+        out
+    }
+}
+
+/// FNV-1a (64 bits) over strings, each ended by a `0xff` byte.
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+    fn put(&mut self, s: &str) {
+        for b in s.bytes().chain(std::iter::once(0xff)) {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    fn mat<S: Scalar>(&mut self, m: &Mat<S>) {
+        self.put(&format!("{}x{}", m.rows(), m.cols()));
+        m.data().iter().for_each(|x| self.put(&x.to_string()));
+    }
+    fn vec<S: Scalar>(&mut self, v: &[S]) {
+        self.put(&v.len().to_string());
+        v.iter().for_each(|x| self.put(&x.to_string()));
+    }
+    fn hex(&self) -> String {
+        format!("{:016x}", self.0)
+    }
 }
 
 /// Refuse what tiling cannot count exactly; return the box and the counting dimension.
@@ -346,6 +559,20 @@ pub fn count_tile<S: Scalar>(
     request: &CountRequest<S>,
     tiling: &Tiling<S>,
     index: usize,
+) -> Result<TilePart<S>> {
+    check_request(model, request)?;
+    let inputs = PartInputs::of(model, context, request)?;
+    count_tile_with(model, context, request, tiling, index, inputs)
+}
+
+/// [`count_tile`] with the request's [`PartInputs`] computed once by the caller.
+fn count_tile_with<S: Scalar>(
+    model: &Model<S>,
+    context: &Mat<S>,
+    request: &CountRequest<S>,
+    tiling: &Tiling<S>,
+    index: usize,
+    inputs: PartInputs,
 ) -> Result<TilePart<S>> {
     let (lo, hi, k) = check_request(model, request)?;
     if tiling.lo != lo || tiling.hi != hi {
@@ -411,7 +638,8 @@ pub fn count_tile<S: Scalar>(
         .collect();
     Ok(TilePart {
         format: PART_FORMAT.into(),
-        fingerprint: fingerprint(model, context, request),
+        fingerprint: inputs.fingerprint(),
+        inputs,
         tiling: tiling.clone(),
         index,
         layer: tile.layer,
@@ -529,57 +757,6 @@ fn unscale_piece<S: Scalar>(piece: &mut AffinePiece<S>, lower: &[S], width: &[S]
     }
 }
 
-/// FNV-1a (64 bits) over the counted model window, the context and the request.
-fn fingerprint<S: Scalar>(model: &Model<S>, context: &Mat<S>, request: &CountRequest<S>) -> String {
-    struct Fnv(u64);
-    impl Fnv {
-        fn put(&mut self, s: &str) {
-            for b in s.bytes().chain(std::iter::once(0xff)) {
-                self.0 ^= u64::from(b);
-                self.0 = self.0.wrapping_mul(0x100_0000_01b3);
-            }
-        }
-        fn mat<S: Scalar>(&mut self, m: &Mat<S>) {
-            self.put(&format!("{}x{}", m.rows(), m.cols()));
-            m.data().iter().for_each(|x| self.put(&x.to_string()));
-        }
-        fn vec<S: Scalar>(&mut self, v: &[S]) {
-            self.put(&v.len().to_string());
-            v.iter().for_each(|x| self.put(&x.to_string()));
-        }
-    }
-    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
-    h.put(&format!(
-        "layer {} first {} depth {} heads {:?}",
-        request.layer, request.first_layer, request.depth, request.heads
-    ));
-    let start = request.layer.saturating_sub(request.first_layer);
-    let end = start.saturating_add(request.depth).min(model.blocks.len());
-    for b in &model.blocks[start.min(end)..end] {
-        let a = &b.attention;
-        for hd in &a.heads {
-            h.mat(&hd.w_q);
-            h.vec(&hd.b_q);
-            h.mat(&hd.w_k);
-            h.vec(&hd.b_k);
-            h.mat(&hd.w_v);
-            h.vec(&hd.b_v);
-        }
-        h.mat(&a.w_o);
-        h.vec(&a.b_o);
-        h.put(if b.mlp.is_some() { "mlp" } else { "-" });
-    }
-    h.mat(context);
-    if let Some(s) = &request.region.slice {
-        h.vec(&s.origin);
-        s.dirs.iter().for_each(|u| h.vec(u));
-    }
-    if let Some((lo, hi)) = &request.region.cube {
-        h.put(&format!("box {lo} {hi}"));
-    }
-    format!("{:016x}", h.0)
-}
-
 /// Count every tile of `tiling` on the rayon pool and merge: the untiled count of `request`, by
 /// the tiles. Errors: as [`count_tile`] and [`merge_parts`].
 pub fn count_tiled<S: Scalar>(
@@ -588,9 +765,11 @@ pub fn count_tiled<S: Scalar>(
     request: &CountRequest<S>,
     tiling: &Tiling<S>,
 ) -> Result<CellCount<S>> {
+    check_request(model, request)?;
+    let inputs = PartInputs::of(model, context, request)?;
     let parts = (0..tiling.len())
         .into_par_iter()
-        .map(|i| count_tile(model, context, request, tiling, i))
+        .map(|i| count_tile_with(model, context, request, tiling, i, inputs.clone()))
         .collect::<Result<Vec<_>>>()?;
     merge_parts(parts)
 }
@@ -647,10 +826,24 @@ pub fn merge_parts<S: Scalar>(mut parts: Vec<TilePart<S>>) -> Result<CellCount<S
                 tiling.hi
             )));
         }
-        if p.fingerprint != fp {
+        let differ = p.inputs.differences(&first.inputs);
+        if !differ.is_empty() {
             return Err(invalid(format!(
-                "tile {}: from another count (fingerprint {}, the first part has {fp})",
-                p.index, p.fingerprint
+                "tile {}: from another count than tile {}: {} differ{}; count every tile with \
+                 the same model, context, slice, box, layers, heads and methods",
+                p.index,
+                first.index,
+                differ.join(", "),
+                if differ.len() == 1 { "s" } else { "" }
+            )));
+        }
+        if p.fingerprint != fp || p.fingerprint != p.inputs.fingerprint() {
+            return Err(invalid(format!(
+                "tile {}: fingerprint {} does not match its inputs (expected {}): the part was \
+                 altered",
+                p.index,
+                p.fingerprint,
+                p.inputs.fingerprint()
             )));
         }
         tiling.position(p.index)?;

@@ -83,7 +83,7 @@ pub fn merge_parts(py: Python<'_>, parts: Vec<String>) -> PyResult<String> {
             .iter()
             .enumerate()
             .map(|(i, t)| {
-                serde_json::from_str::<TilePart<Rat>>(t).map_err(|e| {
+                TilePart::<Rat>::from_json(t).map_err(|e| {
                     errors::value(format!(
                         "part {i}: not a tile part (docs/json/tiles.md): {e}"
                     ))

@@ -46,7 +46,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     for path in &args.parts {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("{}: cannot read", path.display()))?;
-        let part: TilePart<Rat> = serde_json::from_str(&text)
+        let part = TilePart::<Rat>::from_json(&text)
             .with_context(|| format!("{}: not a tile part (docs/json/tiles.md)", path.display()))?;
         parts.push(part);
     }

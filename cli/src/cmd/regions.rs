@@ -353,12 +353,18 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         if args.plot.is_some() || args.cells_out.is_some() {
             bail!("--tile writes a part: draw and list cells after `tropical merge`");
         }
+        // checked before the count, so a bad name does not cost the tile's time
+        let out = args.out.as_deref().context("--tile needs --out FILE")?;
+        if out.extension().is_none_or(|e| e != "json") {
+            bail!("--out {}: a tile part is written as .json", out.display());
+        }
         let part = tiling::count_tile(&model, &ctx, &request, t, i).map_err(flag_error)?;
         if let Some(b) = bar {
             b.finish_and_clear();
         }
-        let out = args.out.as_deref().context("--tile needs --out FILE")?;
-        return crate::output::write_json_file(&part, out, "a tile part");
+        let text = serde_json::to_string_pretty(&part)? + "\n";
+        return std::fs::write(out, text)
+            .with_context(|| format!("--out {}: cannot write", out.display()));
     }
     let res = match &tiling {
         Some(t) => tiling::count_tiled(&model, &ctx, &request, t),
