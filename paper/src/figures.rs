@@ -3,13 +3,19 @@
 //! ## Main items
 //!
 //! - [`entries`]: the figure entries of the registry, in the order of the paper.
-//! - One `build_*` function per entry: power diagram, common refinement, cells vs N / H / d,
-//!   T8 depth growth, T9 finite temperature, S2 and S3 (top-k).
+//! - One `build_*` function per entry: power diagram and common refinement (random layer and
+//!   the all-MiniLM-L6-v2 checkpoint), cells vs N / H / d, T8 depth growth, T9 finite
+//!   temperature, T16 top-k routing regions, S2 and S3 (top-k).
+//! - Shared setup: `Scene` (a layer, a context and a boxed slice with key names), `exact_count`,
+//!   `slice_map`, `figure`, `quantile_curve`.
 //!
 //! ## Implementation notes
 //!
 //! Cell figures draw `CountedCell::polygon_f64` of an exact walk on a 2D slice with a box and
 //! check, with [`crate::check_cells`], that the number of polygons drawn is the exact count.
+//! The T16 panels draw the cells of `e_k` (`tropical_ek`, `score_regions`, `cell_polygon`) and
+//! check their top-k sets against `topk_layer_regions`. The checkpoint figures are skipped,
+//! with the reason, when the checkpoint is not on disk ([`crate::checkpoint`]).
 //! Counting charts call `count_cells` on the whole space (automatic method: the T15 product when
 //! it applies, else the walk, with cross-checks) and draw the bounds the result carries
 //! (`Π N = N^H` and Zaslavsky) beside `Π n_h` from one count per head. Floats appear only as
@@ -25,11 +31,16 @@ use num_bigint::BigUint;
 use num_traits::ToPrimitive;
 use tropical_algebra::enclosure::softmax_enclosure;
 use tropical_algebra::{Rat, Scalar};
-use tropical_attention::count::{count_cells, CellCount, CountRequest};
-use tropical_attention::regions::Region;
+use proofs_tests::measure::Distribution;
+use tropical_attention::count::{count_cells, CellCount, CountRequest, CountedCell};
+use tropical_attention::regions::{cell_polygon, score_regions, Region};
+use tropical_attention::topk_regions::{k_subsets, topk_layer_regions, tropical_ek};
 use tropical_attention::{Mat, Model};
+use tropical_geometry::cells::WalkOptions;
 
 use crate::chart::{Axis, Cell, CellMap, HeatMap, LineChart, Style};
+use crate::checkpoint::{self, Checkpoint};
+use crate::latex::escape;
 use crate::models::{random_context, random_layer, random_slice};
 use crate::{check_cells, Artifact, Entry, Figure, PaperError, Result, Size};
 
@@ -45,6 +56,16 @@ pub fn entries() -> Vec<Entry> {
             name: "refinement",
             about: "common refinement of 2, 4 and 12 heads on the same slice (three panels)",
             build: build_refinement,
+        },
+        Entry {
+            name: "minilm_power_diagram",
+            about: "a real head's power diagram (all-MiniLM-L6-v2) on a 2D slice, cells labelled by token",
+            build: build_minilm_power_diagram,
+        },
+        Entry {
+            name: "minilm_refinement",
+            about: "common refinement of 2, 4 and 12 real heads on the same slice (three panels)",
+            build: build_minilm_refinement,
         },
         Entry {
             name: "cells_vs_n",
@@ -73,6 +94,11 @@ pub fn entries() -> Vec<Entry> {
             build: build_t9_temperature,
         },
         Entry {
+            name: "t16_topk",
+            about: "T16: top-k routing regions of one head on a 2D slice, k = 2 and 3 (two panels)",
+            build: build_t16_topk,
+        },
+        Entry {
             name: "s2_topk_error",
             about: "S2: quantiles of the relative top-k error per score distribution",
             build: build_s2_error,
@@ -90,8 +116,90 @@ pub fn entries() -> Vec<Entry> {
     ]
 }
 
-/// The slice model shared by the power diagram, the refinement and the T9 heat maps: one layer
-/// on `R^6` with 12 heads of `d_k = 3`, `N` keys, on a 2D slice cut to `[−half, half]²`.
+/// A finished, deterministic figure.
+fn figure(name: &str, caption: String, svg: String, csv: String) -> Artifact {
+    Artifact::Figure(Figure {
+        name: name.into(),
+        caption,
+        svg,
+        csv,
+        timed: false,
+    })
+}
+
+/// The error of a failed check of figure `name`.
+pub(crate) fn check_err(name: &str, reason: impl Into<String>) -> PaperError {
+    PaperError::Check {
+        name: name.into(),
+        reason: reason.into(),
+    }
+}
+
+/// The exact rational `num / den`.
+fn ratio(num: i64, den: i64) -> Result<Rat> {
+    Rat::from_ratio(num, den).map_err(|e| PaperError::Other(e.to_string()))
+}
+
+/// `count_cells`, refusing an incomplete count or disagreeing methods (errors name `name`).
+fn exact_count(
+    model: &Model<Rat>,
+    context: &Mat<Rat>,
+    req: &CountRequest<Rat>,
+    name: &str,
+) -> Result<CellCount<Rat>> {
+    let c = count_cells(model, context, req)?;
+    if !c.complete || !c.agreed {
+        return Err(check_err(
+            name,
+            format!(
+                "count incomplete or methods disagree (complete {}, agreed {})",
+                c.complete, c.agreed
+            ),
+        ));
+    }
+    Ok(c)
+}
+
+/// A cell map on the slice coordinates `(t₁, t₂)`.
+fn slice_map(cells: Vec<Cell>, notes: Vec<String>, size: f64, show_labels: bool) -> CellMap {
+    CellMap {
+        cells,
+        x_label: "slice coordinate t₁".into(),
+        y_label: "slice coordinate t₂".into(),
+        notes,
+        size,
+        show_labels,
+    }
+}
+
+/// A layer, its context and a boxed 2D slice, with the names of its keys: what a cell figure
+/// is drawn on (a random layer or a checkpoint's).
+struct Scene<'a> {
+    model: &'a Model<Rat>,
+    context: &'a Mat<Rat>,
+    region: &'a Region<Rat>,
+    /// Plain-text key names (cell labels), one per context row.
+    keys: Vec<String>,
+    /// LaTeX key names (captions).
+    keys_tex: Vec<String>,
+    /// LaTeX words for the setting (captions).
+    words: String,
+}
+
+impl Scene<'_> {
+    /// The exact count of `heads` on the slice, with cells and polygons.
+    fn count(&self, heads: Vec<usize>, name: &str) -> Result<CellCount<Rat>> {
+        let req = CountRequest {
+            heads: Some(heads),
+            region: self.region.clone(),
+            ..CountRequest::default()
+        };
+        exact_count(self.model, self.context, &req, name)
+    }
+}
+
+/// The slice model shared by the random power diagram, refinement, T9 and T16 figures: one
+/// layer on `R^6` with 12 heads of `d_k = 3`, `N` keys, on a 2D slice cut to `[−half, half]²`.
 struct SliceSetup {
     model: Model<Rat>,
     context: Mat<Rat>,
@@ -115,27 +223,71 @@ fn slice_setup(size: Size) -> Result<SliceSetup> {
     })
 }
 
-fn slice_count(s: &SliceSetup, heads: Vec<usize>, name: &str) -> Result<CellCount<Rat>> {
-    let req = CountRequest {
-        heads: Some(heads),
-        region: s.region.clone(),
-        ..CountRequest::default()
-    };
-    let c = count_cells(&s.model, &s.context, &req)?;
-    if !c.complete || !c.agreed {
-        return Err(PaperError::Check {
-            name: name.into(),
-            reason: format!(
-                "count incomplete or methods disagree (complete {}, agreed {})",
-                c.complete, c.agreed
-            ),
-        });
+impl SliceSetup {
+    fn words(&self) -> String {
+        format!(
+            "a random layer ($d_{{\\mathrm{{model}}}} = {SLICE_D}$, $d_k = {SLICE_DK}$, $N = {}$ \
+             context tokens, integer weights) on the 2D slice $x = O + t_1 u_1 + t_2 u_2$ cut to \
+             $[-{h}, {h}]^2$",
+            self.n,
+            h = self.half
+        )
     }
-    Ok(c)
+
+    fn scene(&self) -> Scene<'_> {
+        Scene {
+            model: &self.model,
+            context: &self.context,
+            region: &self.region,
+            keys: (0..self.n).map(|j| format!("k{j}")).collect(),
+            keys_tex: (0..self.n).map(|j| format!("$k_{{{j}}}$")).collect(),
+            words: self.words(),
+        }
+    }
+}
+
+/// The scene of the checkpoint: layer 0 of all-MiniLM-L6-v2 on its slice; keys named by token
+/// and position.
+fn checkpoint_scene(ck: &Checkpoint) -> Scene<'_> {
+    let sub = |j: usize| -> String {
+        j.to_string()
+            .chars()
+            .map(|c| char::from_u32(0x2080 + c.to_digit(10).unwrap_or(0)).unwrap_or(c))
+            .collect()
+    };
+    Scene {
+        model: &ck.model,
+        context: &ck.context,
+        region: &ck.region,
+        keys: ck
+            .tokens
+            .iter()
+            .enumerate()
+            .map(|(j, t)| format!("{t}{}", sub(j)))
+            .collect(),
+        keys_tex: ck
+            .tokens
+            .iter()
+            .enumerate()
+            .map(|(j, t)| format!("\\texttt{{{}}}$_{{{j}}}$", escape(t)))
+            .collect(),
+        words: format!(
+            "layer 0 of the pretrained {} checkpoint ($d_{{\\mathrm{{model}}}} = {}$, {} heads, \
+             exact rationals from its f32 weights), with the $N = {}$ hidden states of the \
+             sentence ``{}'' as context, on the 2D slice $x = O + t_1 U + t_2 V$ ($O$ the mean \
+             context token, $U, V$ seeded normal directions) cut to $[-{h}, {h}]^2$",
+            checkpoint::NAME,
+            ck.context.cols(),
+            ck.heads,
+            ck.context.rows(),
+            escape(&ck.tokens[1..ck.tokens.len().saturating_sub(1)].join(" ").replace(" ##", "")),
+            h = checkpoint::HALF
+        ),
+    }
 }
 
 /// The argmax key of every head on a cell (a cell interior has unique winners).
-fn winners(c: &tropical_attention::count::CountedCell<Rat>) -> Vec<usize> {
+fn winners(c: &CountedCell<Rat>) -> Vec<usize> {
     c.label
         .iter()
         .flatten()
@@ -143,146 +295,250 @@ fn winners(c: &tropical_attention::count::CountedCell<Rat>) -> Vec<usize> {
         .collect()
 }
 
-fn polygon(c: &tropical_attention::count::CountedCell<Rat>, name: &str) -> Result<Vec<(f64, f64)>> {
+fn polygon(c: &CountedCell<Rat>, name: &str) -> Result<Vec<(f64, f64)>> {
     c.polygon_f64
         .as_ref()
         .map(|p| p.iter().map(|[x, y]| (*x, *y)).collect())
-        .ok_or_else(|| PaperError::Check {
-            name: name.into(),
-            reason: "a cell has no polygon (needs a 2D count with a box)".into(),
-        })
+        .ok_or_else(|| check_err(name, "a cell has no polygon (needs a 2D count with a box)"))
 }
 
-fn cells_csv(c: &CellCount<Rat>, name: &str) -> Result<String> {
+/// The CSV of a cell figure: one row per polygon vertex, labelled by the heads' keys.
+fn polygons_csv<'a>(
+    cells: impl Iterator<Item = (String, &'a [(f64, f64)])>,
+) -> String {
     let mut csv = String::from("cell,label,vertex,t1,t2\n");
-    for (i, cell) in c.cell_list.iter().enumerate() {
-        let label = winners(cell)
-            .iter()
-            .map(|j| format!("k{j}"))
-            .collect::<Vec<_>>()
-            .join(" ");
-        for (v, (x, y)) in polygon(cell, name)?.iter().enumerate() {
+    for (i, (label, poly)) in cells.enumerate() {
+        for (v, (x, y)) in poly.iter().enumerate() {
             let _ = writeln!(csv, "{i},{label},{v},{x:.6},{y:.6}");
         }
     }
-    Ok(csv)
+    csv
 }
 
-fn slice_words(s: &SliceSetup) -> String {
-    format!(
-        "a random layer ($d_{{\\mathrm{{model}}}} = {SLICE_D}$, $d_k = {SLICE_DK}$, $N = {}$ \
-         context tokens, integer weights) on the 2D slice $x = O + t_1 u_1 + t_2 u_2$ cut to \
-         $[-{h}, {h}]^2$",
-        s.n,
-        h = s.half
-    )
-}
-
-fn build_power_diagram(size: Size) -> Result<Vec<Artifact>> {
-    let name = "power_diagram";
-    let s = slice_setup(size)?;
-    let c = slice_count(&s, vec![0], name)?;
+/// A power-diagram panel: head `head` of `scene`, cells labelled by key, hidden keys listed.
+fn power_diagram_panel(scene: &Scene, head: usize, name: &str) -> Result<Artifact> {
+    let c = scene.count(vec![head], name)?;
     let mut cells = Vec::new();
-    let mut owners = vec![false; s.n];
+    let mut owners = vec![false; scene.keys.len()];
     for cell in &c.cell_list {
         let j = winners(cell)[0];
         owners[j] = true;
         cells.push(Cell {
             vertices: polygon(cell, name)?,
-            label: format!("k{j}"),
+            label: scene.keys[j].clone(),
             class: j,
         });
     }
-    let hidden: Vec<String> = (0..s.n)
-        .filter(|j| !owners[*j])
-        .map(|j| format!("k{j}"))
-        .collect();
-    let hidden_txt = if hidden.is_empty() {
-        "none".to_string()
-    } else {
-        hidden.join(", ")
+    let hidden = |names: &[String]| -> String {
+        let h: Vec<&str> = (0..names.len())
+            .filter(|j| !owners[*j])
+            .map(|j| names[j].as_str())
+            .collect();
+        if h.is_empty() {
+            "none".into()
+        } else {
+            h.join(", ")
+        }
     };
-    let map = CellMap {
+    let csv = polygons_csv(
+        cells
+            .iter()
+            .map(|cell| (cell.label.clone(), cell.vertices.as_slice())),
+    );
+    let map = slice_map(
         cells,
-        x_label: "slice coordinate t₁".into(),
-        y_label: "slice coordinate t₂".into(),
-        notes: vec![format!("keys owning no cell in the box: {hidden_txt}")],
-        size: 200.0,
-        show_labels: true,
-    };
+        vec![format!("keys owning no cell in the box: {}", hidden(&scene.keys))],
+        200.0,
+        true,
+    );
     let svg = map.svg()?;
     check_cells(name, &svg, &c.cells)?;
     let caption = format!(
-        "Power diagram (SPEC T4) of head 0 of {}: {} cells, each labelled by the key token \
-         $k_j$ whose score is largest there (exact walk, method {}). Keys owning no cell in the \
-         box: {}.",
-        slice_words(&s),
+        "Power diagram (SPEC T4) of head {head} of {}: {} cells, each labelled by the key token \
+         whose score is largest there (exact walk, method {}). Keys owning no cell in the box: \
+         {}.",
+        scene.words,
         c.cells,
         c.method.name(),
-        if hidden.is_empty() {
-            "none".to_string()
-        } else {
-            (0..s.n)
-                .filter(|j| !owners[*j])
-                .map(|j| format!("$k_{{{j}}}$"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        }
+        hidden(&scene.keys_tex)
     );
-    Ok(vec![Artifact::Figure(Figure {
-        name: name.into(),
-        caption,
-        svg,
-        csv: cells_csv(&c, name)?,
-        timed: false,
-    })])
+    Ok(figure(name, caption, svg, csv))
 }
 
-fn build_refinement(size: Size) -> Result<Vec<Artifact>> {
-    let s = slice_setup(size)?;
+/// Common-refinement panels `{prefix}_h{h}` of heads `0..h` of `scene`, for each `h` in `hs`.
+fn refinement_panels(scene: &Scene, prefix: &str, hs: &[usize]) -> Result<Vec<Artifact>> {
+    let sep = if scene.keys.len() > 10 { "," } else { "" };
     let mut out = Vec::new();
-    for h in [2usize, 4, SLICE_HEADS] {
-        let name = format!("refinement_h{h}");
-        let c = slice_count(&s, (0..h).collect(), &name)?;
+    let mut counts = Vec::new();
+    for &h in hs {
+        let name = format!("{prefix}_h{h}");
+        let c = scene.count((0..h).collect(), &name)?;
         let mut cells = Vec::new();
         for cell in &c.cell_list {
             let w = winners(cell);
             cells.push(Cell {
                 vertices: polygon(cell, &name)?,
-                label: w.iter().map(|j| j.to_string()).collect::<Vec<_>>().join(""),
+                label: w.iter().map(|j| j.to_string()).collect::<Vec<_>>().join(sep),
                 // Colour by the first head's key: the first head's cells show as blocks.
                 class: w[0],
             });
         }
-        let map = CellMap {
+        let csv = polygons_csv(
+            cells
+                .iter()
+                .map(|cell| (cell.label.clone(), cell.vertices.as_slice())),
+        );
+        let show = h == 2 && cells.len() <= 40;
+        let map = slice_map(
             cells,
-            x_label: "slice coordinate t₁".into(),
-            y_label: "slice coordinate t₂".into(),
-            notes: vec![format!("H = {h} heads: {} cells", c.cells)],
-            size: 150.0,
-            show_labels: h == 2,
-        };
+            vec![format!("H = {h} heads: {} cells", c.cells)],
+            150.0,
+            show,
+        );
         let svg = map.svg()?;
         check_cells(&name, &svg, &c.cells)?;
+        counts.push(format!("$H = {h}$: {}", c.cells));
         let caption = format!(
-            "Common refinement of heads $0..{}$ ($H = {h}$) of {}: {} cells (exact walk). \
-             Colour: the key chosen by head 0; {}",
+            "Common refinement of heads $0..{}$ ($H = {h}$) of {}: {} cells (exact walk; on the \
+             same slice, {}). Colour: the key chosen by head 0; {}",
             h - 1,
-            slice_words(&s),
+            scene.words,
             c.cells,
-            if h == 2 {
+            "COUNTS",
+            if show {
                 "labels: the keys chosen by heads 0 and 1."
             } else {
                 "labels omitted."
             }
         );
-        out.push(Artifact::Figure(Figure {
+        out.push((name, caption, svg, csv));
+    }
+    let all = counts.join(", ");
+    Ok(out
+        .into_iter()
+        .map(|(name, caption, svg, csv)| figure(&name, caption.replace("COUNTS", &all), svg, csv))
+        .collect())
+}
+
+fn build_power_diagram(size: Size) -> Result<Vec<Artifact>> {
+    let s = slice_setup(size)?;
+    Ok(vec![power_diagram_panel(&s.scene(), 0, "power_diagram")?])
+}
+
+fn build_refinement(size: Size) -> Result<Vec<Artifact>> {
+    let s = slice_setup(size)?;
+    refinement_panels(&s.scene(), "refinement", &[2, 4, SLICE_HEADS])
+}
+
+/// The head of the checkpoint drawn as a power diagram.
+const CHECKPOINT_HEAD: usize = 0;
+
+/// The real-model figures are skipped, with the reason, when the checkpoint is not on disk.
+fn skipped(names: &[String], reason: &str) -> Vec<Artifact> {
+    names
+        .iter()
+        .map(|n| Artifact::Skipped {
+            name: n.clone(),
+            reason: reason.into(),
+        })
+        .collect()
+}
+
+fn build_minilm_power_diagram(_size: Size) -> Result<Vec<Artifact>> {
+    let name = "minilm_power_diagram";
+    match checkpoint::minilm() {
+        Ok(ck) => Ok(vec![power_diagram_panel(
+            &checkpoint_scene(ck),
+            CHECKPOINT_HEAD,
             name,
-            caption,
-            svg,
-            csv: cells_csv(&c, "refinement")?,
-            timed: false,
-        }));
+        )?]),
+        Err(reason) => Ok(skipped(&[name.into()], &reason)),
+    }
+}
+
+fn build_minilm_refinement(_size: Size) -> Result<Vec<Artifact>> {
+    let prefix = "minilm_refinement";
+    match checkpoint::minilm() {
+        Ok(ck) => refinement_panels(&checkpoint_scene(ck), prefix, &[2, 4, ck.heads]),
+        Err(reason) => Ok(skipped(
+            &[2, 4, 12].map(|h| format!("{prefix}_h{h}")),
+            &reason,
+        )),
+    }
+}
+
+/// T16 panels `t16_topk_k{k}`: the top-k routing regions of head 0 of the random slice layer.
+fn build_t16_topk(size: Size) -> Result<Vec<Artifact>> {
+    let s = slice_setup(size)?;
+    let layer = &s.model.blocks[0].attention;
+    let sf = layer.heads[0].score_function(&s.context, &layer.scale)?;
+    let mut out = Vec::new();
+    for k in [2usize, 3] {
+        let name = format!("t16_topk_k{k}");
+        let count = topk_layer_regions(
+            layer,
+            &[0],
+            &s.context,
+            k,
+            &s.region,
+            &WalkOptions::default(),
+        )?;
+        if !count.complete {
+            return Err(check_err(&name, "top-k walk incomplete"));
+        }
+        // The regions again, with their polygons: the cells of e_k on the slice.
+        let subsets = k_subsets(s.n, k)?;
+        let walked = score_regions(&[tropical_ek(&sf, k)?], &s.region, &WalkOptions::default())?;
+        let mut cells = Vec::new();
+        let mut sets = Vec::new();
+        for c in &walked.cells {
+            let set = &subsets[c.label[0][0]];
+            let poly = cell_polygon(&c.facets, &c.interior_point)?;
+            sets.push(set.clone());
+            cells.push(Cell {
+                vertices: poly.iter().map(|(x, y)| (x.to_f64(), y.to_f64())).collect(),
+                label: set.iter().map(|j| j.to_string()).collect(),
+                class: set[0],
+            });
+        }
+        let mut want: Vec<_> = count.cells.iter().map(|c| c.sets[0].clone()).collect();
+        want.sort();
+        sets.sort();
+        if want != sets {
+            return Err(check_err(
+                &name,
+                "the drawn regions' top-k sets differ from topk_layer_regions'",
+            ));
+        }
+        let csv = polygons_csv(
+            cells
+                .iter()
+                .map(|cell| (cell.label.clone(), cell.vertices.as_slice())),
+        );
+        let map = slice_map(
+            cells,
+            vec![format!(
+                "k = {k}: {} regions (at most C({}, {k}) = {})",
+                count.cells.len(),
+                s.n,
+                count.bound_product
+            )],
+            150.0,
+            true,
+        );
+        let svg = map.svg()?;
+        check_cells(&name, &svg, &BigUint::from(count.cells.len()))?;
+        let caption = format!(
+            "SPEC T16, top-$k$ routing: the regions of head 0 of {} on which the set of the \
+             ${k}$ largest scores is constant, labelled by that set (the cells of the tropical \
+             elementary symmetric polynomial $e_{k}$, exact walk): {} regions, against the bound \
+             $\\binom{{{}}}{{{k}}} = {}$. Colour: the smallest key of the set.",
+            s.words(),
+            count.cells.len(),
+            s.n,
+            count.bound_product
+        );
+        out.push(figure(&name, caption, svg, csv));
     }
     Ok(out)
 }
@@ -302,13 +558,12 @@ fn count_point(
 ) -> Result<(BigUint, BigUint, BigUint, BigUint, &'static str)> {
     let model = random_layer(d, heads, d_k, 1000 + seed)?;
     let ctx = random_context(n, d, 2000 + seed)?;
-    let c = count_cells(&model, &ctx, &CountRequest::default())?;
-    if !c.complete || !c.agreed {
-        return Err(PaperError::Check {
-            name: "cells chart".into(),
-            reason: format!("d={d} H={heads} N={n}: count incomplete or methods disagree"),
-        });
-    }
+    let c = exact_count(
+        &model,
+        &ctx,
+        &CountRequest::default(),
+        &format!("cells chart at d={d} H={heads} N={n}"),
+    )?;
     let mut prod = BigUint::from(1u32);
     for h in 0..heads {
         let one = count_cells(
@@ -390,13 +645,7 @@ fn counting_chart(
          $N^H$ and the Zaslavsky cap $\\sum_{{i \\le d}} \\binom{{H\\binom{{N}}{{2}}}}{{i}}$ \
          (SPEC T6, T7, T15); log scale. Here {broken}."
     );
-    Ok(vec![Artifact::Figure(Figure {
-        name: name.into(),
-        caption,
-        svg,
-        csv,
-        timed: false,
-    })])
+    Ok(vec![figure(name, caption, svg, csv)])
 }
 
 fn build_cells_vs_n(size: Size) -> Result<Vec<Artifact>> {
@@ -465,10 +714,10 @@ fn build_t8_depth(size: Size) -> Result<Vec<Artifact>> {
                 n.pow((m * l) as u32)
             );
             if cells != n.pow((m * l) as u32) {
-                return Err(PaperError::Check {
-                    name: name.into(),
-                    reason: format!("construction N={n} H={m} L={l}: {cells} cells, not N^(H·L)"),
-                });
+                return Err(check_err(
+                    name,
+                    format!("construction N={n} H={m} L={l}: {cells} cells, not N^(H·L)"),
+                ));
             }
             got.push((l as f64, cells as f64));
             formula.push((l as f64, f));
@@ -499,18 +748,12 @@ fn build_t8_depth(size: Size) -> Result<Vec<Artifact>> {
          count over {cases} random one-head stacks (lower bounds on the maximum only; $d = 1$ \
          stays far below $N^{{L}}$). Log scale."
     );
-    Ok(vec![Artifact::Figure(Figure {
-        name: name.into(),
-        caption,
-        svg,
-        csv,
-        timed: false,
-    })])
+    Ok(vec![figure(name, caption, svg, csv)])
 }
 
 fn build_t9_temperature(size: Size) -> Result<Vec<Artifact>> {
     let s = slice_setup(size)?;
-    let walls_count = slice_count(&s, vec![0], "t9_temperature")?;
+    let walls_count = s.scene().count(vec![0], "t9_temperature")?;
     let walls: Vec<Vec<(f64, f64)>> = walls_count
         .cell_list
         .iter()
@@ -524,14 +767,8 @@ fn build_t9_temperature(size: Size) -> Result<Vec<Artifact>> {
     let mut out = Vec::new();
     for (tau_txt, tau) in [
         ("1", Rat::from_i64(1)),
-        (
-            "0.1",
-            Rat::from_ratio(1, 10).map_err(|e| PaperError::Other(e.to_string()))?,
-        ),
-        (
-            "0.01",
-            Rat::from_ratio(1, 100).map_err(|e| PaperError::Other(e.to_string()))?,
-        ),
+        ("0.1", ratio(1, 10)?),
+        ("0.01", ratio(1, 100)?),
     ] {
         let name = format!("t9_tau_{}", tau_txt.replace('.', "_"));
         let mut csv = String::from("t1,t2,one_minus_pmax_upper\n");
@@ -541,8 +778,7 @@ fn build_t9_temperature(size: Size) -> Result<Vec<Artifact>> {
             for c in 0..grid {
                 // Cell centres of a grid x grid partition of [-half, half]^2, exact rationals.
                 let coord = |i: usize| -> Result<Rat> {
-                    Rat::from_ratio((2 * i as i64 + 1) * half - grid as i64 * half, grid as i64)
-                        .map_err(|e| PaperError::Other(e.to_string()))
+                    ratio((2 * i as i64 + 1) * half - grid as i64 * half, grid as i64)
                 };
                 let t = [coord(c)?, coord(r)?];
                 let scores = sf.eval(&t)?;
@@ -579,16 +815,10 @@ fn build_t9_temperature(size: Size) -> Result<Vec<Artifact>> {
              {prec} bits at the centres of a ${grid}\\times{grid}$ grid; scores with $\\sigma = 1$; \
              colour clamped to $[10^{{-12}}, 1]$). Away from the walls the softmax is the \
              hardmax up to $e^{{-\\Delta/\\tau}}$.",
-            slice_words(&s),
+            s.words(),
             walls_count.cells
         );
-        out.push(Artifact::Figure(Figure {
-            name,
-            caption,
-            svg,
-            csv,
-            timed: false,
-        }));
+        out.push(figure(&name, caption, svg, csv));
     }
     Ok(out)
 }
@@ -604,6 +834,21 @@ fn s2_dists() -> Vec<proofs_tests::measure::ScoreDist> {
         ScoreDist::Uniform { width: 1.0 },
         ScoreDist::Spike { h: 3.0 },
     ]
+}
+
+/// The 5%, 10%, …, 95% quantiles of `q` (values below `1e-18` drawn at `1e-18`), each also
+/// written to `csv` as `label,quantile,value`.
+fn quantile_curve(q: &Distribution, label: &str, csv: &mut String) -> Vec<(f64, f64)> {
+    let pts: Vec<(f64, f64)> = (1..=19)
+        .map(|i| {
+            let qq = f64::from(i) / 20.0;
+            (qq, q.quantile(qq).max(1e-18))
+        })
+        .collect();
+    for (qq, v) in &pts {
+        let _ = writeln!(csv, "{label},{qq:.2},{v:.6e}");
+    }
+    pts
 }
 
 const S2: (usize, usize, f64, usize) = (100, 10, 0.1, 16);
@@ -629,15 +874,7 @@ fn build_s2_error(size: Size) -> Result<Vec<Artifact>> {
     for (i, dist) in s2_dists().into_iter().enumerate() {
         let (_, rel) =
             proofs_tests::measure::s2_distribution(dist, n, k, tau, dv, rows, 1000 + i as u64);
-        let pts: Vec<(f64, f64)> = (1..=19)
-            .map(|q| {
-                let qq = f64::from(q) / 20.0;
-                (qq, rel.quantile(qq).max(1e-18))
-            })
-            .collect();
-        for (q, v) in &pts {
-            let _ = writeln!(csv, "{},{q:.2},{v:.6e}", dist.label());
-        }
+        let pts = quantile_curve(&rel, &dist.label(), &mut csv);
         chart = chart.curve(&dist.label(), pts, Style::Measured);
     }
     chart.height = 200.0;
@@ -647,13 +884,7 @@ fn build_s2_error(size: Size) -> Result<Vec<Artifact>> {
          query rows per score distribution; errors below $10^{{-18}}$ drawn at $10^{{-18}}$). \
          Whether the error is below 1\\% depends entirely on the score scale."
     );
-    Ok(vec![Artifact::Figure(Figure {
-        name: "s2_topk_error".into(),
-        caption,
-        svg: chart.svg()?,
-        csv,
-        timed: false,
-    })])
+    Ok(vec![figure("s2_topk_error", caption, chart.svg()?, csv)])
 }
 
 fn build_s2_bound(size: Size) -> Result<Vec<Artifact>> {
@@ -672,15 +903,7 @@ fn build_s2_bound(size: Size) -> Result<Vec<Artifact>> {
         if ratio.sorted.is_empty() {
             continue;
         }
-        let pts: Vec<(f64, f64)> = (1..=19)
-            .map(|q| {
-                let qq = f64::from(q) / 20.0;
-                (qq, ratio.quantile(qq).max(1e-18))
-            })
-            .collect();
-        for (q, v) in &pts {
-            let _ = writeln!(csv, "{},{q:.2},{v:.6e}", dist.label());
-        }
+        let pts = quantile_curve(&ratio, &dist.label(), &mut csv);
         chart = chart.curve(&dist.label(), pts, Style::Measured);
     }
     chart = chart.curve_in(
@@ -696,13 +919,7 @@ fn build_s2_bound(size: Size) -> Result<Vec<Artifact>> {
          (same rows as the previous figure, {rows} per distribution); every row lies under the \
          bound (ratio 1, dashed)."
     );
-    Ok(vec![Artifact::Figure(Figure {
-        name: "s2_t17_bound".into(),
-        caption,
-        svg: chart.svg()?,
-        csv,
-        timed: false,
-    })])
+    Ok(vec![figure("s2_t17_bound", caption, chart.svg()?, csv)])
 }
 
 fn build_s3_speedup(size: Size) -> Result<Vec<Artifact>> {

@@ -13,6 +13,8 @@
 //! - [`Artifact`], [`Figure`], [`Table`]; [`write_artifact`] writes the files.
 //! - [`Size`]: `quick` (CI size) or full.
 //! - [`check_cells`]: the drawn polygons of a cell figure must equal the exact count.
+//! - [`checkpoint`]: the pretrained checkpoint of the real-model figures; [`perf`]: the
+//!   performance figures and the peer table.
 //! - [`pdf::svg_to_pdf`], [`latex::escape`]; [`svg`] and [`chart`] re-export `tropical-plot`.
 //!
 //! ## Implementation notes
@@ -25,10 +27,14 @@
 //!
 //! - SPEC §1–3 (`../shared/SPEC.md`); `paper/tex/main.tex` includes the outputs.
 
+#![warn(missing_docs)]
+
+pub mod checkpoint;
 pub mod figures;
 pub mod latex;
 pub mod models;
 pub mod pdf;
+pub mod perf;
 pub mod tables;
 
 pub use tropical_plot::{chart, svg};
@@ -134,6 +140,7 @@ pub struct Entry {
 /// Every figure and table, in the order of the paper.
 pub fn registry() -> Vec<Entry> {
     let mut v = figures::entries();
+    v.extend(perf::entries());
     v.extend(tables::entries());
     v
 }
@@ -160,8 +167,10 @@ fn write(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
 }
 
 /// Write an artifact under `out`: `NAME.svg`, `NAME.pdf`, `NAME.csv`, `NAME.caption.tex` for a
-/// figure; `NAME.md`, `NAME.tex`, `NAME.caption.tex` for a table. Returns the paths written
-/// (none for a skipped entry).
+/// figure; `NAME.md`, `NAME.tex`, `NAME.caption.tex` for a table. A skipped entry removes the
+/// stale `NAME.{svg,pdf,csv,md,tex}` of an earlier build and writes only `NAME.caption.tex`
+/// ("not built: REASON"), which `paper/tex/main.tex` prints in place of the figure. Returns the
+/// paths written.
 pub fn write_artifact(a: &Artifact, out: &Path) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(out).map_err(|e| PaperError::Io {
         path: out.display().to_string(),
@@ -189,6 +198,21 @@ pub fn write_artifact(a: &Artifact, out: &Path) -> Result<Vec<PathBuf>> {
                 t.caption.as_bytes(),
             )?,
         ]),
-        Artifact::Skipped { .. } => Ok(Vec::new()),
+        Artifact::Skipped { name, reason } => {
+            for ext in ["svg", "pdf", "csv", "md", "tex"] {
+                let stale = out.join(format!("{name}.{ext}"));
+                if stale.is_file() {
+                    std::fs::remove_file(&stale).map_err(|e| PaperError::Io {
+                        path: stale.display().to_string(),
+                        reason: e.to_string(),
+                    })?;
+                }
+            }
+            let text = format!("Not built: {}.", latex::escape(reason));
+            Ok(vec![write(
+                &out.join(format!("{name}.caption.tex")),
+                text.as_bytes(),
+            )?])
+        }
     }
 }

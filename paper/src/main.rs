@@ -6,6 +6,8 @@
 //! tropical-paper list
 //! ```
 
+#![warn(missing_docs)]
+
 use std::path::PathBuf;
 use std::time::Instant;
 

@@ -8,7 +8,8 @@
 //!
 //! ## Implementation notes
 //!
-//! Times are left out of the claim table so that it is the same bytes on every run; the claim
+//! The LaTeX claim table is a `longtable` (caption and label inside, header repeated on every
+//! page) so that it breaks across pages. Times are left out of the claim table so that it is the same bytes on every run; the claim
 //! statuses are `proofs_tests::report::status_text`, the words of `REPORT.md`.
 //!
 //! ## References
@@ -45,8 +46,15 @@ fn build_claims(size: Size) -> Result<Vec<Artifact>> {
     let cases = if size.quick { 16 } else { 256 };
     let rows = claims_rows(cases);
     let mut md = String::from("| id | claim | status | cases |\n|---|---|---|---|\n");
-    let mut tex = String::from(
-        "\\begin{tabular}{@{}lp{0.36\\linewidth}p{0.44\\linewidth}r@{}}\n\\toprule\nid & claim & status & cases \\\\\n\\midrule\n",
+    let caption = format!(
+        "The claim catalogue (SPEC \\S 3) and what the executable checks of \
+         \\texttt{{proofs-tests}} found, at {cases} random cases per property (the status words \
+         of \\texttt{{proofs-tests/REPORT.md}})."
+    );
+    // A longtable, so that the catalogue breaks across pages; the header repeats on each page.
+    let header = "\\toprule\nid & claim & status & cases \\\\\n\\midrule\n";
+    let mut tex = format!(
+        "\\begin{{longtable}}{{@{{}}lp{{0.36\\linewidth}}p{{0.44\\linewidth}}r@{{}}}}\n\\caption{{{caption}}}\\label{{tab:claims}}\\\\\n{header}\\endfirsthead\n{header}\\endhead\n\\bottomrule\n\\endfoot\n"
     );
     for id in SPEC_IDS {
         let (statement, status, n) = match rows.iter().find(|r| r.id == id) {
@@ -70,12 +78,7 @@ fn build_claims(size: Size) -> Result<Vec<Artifact>> {
             escape(&status)
         );
     }
-    tex.push_str("\\bottomrule\n\\end{tabular}\n");
-    let caption = format!(
-        "The claim catalogue (SPEC \\S 3) and what the executable checks of \
-         \\texttt{{proofs-tests}} found, at {cases} random cases per property (the status words \
-         of \\texttt{{proofs-tests/REPORT.md}})."
-    );
+    tex.push_str("\\end{longtable}\n");
     Ok(vec![Artifact::Table(Table {
         name: "claims".into(),
         caption,

@@ -114,6 +114,16 @@ fn t9_temperature() {
 }
 
 #[test]
+fn t16_topk() {
+    snapshot_figures("t16_topk");
+}
+
+#[test]
+fn walk_vs_brute() {
+    snapshot_figures("walk_vs_brute");
+}
+
+#[test]
 fn s2_topk_error() {
     snapshot_figures("s2_topk_error");
 }
@@ -182,7 +192,13 @@ fn claims_table_has_one_row_per_spec_id_in_both_formats() {
             "{id} missing in LaTeX"
         );
     }
-    assert!(t.latex.starts_with("\\begin{tabular}") && t.latex.ends_with("\\end{tabular}\n"));
+    assert!(
+        t.latex.starts_with("\\begin{longtable}") && t.latex.ends_with("\\end{longtable}\n"),
+        "the claim table must be a longtable (it breaks across pages)"
+    );
+    for part in ["\\endfirsthead", "\\endhead", "\\endfoot", "\\label{tab:claims}"] {
+        assert!(t.latex.contains(part), "{part} missing");
+    }
     assert!(
         !t.latex.contains("?}"),
         "a character without a LaTeX mapping: {}",
@@ -191,4 +207,61 @@ fn claims_table_has_one_row_per_spec_id_in_both_formats() {
     let opens = t.latex.matches('{').count() - t.latex.matches("\\{").count();
     let closes = t.latex.matches('}').count() - t.latex.matches("\\}").count();
     assert_eq!(opens, closes, "unbalanced braces");
+}
+
+/// The checkpoint figures: built and checked (polygons = exact count, same bytes twice) when the
+/// checkpoint is on disk, else skipped with a reason naming it.
+#[test]
+fn checkpoint_figures_are_checked_or_skipped_with_a_reason() {
+    for entry in ["minilm_power_diagram", "minilm_refinement"] {
+        let first = build(entry);
+        for a in &first {
+            match a {
+                Artifact::Skipped { name, reason } => {
+                    assert!(name.starts_with("minilm_"), "{name}");
+                    assert!(reason.contains("checkpoint") || reason.contains("python3"), "{reason}");
+                }
+                Artifact::Figure(f) => {
+                    assert!(!f.timed);
+                    let drawn = f.svg.matches(r#"<polygon class="cell""#).count();
+                    let rows: std::collections::BTreeSet<&str> = f
+                        .csv
+                        .lines()
+                        .skip(1)
+                        .filter_map(|l| l.split(',').next())
+                        .collect();
+                    assert_eq!(rows.len(), drawn, "{}: CSV cells vs polygons", f.name);
+                    assert!(f.caption.contains("all-MiniLM-L6-v2"), "{}", f.caption);
+                }
+                Artifact::Table(t) => panic!("{}: a table", t.name),
+            }
+        }
+        if first.iter().any(|a| matches!(a, Artifact::Figure(_))) {
+            assert_eq!(first, build(entry), "{entry}: a second build differs");
+        }
+    }
+}
+
+#[test]
+fn the_peer_table_is_read_by_its_header() {
+    use tropical_paper::perf::{family_summary, peer_rows};
+    let text = "intro\n\n| family | input | ours | lrs | agree | ours | lrs | ratio |\n|---|---|---|---|---|---|---|---|\n\
+                | a | x1 | 1 | 1 | yes | 1 ms | 2 ms | 0.50 |\n\
+                | a | x2 | 1 | 1 | yes | 3 ms | 1 ms | 3.00 |\n\
+                | a | x3 | 1 | None | — | 3 ms | > 20 s | — |\n\
+                | b | y1 | 2 | 2 | yes | 1 ms | 1 ms | 1.00 |\n\ntext after\n";
+    let rows = peer_rows(text).unwrap();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[2].ratio, None);
+    let s = family_summary(&rows);
+    assert_eq!(s.len(), 2);
+    assert_eq!((s[0].0.as_str(), s[0].1, s[0].2, s[0].3, s[0].4), ("a", 2, 1, 1.75, 3.0));
+    assert_eq!((s[1].1, s[1].3), (1, 1.0));
+    assert!(peer_rows("| family | input | ratio |\n|---|---|---|\n| a | b |\n").is_err());
+    assert!(peer_rows("no table").is_err());
+    // The committed bench/RESULTS.md parses, with the cddlib corpus in it.
+    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../bench/RESULTS.md"))
+        .unwrap();
+    let rows = peer_rows(&committed).unwrap();
+    assert!(rows.iter().any(|r| r.family == "cddlib" && r.ratio.is_some()));
 }

@@ -33,6 +33,8 @@
 //! polygons(&dir.join("square.svg"), &[square], "one cell").unwrap();
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod chart;
 pub mod svg;
 
