@@ -430,37 +430,70 @@ pub(crate) fn check_heads<S: Scalar>(
 
 /// Head `head`'s score functions (σ = 1) restricted to the counting space, in the cheapest
 /// order: on a slice `x = O + U t` the query map is restricted first, `P = W_Q U` (`d_k × k`) and
-/// `p = W_Q O + b_Q`, then dotted with the keys: slopes `K P`, offsets `K p`. This is
-/// `region.restrict(head.score_function(context, 1))` exactly (`Uᵀ W_Qᵀ k_j = (W_Q U)ᵀ k_j` and
-/// `⟨b_Q, k_j⟩ + ⟨W_Qᵀ k_j, O⟩ = ⟨k_j, W_Q O + b_Q⟩`) without the `N × d_model` slopes.
+/// `p = W_Q O + b_Q`, then through the keys without forming them: `⟨W_K c_j + b_K, [P | p]⟩ =
+/// c_jᵀ (W_Kᵀ [P | p]) + b_Kᵀ [P | p]`. This is `region.restrict(head.score_function(context,
+/// 1))` exactly (`Uᵀ W_Qᵀ k_j = (W_Q U)ᵀ k_j` and `⟨b_Q, k_j⟩ + ⟨W_Qᵀ k_j, O⟩ = ⟨k_j, W_Q O +
+/// b_Q⟩`) without the `N × d_model` slopes. All products are integer products over common
+/// denominators ([`crate::restrict_int`]); each result is reduced once.
 fn restricted_scores<S: Scalar>(
     head: &crate::model::Head<S>,
     context: &Mat<S>,
     region: &Region<S>,
 ) -> Result<ScoreFunction<S>> {
-    let Some(slice) = &region.slice else {
+    use crate::restrict_int::{affine_rows_int, scalar, IntMat};
+    if context.cols() != head.w_k.cols() {
+        // the general path names the mismatch
         return head.score_function(context, &S::one());
-    };
-    let u = slice.matrix()?;
-    let k = u.cols();
-    // [U | O], then W_Q [U | O] = [P | W_Q O], then the bias: [P | p]
-    let rows = (0..u.rows())
-        .map(|i| {
-            let mut r = u.row(i).to_vec();
-            r.push(slice.origin[i].clone()); // `matrix` has `origin.len()` rows
-            r
-        })
-        .collect();
-    let mut pq = head.w_q.mul(&Mat::from_rows(rows, k + 1)?)?;
-    for (i, b) in head.b_q.iter().enumerate() {
-        *pq.get_mut(i, k) += b;
     }
-    // K [P | p]: the slopes and, in the last column, the offsets
-    let ko = head.keys(context)?.mul(&pq)?;
-    let slopes = (0..ko.rows()).map(|j| ko.row(j)[..k].to_vec()).collect();
+    let ctx = IntMat::from_mat(context);
+    let (s, k) = match &region.slice {
+        None => {
+            // K = C W_Kᵀ + b_K, then K [W_Q | b_Q]: slopes and, in the last column, offsets
+            let keys = affine_rows_int(&ctx, &head.w_k, &head.b_k);
+            let d = head.w_q.cols();
+            let mut wq = Vec::with_capacity(head.w_q.rows() * (d + 1));
+            for (i, b) in head.b_q.iter().enumerate() {
+                wq.extend_from_slice(head.w_q.row(i));
+                wq.push(b.clone());
+            }
+            let wq = IntMat::from_entries(head.w_q.rows(), d + 1, &wq);
+            (keys.mul(&wq), d)
+        }
+        Some(slice) => {
+            let u = slice.matrix()?;
+            let k = u.cols();
+            // [U | O], then W_Q [U | O] + [0 | b_Q] = [P | p]
+            let mut uo = Vec::with_capacity(u.rows() * (k + 1));
+            for i in 0..u.rows() {
+                uo.extend_from_slice(u.row(i));
+                uo.push(slice.origin[i].clone()); // `matrix` has `origin.len()` rows
+            }
+            let uo = IntMat::from_entries(u.rows(), k + 1, &uo);
+            let mut pq = IntMat::from_mat(&head.w_q).mul(&uo);
+            let mut bias = Vec::with_capacity(head.b_q.len() * (k + 1));
+            for b in &head.b_q {
+                bias.extend(std::iter::repeat_n(S::zero(), k));
+                bias.push(b.clone());
+            }
+            let mut bias = IntMat::from_entries(head.b_q.len(), k + 1, &bias);
+            pq.common_with(&mut bias);
+            for (a, b) in pq.data.iter_mut().zip(&bias.data) {
+                *a += b;
+            }
+            // ⟨W_K c_j + b_K, [P | p]⟩ = c_jᵀ (W_Kᵀ [P | p]) + b_Kᵀ [P | p]
+            let m = IntMat::from_mat(&head.w_k).transpose().mul(&pq);
+            let bk = IntMat::from_entries(1, head.b_k.len(), &head.b_k).mul(&pq);
+            (ctx.mul(&m).add_row(bk), k)
+        }
+    };
+    let slopes = (0..s.rows)
+        .map(|j| (0..k).map(|c| scalar(s.at(j, c).clone(), &s.den)).collect())
+        .collect();
     Ok(ScoreFunction {
         slopes: Mat::from_rows(slopes, k)?,
-        offsets: (0..ko.rows()).map(|j| ko.get(j, k).clone()).collect(),
+        offsets: (0..s.rows)
+            .map(|j| scalar(s.at(j, k).clone(), &s.den))
+            .collect(),
     })
 }
 
@@ -531,8 +564,8 @@ fn polygon<S: Scalar>(
 
 /// The polygon of `regions::cell_polygon` (same vertices, same order) when the facets are in
 /// cyclic order around the cell (as the planar walk gives them): vertex `i` is the meet of facets
-/// `i` and `i + 1`. Checked exactly: `F` pairwise distinct meets, each in every facet, are the
-/// `F` vertices of the `F`-gon. `None` when the check fails (then the general construction runs).
+/// `i` and `i + 1`. Checked exactly: `F` pairwise distinct meets, each in every facet (on facets
+/// `i` and `i + 1` by construction), are the `F` vertices of the `F`-gon. `None` when the check fails (then the general construction runs).
 fn cyclic_polygon<S: Scalar>(
     facets: &[tropical_geometry::Halfspace<S>],
     inside: &[S],
@@ -551,7 +584,12 @@ fn cyclic_polygon<S: Scalar>(
         let x = (a.offset.clone() * &b.normal[1] - a.normal[1].clone() * &b.offset) / &det;
         let y = (a.normal[0].clone() * &b.offset - a.offset.clone() * &b.normal[0]) / &det;
         let p = [x.clone(), y.clone()];
-        if !facets.iter().all(|h| h.contains(&p)) || verts.contains(&(x.clone(), y.clone())) {
+        // the meet of facets i and i + 1 lies on both exactly (Cramer's rule); the others are
+        // checked, exactly where the filtered test cannot decide
+        let others = (0..m).filter(|&t| t != i && t != (i + 1) % m);
+        if !others.into_iter().all(|t| facets[t].contains(&p))
+            || verts.contains(&(x.clone(), y.clone()))
+        {
             return None;
         }
         verts.push((x, y));

@@ -15,6 +15,7 @@ pub mod plmap;
 pub mod reference;
 pub mod region_counts;
 pub mod regions;
+pub mod restrict_int;
 pub mod tiling;
 pub mod topk_regions;
 

@@ -345,7 +345,6 @@ pub fn layer_regions_of<S: Scalar>(
             format!("{}", fns.len()),
         ));
     }
-    let mut values = Vec::with_capacity(heads.len());
     let mut col0 = Vec::with_capacity(heads.len());
     for &h in heads {
         if h >= layer.heads.len() {
@@ -354,56 +353,55 @@ pub fn layer_regions_of<S: Scalar>(
                 layer.heads.len()
             )));
         }
-        values.push(layer.heads[h].values(context)?);
+        if context.rows() == 0 || context.cols() != layer.heads[h].w_v.cols() {
+            return Err(shape_err(
+                "context",
+                format!("N × {} (d_model), N ≥ 1", layer.heads[h].w_v.cols()),
+                format!("{}×{}", context.rows(), context.cols()),
+            ));
+        }
         col0.push(layer.heads[..h].iter().map(|x| x.d_v()).sum::<usize>());
     }
     // The constant attention output on a cell: Σ_h W_O^h · mean(values over the argmax set)
-    // = Σ_h mean_{j ∈ set} W_O^h v^h_j (linearity). The projections W_O^h v^h_j are one exact
-    // integer matrix product per head, put over one common denominator `den` once, so that each
-    // cell's output is a sum of integers (one normalisation per entry at the end).
-    let d = layer.d_model();
-    let mut proj: Vec<Vec<Vec<num_bigint::BigInt>>> = Vec::with_capacity(heads.len());
-    let mut rats: Vec<Vec<Vec<num_rational::BigRational>>> = Vec::with_capacity(heads.len());
+    // = Σ_h mean_{j ∈ set} W_O^h v^h_j (linearity). The values `V_h = C W_Vᵀ + b_V` and the
+    // projections `V_h (W_O^h)ᵀ` are exact integer matrix products over common denominators
+    // (`crate::restrict_int`), put over one denominator `den` once, so that each cell's output
+    // is a sum of integers (one reduction per entry at the end).
+    use crate::restrict_int::{affine_rows_int, IntMat};
+    let ctx = IntMat::from_mat(context);
+    let w_o = IntMat::from_mat(&layer.w_o);
+    let mut proj: Vec<IntMat> = Vec::with_capacity(heads.len());
     for (i, &h) in heads.iter().enumerate() {
-        let dv = layer.heads[h].d_v();
-        let wt = Mat::from_rows(
-            (0..dv)
-                .map(|c| {
-                    (0..d)
-                        .map(|r| layer.w_o.get(r, col0[i] + c).clone())
-                        .collect()
-                })
-                .collect(),
-            d,
-        )?;
-        let p = values[i].mul(&wt)?;
-        rats.push(
-            (0..p.rows())
-                .map(|j| p.row(j).iter().map(Scalar::to_big_rational).collect())
-                .collect(),
-        );
+        let head = &layer.heads[h];
+        let values = affine_rows_int(&ctx, &head.w_v, &head.b_v);
+        let wt = w_o.col_block(col0[i], col0[i] + head.d_v()).transpose();
+        proj.push(values.mul(&wt));
     }
-    let b_o: Vec<num_rational::BigRational> =
-        layer.b_o.iter().map(Scalar::to_big_rational).collect();
-    let mut den = num_bigint::BigInt::one();
-    for q in rats.iter().flatten().flatten().chain(&b_o) {
-        den = num_integer::Integer::lcm(&den, q.denom());
+    let mut b_o = IntMat::from_entries(1, layer.b_o.len(), &layer.b_o);
+    let mut den = b_o.den.clone();
+    for p in &proj {
+        den = num_integer::Integer::lcm(&den, &p.den);
     }
-    let int = |q: &num_rational::BigRational| (q * &den).to_integer();
-    for r in &rats {
-        proj.push(r.iter().map(|row| row.iter().map(int).collect()).collect());
+    b_o.over(&den);
+    for p in &mut proj {
+        p.over(&den);
     }
-    let b_int: Vec<num_bigint::BigInt> = b_o.iter().map(int).collect();
+    let d = layer.d_model();
     heads_walk(fns, domain, opts, |lab| {
         let mut m = 1u64; // lcm of the set sizes
         for set in lab {
             m = num_integer::Integer::lcm(&m, &(set.len() as u64));
         }
-        let mut acc: Vec<num_bigint::BigInt> = b_int.iter().map(|b| b * m).collect();
+        let mut acc: Vec<num_bigint::BigInt> = if m == 1 {
+            b_o.data.clone()
+        } else {
+            b_o.data.iter().map(|b| b * m).collect()
+        };
         for (i, set) in lab.iter().enumerate() {
             let w = m / set.len() as u64;
             for &j in set {
-                for (a, b) in acc.iter_mut().zip(&proj[i][j]) {
+                let row = &proj[i].data[j * d..(j + 1) * d];
+                for (a, b) in acc.iter_mut().zip(row) {
                     if w == 1 {
                         *a += b;
                     } else {
@@ -414,7 +412,7 @@ pub fn layer_regions_of<S: Scalar>(
         }
         let dm = &den * m;
         acc.into_iter()
-            .map(|a| S::from_big_rational(&num_rational::BigRational::new(a, dm.clone())))
+            .map(|a| crate::restrict_int::scalar::<S>(a, &dm))
             .collect::<Vec<S>>()
     })
 }
