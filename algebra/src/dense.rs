@@ -26,10 +26,12 @@
 //! - Why not `nalgebra`'s `DMatrix`: its decompositions (LU, QR, SVD, rank) need a
 //!   `ComplexField`, which an exact rational is not, so the elimination would be ours anyway; and
 //!   its product is the textbook sum of normalised rational products. Measured on a shared 2-core
-//!   machine (release, dyadic entries `k/2^20`, `|k| < 2^20`): the product of a `64 × 384` and a
-//!   `384 × 64` matrix took 0.37 s as `DMatrix<BigRational>` and 0.035 s as [`Mat::mul`]
-//!   (10×); the rank of a `64 × 384` matrix by [`rank`] took 2.4 ms, by the same elimination on
-//!   `DMatrix<BigRational>` storage 5.6 s. Storage alone would gain nothing over a `Vec`.
+//!   machine (release, one-off timing, dyadic entries `k/2^20` with `0 ≤ k < 2^20`): the product
+//!   of a `64 × 384` and a `384 × 64` matrix took 26–30 s as `DMatrix<BigRational>` and
+//!   0.22–0.24 s as [`Mat::mul`]; the rank of a full-rank `64 × 384` matrix took 197 s by
+//!   elimination on `DMatrix<BigRational>` storage and 0.07 s by [`rank`] (certified modulo the
+//!   prime), and of a rank-63 one 166 s and 102 s (exact fallback on [`Scalar`]). Storage alone
+//!   would gain nothing over a `Vec`.
 //!
 //! ## References
 //! - G. H. Golub, C. F. Van Loan, *Matrix Computations*, 4th ed., 2013, §3.2 (Gaussian
