@@ -24,6 +24,8 @@ pub use scalar::{Rat, Scalar, ScalarError};
 
 pub mod semiring;
 pub use semiring::{Boolean, MaxPlus, MinPlus, Semiring};
+pub mod dense;
+pub use dense::Mat;
 pub mod matrix;
 pub use matrix::{Matrix, TropicalMatrix};
 pub mod maxplus_float;

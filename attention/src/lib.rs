@@ -4,6 +4,8 @@
 //! - [`model`]: heads, layers, residual stacks, ReLU nets; [`plmap`]: the piecewise-linear form
 //!   every model compiles to.
 //! - [`load`]: JSON models, safetensors checkpoints (BERT / GPT-2 naming), `.npy` contexts.
+#![warn(missing_docs)]
+
 pub mod count;
 pub mod decomposition;
 pub mod error;

@@ -192,7 +192,7 @@ fn affine_rows<S: Scalar>(w: &Mat<S>, b: &[S], rows: &Mat<S>) -> Result<Mat<S>> 
     // rows · Wᵀ (one exact integer matrix product), then the bias.
     let prod = rows.mul(&w.transpose())?;
     let out = (0..prod.rows()).map(|j| add(prod.row(j), b)).collect();
-    Mat::from_rows(out, w.rows())
+    Ok(Mat::from_rows(out, w.rows())?)
 }
 
 /// A multi-head attention layer: `Attn(x) = W_O · concat_h(head_h(x)) + b_O` with score scale σ.

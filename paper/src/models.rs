@@ -59,7 +59,7 @@ pub fn random_context(n: usize, d: usize, seed: u64) -> Result<Mat<Rat>> {
         .into_iter()
         .map(|r| r.into_iter().map(Rat::from_i64).collect())
         .collect();
-    Ok(Mat::from_rows(rows, d)?)
+    Ok(Mat::from_rows(rows, d).map_err(tropical_attention::AttentionError::from)?)
 }
 
 /// The 2D slice `O + t₁u₁ + t₂u₂` of `R^d` (integer `O` in `[−2, 2]^d`, `u₁`, `u₂` in

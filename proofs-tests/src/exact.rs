@@ -1,62 +1,37 @@
-//! Small exact linear-algebra helpers (Gaussian elimination over any [`Scalar`]).
+//! Small exact helpers for the claim checks: linear algebra on matrices given by rows (a thin
+//! layer over [`tropical_algebra::dense`]), a second determinant by cofactor expansion, arg-max
+//! sets and binomial coefficients.
 //!
-//! Used by the claim checks that need a determinant or a rank (T14 quadric non-degeneracy, S1
-//! cycle ranks are over GF(2) in [`crate::graph`]). Exact: no tolerances.
+//! ## Main declarations
+//! - [`rank`], [`determinant`]: plain exact elimination ([`dense::rank_by_elimination`],
+//!   [`dense::determinant`]), never the library's modular rank, so a claim that checks
+//!   `pivot_columns` against them compares two methods.
+//! - [`determinant_laplace`]: cofactor expansion, an independent second method.
+//! - [`dot`], [`mat_vec`], [`transpose`], [`mat_mul`]: products over [`dense::Mat`].
+//! - [`argmax_set`], [`argmin_set`], [`binomial`].
+//!
+//! ## Implementation notes
+//! Matrices are `&[Vec<S>]` (rows) because the claims' strategies generate them so; a matrix
+//! without rows has no columns. Exact: no tolerances. S1's cycle ranks are over GF(2) in
+//! [`crate::graph`].
 
+use tropical_algebra::dense::{self, Mat};
 use tropical_algebra::Scalar;
 
-/// Row-echelon form by exact Gaussian elimination; returns (rank, determinant sign-adjusted
-/// product of pivots when the matrix is square — `None` otherwise).
-fn eliminate<S: Scalar>(m: &[Vec<S>]) -> (usize, Option<S>) {
-    let rows = m.len();
-    let cols = m.first().map_or(0, Vec::len);
-    let mut a: Vec<Vec<S>> = m.to_vec();
-    let mut rank = 0;
-    let mut det = S::one();
-    for c in 0..cols {
-        if rank == rows {
-            break;
-        }
-        let Some(p) = (rank..rows).find(|&r| !a[r][c].is_zero()) else {
-            det = S::zero();
-            continue;
-        };
-        if p != rank {
-            a.swap(p, rank);
-            det = -det;
-        }
-        let piv = a[rank][c].clone();
-        det *= &piv;
-        for r in rank + 1..rows {
-            if a[r][c].is_zero() {
-                continue;
-            }
-            let f = a[r][c].clone() / &piv;
-            let pivot_row = a[rank].clone();
-            for (x, y) in a[r].iter_mut().zip(&pivot_row).skip(c) {
-                *x -= f.clone() * y;
-            }
-        }
-        rank += 1;
-    }
-    let det = (rows == cols).then(|| if rank < rows { S::zero() } else { det });
-    (rank, det)
-}
-
-/// Rank of a matrix given by rows.
+/// Rank of a matrix given by rows, by plain exact elimination.
 pub fn rank<S: Scalar>(m: &[Vec<S>]) -> usize {
-    eliminate(m).0
+    dense::rank_by_elimination(m)
 }
 
 /// Determinant of a square matrix by elimination (`None` if not square).
 pub fn determinant<S: Scalar>(m: &[Vec<S>]) -> Option<S> {
-    if m.iter().any(|r| r.len() != m.len()) {
-        return None;
-    }
-    if m.is_empty() {
-        return Some(S::one());
-    }
-    eliminate(m).1
+    dense::determinant(m)
+}
+
+/// `m` as a [`Mat`]; panics on ragged rows (the claims' strategies never make them).
+fn mat<S: Scalar>(m: &[Vec<S>]) -> Mat<S> {
+    let cols = m.first().map_or(0, Vec::len);
+    Mat::from_rows(m.to_vec(), cols).expect("rows of equal length")
 }
 
 /// Determinant by cofactor (Laplace) expansion: an independent second method for small matrices.
@@ -90,30 +65,30 @@ pub fn determinant_laplace<S: Scalar>(m: &[Vec<S>]) -> S {
     acc
 }
 
-/// Inner product.
+/// Inner product (the shorter length wins).
 pub fn dot<S: Scalar>(a: &[S], b: &[S]) -> S {
-    a.iter().zip(b).map(|(x, y)| x.clone() * y).sum()
+    dense::dot(a, b)
 }
 
-/// Matrix–vector product (`m` by rows).
+/// Matrix–vector product (`m` by rows; panics when `x` does not fit).
 pub fn mat_vec<S: Scalar>(m: &[Vec<S>], x: &[S]) -> Vec<S> {
-    m.iter().map(|r| dot(r, x)).collect()
+    m.iter().map(|r| dense::dot(r, x)).collect()
 }
 
 /// Transpose.
 pub fn transpose<S: Scalar>(m: &[Vec<S>]) -> Vec<Vec<S>> {
-    let cols = m.first().map_or(0, Vec::len);
-    (0..cols)
-        .map(|j| m.iter().map(|r| r[j].clone()).collect())
-        .collect()
+    mat(m).transpose().to_rows()
 }
 
-/// Matrix product `a·b`.
+/// Matrix product `a·b` (panics on an inner-dimension mismatch).
 pub fn mat_mul<S: Scalar>(a: &[Vec<S>], b: &[Vec<S>]) -> Vec<Vec<S>> {
-    let bt = transpose(b);
-    a.iter()
-        .map(|r| bt.iter().map(|c| dot(r, c)).collect())
-        .collect()
+    let b = if b.is_empty() {
+        Mat::zeros(0, 0)
+    } else {
+        mat(b)
+    };
+    let a = Mat::from_rows(a.to_vec(), b.rows()).expect("inner dimensions agree");
+    a.mul(&b).expect("inner dimensions agree").to_rows()
 }
 
 /// The set of indices attaining the maximum (empty for an empty slice).

@@ -12,6 +12,7 @@
 //! deterministic RNG, lets proptest shrink the first failure, and returns the minimal instance, which
 //! the test asserts exists and snapshots with insta.
 
+#![warn(missing_docs)]
 #![allow(clippy::needless_range_loop)] // index loops mirror the formulas
 
 pub mod claims;

@@ -17,11 +17,22 @@ pub fn normal(rng: &mut impl Rng) -> f64 {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ScoreDist {
     /// `s_j = ⟨q, k_j⟩/√d` with `q, k_j ~ N(0, I_d)` scaled by `scale` (so `s_j ≈ N(0, scale²)`).
-    Dot { d: usize, scale: f64 },
+    Dot {
+        /// Dimension of queries and keys.
+        d: usize,
+        /// Factor applied to every score.
+        scale: f64,
+    },
     /// `s_j ~ U[0, width]`.
-    Uniform { width: f64 },
+    Uniform {
+        /// Upper end of the interval.
+        width: f64,
+    },
     /// One spike of height `h` above `N(0,1)` noise.
-    Spike { h: f64 },
+    Spike {
+        /// Height of the spike.
+        h: f64,
+    },
 }
 
 impl ScoreDist {

@@ -84,7 +84,7 @@ impl Array {
                 )))
             }
         };
-        Mat::new(r, c, self.data).map_err(errors::attention)
+        Mat::new(r, c, self.data).map_err(|e| errors::attention(e.into()))
     }
     /// As a list of rows (2-D).
     pub fn rows(self, what: &str) -> PyResult<Vec<Vec<Rat>>> {

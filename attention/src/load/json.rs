@@ -88,7 +88,7 @@ fn parse_mat<S: Scalar>(rows: &[Vec<Num>], what: &str) -> Result<Mat<S>> {
         }
         out.push(parse_vec(r, &format!("{what}[{i}]"))?);
     }
-    Mat::from_rows(out, cols)
+    Ok(Mat::from_rows(out, cols)?)
 }
 
 fn parse_opt_vec<S: Scalar>(v: &Option<Vec<Num>>, n: usize, what: &str) -> Result<Vec<S>> {

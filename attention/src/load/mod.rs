@@ -263,7 +263,7 @@ pub fn load_matrix<S: Scalar>(path: &Path, tensor: Option<&str>) -> Result<Mat<S
     if shape[0] == 0 {
         return Err(fmt_err(&p, "matrix has no rows"));
     }
-    Mat::new(shape[0], shape[1], arr.data)
+    Ok(Mat::new(shape[0], shape[1], arr.data)?)
 }
 
 /// Load a vector from `.json` (an array) or `.npy` (1-D, or 2-D with one row).
