@@ -664,6 +664,7 @@ mod tests {
             let am = Mat::from_rows(a.clone(), k).unwrap();
             let bm = Mat::from_rows(b.clone(), cols).unwrap();
             let p = am.mul(&bm).unwrap();
+            #[allow(clippy::needless_range_loop)] // j indexes the columns of b and of p alike
             for (i, row) in a.iter().enumerate() {
                 for j in 0..cols {
                     let want: Rat = (0..k).map(|t| row[t].clone() * &b[t][j]).sum();

@@ -280,7 +280,7 @@ impl IntMat {
                     .collect()
             })
             .collect();
-        Mat::from_rows(rows, self.cols)
+        Ok(Mat::from_rows(rows, self.cols)?)
     }
 
     /// The largest entry magnitude in bits (for diagnostics and tests).

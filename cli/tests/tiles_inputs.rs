@@ -61,7 +61,11 @@ fn out_is_named_and_checked_before_the_count() {
     ]);
     assert_ne!(r.code, Some(0));
     assert!(r.stderr.contains("--out "), "{}", r.stderr);
-    assert!(r.stderr.contains("a tile part is written as .json"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("a tile part is written as .json"),
+        "{}",
+        r.stderr
+    );
     assert!(!r.stderr.contains("--output"), "{}", r.stderr);
     assert!(!bad.exists());
 }
@@ -79,8 +83,16 @@ fn merge_names_the_input_that_differs() {
     let s = part(&dir, &scaled, 1, "--box=-2,2");
     let r = tropical(&["merge", &a, &s]);
     assert_eq!(r.code, Some(2), "{}", r.stdout);
-    assert!(r.stderr.contains("tile 1: from another count than tile 0"), "{}", r.stderr);
-    assert!(r.stderr.contains("score scale (1/8 vs 1) differs"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("tile 1: from another count than tile 0"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("score scale (1/8 vs 1) differs"),
+        "{}",
+        r.stderr
+    );
 
     let weights = plain.replace("[[1, 0], [0, 1]]}]}", "[[2, 0], [0, 1]]}]}");
     assert_ne!(weights, plain);

@@ -118,7 +118,8 @@ fn load() -> Result<Checkpoint, String> {
         },
     )
     .map_err(|e| e.to_string())?;
-    let context = load_matrix::<Rat>(&inputs.join("context.npy"), None).map_err(|e| e.to_string())?;
+    let context =
+        load_matrix::<Rat>(&inputs.join("context.npy"), None).map_err(|e| e.to_string())?;
     if tokens.len() != context.rows() {
         return Err(format!(
             "{} tokens for {} context rows",

@@ -29,9 +29,9 @@ use std::fmt::Write as _;
 
 use num_bigint::BigUint;
 use num_traits::ToPrimitive;
+use proofs_tests::measure::Distribution;
 use tropical_algebra::enclosure::softmax_enclosure;
 use tropical_algebra::{Rat, Scalar};
-use proofs_tests::measure::Distribution;
 use tropical_attention::count::{count_cells, CellCount, CountRequest, CountedCell};
 use tropical_attention::regions::{cell_polygon, score_regions, Region};
 use tropical_attention::topk_regions::{k_subsets, topk_layer_regions, tropical_ek};
@@ -280,7 +280,11 @@ fn checkpoint_scene(ck: &Checkpoint) -> Scene<'_> {
             ck.context.cols(),
             ck.heads,
             ck.context.rows(),
-            escape(&ck.tokens[1..ck.tokens.len().saturating_sub(1)].join(" ").replace(" ##", "")),
+            escape(
+                &ck.tokens[1..ck.tokens.len().saturating_sub(1)]
+                    .join(" ")
+                    .replace(" ##", "")
+            ),
             h = checkpoint::HALF
         ),
     }
@@ -303,9 +307,7 @@ fn polygon(c: &CountedCell<Rat>, name: &str) -> Result<Vec<(f64, f64)>> {
 }
 
 /// The CSV of a cell figure: one row per polygon vertex, labelled by the heads' keys.
-fn polygons_csv<'a>(
-    cells: impl Iterator<Item = (String, &'a [(f64, f64)])>,
-) -> String {
+fn polygons_csv<'a>(cells: impl Iterator<Item = (String, &'a [(f64, f64)])>) -> String {
     let mut csv = String::from("cell,label,vertex,t1,t2\n");
     for (i, (label, poly)) in cells.enumerate() {
         for (v, (x, y)) in poly.iter().enumerate() {
@@ -347,7 +349,10 @@ fn power_diagram_panel(scene: &Scene, head: usize, name: &str) -> Result<Artifac
     );
     let map = slice_map(
         cells,
-        vec![format!("keys owning no cell in the box: {}", hidden(&scene.keys))],
+        vec![format!(
+            "keys owning no cell in the box: {}",
+            hidden(&scene.keys)
+        )],
         200.0,
         true,
     );
@@ -378,7 +383,11 @@ fn refinement_panels(scene: &Scene, prefix: &str, hs: &[usize]) -> Result<Vec<Ar
             let w = winners(cell);
             cells.push(Cell {
                 vertices: polygon(cell, &name)?,
-                label: w.iter().map(|j| j.to_string()).collect::<Vec<_>>().join(sep),
+                label: w
+                    .iter()
+                    .map(|j| j.to_string())
+                    .collect::<Vec<_>>()
+                    .join(sep),
                 // Colour by the first head's key: the first head's cells show as blocks.
                 class: w[0],
             });

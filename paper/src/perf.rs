@@ -153,8 +153,8 @@ fn read_peers(name: &str) -> std::result::Result<Vec<PeerRow>, Artifact> {
         name: name.into(),
         reason,
     };
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| skip(format!("{}: {e}", path.display())))?;
+    let text =
+        std::fs::read_to_string(&path).map_err(|e| skip(format!("{}: {e}", path.display())))?;
     peer_rows(&text).map_err(|e| skip(format!("bench/RESULTS.md: {e}")))
 }
 
@@ -168,7 +168,12 @@ fn build_hull_vs_lrs(_size: Size) -> Result<Vec<Artifact>> {
     let mut csv = String::from("family,input,ratio_ours_over_lrs\n");
     for r in &rows {
         let ratio = r.ratio.map_or("".to_string(), |v| format!("{v}"));
-        let _ = writeln!(csv, "{},\"{}\",{ratio}", r.family, r.input.replace('"', "'"));
+        let _ = writeln!(
+            csv,
+            "{},\"{}\",{ratio}",
+            r.family,
+            r.input.replace('"', "'")
+        );
     }
     let mut chart = LineChart::new(
         "fraction of the family's inputs",
@@ -260,7 +265,12 @@ fn build_hull_families(_size: Size) -> Result<Vec<Artifact>> {
 }
 
 /// The heads of a random layer as max-affine functions on `R^d`.
-fn random_heads(d: usize, heads: usize, n: usize, seed: u64) -> Result<Vec<MaxAffine<tropical_algebra::Rat>>> {
+fn random_heads(
+    d: usize,
+    heads: usize,
+    n: usize,
+    seed: u64,
+) -> Result<Vec<MaxAffine<tropical_algebra::Rat>>> {
     let model = random_layer(d, heads, 2, 3000 + seed)?;
     let ctx = random_context(n, d, 4000 + seed)?;
     let layer = &model.blocks[0].attention;
@@ -357,7 +367,12 @@ fn build_walk_vs_brute(size: Size) -> Result<Vec<Artifact>> {
         (
             LineChart::new("heads H", "count", Axis::Integer, Axis::Log)
                 .curve_in("cells (walk = brute force)", cells_pts, Style::Measured, 0)
-                .curve_in("label tuples (brute-force LPs)", tuples_pts, Style::Bound, 1),
+                .curve_in(
+                    "label tuples (brute-force LPs)",
+                    tuples_pts,
+                    Style::Bound,
+                    1,
+                ),
             format!(
                 "The output-sensitive walk and brute force on {setting}: both list the same \
                  cells (mean count, solid); brute force solves one exact LP per label tuple \

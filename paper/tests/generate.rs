@@ -196,7 +196,12 @@ fn claims_table_has_one_row_per_spec_id_in_both_formats() {
         t.latex.starts_with("\\begin{longtable}") && t.latex.ends_with("\\end{longtable}\n"),
         "the claim table must be a longtable (it breaks across pages)"
     );
-    for part in ["\\endfirsthead", "\\endhead", "\\endfoot", "\\label{tab:claims}"] {
+    for part in [
+        "\\endfirsthead",
+        "\\endhead",
+        "\\endfoot",
+        "\\label{tab:claims}",
+    ] {
         assert!(t.latex.contains(part), "{part} missing");
     }
     assert!(
@@ -219,7 +224,10 @@ fn checkpoint_figures_are_checked_or_skipped_with_a_reason() {
             match a {
                 Artifact::Skipped { name, reason } => {
                     assert!(name.starts_with("minilm_"), "{name}");
-                    assert!(reason.contains("checkpoint") || reason.contains("python3"), "{reason}");
+                    assert!(
+                        reason.contains("checkpoint") || reason.contains("python3"),
+                        "{reason}"
+                    );
                 }
                 Artifact::Figure(f) => {
                     assert!(!f.timed);
@@ -255,13 +263,19 @@ fn the_peer_table_is_read_by_its_header() {
     assert_eq!(rows[2].ratio, None);
     let s = family_summary(&rows);
     assert_eq!(s.len(), 2);
-    assert_eq!((s[0].0.as_str(), s[0].1, s[0].2, s[0].3, s[0].4), ("a", 2, 1, 1.75, 3.0));
+    assert_eq!(
+        (s[0].0.as_str(), s[0].1, s[0].2, s[0].3, s[0].4),
+        ("a", 2, 1, 1.75, 3.0)
+    );
     assert_eq!((s[1].1, s[1].3), (1, 1.0));
     assert!(peer_rows("| family | input | ratio |\n|---|---|---|\n| a | b |\n").is_err());
     assert!(peer_rows("no table").is_err());
     // The committed bench/RESULTS.md parses, with the cddlib corpus in it.
-    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../bench/RESULTS.md"))
-        .unwrap();
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../bench/RESULTS.md"))
+            .unwrap();
     let rows = peer_rows(&committed).unwrap();
-    assert!(rows.iter().any(|r| r.family == "cddlib" && r.ratio.is_some()));
+    assert!(rows
+        .iter()
+        .any(|r| r.family == "cddlib" && r.ratio.is_some()));
 }
