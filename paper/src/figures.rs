@@ -392,11 +392,11 @@ fn refinement_panels(scene: &Scene, prefix: &str, hs: &[usize]) -> Result<Vec<Ar
                 class: w[0],
             });
         }
-        let csv = polygons_csv(
-            cells
-                .iter()
-                .map(|cell| (cell.label.clone(), cell.vertices.as_slice())),
-        );
+        // The CSV names each head's key as `k{j}`, space-separated, whatever the drawn label.
+        let csv = polygons_csv(c.cell_list.iter().zip(&cells).map(|(cell, drawn)| {
+            let keys: Vec<String> = winners(cell).iter().map(|j| format!("k{j}")).collect();
+            (keys.join(" "), drawn.vertices.as_slice())
+        }));
         let show = h == 2 && cells.len() <= 40;
         let map = slice_map(
             cells,
