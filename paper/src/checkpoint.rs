@@ -8,7 +8,7 @@
 //!
 //! ## Implementation notes
 //!
-//! The checkpoint is the Hugging Face folder that `attention/bench/checkpoint.sh` unpacks under
+//! The checkpoint is the Hugging Face folder that `attention/bench/fetch-minilm.sh` unpacks under
 //! `target/models/` (override with `TROPICAL_MINILM_DIR`); weights are never committed. The
 //! context, the slice (`O` = the mean context token, `U`, `V` seeded normal directions) and the
 //! tokens come from `attention/bench/minilm_inputs.py`, run once and cached under
@@ -43,6 +43,11 @@ pub struct Checkpoint {
     pub context: Mat<Rat>,
     /// The slice `O + t₁U + t₂V` cut to `[−HALF, HALF]²`.
     pub region: Region<Rat>,
+    /// The slice origin `O` (the mean context token).
+    pub origin: Vec<Rat>,
+    /// The slice directions `U, V, W` (seeded normal vectors); the first `k` span the `k`-D
+    /// slices of [`Checkpoint::slice`].
+    pub directions: Vec<Vec<Rat>>,
     /// Token strings, one per context row (`[CLS]` … `[SEP]`).
     pub tokens: Vec<String>,
     /// Heads of the layer.
@@ -89,7 +94,7 @@ fn load() -> Result<Checkpoint, String> {
     let dir = model_dir();
     if !dir.join("model.safetensors").is_file() {
         return Err(format!(
-            "the {NAME} checkpoint is not at {} (attention/bench/checkpoint.sh fetches it)",
+            "the {NAME} checkpoint is not at {} (`bash attention/bench/fetch-minilm.sh` fetches it)",
             dir.display()
         ));
     }
@@ -128,20 +133,34 @@ fn load() -> Result<Checkpoint, String> {
         ));
     }
     let vector = |n: &str| load_vector::<Rat>(&inputs.join(n)).map_err(|e| e.to_string());
-    let region = Region {
-        slice: Some(Slice {
-            origin: vector("o.npy")?,
-            dirs: vec![vector("u.npy")?, vector("v.npy")?],
-        }),
-        cube: Some((Rat::from_i64(-HALF), Rat::from_i64(HALF))),
-    };
-    Ok(Checkpoint {
+    let origin = vector("o.npy")?;
+    let directions = vec![vector("u.npy")?, vector("v.npy")?, vector("w.npy")?];
+    let mut ck = Checkpoint {
         model: lm.model,
         context,
-        region,
+        region: Region::default(),
+        origin,
+        directions,
         tokens,
         heads: lm.n_heads,
-    })
+    };
+    ck.region = ck.slice(2);
+    Ok(ck)
+}
+
+impl Checkpoint {
+    /// The `k`-dimensional slice `O + t₁U + … + t_k·(k-th direction)` cut to `[−HALF, HALF]^k`
+    /// (`k` is clamped to the three directions there are).
+    pub fn slice(&self, k: usize) -> Region<Rat> {
+        let k = k.clamp(1, self.directions.len());
+        Region {
+            slice: Some(Slice {
+                origin: self.origin.clone(),
+                dirs: self.directions[..k].to_vec(),
+            }),
+            cube: Some((Rat::from_i64(-HALF), Rat::from_i64(HALF))),
+        }
+    }
 }
 
 /// Layer 0 of the checkpoint, loaded on the first call; `Err` says why it is not available

@@ -83,6 +83,21 @@ pub fn entries() -> Vec<Entry> {
             build: build_cells_vs_d,
         },
         Entry {
+            name: "minilm_cells_vs_n",
+            about: "cells of the real checkpoint's layer 0 on a 2D slice vs context length N",
+            build: crate::real_counts::build_minilm_cells_vs_n,
+        },
+        Entry {
+            name: "minilm_cells_vs_h",
+            about: "cells of the real checkpoint's layer 0 on a 2D slice vs heads H",
+            build: crate::real_counts::build_minilm_cells_vs_h,
+        },
+        Entry {
+            name: "minilm_cells_vs_d",
+            about: "cells of the real checkpoint's layer 0 vs slice dimension d = 1, 2, 3",
+            build: crate::real_counts::build_minilm_cells_vs_d,
+        },
+        Entry {
             name: "t8_depth",
             about: "T8: cells of residual stacks vs depth L, with the construction's N^{H·L}",
             build: build_t8_depth,
@@ -556,41 +571,116 @@ fn big_f64(b: &BigUint) -> f64 {
     b.to_f64().unwrap_or(f64::MAX)
 }
 
-/// One point of a counting chart: the count of `heads` heads of key width `d_k` on `R^d` with
-/// `n` tokens, for each seed; `(cells, Π n_h, N^H, Zaslavsky)` per seed.
-fn count_point(
-    d: usize,
-    heads: usize,
-    d_k: usize,
-    n: usize,
-    seed: u64,
-) -> Result<(BigUint, BigUint, BigUint, BigUint, &'static str)> {
-    let model = random_layer(d, heads, d_k, 1000 + seed)?;
-    let ctx = random_context(n, d, 2000 + seed)?;
-    let c = exact_count(
-        &model,
-        &ctx,
-        &CountRequest::default(),
-        &format!("cells chart at d={d} H={heads} N={n}"),
-    )?;
-    let mut prod = BigUint::from(1u32);
-    for h in 0..heads {
-        let one = count_cells(
-            &model,
-            &ctx,
-            &CountRequest {
-                heads: Some(vec![h]),
-                ..CountRequest::default()
-            },
-        )?;
-        prod *= one.cells;
-    }
-    let np = c.bound_product.clone().unwrap_or_default();
-    let z = c.bound_zaslavsky.clone().unwrap_or_default();
-    Ok((c.cells, prod, np, z, c.method.name()))
+/// One measured point of a counting chart: the exact count, `Π n_h` (one count per head) and the
+/// two bounds the count carries, at abscissa `x`.
+pub(crate) struct CountPoint {
+    /// Abscissa (the varied parameter).
+    pub x: usize,
+    /// Cells, exact.
+    pub cells: BigUint,
+    /// `Π n_h` over the counted heads.
+    pub prod: BigUint,
+    /// `N^H`.
+    pub n_pow_h: BigUint,
+    /// The Zaslavsky cap in the counting dimension.
+    pub zaslavsky: BigUint,
+    /// The method whose count is `cells`.
+    pub method: &'static str,
 }
 
-/// A counting chart over one varying parameter.
+/// The exact count of `req` (complete, methods agreeing) and `Π n_h` from one count per head
+/// of `heads` on the same region, at abscissa `x`.
+pub(crate) fn count_point(
+    model: &Model<Rat>,
+    context: &Mat<Rat>,
+    req: CountRequest<Rat>,
+    heads: usize,
+    x: usize,
+    name: &str,
+) -> Result<CountPoint> {
+    let mut prod = BigUint::from(1u32);
+    for h in 0..heads {
+        let one = CountRequest {
+            heads: Some(vec![h]),
+            region: req.region.clone(),
+            ..CountRequest::default()
+        };
+        prod *= exact_count(model, context, &one, name)?.cells;
+    }
+    let c = exact_count(model, context, &req, name)?;
+    Ok(CountPoint {
+        x,
+        cells: c.cells,
+        prod,
+        n_pow_h: c.bound_product.unwrap_or_default(),
+        zaslavsky: c.bound_zaslavsky.unwrap_or_default(),
+        method: c.method.name(),
+    })
+}
+
+/// The log-scale chart of counting points (several per abscissa are averaged: seeds), the
+/// abscissae where some point has fewer cells than `Π n_h`, and the number of abscissae.
+pub(crate) fn counting_svg(
+    x_label: &str,
+    points: &[CountPoint],
+) -> Result<(String, Vec<usize>, usize)> {
+    let (mut mean, mut prod, mut np, mut zas) = (vec![], vec![], vec![], vec![]);
+    let mut below = Vec::new();
+    let mut i = 0;
+    while i < points.len() {
+        let x = points[i].x;
+        let group: Vec<&CountPoint> = points[i..].iter().take_while(|p| p.x == x).collect();
+        i += group.len();
+        let k = group.len() as f64;
+        let xf = x as f64;
+        mean.push((xf, group.iter().map(|p| big_f64(&p.cells)).sum::<f64>() / k));
+        prod.push((xf, group.iter().map(|p| big_f64(&p.prod)).sum::<f64>() / k));
+        np.push((xf, big_f64(&group[0].n_pow_h)));
+        zas.push((xf, big_f64(&group[0].zaslavsky)));
+        if group.iter().any(|p| p.cells != p.prod) {
+            below.push(x);
+        }
+    }
+    let mean_label = if points.len() > mean.len() {
+        "cells (mean)"
+    } else {
+        "cells"
+    };
+    let prod_label = if points.len() > mean.len() {
+        "Π n_h (mean)"
+    } else {
+        "Π n_h"
+    };
+    let xs = mean.len();
+    let chart = LineChart::new(x_label, "cells (exact count)", Axis::Integer, Axis::Log)
+        .curve_in(mean_label, mean, Style::Measured, 0)
+        .curve_in(prod_label, prod, Style::Points, 1)
+        .curve_in("N^H", np, Style::Bound, 2)
+        .curve_in("Zaslavsky cap", zas, Style::Bound, 3);
+    Ok((chart.svg()?, below, xs))
+}
+
+/// The caption sentence on `Π n_h`: where the count equals it and where it does not (`xs`
+/// abscissae in all).
+pub(crate) fn product_sentence(x_label: &str, below: &[usize], xs: usize, why: &str) -> String {
+    if below.len() == xs && xs > 1 {
+        format!("cells $< \\prod_h n_h$ at every point, {why}")
+    } else if below.is_empty() {
+        "cells $= \\prod_h n_h$ at every point (SPEC T15 applies or its conclusion holds)"
+            .to_string()
+    } else {
+        format!(
+            "cells $< \\prod_h n_h$ at {x_label} $\\in \\{{{}\\}}$, {why}",
+            below
+                .iter()
+                .map(|v| v.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }
+}
+
+/// A counting chart of random layers over one varying parameter.
 fn counting_chart(
     name: &str,
     x_label: &str,
@@ -600,54 +690,29 @@ fn counting_chart(
     fixed: &str,
 ) -> Result<Vec<Artifact>> {
     let mut csv = String::from("x,d,H,d_k,N,seed,cells,method,prod_n_h,N_pow_H,zaslavsky\n");
-    let (mut mean, mut prod, mut np, mut zas) = (vec![], vec![], vec![], vec![]);
-    let mut t15_broken = Vec::new();
+    let mut measured = Vec::new();
     for p in points {
         let &(d, h, dk, n) = p;
-        let x = x_of(p) as f64;
-        let (mut sum, mut psum) = (0.0, 0.0);
-        let (mut npow, mut z) = (0.0, 0.0);
         for seed in 0..seeds {
-            let (c, pr, b, zz, method) = count_point(d, h, dk, n, seed)?;
+            let model = random_layer(d, h, dk, 1000 + seed)?;
+            let ctx = random_context(n, d, 2000 + seed)?;
+            let what = format!("cells chart at d={d} H={h} N={n}");
+            let c = count_point(&model, &ctx, CountRequest::default(), h, x_of(p), &what)?;
             let _ = writeln!(
                 csv,
-                "{},{d},{h},{dk},{n},{seed},{c},{method},{pr},{b},{zz}",
-                x_of(p)
+                "{},{d},{h},{dk},{n},{seed},{},{},{},{},{}",
+                c.x, c.cells, c.method, c.prod, c.n_pow_h, c.zaslavsky
             );
-            if c != pr {
-                t15_broken.push(x_of(p));
-            }
-            sum += big_f64(&c);
-            psum += big_f64(&pr);
-            npow = big_f64(&b);
-            z = big_f64(&zz);
+            measured.push(c);
         }
-        mean.push((x, sum / seeds as f64));
-        prod.push((x, psum / seeds as f64));
-        np.push((x, npow));
-        zas.push((x, z));
     }
-    t15_broken.dedup();
-    let chart = LineChart::new(x_label, "cells (exact count)", Axis::Integer, Axis::Log)
-        .curve_in("cells (mean)", mean, Style::Measured, 0)
-        .curve_in("Π n_h (mean)", prod, Style::Points, 1)
-        .curve_in("N^H", np, Style::Bound, 2)
-        .curve_in("Zaslavsky cap", zas, Style::Bound, 3);
-    let svg = chart.svg()?;
-    let broken = if t15_broken.is_empty() {
-        "cells $= \\prod_h n_h$ at every point (SPEC T15 applies or its conclusion holds)"
-            .to_string()
-    } else {
-        format!(
-            "cells $< \\prod_h n_h$ for some seeds at {x_label} $\\in \\{{{}\\}}$, where the \
-             stacked query maps are not onto",
-            t15_broken
-                .iter()
-                .map(|v| v.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    };
+    let (svg, below, xs) = counting_svg(x_label, &measured)?;
+    let broken = product_sentence(
+        x_label,
+        &below,
+        xs,
+        "for some seeds, where the stacked query maps are not onto",
+    );
     let caption = format!(
         "Cells of one random attention layer on the whole query space ({fixed}; {seeds} seeds \
          per point, integer weights), exact counts, against $\\prod_h n_h$ (one count per head), \

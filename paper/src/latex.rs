@@ -66,7 +66,7 @@ fn char_tex(c: char) -> String {
         'ε' => "\\varepsilon",
         'θ' => "\\theta",
         'λ' => "\\lambda",
-        'μ' => "\\mu",
+        'μ' | 'µ' => "\\mu",
         'π' => "\\pi",
         'Π' => "\\Pi",
         'σ' => "\\sigma",

@@ -13,7 +13,9 @@
 //! - [`Artifact`], [`Figure`], [`Table`]; [`write_artifact`] writes the files.
 //! - [`Size`]: `quick` (CI size) or full.
 //! - [`check_cells`]: the drawn polygons of a cell figure must equal the exact count.
-//! - [`checkpoint`]: the pretrained checkpoint of the real-model figures; [`perf`]: the
+//! - [`checkpoint`]: the pretrained checkpoint of the real-model figures; [`real_counts`]: its
+//!   counting charts (cells vs N, H, d); [`records`]: the README's benchmark tables, read from
+//!   their records; [`perf`]: the
 //!   performance figures and the peer table.
 //! - [`pdf::svg_to_pdf`], [`latex::escape`]; [`svg`] and [`chart`] re-export `tropical-plot`.
 //!
@@ -35,6 +37,8 @@ pub mod latex;
 pub mod models;
 pub mod pdf;
 pub mod perf;
+pub mod real_counts;
+pub mod records;
 pub mod tables;
 
 pub use tropical_plot::{chart, svg};
@@ -141,6 +145,7 @@ pub struct Entry {
 pub fn registry() -> Vec<Entry> {
     let mut v = figures::entries();
     v.extend(perf::entries());
+    v.extend(records::entries());
     v.extend(tables::entries());
     v
 }
@@ -215,4 +220,48 @@ pub fn write_artifact(a: &Artifact, out: &Path) -> Result<Vec<PathBuf>> {
             )?])
         }
     }
+}
+
+/// The tables the README shows, by name (each one a [`Table`] entry of the registry): the
+/// README's copy is generated, never typed ([`sync_readme`]).
+pub const README_TABLES: &[&str] = &[
+    "scalar_backends",
+    "maxplus_product",
+    "hull_families",
+    "walk_filter",
+];
+
+/// The README text with every generated block replaced by the current table: a block is the
+/// lines between `<!-- paper:NAME -->` and `<!-- /paper:NAME -->`, for `NAME` in
+/// [`README_TABLES`]. Errors name a table the README lacks a block for, a block without its
+/// end marker, or a table that could not be built.
+pub fn sync_readme(readme: &str) -> Result<String> {
+    let mut text = readme.to_string();
+    for &name in README_TABLES {
+        let entry = registry()
+            .into_iter()
+            .find(|e| e.name == name)
+            .ok_or_else(|| PaperError::Other(format!("README table {name}: no such entry")))?;
+        let markdown = (entry.build)(Size { quick: false })?
+            .into_iter()
+            .find_map(|a| match a {
+                Artifact::Table(t) => Some(t.markdown),
+                _ => None,
+            })
+            .ok_or_else(|| PaperError::Other(format!("README table {name}: not built")))?;
+        let (open, close) = (
+            format!("<!-- paper:{name} -->"),
+            format!("<!-- /paper:{name} -->"),
+        );
+        let start = text.find(&open).ok_or_else(|| {
+            PaperError::Other(format!("README has no `{open}` block for table {name}"))
+        })? + open.len();
+        let end = text[start..]
+            .find(&close)
+            .map(|i| start + i)
+            .ok_or_else(|| PaperError::Other(format!("README: `{open}` without `{close}`")))?;
+        let body = format!("\n{}\n", markdown.trim_end());
+        text.replace_range(start..end, &body);
+    }
+    Ok(text)
 }

@@ -4,6 +4,7 @@
 //! tropical-paper all [--out DIR] [--quick]    every figure and table (default DIR: paper/out)
 //! tropical-paper fig NAME [--out DIR] [--quick]
 //! tropical-paper list
+//! tropical-paper readme [--check]   the README's generated tables: rewrite (or check) them
 //! ```
 
 #![warn(missing_docs)]
@@ -15,7 +16,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use tropical_paper::{registry, write_artifact, Artifact, Size};
 
 const USAGE: &str =
-    "usage: tropical-paper all [--out DIR] [--quick] | fig NAME [--out DIR] [--quick] | list";
+    "usage: tropical-paper all [--out DIR] [--quick] | fig NAME [--out DIR] [--quick] | list | \
+     readme [--check]";
 
 fn main() {
     if let Err(e) = run() {
@@ -24,15 +26,33 @@ fn main() {
     }
 }
 
+/// Rewrite the README's generated tables, or with `check` fail when they are stale.
+fn readme(check: bool) -> Result<(), String> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../README.md");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let synced = tropical_paper::sync_readme(&text).map_err(|e| e.to_string())?;
+    if synced == text {
+        println!("README.md: generated tables are current");
+    } else if check {
+        return Err("README.md: generated tables are stale (run `tropical-paper readme`)".into());
+    } else {
+        std::fs::write(&path, synced).map_err(|e| format!("{}: {e}", path.display()))?;
+        println!("README.md: generated tables rewritten");
+    }
+    Ok(())
+}
+
 fn run() -> Result<(), String> {
     let mut args = std::env::args().skip(1);
     let cmd = args.next().ok_or(USAGE)?;
     let mut name: Option<String> = None;
     let mut out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("out");
     let mut quick = false;
+    let mut check = false;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--quick" => quick = true,
+            "--check" if cmd == "readme" => check = true,
             "--out" => out = args.next().ok_or("--out needs a directory")?.into(),
             "-h" | "--help" => {
                 println!("{USAGE}");
@@ -51,6 +71,7 @@ fn run() -> Result<(), String> {
             return Ok(());
         }
         "all" => entries.iter().collect(),
+        "readme" => return readme(check),
         "fig" => {
             let n = name.ok_or("fig needs a NAME (see `tropical-paper list`)")?;
             let e = entries.iter().find(|e| e.name == n).ok_or_else(|| {

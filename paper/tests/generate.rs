@@ -250,6 +250,137 @@ fn checkpoint_figures_are_checked_or_skipped_with_a_reason() {
     }
 }
 
+/// The checkpoint's counting charts, when the checkpoint is on disk. Hypothesis: each CSV row is
+/// an exact walk count on a slice. Conclusion: brute force (one LP per label tuple, an
+/// independent algorithm) finds the same number of cells, the count lies between the bounds
+/// (cells ≤ Π n_h ≤ N^H, cells ≤ Zaslavsky), and cells never decrease as heads are added.
+#[test]
+fn checkpoint_counting_charts_agree_with_brute_force() {
+    use tropical_algebra::Rat;
+    use tropical_attention::regions::max_affine;
+    use tropical_geometry::cells::refinement_cells_brute_force;
+    let Ok(ck) = tropical_paper::checkpoint::minilm() else {
+        for entry in [
+            "minilm_cells_vs_n",
+            "minilm_cells_vs_h",
+            "minilm_cells_vs_d",
+        ] {
+            let arts = build(entry);
+            assert!(
+                matches!(arts.as_slice(), [Artifact::Skipped { name, .. }] if name == entry),
+                "{entry}: skipped once, by name"
+            );
+        }
+        return;
+    };
+    let layer = &ck.model.blocks[0].attention;
+    for entry in [
+        "minilm_cells_vs_n",
+        "minilm_cells_vs_h",
+        "minilm_cells_vs_d",
+    ] {
+        let arts = build(entry);
+        let [Artifact::Figure(f)] = arts.as_slice() else {
+            panic!("{entry}: one figure expected");
+        };
+        assert!(f.caption.contains("all-MiniLM-L6-v2"), "{}", f.caption);
+        let mut last_by_h: Option<(usize, u128)> = None;
+        for line in f.csv.lines().skip(1) {
+            let v: Vec<&str> = line.split(',').collect();
+            let num = |i: usize| v[i].parse::<u128>().unwrap();
+            let (n, h, d, cells) = (num(1) as usize, num(2) as usize, num(3) as usize, num(4));
+            let (prod, npow, zas) = (num(6), num(7), num(8));
+            assert!(
+                cells <= prod && prod <= npow && cells <= zas,
+                "{entry}: {line}"
+            );
+            // Brute force on the same slice, where the tuples are few enough.
+            if npow <= 256 {
+                let region = ck.slice(d);
+                let context = ck.context.row_block(0, n);
+                let fns: Vec<_> = (0..h)
+                    .map(|j| {
+                        let sf = layer.heads[j]
+                            .score_function(&context, &layer.scale)
+                            .unwrap();
+                        max_affine(&region.restrict(&sf).unwrap()).unwrap()
+                    })
+                    .collect();
+                let domain = region.domain(context.cols()).unwrap();
+                let brute = refinement_cells_brute_force::<Rat>(&fns, &domain).unwrap();
+                assert!(brute.complete);
+                assert_eq!(
+                    brute.cells.len() as u128,
+                    cells,
+                    "{entry}: brute force vs {line}"
+                );
+            }
+            if entry == "minilm_cells_vs_h" {
+                if let Some((h0, c0)) = last_by_h {
+                    assert!(
+                        h > h0 && cells >= c0,
+                        "{entry}: more heads, fewer cells: {line}"
+                    );
+                }
+                last_by_h = Some((h, cells));
+            }
+        }
+        assert_eq!(arts, build(entry), "{entry}: a second build differs");
+    }
+}
+
+/// The README's performance tables are the generator's: rewriting them from the records
+/// changes nothing (run `cargo run -p tropical-paper -- readme` after a new record).
+#[test]
+fn readme_tables_are_generated_from_the_records() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md");
+    let readme = std::fs::read_to_string(path).unwrap();
+    let synced = tropical_paper::sync_readme(&readme).unwrap();
+    assert!(
+        synced == readme,
+        "README.md's generated tables are stale: run `cargo run -p tropical-paper -- readme`"
+    );
+    for name in tropical_paper::README_TABLES {
+        assert!(readme.contains(&format!("<!-- paper:{name} -->")), "{name}");
+    }
+    // A changed number in a block is put back; a block without its end marker is an error.
+    let tampered = readme.replacen("| cddlib |", "| cddlib (typed) |", 1);
+    assert_ne!(tampered, readme, "the hull table has a cddlib row");
+    assert_eq!(tropical_paper::sync_readme(&tampered).unwrap(), readme);
+    let open = readme.replacen("<!-- /paper:maxplus_product -->", "", 1);
+    let err = tropical_paper::sync_readme(&open).unwrap_err().to_string();
+    assert!(err.contains("maxplus_product"), "{err}");
+}
+
+/// The claim → figure table of `claims-report` names registry entries only, every claim id in it
+/// is a SPEC id of the claim catalogue, and every claim-drawing figure entry is listed under a
+/// claim.
+#[test]
+fn the_claims_report_figure_table_names_registry_entries() {
+    let names: Vec<&str> = registry().iter().map(|e| e.name).collect();
+    let ids = proofs_tests::report::SPEC_IDS;
+    for (id, figs) in proofs_tests::figures::FIGURES {
+        assert!(ids.contains(id), "{id}: not a claim id");
+        for f in *figs {
+            assert!(names.contains(f), "{id}: {f} is not a paper entry");
+        }
+    }
+    for n in [
+        "t8_depth",
+        "t9_temperature",
+        "t16_topk",
+        "minilm_cells_vs_d",
+        "cells_vs_d",
+    ] {
+        assert!(
+            proofs_tests::figures::FIGURES
+                .iter()
+                .any(|(_, f)| f.contains(&n)),
+            "{n} is listed under no claim"
+        );
+    }
+}
+
 #[test]
 fn the_peer_table_is_read_by_its_header() {
     use tropical_paper::perf::{family_summary, peer_rows};

@@ -18,6 +18,7 @@
 pub mod claims;
 pub mod config;
 pub mod exact;
+pub mod figures;
 pub mod graph;
 pub mod measure;
 pub mod relu;

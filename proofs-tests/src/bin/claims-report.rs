@@ -114,6 +114,16 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         no automated check yet. Coq theorems are listed when `coq/*.v` contains a theorem named after the id \
         (checked by `coq/check.sh`, not by this binary).\n")?;
     md.push_str(&claims_table(&rows, &repo_root));
+    md.push_str("\n## Figures of the paper per claim\n\n");
+    md.push_str(
+        "Built by `cargo run --release -p tropical-paper -- fig NAME` into `../paper/out/` \
+         (entries with panels write `NAME_…`); the `minilm_*` figures draw the pretrained \
+         all-MiniLM-L6-v2 checkpoint.\n\n| id | figures |\n|---|---|\n",
+    );
+    for (id, names) in proofs_tests::figures::FIGURES {
+        let list: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+        writeln!(md, "| {id} | {} |", list.join(", "))?;
+    }
     md.push_str("\n## S2 — top-k error distribution (τ = 0.1, k = 10, n = 100)\n\n");
     md.push_str(&s2_md);
     md.push_str("\n## T8 — measured growth of stack cells with depth\n\n");
