@@ -162,6 +162,8 @@ fn char_tex(c: char) -> String {
         '…' => "\\ldots",
         '—' => return "---".into(),
         '–' => return "--".into(),
+        '†' => return "\\textdagger{}".into(),
+        '‡' => return "\\textdaggerdbl{}".into(),
         '’' => return "'".into(),
         '‘' => return "`".into(),
         '“' => return "``".into(),

@@ -228,6 +228,7 @@ pub const README_TABLES: &[&str] = &[
     "scalar_backends",
     "maxplus_product",
     "hull_families",
+    "walk_lp_free",
     "walk_filter",
 ];
 

@@ -54,6 +54,15 @@ pub const RECORDS: &[Record] = &[
                   shared 2-core machine).",
     },
     Record {
+        name: "walk_lp_free",
+        file: "geometry/BENCHMARKS-cells.md",
+        heading: "## Cell walk after the LP-free facet search",
+        caption: "The cell walk before and after the LP-free facet search, and brute force \\
+                  (criterion, release; \\texttt{geometry/BENCHMARKS-cells.md}; measured on a \\
+                  shared 2-core machine; \\textdagger: one timed run of the old walk, \\
+                  \\textdaggerdbl: a rerun at lower load).",
+    },
+    Record {
         name: "walk_filter",
         file: "geometry/BENCHMARKS-cells.md",
         heading: "## Filtered exact predicates",
@@ -77,9 +86,15 @@ pub fn entries() -> Vec<Entry> {
             build: |_| build(1),
         },
         Entry {
+            name: "walk_lp_free",
+            about:
+                "table: cell walk before/after the LP-free facets (geometry/BENCHMARKS-cells.md)",
+            build: |_| build(2),
+        },
+        Entry {
             name: "walk_filter",
             about: "table: cell walk filtered / exact / brute force (geometry/BENCHMARKS-cells.md)",
-            build: |_| build(2),
+            build: |_| build(3),
         },
     ]
 }
