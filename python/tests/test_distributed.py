@@ -145,6 +145,15 @@ def test_ray_local_cluster(reference, tiny_context, tmp_path):
                                       box=BOX, slice=slice_arrays(), backend="ray", retries=1,
                                       _inject_failure=marks)
         assert key(json.loads(r.to_json())) == key(reference)
+        # without retries every failed tile is reported by index, none dropped
+        marks0 = tmp_path / "marks0"
+        marks0.mkdir()
+        with pytest.raises(TileFailedError) as e:
+            count_regions_distributed(str(TINY_BERT), np.array(tiny_context), tiles="2",
+                                      box=BOX, slice=slice_arrays(), backend="ray", retries=0,
+                                      _inject_failure=marks0)
+        assert sorted(e.value.failures) == [0, 1]
+        assert "injected failure of tile 1" in e.value.failures[1]
         # a model no worker can load fails in the driver, before any task is submitted
         with pytest.raises(ta.TropicalError, match="no-such"):
             count_regions_distributed(str(Path(TINY_BERT).with_name("no-such.safetensors")),
