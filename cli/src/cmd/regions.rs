@@ -312,7 +312,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         return run_topk(args, k);
     }
     count::check_layers(args.layer, args.depth, args.layer, args.depth).map_err(flag_error)?;
+    let loading = crate::progress::Phase::start("regions", "loading the model and the context");
     let (model, ctx, first, _) = load_inputs(&args.model, Some((args.layer, args.depth)))?;
+    loading.finish();
     let d = model.d_model();
     let slice = args
         .slice
@@ -606,7 +608,9 @@ fn run_topk(args: Args, k: usize) -> anyhow::Result<()> {
     if args.plot.is_some() || args.cells_out.is_some() {
         bail!("--topk: --plot and --cells-out are not supported");
     }
+    let loading = crate::progress::Phase::start("regions", "loading the model and the context");
     let (model, ctx, first, _) = load_inputs(&args.model, Some((args.layer, 1)))?;
+    loading.finish();
     let d = model.d_model();
     let slice = args
         .slice
