@@ -37,6 +37,7 @@ pub const QUIET_MS: u64 = 1000;
 pub struct Phase {
     done: Arc<AtomicBool>,
     what: Arc<Mutex<String>>,
+    last: Arc<Mutex<Instant>>,
     ticker: Option<JoinHandle<()>>,
     bar: Option<indicatif::ProgressBar>,
 }
@@ -45,6 +46,7 @@ impl Phase {
     /// Start showing phase `what` of command `command` (e.g. `"eval"`, `"loading the model"`).
     pub fn start(command: &str, what: &str) -> Phase {
         let done = Arc::new(AtomicBool::new(false));
+        let last = Arc::new(Mutex::new(Instant::now()));
         let msg = Arc::new(Mutex::new(what.to_string()));
         if std::io::stderr().is_terminal() {
             let bar = indicatif::ProgressBar::new_spinner();
@@ -58,34 +60,36 @@ impl Phase {
             return Phase {
                 done,
                 what: msg,
+                last,
                 ticker: None,
                 bar: Some(bar),
             };
         }
-        let (d, m, cmd) = (done.clone(), msg.clone(), command.to_string());
+        let (d, m, cmd, seen) = (done.clone(), msg.clone(), command.to_string(), last.clone());
         let ticker = std::thread::spawn(move || {
             let start = Instant::now();
             let mut shown = String::new();
-            let mut last = start;
             while !d.load(Ordering::SeqCst) {
                 std::thread::sleep(Duration::from_millis(100));
                 if start.elapsed() < Duration::from_millis(QUIET_MS) {
                     continue;
                 }
                 let now = m.lock().map(|w| w.clone()).unwrap_or_default();
+                let Ok(mut last) = seen.lock() else { return };
                 if now != shown {
                     eprintln!("{cmd}: {now} …");
                     shown = now;
-                    last = Instant::now();
+                    *last = Instant::now();
                 } else if last.elapsed() >= Duration::from_secs(PLAIN_EVERY_S) {
                     eprintln!("{cmd}: {now}, {:.0} s", start.elapsed().as_secs_f64());
-                    last = Instant::now();
+                    *last = Instant::now();
                 }
             }
         });
         Phase {
             done,
             what: msg,
+            last,
             ticker: Some(ticker),
             bar: None,
         }
@@ -98,6 +102,17 @@ impl Phase {
         }
         if let Some(b) = &self.bar {
             b.set_message(what.to_string());
+        }
+    }
+
+    /// A function that marks the phase as reported by someone else (a count's own progress
+    /// lines): the periodic line waits [`PLAIN_EVERY_S`] seconds from the latest call.
+    pub fn toucher(&self) -> impl Fn() + Send + Sync + 'static {
+        let last = self.last.clone();
+        move || {
+            if let Ok(mut l) = last.lock() {
+                *l = Instant::now();
+            }
         }
     }
 
