@@ -322,3 +322,76 @@ fn regions_fields_are_documented() {
         }
     }
 }
+
+/// The readable table of `tropical eval` on a small model: decimals with certified errors,
+/// argmax sets labelled by layer and head, the interval width per temperature, the scale and
+/// the note on what the map leaves out (snapshot).
+#[test]
+fn eval_table_snapshot() {
+    let dir = tmpdir("eval_progress", "table");
+    let (m, c) = case(&dir, 2, 2, 2, 3);
+    let r = tropical(&[
+        "eval",
+        "--model",
+        &s(&m),
+        "--context",
+        &s(&c),
+        "--at",
+        "1,1/2",
+        "--tau",
+        "1,1/10",
+        "--digits",
+        "6",
+    ]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    insta::assert_snapshot!("eval_table", r.stdout);
+    let one = tropical(&[
+        "eval",
+        "--model",
+        &s(&m),
+        "--context",
+        &s(&c),
+        "--at",
+        "1,1/2",
+        "--layer",
+        "1",
+        "--heads",
+        "1",
+        "--exact",
+    ]);
+    assert_eq!(one.code, Some(0), "{one:?}");
+    insta::assert_snapshot!("eval_table_layer_head_exact", one.stdout);
+}
+
+/// Flag errors name the flag and the valid range: `--heads` needs `--layer`, a head out of
+/// range names the layer's heads, a layer out of range names the layers.
+#[test]
+fn eval_flag_errors_name_the_valid_range() {
+    let dir = tmpdir("eval_progress", "errors");
+    let (m, c) = case(&dir, 2, 2, 2, 3);
+    let base = [
+        "eval",
+        "--model",
+        &s(&m),
+        "--context",
+        &s(&c),
+        "--at",
+        "1,1/2",
+    ];
+    let run = |extra: &[&str]| {
+        let mut a: Vec<&str> = base.to_vec();
+        a.extend_from_slice(extra);
+        let r = tropical(&a);
+        assert_eq!(r.code, Some(2), "{r:?}");
+        r.stderr
+    };
+    let e = run(&["--heads", "0"]);
+    assert!(e.contains("--layer"), "{e}");
+    let e = run(&["--layer", "0", "--heads", "2"]);
+    assert_eq!(
+        e.trim_end(),
+        "error: --heads: head 2: layer 0 has heads 0..1"
+    );
+    let e = run(&["--layer", "2"]);
+    assert_eq!(e.trim_end(), "error: --layer 2: layers are 0..1");
+}

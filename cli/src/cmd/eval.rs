@@ -33,7 +33,7 @@ pub struct Args {
     #[arg(long)]
     pub layer: Option<usize>,
     /// Only these heads of `--layer` (their columns of W_O; the other heads left out).
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', requires = "layer")]
     pub heads: Option<Vec<usize>>,
     /// Temperatures τ > 0 for certified enclosures, comma-separated.
     #[arg(long, value_delimiter = ',')]

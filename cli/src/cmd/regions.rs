@@ -162,8 +162,9 @@ pub fn flag_error(e: AttentionError) -> anyhow::Error {
                 .iter()
                 .any(|f| m.starts_with(f)) =>
         {
-            let m = m.strip_prefix("heads: ").unwrap_or(m);
-            if let Some(rest) = m.strip_prefix("time limit") {
+            if let Some(rest) = m.strip_prefix("heads: ") {
+                anyhow::anyhow!("--heads: {rest}")
+            } else if let Some(rest) = m.strip_prefix("time limit") {
                 anyhow::anyhow!("--time-limit{rest}")
             } else if m.starts_with("head ") {
                 anyhow::anyhow!("--heads: {m}")
