@@ -395,3 +395,75 @@ fn eval_flag_errors_name_the_valid_range() {
     let e = run(&["--layer", "2"]);
     assert_eq!(e.trim_end(), "error: --layer 2: layers are 0..1");
 }
+
+/// Every field of `tropical regions --topk K --json` (and of a region) is in the top-k table of
+/// docs/json/regions.md, and every field there is printed.
+#[test]
+fn topk_fields_are_documented() {
+    let dir = tmpdir("eval_progress", "topk_fields");
+    let (m, c) = case(&dir, 1, 2, 2, 4);
+    let r = tropical(&[
+        "regions",
+        "--model",
+        &s(&m),
+        "--context",
+        &s(&c),
+        "--box",
+        "-4,4",
+        "--topk",
+        "2",
+        "--cells",
+        "--json",
+    ]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    let j: Value = serde_json::from_str(&r.stdout).unwrap();
+    let doc = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/json/regions.md"),
+    )
+    .unwrap();
+    let table: BTreeSet<String> = doc
+        .lines()
+        .skip_while(|l| !l.starts_with("## Top-k"))
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split('`').next())
+        .map(String::from)
+        .collect();
+    assert_eq!(keys(&j), table, "top-k table of docs/json/regions.md");
+    let row = doc
+        .lines()
+        .skip_while(|l| !l.starts_with("## Top-k"))
+        .find(|l| l.starts_with("| `cell_list`"))
+        .unwrap();
+    let regions = j["cell_list"].as_array().unwrap();
+    assert!(!regions.is_empty(), "{j}");
+    for k in keys(&regions[0]) {
+        assert!(row.contains(&format!("`{k}`")), "region field {k}");
+    }
+}
+
+/// Every field of `tropical poly --json` (and of a term and a temperature) is documented in
+/// docs/json/poly.md, and every field there is printed.
+#[test]
+fn poly_fields_are_documented() {
+    let r = tropical(&[
+        "poly", "--term", "1/2:1,0", "--term", "0:0,1", "--at", "1,2", "--tau", "1", "--json",
+    ]);
+    assert_eq!(r.code, Some(0), "{r:?}");
+    let j: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(keys(&j), documented("poly", "## none"), "docs/json/poly.md");
+    let doc =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/json/poly.md"))
+            .unwrap();
+    for (field, v) in [
+        ("terms", &j["terms"][0]),
+        ("temperatures", &j["temperatures"][0]),
+    ] {
+        let row = doc
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{field}`")))
+            .unwrap();
+        for k in keys(v) {
+            assert!(row.contains(&format!("`{k}`")), "{field} field {k}");
+        }
+    }
+}
