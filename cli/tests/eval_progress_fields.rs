@@ -394,6 +394,11 @@ fn eval_flag_errors_name_the_valid_range() {
     );
     let e = run(&["--layer", "2"]);
     assert_eq!(e.trim_end(), "error: --layer 2: layers are 0..1");
+    let e = run(&["--tau", "1,0"]);
+    assert_eq!(
+        e.trim_end(),
+        "error: --tau 0: temperatures must be positive"
+    );
 }
 
 /// Every field of `tropical regions --topk K --json` (and of a region) is in the top-k table of

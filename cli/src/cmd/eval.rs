@@ -201,8 +201,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let taus = args
         .tau
         .iter()
-        .map(|t| Rat::parse_exact(t).with_context(|| format!("--tau value {t:?}")))
-        .collect::<Result<Vec<_>, _>>()?;
+        .map(|t| {
+            let v = Rat::parse_exact(t).with_context(|| format!("--tau value {t:?}"))?;
+            if !v.is_positive() {
+                anyhow::bail!("--tau {t}: temperatures must be positive");
+            }
+            Ok(v)
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let base = EvalRequest {
         layer: args.layer,
         first_layer: first,
