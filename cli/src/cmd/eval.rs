@@ -188,16 +188,6 @@ fn parse_at(at: &[String]) -> anyhow::Result<Vec<Rat>> {
 /// (`complete: false`).
 pub fn run(args: Args) -> anyhow::Result<()> {
     let window = args.layer.map(|l| (l, 1));
-    let phase = crate::progress::Phase::start("eval", "loading the model and the context");
-    let (model, ctx, first, _) = crate::cmd::regions::load_inputs(&args.model, window)?;
-    let x = parse_at(&args.at)?;
-    if x.len() != model.d_model() {
-        anyhow::bail!(
-            "--at has {} values, the model's d_model is {}",
-            x.len(),
-            model.d_model()
-        );
-    }
     let taus = args
         .tau
         .iter()
@@ -209,6 +199,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             Ok(v)
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
+    let phase = crate::progress::Phase::start("eval", "loading the model and the context");
+    let (model, ctx, first, _) = crate::cmd::regions::load_inputs(&args.model, window)?;
+    let x = parse_at(&args.at)?;
+    if x.len() != model.d_model() {
+        anyhow::bail!(
+            "--at has {} values, the model's d_model is {}",
+            x.len(),
+            model.d_model()
+        );
+    }
     let base = EvalRequest {
         layer: args.layer,
         first_layer: first,
