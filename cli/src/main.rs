@@ -14,6 +14,7 @@ mod demo;
 mod limits;
 #[allow(dead_code)] // used by the subcommands as they land
 mod output;
+mod progress;
 
 /// Tropical geometry of attention: exact arithmetic, polyhedral geometry, region counting.
 #[derive(Parser)]

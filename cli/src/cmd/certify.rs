@@ -23,6 +23,10 @@ pub enum KindArg {
 
 /// Arguments.
 #[derive(clap::Args, Debug)]
+#[command(after_help = r#"Examples:
+  tropical certify --q q.npy --k k.npy --v v.npy --out out.npy        # any kernel's output
+  tropical certify --q q.npy --k k.npy --v v.npy --out out.npy --kind hardmax --json
+JSON fields: docs/json/certify.md."#)]
 pub struct Args {
     /// Queries: FILE.npy or FILE.safetensors[:TENSOR]; shape [batch, heads, n_q, d] or [n_q, d].
     #[arg(long)]

@@ -33,7 +33,7 @@ pub struct Args {
     #[arg(long)]
     pub layer: Option<usize>,
     /// Only these heads of `--layer` (their columns of W_O; the other heads left out).
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', requires = "layer")]
     pub heads: Option<Vec<usize>>,
     /// Temperatures τ > 0 for certified enclosures, comma-separated.
     #[arg(long, value_delimiter = ',')]
@@ -103,6 +103,10 @@ pub struct Report {
     pub temperatures: Vec<AtTemperature>,
     /// What the map leaves out.
     pub note: &'static str,
+    /// False when Ctrl-C stopped the evaluation: `temperatures` holds the ones finished.
+    pub complete: bool,
+    /// Why the evaluation stopped early (`"cancelled"`), or null.
+    pub stopped: Option<&'static str>,
 }
 
 /// `q` to `digits` decimals, rounded to nearest: the decimal string and the exact decimal.
@@ -178,9 +182,24 @@ fn parse_at(at: &[String]) -> anyhow::Result<Vec<Rat>> {
         .collect()
 }
 
-/// Run the subcommand.
+/// Run the subcommand. The evaluation runs on a worker thread (zero temperature, then one
+/// temperature at a time, each one call of `evaluate`) while this thread shows progress and
+/// watches Ctrl-C: an interrupt prints what was computed so far within 50 ms
+/// (`complete: false`).
 pub fn run(args: Args) -> anyhow::Result<()> {
     let window = args.layer.map(|l| (l, 1));
+    let taus = args
+        .tau
+        .iter()
+        .map(|t| {
+            let v = Rat::parse_exact(t).with_context(|| format!("--tau value {t:?}"))?;
+            if !v.is_positive() {
+                anyhow::bail!("--tau {t}: temperatures must be positive");
+            }
+            Ok(v)
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let phase = crate::progress::Phase::start("eval", "loading the model and the context");
     let (model, ctx, first, _) = crate::cmd::regions::load_inputs(&args.model, window)?;
     let x = parse_at(&args.at)?;
     if x.len() != model.d_model() {
@@ -190,25 +209,75 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             model.d_model()
         );
     }
-    let taus = args
-        .tau
-        .iter()
-        .map(|t| Rat::parse_exact(t).with_context(|| format!("--tau value {t:?}")))
-        .collect::<Result<Vec<_>, _>>()?;
-    let request = EvalRequest {
+    let base = EvalRequest {
         layer: args.layer,
         first_layer: first,
         heads: args.heads.clone(),
-        taus,
+        taus: Vec::new(),
         prec: args.prec,
         scale: parse_scale(args.scale.as_deref(), &args.model.model)?,
     };
-    let ev = evaluate(&model, &ctx, &x, &request).map_err(crate::cmd::regions::flag_error)?;
-    let report = report(&ev, &x, args.layer, args.digits);
+    let cancel = crate::limits::interrupt_flag();
+    phase.set("zero temperature");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (xw, total) = (x.clone(), taus.len());
+    std::thread::spawn(move || {
+        let zero = evaluate(&model, &ctx, &xw, &base);
+        let ok = zero.is_ok();
+        if tx.send(zero).is_err() || !ok {
+            return;
+        }
+        for t in taus {
+            let req = EvalRequest {
+                taus: vec![t],
+                ..base.clone()
+            };
+            if tx.send(evaluate(&model, &ctx, &xw, &req)).is_err() {
+                return;
+            }
+        }
+    });
+    let mut ev: Option<Evaluation<Rat>> = None;
+    let mut received = 0;
+    let stopped = loop {
+        match rx.recv_timeout(std::time::Duration::from_millis(50)) {
+            Ok(r) => {
+                let e = r.map_err(crate::cmd::regions::flag_error)?;
+                match &mut ev {
+                    None => ev = Some(e),
+                    Some(acc) => acc.temperatures.extend(e.temperatures),
+                }
+                received += 1;
+                if received == total + 1 {
+                    break None;
+                }
+                phase.set(&format!(
+                    "enclosure at τ = {} ({received} of {total})",
+                    args.tau[received - 1]
+                ));
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                if cancel.load(std::sync::atomic::Ordering::SeqCst) {
+                    break Some("cancelled");
+                }
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                anyhow::bail!("the evaluation stopped without a result (internal error)")
+            }
+        }
+    };
+    phase.finish();
+    let Some(ev) = ev else {
+        eprintln!("eval: interrupted before the zero-temperature output: nothing to report");
+        std::process::exit(crate::limits::EXIT_INTERRUPTED);
+    };
+    let mut report = report(&ev, &x, args.layer, args.digits);
+    report.stopped = stopped;
+    report.complete = stopped.is_none();
     if args.json {
         return crate::output::print_json(&report);
     }
-    print_table(&ev, &report, args.exact);
+    print_table(&ev, &report, args.exact, total);
     Ok(())
 }
 
@@ -251,10 +320,12 @@ fn report(ev: &Evaluation<Rat>, x: &[Rat], layer: Option<usize>, digits: u32) ->
             .collect(),
         temperatures,
         note: MAP_NOTE,
+        complete: true,
+        stopped: None,
     }
 }
 
-fn print_table(ev: &Evaluation<Rat>, r: &Report, exact: bool) {
+fn print_table(ev: &Evaluation<Rat>, r: &Report, exact: bool, taus: usize) {
     let show = |d: &[Decimal], ex: Vec<String>| -> String {
         if exact {
             ex.join(", ")
@@ -290,6 +361,15 @@ fn print_table(ev: &Evaluation<Rat>, r: &Report, exact: bool) {
             .collect();
         rows.push((l.as_str(), show(&t.decimal, ex)));
         rows.push(("  max interval width", format!("{:e}", t.max_width)));
+    }
+    if let Some(why) = r.stopped {
+        rows.push((
+            "stopped",
+            format!(
+                "{why} (Ctrl-C): {} of {taus} temperatures computed",
+                r.temperatures.len()
+            ),
+        ));
     }
     rows.push(("note", r.note.to_string()));
     crate::output::print_rows(&rows);

@@ -40,6 +40,11 @@ impl From<Inputs> for InputFormat {
 
 /// Arguments.
 #[derive(clap::Args, Debug)]
+#[command(after_help = r#"Examples:
+  tropical gpu-check --d 64 --k 16             # CPU float kernels against the exact reference
+  tropical gpu-check --backend cuda --inputs bf16 --json
+  eval "$(bash gpu/install-nvrtc.sh)"; tropical gpu-check --compile-only --d 64 --k 16
+--compile-only needs NVRTC but no GPU: gpu/install-nvrtc.sh installs it from NVIDIA's PyPI wheels."#)]
 pub struct Args {
     /// Backend to check.
     #[arg(long, value_enum, default_value = "cpu")]

@@ -15,6 +15,11 @@ use crate::output::{print_json, print_rows};
 
 /// Arguments.
 #[derive(clap::Args)]
+#[command(after_help = r#"Examples:
+  tropical hull cube.ext                       # dim, vertices, facets, f-vector
+  tropical hull cube.ext --json --output cube.ine
+  tropical hull P.ine --algorithm rs           # reverse search instead of double description
+`--output` writes .ine, .ext or .json by extension. JSON fields: docs/json/hull.md."#)]
 pub struct Args {
     /// Input file: cdd/lrs `.ine` (H) or `.ext` (V), or JSON (`{"points": ..}` / `{"inequalities": ..}`).
     pub file: PathBuf,

@@ -10,6 +10,10 @@ use super::hull::{read_polyhedron, write_output, Summary};
 
 /// Arguments.
 #[derive(clap::Args)]
+#[command(after_help = r#"Examples:
+  tropical minkowski a.ext b.ext --output sum.ext
+  tropical minkowski a.ine b.ext --json        # the sum's objects and each vertex's summands
+JSON fields: docs/json/minkowski.md."#)]
 pub struct Args {
     /// Two or more polytope files (`.ext`, `.ine` or JSON).
     #[arg(required = true, num_args = 1..)]

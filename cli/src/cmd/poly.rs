@@ -22,6 +22,10 @@ use crate::output::print_json;
 
 /// Arguments of `tropical poly`.
 #[derive(clap::Args)]
+#[command(after_help = r#"Examples:
+  tropical poly --term 0:0 --term 1:1 --term -1:2 --at 2 --tau 1,0.1,0.01   # max(0, 1+x, 2x-1) at x = 2
+  tropical poly --file f.json --at 1/2,3 --json
+JSON fields: docs/json/poly.md."#)]
 pub struct Args {
     /// A monomial `COEFF:E1,E2,…` (repeatable), e.g. `--term 1/2:1,0`.
     #[arg(

@@ -19,6 +19,10 @@ use tropical_geometry::power_diagram::{power_diagram, PowerDiagram};
 
 /// Arguments.
 #[derive(clap::Args)]
+#[command(after_help = r#"Examples:
+  tropical power-diagram sites.json --box=-5,5 --svg pd.svg   # {"sites": [[..]], "weights": [..]}
+  tropical power-diagram sites.json --box=-5,5 --json --output pd.ine
+JSON fields: docs/json/power-diagram.md."#)]
 pub struct Args {
     /// JSON file `{"sites": [[..], ..], "weights": [..]}`.
     pub file: PathBuf,

@@ -162,8 +162,9 @@ pub fn flag_error(e: AttentionError) -> anyhow::Error {
                 .iter()
                 .any(|f| m.starts_with(f)) =>
         {
-            let m = m.strip_prefix("heads: ").unwrap_or(m);
-            if let Some(rest) = m.strip_prefix("time limit") {
+            if let Some(rest) = m.strip_prefix("heads: ") {
+                anyhow::anyhow!("--heads: {rest}")
+            } else if let Some(rest) = m.strip_prefix("time limit") {
                 anyhow::anyhow!("--time-limit{rest}")
             } else if m.starts_with("head ") {
                 anyhow::anyhow!("--heads: {m}")
@@ -256,8 +257,14 @@ fn load_slice(files: &[PathBuf], d: usize) -> anyhow::Result<Slice<Rat>> {
     })
 }
 
-/// Progress on stderr: a spinner on a terminal, a plain line every 2 s otherwise.
-fn progress() -> (ProgressFn, Option<indicatif::ProgressBar>) {
+/// Progress on stderr: a spinner on a terminal (ticking through the phases that report no
+/// counts: set-up, the decomposition, the Minkowski cross-check), a plain line every 2 s of the
+/// walk otherwise, and a line every 5 s of the other phases (the returned phase).
+fn progress() -> (
+    ProgressFn,
+    Option<indicatif::ProgressBar>,
+    Option<crate::progress::Phase>,
+) {
     if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new_spinner();
         bar.set_style(
@@ -266,6 +273,7 @@ fn progress() -> (ProgressFn, Option<indicatif::ProgressBar>) {
             )
             .expect("template"),
         );
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
         let pb = bar.clone();
         let f: ProgressFn = Arc::new(move |p: &WalkProgress| {
             pb.set_position(p.cells_found as u64);
@@ -274,11 +282,17 @@ fn progress() -> (ProgressFn, Option<indicatif::ProgressBar>) {
                 p.cells_explored, p.lps_solved
             ));
         });
-        (f, Some(bar))
+        (f, Some(bar), None)
     } else {
         let start = Instant::now();
         let last = Mutex::new(start);
+        let phase = crate::progress::Phase::start(
+            "regions",
+            "counting (set-up, walk, decomposition, Minkowski cross-check)",
+        );
+        let touch = phase.toucher();
         let f: ProgressFn = Arc::new(move |p: &WalkProgress| {
+            touch();
             let mut l = last.lock().expect("progress lock");
             if l.elapsed().as_secs_f64() >= 2.0 {
                 *l = Instant::now();
@@ -291,7 +305,7 @@ fn progress() -> (ProgressFn, Option<indicatif::ProgressBar>) {
                 );
             }
         });
-        (f, None)
+        (f, None, Some(phase))
     }
 }
 
@@ -312,7 +326,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         return run_topk(args, k);
     }
     count::check_layers(args.layer, args.depth, args.layer, args.depth).map_err(flag_error)?;
+    let loading = crate::progress::Phase::start("regions", "loading the model and the context");
     let (model, ctx, first, _) = load_inputs(&args.model, Some((args.layer, args.depth)))?;
+    loading.finish();
     let d = model.d_model();
     let slice = args
         .slice
@@ -325,7 +341,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         bail!("--plot needs a 2D count (a 2D --slice, or d_model = 2) and a --box");
     }
     let cancel = crate::limits::interrupt_flag();
-    let (prog, bar) = progress();
+    let (prog, bar, phase) = progress();
     let request = CountRequest {
         layer: args.layer,
         first_layer: first,
@@ -374,6 +390,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    drop(phase);
     let title = format!("cells of layer {} (heads {:?})", args.layer, res.heads);
     print_count(
         res,
@@ -606,7 +623,9 @@ fn run_topk(args: Args, k: usize) -> anyhow::Result<()> {
     if args.plot.is_some() || args.cells_out.is_some() {
         bail!("--topk: --plot and --cells-out are not supported");
     }
+    let loading = crate::progress::Phase::start("regions", "loading the model and the context");
     let (model, ctx, first, _) = load_inputs(&args.model, Some((args.layer, 1)))?;
+    loading.finish();
     let d = model.d_model();
     let slice = args
         .slice
@@ -633,7 +652,7 @@ fn run_topk(args: Args, k: usize) -> anyhow::Result<()> {
             c.store(true, Ordering::SeqCst);
         });
     }
-    let (prog, bar) = progress();
+    let (prog, bar, phase) = progress();
     let opts = WalkOptions {
         max_cells: args.max_regions,
         cancel: Some(cancel.clone()),
@@ -643,6 +662,7 @@ fn run_topk(args: Args, k: usize) -> anyhow::Result<()> {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    drop(phase);
     let stopped = (!res.complete).then(|| {
         if timed_out.load(Ordering::SeqCst) {
             "time_limit"

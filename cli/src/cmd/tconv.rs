@@ -17,6 +17,10 @@ use tropical_geometry::VRep;
 
 /// Arguments.
 #[derive(clap::Args)]
+#[command(after_help = r#"Examples:
+  tropical tconv points.json                   # pseudovertices, maximal cells, bounded f-vector
+  tropical tconv points.json --min --json --output tc.json
+JSON fields: docs/json/tconv.md."#)]
 pub struct Args {
     /// Points as rows (JSON or `.ext`-like text).
     pub file: PathBuf,

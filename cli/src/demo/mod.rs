@@ -9,6 +9,9 @@ mod geometry;
 
 /// Arguments of `tropical demo`.
 #[derive(clap::Args)]
+#[command(after_help = r#"Examples:
+  tropical demo                                # the tour, figures into demo-out/
+  tropical demo --out /tmp/tour"#)]
 pub struct Args {
     /// Folder for the demo's figures (created if missing).
     #[arg(long, default_value = "demo-out")]
