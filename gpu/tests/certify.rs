@@ -308,7 +308,9 @@ fn cpu_problem(s: AttentionShape, seed: u64, sigma: f32, tau: f32) -> Problem {
         |n: usize| -> Vec<f32> { (0..n).map(|_| rng.random_range(-2.0f32..2.0)).collect() };
     let (q, k, v) = (draw(s.q_len()), draw(s.k_len()), draw(s.v_len()));
     let x = AttentionInputs::new(&q, &k, &v, s).unwrap();
-    let out = CpuBackend.softmax_attention(&x, sigma, tau).unwrap();
+    let out = CpuBackend
+        .softmax_attention(&x, tropical_gpu::Softmax { sigma, tau })
+        .unwrap();
     let sh = |n, d| [1, s.heads, n, d];
     Problem {
         q: tensor("Q", &sh(s.n_q, s.d), &q),
