@@ -259,20 +259,25 @@ pub fn s2_distribution(
     (Distribution::new(dropped), Distribution::new(rel))
 }
 
+/// `s[j] = ⟨q_i, k_j⟩ / τ` for every key row `k_j` of `k [n][d]`, in f32.
+#[inline]
+fn scaled_scores(s: &mut [f32], qi: &[f32], k: &[f32], d: usize, tau: f32) {
+    for (j, sj) in s.iter_mut().enumerate() {
+        *sj = qi
+            .iter()
+            .zip(&k[j * d..(j + 1) * d])
+            .map(|(a, b)| a * b)
+            .sum::<f32>()
+            / tau;
+    }
+}
+
 /// Dense softmax attention, f32, one head, single thread: `q [n][d]`, `k [n][d]`, `v [n][d]`.
 pub fn dense_attention(q: &[f32], k: &[f32], v: &[f32], n: usize, d: usize, tau: f32) -> Vec<f32> {
     let mut out = vec![0f32; n * d];
     let mut s = vec![0f32; n];
     for i in 0..n {
-        let qi = &q[i * d..(i + 1) * d];
-        for j in 0..n {
-            s[j] = qi
-                .iter()
-                .zip(&k[j * d..(j + 1) * d])
-                .map(|(a, b)| a * b)
-                .sum::<f32>()
-                / tau;
-        }
+        scaled_scores(&mut s, &q[i * d..(i + 1) * d], k, d, tau);
         let m = s.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
         let mut t = 0f32;
         for x in s.iter_mut() {
@@ -306,15 +311,7 @@ pub fn topk_attention(
     let mut idx: Vec<usize> = (0..n).collect();
     let kk = kk.clamp(1, n);
     for i in 0..n {
-        let qi = &q[i * d..(i + 1) * d];
-        for j in 0..n {
-            s[j] = qi
-                .iter()
-                .zip(&k[j * d..(j + 1) * d])
-                .map(|(a, b)| a * b)
-                .sum::<f32>()
-                / tau;
-        }
+        scaled_scores(&mut s, &q[i * d..(i + 1) * d], k, d, tau);
         for (t, x) in idx.iter_mut().enumerate() {
             *x = t;
         }

@@ -178,12 +178,12 @@ struct Raw<'a, T> {
     input: InputFormat,
 }
 
-/// A device buffer.
-type Dev<T> = CudaSlice<T>;
+/// `q`, `k`, `v` on the device.
+type DeviceQkv<T> = (CudaSlice<T>, CudaSlice<T>, CudaSlice<T>);
 
 impl<T: DeviceRepr> Raw<'_, T> {
     /// `q`, `k`, `v` copied to the device.
-    fn upload(&self, st: &Arc<CudaStream>) -> Result<(Dev<T>, Dev<T>, Dev<T>), DriverError> {
+    fn upload(&self, st: &Arc<CudaStream>) -> Result<DeviceQkv<T>, DriverError> {
         Ok((
             st.clone_htod(self.q)?,
             st.clone_htod(self.k)?,
