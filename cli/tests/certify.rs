@@ -4,6 +4,9 @@
 
 mod common;
 use common::tropical;
+#[path = "../../gpu/tests/support/numpy_kernel.rs"]
+mod numpy_kernel;
+use numpy_kernel::run_numpy_kernel;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -12,31 +15,12 @@ use serde_json::Value;
 
 /// `numpy_attention.py ARGS` into a fresh folder; `None` (reason printed) without numpy.
 fn numpy_kernel(tag: &str, args: &[&str]) -> Option<PathBuf> {
-    let ok = Command::new("python3")
-        .args(["-c", "import numpy"])
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !ok {
-        eprintln!("SKIPPED: python3 with numpy not found (pip install numpy)");
-        return None;
-    }
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-certify-{tag}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../gpu/tests/numpy_attention.py");
-    let out = Command::new("python3")
-        .arg(script)
-        .arg("--out")
-        .arg(&dir)
-        .args(args)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(dir)
+    run_numpy_kernel(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../gpu/tests"),
+        dir,
+        args,
+    )
 }
 
 fn arrays(dir: &Path) -> Vec<String> {

@@ -14,42 +14,17 @@
 //! as the subcommand lands.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 
 // ------------------------------------------------------------------------------------ helpers
 
-/// What one run of the binary produced.
-#[derive(Debug)]
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-/// Run `tropical ARGS…` (no stdin, no terminal).
-fn tropical<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_tropical"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the tropical binary runs");
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
+mod common;
+use common::{tropical, Run};
 
 /// A fresh, empty temporary folder for one test.
 fn tmpdir(test: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("cli_end_to_end")
-        .join(test);
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).expect("create temp dir");
-    d
+    common::tmpdir("cli_end_to_end", test)
 }
 
 /// Write `contents` to `dir/name` and return the path.
@@ -65,11 +40,7 @@ fn s(p: &Path) -> String {
 
 /// The checked-in tiny model and context of the attention crate.
 fn testdata(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../attention/testdata")
-        .join(name)
-        .display()
-        .to_string()
+    s(&common::testdata(name))
 }
 
 /// Assert success and parse stdout as JSON.

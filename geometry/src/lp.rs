@@ -417,6 +417,24 @@ pub fn interior_point<S: Scalar>(
             )));
         }
     }
+    let lp = slack_lp(d, ineqs.iter(), eqs.iter(), S::one());
+    match solve(&lp)? {
+        LpOutcome::Optimal { mut x, value, .. } if value.is_positive() => {
+            x.truncate(d);
+            Ok(Some(x))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// The LP "maximise `t` subject to `normal·x + t ≤ offset` for `ineqs`, `normal·x = offset`
+/// for `eqs`, `t ≤ cap`" in the variables `(x, t)`, `x ∈ S^d`.
+fn slack_lp<'a, S: Scalar + 'a>(
+    d: usize,
+    ineqs: impl Iterator<Item = &'a Halfspace<S>>,
+    eqs: impl Iterator<Item = &'a Hyperplane<S>>,
+    cap: S,
+) -> LinearProgram<S> {
     let mut obj = vec![S::zero(); d + 1];
     obj[d] = S::one();
     let mut lp = LinearProgram::new(d + 1, Sense::Maximize, obj);
@@ -432,14 +450,8 @@ pub fn interior_point<S: Scalar>(
     }
     let mut trow = vec![S::zero(); d + 1];
     trow[d] = S::one();
-    lp.add(trow, Relation::Le, S::one());
-    match solve(&lp)? {
-        LpOutcome::Optimal { mut x, value, .. } if value.is_positive() => {
-            x.truncate(d);
-            Ok(Some(x))
-        }
-        _ => Ok(None),
-    }
+    lp.add(trow, Relation::Le, cap);
+    lp
 }
 
 /// Maximise `t` subject to `normal·x + t ≤ offset` for `ineqs` and `eqs` exactly (no cap on `t`
@@ -452,22 +464,7 @@ pub fn chebyshev<S: Scalar>(
     eqs: &[&Hyperplane<S>],
     cap: &S,
 ) -> Result<Option<(Vec<S>, S)>, GeometryError> {
-    let mut obj = vec![S::zero(); d + 1];
-    obj[d] = S::one();
-    let mut lp = LinearProgram::new(d + 1, Sense::Maximize, obj);
-    for h in ineqs {
-        let mut row = h.normal.clone();
-        row.push(S::one());
-        lp.add(row, Relation::Le, h.offset.clone());
-    }
-    for e in eqs {
-        let mut row = e.normal.clone();
-        row.push(S::zero());
-        lp.add(row, Relation::Eq, e.offset.clone());
-    }
-    let mut trow = vec![S::zero(); d + 1];
-    trow[d] = S::one();
-    lp.add(trow, Relation::Le, cap.clone());
+    let lp = slack_lp(d, ineqs.iter().copied(), eqs.iter().copied(), cap.clone());
     match solve(&lp)? {
         LpOutcome::Optimal { mut x, value, .. } => {
             x.truncate(d);

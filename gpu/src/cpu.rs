@@ -15,9 +15,11 @@
 //!
 //! * [`tropical_attention::reference`] (the operation order).
 
-use tropical_attention::reference::{self, HardAttention, TopkAttention};
+use tropical_attention::reference::{self, HardAttention};
 
-use crate::{validate_maxplus, AttentionInputs, Backend, GpuError, MaxPlusOutput};
+use crate::{
+    AttentionInputs, Backend, GpuError, MaxPlusInputs, MaxPlusOutput, Softmax, TopkResult,
+};
 
 /// CPU float backend (no GPU needed). Same operation order as the CUDA kernels.
 #[derive(Clone, Copy, Debug, Default)]
@@ -28,49 +30,29 @@ impl Backend for CpuBackend {
         "cpu".into()
     }
 
-    fn softmax_attention(
-        &self,
-        x: &AttentionInputs<'_>,
-        sigma: f32,
-        tau: f32,
-    ) -> Result<Vec<f32>, GpuError> {
-        Ok(reference::softmax_attention(
-            x.q, x.k, x.v, &x.shape, sigma, tau,
-        )?)
+    fn softmax_attention(&self, x: &AttentionInputs<'_>, t: Softmax) -> Result<Vec<f32>, GpuError> {
+        let (q, k, v, s) = (x.q, x.k, x.v, &x.shape);
+        Ok(reference::softmax_attention(q, k, v, s, t.sigma, t.tau)?)
     }
 
     fn hard_attention(&self, x: &AttentionInputs<'_>) -> Result<HardAttention<f32>, GpuError> {
         Ok(reference::hard_attention(x.q, x.k, x.v, &x.shape)?)
     }
 
-    fn topk_attention(
-        &self,
-        x: &AttentionInputs<'_>,
-        sigma: f32,
-        tau: f32,
-        k: usize,
-    ) -> Result<TopkAttention<f32>, GpuError> {
-        Ok(reference::topk_attention(
-            x.q, x.k, x.v, &x.shape, sigma, tau, k,
-        )?)
+    fn topk_attention(&self, x: &AttentionInputs<'_>, t: Softmax, top: usize) -> TopkResult {
+        let (q, k, v, s) = (x.q, x.k, x.v, &x.shape);
+        Ok(reference::topk_attention(q, k, v, s, t.sigma, t.tau, top)?)
     }
 
-    fn maxplus_matmul(
-        &self,
-        a: &[f32],
-        b: &[f32],
-        m: usize,
-        k: usize,
-        n: usize,
-    ) -> Result<MaxPlusOutput, GpuError> {
-        validate_maxplus(a, b, m, k, n)?;
-        let p = tropical_algebra::maxplus_float::maxplus_matmul(a, b, m, k, n)
+    fn maxplus_matmul(&self, p: MaxPlusInputs<'_>) -> Result<MaxPlusOutput, GpuError> {
+        p.validate()?;
+        let r = tropical_algebra::maxplus_float::maxplus_matmul(p.a, p.b, p.m, p.k, p.n)
             .map_err(|e| GpuError::MaxPlus(e.to_string()))?;
         Ok(MaxPlusOutput {
-            values: p.values,
-            argmax: p.argmax,
-            m: p.m,
-            n: p.n,
+            values: r.values,
+            argmax: r.argmax,
+            m: r.m,
+            n: r.n,
         })
     }
 }

@@ -49,7 +49,10 @@ use tropical_attention::reference::{AttentionShape, HardAttention, TopkAttention
 
 use crate::bound::{self, U};
 use crate::dyadic::{dot298, fixed149, rat_f32, softmax_output_enclosure, to_rat, Dyadic};
-use crate::{AttentionInputs, Backend, GpuError, InputFormat, MaxPlusOutput};
+use crate::{
+    AttentionInputs, Backend, GpuError, InputFormat, MaxPlusInputs, MaxPlusOutput, Softmax,
+    TopkResult,
+};
 
 /// What to run.
 #[derive(Clone, Debug, Serialize)]
@@ -600,11 +603,15 @@ pub fn check_maxplus(
 pub fn run_harness(backend: &dyn Backend, cfg: &HarnessConfig) -> Result<HarnessReport, GpuError> {
     let p = random_problem(cfg);
     let x = AttentionInputs::new(&p.q, &p.k, &p.v, cfg.shape)?;
-    let soft = backend.softmax_attention(&x, cfg.sigma, cfg.tau)?;
+    let t = Softmax {
+        sigma: cfg.sigma,
+        tau: cfg.tau,
+    };
+    let soft = backend.softmax_attention(&x, t)?;
     let hard = backend.hard_attention(&x)?;
-    let top = backend.topk_attention(&x, cfg.sigma, cfg.tau, cfg.top_k)?;
+    let top = backend.topk_attention(&x, t, cfg.top_k)?;
     let (m, k, n) = cfg.maxplus;
-    let mp = backend.maxplus_matmul(&p.a, &p.b, m, k, n)?;
+    let mp = backend.maxplus_matmul(MaxPlusInputs::new(&p.a, &p.b, m, k, n)?)?;
     let kernels = vec![
         check_softmax(&x, cfg, &soft)?,
         check_hard(&x, cfg, &hard)?,
@@ -658,14 +665,9 @@ impl<B: Backend> Backend for PlantedError<B> {
             self.factor
         )
     }
-    fn softmax_attention(
-        &self,
-        x: &AttentionInputs<'_>,
-        sigma: f32,
-        tau: f32,
-    ) -> Result<Vec<f32>, GpuError> {
-        let out = self.inner.softmax_attention(x, sigma, tau)?;
-        let b = bound::softmax_bounds(x, sigma, tau);
+    fn softmax_attention(&self, x: &AttentionInputs<'_>, t: Softmax) -> Result<Vec<f32>, GpuError> {
+        let out = self.inner.softmax_attention(x, t)?;
+        let b = bound::softmax_bounds(x, t.sigma, t.tau);
         Ok(out
             .iter()
             .zip(&b)
@@ -686,21 +688,15 @@ impl<B: Backend> Backend for PlantedError<B> {
         }
         Ok(hard)
     }
-    fn topk_attention(
-        &self,
-        x: &AttentionInputs<'_>,
-        sigma: f32,
-        tau: f32,
-        k: usize,
-    ) -> Result<TopkAttention<f32>, GpuError> {
-        let mut top = self.inner.topk_attention(x, sigma, tau, k)?;
+    fn topk_attention(&self, x: &AttentionInputs<'_>, t: Softmax, k: usize) -> TopkResult {
+        let mut top = self.inner.topk_attention(x, t, k)?;
         let s = x.shape;
         for qi in 0..s.heads * s.n_q {
             let sel: Vec<usize> = top.selected[qi * top.k..(qi + 1) * top.k]
                 .iter()
                 .map(|&j| j as usize)
                 .collect();
-            let b = bound::topk_bound(x, qi / s.n_q, qi % s.n_q, &sel, sigma, tau);
+            let b = bound::topk_bound(x, qi / s.n_q, qi % s.n_q, &sel, t.sigma, t.tau);
             let row = &mut top.output[qi * s.d_v..(qi + 1) * s.d_v];
             for (o, &bb) in row.iter_mut().zip(&b) {
                 *o = shift_up(*o, self.factor * bb);
@@ -708,15 +704,8 @@ impl<B: Backend> Backend for PlantedError<B> {
         }
         Ok(top)
     }
-    fn maxplus_matmul(
-        &self,
-        a: &[f32],
-        b: &[f32],
-        m: usize,
-        k: usize,
-        n: usize,
-    ) -> Result<MaxPlusOutput, GpuError> {
-        let mut p = self.inner.maxplus_matmul(a, b, m, k, n)?;
+    fn maxplus_matmul(&self, p: MaxPlusInputs<'_>) -> Result<MaxPlusOutput, GpuError> {
+        let mut p = self.inner.maxplus_matmul(p)?;
         for y in p.values.iter_mut().filter(|y| y.is_finite()) {
             *y = shift_up(*y, self.factor * U * f64::from(*y).abs());
         }

@@ -196,43 +196,71 @@ pub struct MaxPlusOutput {
     pub n: usize,
 }
 
-/// Validate max-plus inputs: lengths `m·k`, `k·n`, non-zero sizes, no NaN and no `+inf`
-/// (`-inf` is allowed: the tropical zero).
-pub fn validate_maxplus(
-    a: &[f32],
-    b: &[f32],
-    m: usize,
-    k: usize,
-    n: usize,
-) -> Result<(), GpuError> {
-    if m == 0 || k == 0 || n == 0 {
-        return Err(GpuError::MaxPlus(format!(
-            "empty dimension (m={m}, k={k}, n={n})"
-        )));
+/// The inputs of a max-plus product `A ⊗ B`: `a` row-major `m × k`, `b` row-major `k × n`.
+#[derive(Clone, Copy, Debug)]
+pub struct MaxPlusInputs<'a> {
+    /// `A [m][k]`.
+    pub a: &'a [f32],
+    /// `B [k][n]`.
+    pub b: &'a [f32],
+    /// Rows of `A`.
+    pub m: usize,
+    /// Inner dimension.
+    pub k: usize,
+    /// Columns of `B`.
+    pub n: usize,
+}
+
+impl<'a> MaxPlusInputs<'a> {
+    /// The inputs, validated by [`MaxPlusInputs::validate`].
+    pub fn new(a: &'a [f32], b: &'a [f32], m: usize, k: usize, n: usize) -> Result<Self, GpuError> {
+        let p = MaxPlusInputs { a, b, m, k, n };
+        p.validate()?;
+        Ok(p)
     }
-    let (la, lb) = (
-        m.checked_mul(k).ok_or(FloatAttentionError::TooLarge)?,
-        k.checked_mul(n).ok_or(FloatAttentionError::TooLarge)?,
-    );
-    m.checked_mul(n).ok_or(FloatAttentionError::TooLarge)?;
-    if a.len() != la || b.len() != lb {
-        return Err(GpuError::MaxPlus(format!(
-            "A has {} entries (need {la}), B has {} (need {lb})",
-            a.len(),
-            b.len()
-        )));
-    }
-    if k > u32::MAX as usize || m > i32::MAX as usize || n > i32::MAX as usize {
-        return Err(FloatAttentionError::TooLarge.into());
-    }
-    for (name, xs) in [("A", a), ("B", b)] {
-        if let Some(i) = xs.iter().position(|x| x.is_nan() || *x == f32::INFINITY) {
+
+    /// Validate: lengths `m·k`, `k·n`, non-zero sizes, no NaN and no `+inf` (`-inf` is allowed:
+    /// the tropical zero). Every backend validates again, so a struct built by hand is checked.
+    pub fn validate(&self) -> Result<(), GpuError> {
+        let MaxPlusInputs { a, b, m, k, n } = *self;
+        if m == 0 || k == 0 || n == 0 {
             return Err(GpuError::MaxPlus(format!(
-                "{name} has NaN or +inf at flat index {i} (only -inf, the tropical zero, is allowed)"
+                "empty dimension (m={m}, k={k}, n={n})"
             )));
         }
+        let (la, lb) = (
+            m.checked_mul(k).ok_or(FloatAttentionError::TooLarge)?,
+            k.checked_mul(n).ok_or(FloatAttentionError::TooLarge)?,
+        );
+        m.checked_mul(n).ok_or(FloatAttentionError::TooLarge)?;
+        if a.len() != la || b.len() != lb {
+            return Err(GpuError::MaxPlus(format!(
+                "A has {} entries (need {la}), B has {} (need {lb})",
+                a.len(),
+                b.len()
+            )));
+        }
+        if k > u32::MAX as usize || m > i32::MAX as usize || n > i32::MAX as usize {
+            return Err(FloatAttentionError::TooLarge.into());
+        }
+        for (name, xs) in [("A", a), ("B", b)] {
+            if let Some(i) = xs.iter().position(|x| x.is_nan() || *x == f32::INFINITY) {
+                return Err(GpuError::MaxPlus(format!(
+                    "{name} has NaN or +inf at flat index {i} (only -inf, the tropical zero, is allowed)"
+                )));
+            }
+        }
+        Ok(())
     }
-    Ok(())
+}
+
+/// The softmax parameters: scores `σ·q·k`, softmax at temperature `τ` (both finite and > 0).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Softmax {
+    /// Score scale σ.
+    pub sigma: f32,
+    /// Temperature τ.
+    pub tau: f32,
 }
 
 /// The four kernels on `f32` data. Implementations: [`CpuBackend`], [`CudaBackend`].
@@ -243,66 +271,33 @@ pub trait Backend {
     /// Human-readable name (`"cpu"`, `"cuda: <device>"`).
     fn name(&self) -> String;
     /// `softmax(σ·QKᵀ/τ)·V`, output `[h][n_q][d_v]`.
-    fn softmax_attention(
-        &self,
-        x: &AttentionInputs<'_>,
-        sigma: f32,
-        tau: f32,
-    ) -> Result<Vec<f32>, GpuError>;
+    fn softmax_attention(&self, x: &AttentionInputs<'_>, t: Softmax) -> Result<Vec<f32>, GpuError>;
     /// Zero-temperature attention (mean over exact float ties of the argmax).
     fn hard_attention(&self, x: &AttentionInputs<'_>) -> Result<HardAttention<f32>, GpuError>;
     /// Softmax over the `k` largest scores (ties at the k-th score: smallest indices win).
-    fn topk_attention(
-        &self,
-        x: &AttentionInputs<'_>,
-        sigma: f32,
-        tau: f32,
-        k: usize,
-    ) -> Result<TopkAttention<f32>, GpuError>;
+    fn topk_attention(&self, x: &AttentionInputs<'_>, t: Softmax, k: usize) -> TopkResult;
     /// Max-plus product with argmax.
-    fn maxplus_matmul(
-        &self,
-        a: &[f32],
-        b: &[f32],
-        m: usize,
-        k: usize,
-        n: usize,
-    ) -> Result<MaxPlusOutput, GpuError>;
+    fn maxplus_matmul(&self, p: MaxPlusInputs<'_>) -> Result<MaxPlusOutput, GpuError>;
 }
+
+/// What [`Backend::topk_attention`] returns.
+pub type TopkResult = Result<TopkAttention<f32>, GpuError>;
 
 /// References to backends are backends.
 impl<B: Backend + ?Sized> Backend for &B {
     fn name(&self) -> String {
         (**self).name()
     }
-    fn softmax_attention(
-        &self,
-        x: &AttentionInputs<'_>,
-        sigma: f32,
-        tau: f32,
-    ) -> Result<Vec<f32>, GpuError> {
-        (**self).softmax_attention(x, sigma, tau)
+    fn softmax_attention(&self, x: &AttentionInputs<'_>, t: Softmax) -> Result<Vec<f32>, GpuError> {
+        (**self).softmax_attention(x, t)
     }
     fn hard_attention(&self, x: &AttentionInputs<'_>) -> Result<HardAttention<f32>, GpuError> {
         (**self).hard_attention(x)
     }
-    fn topk_attention(
-        &self,
-        x: &AttentionInputs<'_>,
-        sigma: f32,
-        tau: f32,
-        k: usize,
-    ) -> Result<TopkAttention<f32>, GpuError> {
-        (**self).topk_attention(x, sigma, tau, k)
+    fn topk_attention(&self, x: &AttentionInputs<'_>, t: Softmax, k: usize) -> TopkResult {
+        (**self).topk_attention(x, t, k)
     }
-    fn maxplus_matmul(
-        &self,
-        a: &[f32],
-        b: &[f32],
-        m: usize,
-        k: usize,
-        n: usize,
-    ) -> Result<MaxPlusOutput, GpuError> {
-        (**self).maxplus_matmul(a, b, m, k, n)
+    fn maxplus_matmul(&self, p: MaxPlusInputs<'_>) -> Result<MaxPlusOutput, GpuError> {
+        (**self).maxplus_matmul(p)
     }
 }

@@ -4,7 +4,11 @@
 //! caught and located; the bound is not vacuous.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+mod support {
+    pub mod numpy_kernel;
+}
+use support::numpy_kernel::run_numpy_kernel;
 
 use proptest::prelude::*;
 use tropical_algebra::{Rat, Scalar};
@@ -17,33 +21,14 @@ use tropical_gpu::{AttentionInputs, Backend, CpuBackend};
 
 fn quiet(_: usize, _: usize) {}
 
-/// Run `numpy_attention.py` with `args` into a fresh folder; `None` (reason printed) without numpy.
+/// `numpy_attention.py ARGS` into a fresh folder; `None` (reason printed) without numpy.
 fn numpy_kernel(tag: &str, args: &[&str]) -> Option<PathBuf> {
-    let ok = Command::new("python3")
-        .args(["-c", "import numpy"])
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !ok {
-        eprintln!("skipped: python3 with numpy not found (pip install numpy)");
-        return None;
-    }
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("certify-{tag}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/numpy_attention.py");
-    let out = Command::new("python3")
-        .arg(&script)
-        .arg("--out")
-        .arg(&dir)
-        .args(args)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "numpy_attention.py {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Some(dir)
+    run_numpy_kernel(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests"),
+        dir,
+        args,
+    )
 }
 
 fn load(dir: &Path) -> Problem {
@@ -308,7 +293,9 @@ fn cpu_problem(s: AttentionShape, seed: u64, sigma: f32, tau: f32) -> Problem {
         |n: usize| -> Vec<f32> { (0..n).map(|_| rng.random_range(-2.0f32..2.0)).collect() };
     let (q, k, v) = (draw(s.q_len()), draw(s.k_len()), draw(s.v_len()));
     let x = AttentionInputs::new(&q, &k, &v, s).unwrap();
-    let out = CpuBackend.softmax_attention(&x, sigma, tau).unwrap();
+    let out = CpuBackend
+        .softmax_attention(&x, tropical_gpu::Softmax { sigma, tau })
+        .unwrap();
     let sh = |n, d| [1, s.heads, n, d];
     Problem {
         q: tensor("Q", &sh(s.n_q, s.d), &q),

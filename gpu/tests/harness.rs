@@ -5,7 +5,9 @@ use proptest::prelude::*;
 use tropical_attention::reference::AttentionShape;
 use tropical_gpu::cuda::{driver_present, nvrtc_present, CudaInputs};
 use tropical_gpu::harness::{run_harness, HarnessConfig, HarnessReport, PlantedError};
-use tropical_gpu::{Backend, CpuBackend, CudaBackend, GpuError, InputFormat};
+use tropical_gpu::{
+    Backend, CpuBackend, CudaBackend, GpuError, InputFormat, MaxPlusInputs, Softmax,
+};
 
 fn shape(heads: usize, n_q: usize, n_k: usize, d: usize, d_v: usize) -> AttentionShape {
     AttentionShape {
@@ -192,15 +194,20 @@ fn cuda_matches_cpu_on_exact_inputs() {
     );
     assert_eq!(a.argmax, b.argmax);
     assert_eq!(a.tie_count, b.tie_count);
+    let t = Softmax {
+        sigma: 0.25,
+        tau: 0.5,
+    };
     let (a, b) = (
-        cuda.topk_attention(&x, 0.25, 0.5, 7).unwrap(),
-        CpuBackend.topk_attention(&x, 0.25, 0.5, 7).unwrap(),
+        cuda.topk_attention(&x, t, 7).unwrap(),
+        CpuBackend.topk_attention(&x, t, 7).unwrap(),
     );
     assert_eq!(a.selected, b.selected);
     let (m, k, n) = cfg.maxplus;
+    let mp = MaxPlusInputs::new(&p.a, &p.b, m, k, n).unwrap();
     let (a, b) = (
-        cuda.maxplus_matmul(&p.a, &p.b, m, k, n).unwrap(),
-        CpuBackend.maxplus_matmul(&p.a, &p.b, m, k, n).unwrap(),
+        cuda.maxplus_matmul(mp).unwrap(),
+        CpuBackend.maxplus_matmul(mp).unwrap(),
     );
     assert_eq!(a, b);
 }

@@ -15,6 +15,7 @@
 #![warn(missing_docs)]
 #![allow(clippy::needless_range_loop)] // index loops mirror the formulas
 
+pub mod architecture;
 pub mod claims;
 pub mod config;
 pub mod exact;

@@ -87,9 +87,17 @@ pub fn topk_indices(s: &[f64], k: usize) -> Vec<usize> {
     idx
 }
 
-/// One row's errors: `(dropped mass 1 − Σ_topk p, relative output error ‖o_k − o‖₂/‖o‖₂)`, where
-/// `o = Σ p_j v_j` (full softmax) and `o_k` renormalises softmax over the top-k (the seed's kernel).
-pub fn topk_errors(s: &[f64], v: &[Vec<f64>], tau: f64, k: usize) -> (f64, f64) {
+/// One row of the seed's kernel: the softmax `p`, the top-k indices, the kept mass `Σ_topk p`,
+/// the full output `o = Σ p_j v_j` and `o_k`, softmax renormalised over the top-k.
+struct TopkRow {
+    p: Vec<f64>,
+    top: Vec<usize>,
+    kept: f64,
+    o: Vec<f64>,
+    ok: Vec<f64>,
+}
+
+fn topk_row(s: &[f64], v: &[Vec<f64>], tau: f64, k: usize) -> TopkRow {
     let p = softmax(s, tau);
     let top = topk_indices(s, k);
     let kept: f64 = top.iter().map(|&j| p[j]).sum();
@@ -106,6 +114,19 @@ pub fn topk_errors(s: &[f64], v: &[Vec<f64>], tau: f64, k: usize) -> (f64, f64) 
             ok[c] += p[j] / kept * v[j][c];
         }
     }
+    TopkRow {
+        p,
+        top,
+        kept,
+        o,
+        ok,
+    }
+}
+
+/// One row's errors: `(dropped mass 1 − Σ_topk p, relative output error ‖o_k − o‖₂/‖o‖₂)`, where
+/// `o = Σ p_j v_j` (full softmax) and `o_k` renormalises softmax over the top-k (the seed's kernel).
+pub fn topk_errors(s: &[f64], v: &[Vec<f64>], tau: f64, k: usize) -> (f64, f64) {
+    let TopkRow { kept, o, ok, .. } = topk_row(s, v, tau, k);
     let num: f64 = o
         .iter()
         .zip(&ok)
@@ -119,22 +140,7 @@ pub fn topk_errors(s: &[f64], v: &[Vec<f64>], tau: f64, k: usize) -> (f64, f64) 
 /// One row measured against SPEC T17: `(‖o_topk − o‖₂, m·max_{i,j}‖v_i − v_j‖₂, 2m·max_j‖v_j‖₂)`
 /// with `m` the dropped softmax mass (same kernel as [`topk_errors`]).
 pub fn topk_error_vs_bound(s: &[f64], v: &[Vec<f64>], tau: f64, k: usize) -> (f64, f64, f64) {
-    let p = softmax(s, tau);
-    let top = topk_indices(s, k);
-    let kept: f64 = top.iter().map(|&j| p[j]).sum();
-    let dv = v[0].len();
-    let mut o = vec![0.0; dv];
-    for (j, pj) in p.iter().enumerate() {
-        for c in 0..dv {
-            o[c] += pj * v[j][c];
-        }
-    }
-    let mut ok = vec![0.0; dv];
-    for &j in &top {
-        for c in 0..dv {
-            ok[c] += p[j] / kept * v[j][c];
-        }
-    }
+    let TopkRow { p, top, o, ok, .. } = topk_row(s, v, tau, k);
     let norm = |x: &mut dyn Iterator<Item = f64>| x.map(|a| a * a).sum::<f64>().sqrt();
     let err = norm(&mut o.iter().zip(&ok).map(|(a, b)| a - b));
     let mut diam = 0.0f64;
@@ -253,20 +259,25 @@ pub fn s2_distribution(
     (Distribution::new(dropped), Distribution::new(rel))
 }
 
+/// `s[j] = ⟨q_i, k_j⟩ / τ` for every key row `k_j` of `k [n][d]`, in f32.
+#[inline]
+fn scaled_scores(s: &mut [f32], qi: &[f32], k: &[f32], d: usize, tau: f32) {
+    for (j, sj) in s.iter_mut().enumerate() {
+        *sj = qi
+            .iter()
+            .zip(&k[j * d..(j + 1) * d])
+            .map(|(a, b)| a * b)
+            .sum::<f32>()
+            / tau;
+    }
+}
+
 /// Dense softmax attention, f32, one head, single thread: `q [n][d]`, `k [n][d]`, `v [n][d]`.
 pub fn dense_attention(q: &[f32], k: &[f32], v: &[f32], n: usize, d: usize, tau: f32) -> Vec<f32> {
     let mut out = vec![0f32; n * d];
     let mut s = vec![0f32; n];
     for i in 0..n {
-        let qi = &q[i * d..(i + 1) * d];
-        for j in 0..n {
-            s[j] = qi
-                .iter()
-                .zip(&k[j * d..(j + 1) * d])
-                .map(|(a, b)| a * b)
-                .sum::<f32>()
-                / tau;
-        }
+        scaled_scores(&mut s, &q[i * d..(i + 1) * d], k, d, tau);
         let m = s.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
         let mut t = 0f32;
         for x in s.iter_mut() {
@@ -300,15 +311,7 @@ pub fn topk_attention(
     let mut idx: Vec<usize> = (0..n).collect();
     let kk = kk.clamp(1, n);
     for i in 0..n {
-        let qi = &q[i * d..(i + 1) * d];
-        for j in 0..n {
-            s[j] = qi
-                .iter()
-                .zip(&k[j * d..(j + 1) * d])
-                .map(|(a, b)| a * b)
-                .sum::<f32>()
-                / tau;
-        }
+        scaled_scores(&mut s, &q[i * d..(i + 1) * d], k, d, tau);
         for (t, x) in idx.iter_mut().enumerate() {
             *x = t;
         }

@@ -186,6 +186,32 @@ pub struct Walk<S, L> {
     pub lps_solved: usize,
 }
 
+impl<S, L> Walk<S, L> {
+    /// Record cell `ci` as explored with its `facets` and `neighbors`, count it in `explored`
+    /// and report the progress to `opts`.
+    pub(crate) fn close_cell(
+        &mut self,
+        ci: usize,
+        facets: Vec<Halfspace<S>>,
+        neighbors: Vec<Option<usize>>,
+        explored: &mut usize,
+        opts: &WalkOptions,
+    ) {
+        let c = &mut self.cells[ci];
+        c.facets = facets;
+        c.neighbors = neighbors;
+        c.explored = true;
+        *explored += 1;
+        if let Some(p) = &opts.progress {
+            p(&WalkProgress {
+                cells_found: self.cells.len(),
+                cells_explored: *explored,
+                lps_solved: self.lps_solved,
+            });
+        }
+    }
+}
+
 /// One open cell of a max-affine arrangement.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Cell<S> {

@@ -47,7 +47,7 @@ use num_rational::BigRational;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 use tropical_algebra::Scalar;
 
-use super::{CellOracle, Walk, WalkOptions, WalkProgress, WalkedCell};
+use super::{CellOracle, Walk, WalkOptions, WalkedCell};
 use crate::error::GeometryError;
 use crate::halfspace::{filter_enabled, record, Halfspace};
 use crate::max_affine::{Domain, MaxAffine};
@@ -508,18 +508,7 @@ pub(super) fn planar_walk<S: Scalar, O: CellOracle<S, Label = Vec<usize>>>(
             };
             neighbors.push(nb);
         }
-        let c = &mut walk.cells[ci];
-        c.facets = facets;
-        c.neighbors = neighbors;
-        c.explored = true;
-        explored += 1;
-        if let Some(p) = &opts.progress {
-            p(&WalkProgress {
-                cells_found: walk.cells.len(),
-                cells_explored: explored,
-                lps_solved: 0,
-            });
-        }
+        walk.close_cell(ci, facets, neighbors, &mut explored, opts);
         if !walk.complete {
             break;
         }

@@ -17,7 +17,7 @@ use std::collections::{HashMap, VecDeque};
 
 use tropical_algebra::Scalar;
 
-use super::{CellOracle, OracleCell, Walk, WalkOptions, WalkProgress, WalkedCell};
+use super::{CellOracle, OracleCell, Walk, WalkOptions, WalkedCell};
 use crate::error::GeometryError;
 use crate::halfspace::{dot, Halfspace};
 use crate::max_affine::Domain;
@@ -152,18 +152,7 @@ pub fn walk_cells_general<S: Scalar, O: CellOracle<S>>(
             };
             neighbors.push(nb);
         }
-        let c = &mut walk.cells[ci];
-        c.facets = cell_facets;
-        c.neighbors = neighbors;
-        c.explored = true;
-        explored += 1;
-        if let Some(p) = &opts.progress {
-            p(&WalkProgress {
-                cells_found: walk.cells.len(),
-                cells_explored: explored,
-                lps_solved: walk.lps_solved,
-            });
-        }
+        walk.close_cell(ci, cell_facets, neighbors, &mut explored, opts);
         if !walk.complete {
             break 'outer;
         }

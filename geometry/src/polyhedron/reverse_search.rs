@@ -46,6 +46,7 @@ use tropical_algebra::{Rat, Scalar};
 
 use super::bits::Bits;
 use super::dd::ConeGenerators;
+use super::dd_int::DdInt;
 use super::linalg::{dot, independent_rows, int_row, make_primitive, nullspace, IVec};
 use crate::error::GeometryError;
 use crate::lp::{solve, LinearProgram, LpOutcome, Relation, Sense};
@@ -193,12 +194,8 @@ fn to_vertex(d: usize, rows: &[IVec], normals: &[IVec], mut y: IVec) -> (IVec, V
 
 /// Integer arithmetic for the dictionary; `None` means overflow (the walk then restarts on
 /// the next wider type, as in lrs's hybrid arithmetic).
-trait RsInt: Clone + std::fmt::Debug + Sized {
-    fn from_big(x: &BigInt) -> Option<Self>;
-    fn to_big(&self) -> BigInt;
-    fn int_zero() -> Self;
-    fn sign(&self) -> i8;
-    fn neg(&self) -> Option<Self>;
+/// Conversions, sign and negation are those of [`DdInt`].
+trait RsInt: DdInt + Sized {
     /// `(a·b − c·e) / det`, exact by the fraction-free invariant.
     fn mul_sub_div(a: &Self, b: &Self, c: &Self, e: &Self, det: &Self) -> Option<Self>;
     /// The sign of `a·b − c·e`.
@@ -206,21 +203,6 @@ trait RsInt: Clone + std::fmt::Debug + Sized {
 }
 
 impl RsInt for i64 {
-    fn from_big(x: &BigInt) -> Option<Self> {
-        num_traits::ToPrimitive::to_i64(x)
-    }
-    fn to_big(&self) -> BigInt {
-        BigInt::from(*self)
-    }
-    fn int_zero() -> Self {
-        0
-    }
-    fn sign(&self) -> i8 {
-        self.signum() as i8
-    }
-    fn neg(&self) -> Option<Self> {
-        self.checked_neg()
-    }
     fn mul_sub_div(a: &Self, b: &Self, c: &Self, e: &Self, det: &Self) -> Option<Self> {
         // Each product is below 2^126 in absolute value, so only the difference can overflow.
         let v = (*a as i128 * *b as i128).checked_sub(*c as i128 * *e as i128)?;
@@ -232,21 +214,6 @@ impl RsInt for i64 {
 }
 
 impl RsInt for i128 {
-    fn from_big(x: &BigInt) -> Option<Self> {
-        num_traits::ToPrimitive::to_i128(x)
-    }
-    fn to_big(&self) -> BigInt {
-        BigInt::from(*self)
-    }
-    fn int_zero() -> Self {
-        0
-    }
-    fn sign(&self) -> i8 {
-        self.signum() as i8
-    }
-    fn neg(&self) -> Option<Self> {
-        self.checked_neg()
-    }
     fn mul_sub_div(a: &Self, b: &Self, c: &Self, e: &Self, det: &Self) -> Option<Self> {
         let v = a.checked_mul(*b)?.checked_sub(c.checked_mul(*e)?)?;
         Some(v / det)
@@ -257,27 +224,6 @@ impl RsInt for i128 {
 }
 
 impl RsInt for BigInt {
-    fn from_big(x: &BigInt) -> Option<Self> {
-        Some(x.clone())
-    }
-    fn to_big(&self) -> BigInt {
-        self.clone()
-    }
-    fn int_zero() -> Self {
-        <BigInt as Zero>::zero()
-    }
-    fn sign(&self) -> i8 {
-        if self.is_zero() {
-            0
-        } else if self.is_positive() {
-            1
-        } else {
-            -1
-        }
-    }
-    fn neg(&self) -> Option<Self> {
-        Some(-self)
-    }
     fn mul_sub_div(a: &Self, b: &Self, c: &Self, e: &Self, det: &Self) -> Option<Self> {
         let v = a * b - c * e;
         Some(if det.is_one() { v } else { v / det })
@@ -339,7 +285,7 @@ impl<T: RsInt> Dictionary<T> {
             .iter()
             .map(|r| r.iter().map(T::from_big).collect::<Option<Vec<T>>>())
             .collect::<Option<_>>()?;
-        m.push(vec![T::int_zero(); d + 1]);
+        m.push(vec![T::small(0); d + 1]);
         let mut dict = Dictionary {
             m,
             det: T::from_big(&BigInt::one())?,
@@ -420,7 +366,7 @@ impl<T: RsInt> Dictionary<T> {
         match col_of {
             Some(c) => self.m[i][c].neg(),
             None if self.row_var[i] == v => Some(self.det.clone()),
-            None => Some(T::int_zero()),
+            None => Some(T::small(0)),
         }
     }
 

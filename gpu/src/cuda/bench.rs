@@ -76,7 +76,7 @@ impl CudaBackend {
     ) -> Result<BenchTiming, GpuError> {
         let s = shape;
         let st = &self.stream;
-        let c = check_params(sigma, tau)?;
+        let c = check_params(crate::Softmax { sigma, tau })?;
         let (func, cfg, var) = match kernel {
             BenchKernel::MaxPlus { m, k, n } => {
                 if m == 0 || k == 0 || n == 0 || m.div_ceil(64) > 65_535 {

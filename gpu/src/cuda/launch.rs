@@ -20,7 +20,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use cudarc::driver::{
-    CudaContext, CudaFunction, CudaModule, CudaStream, DeviceRepr, LaunchConfig, PushKernelArg,
+    CudaContext, CudaFunction, CudaModule, CudaSlice, CudaStream, DeviceRepr, DriverError,
+    LaunchConfig, PushKernelArg,
 };
 use tropical_attention::reference::{
     AttentionShape, FloatAttentionError, HardAttention, TopkAttention, KEY_TILE,
@@ -28,7 +29,10 @@ use tropical_attention::reference::{
 
 use super::compile::compile_variant;
 use super::{driver_present, guarded, nvrtc_present, Variant, SMEM_LIMIT, TOPK_MAX};
-use crate::{validate_maxplus, AttentionInputs, Backend, GpuError, InputFormat, MaxPlusOutput};
+use crate::{
+    AttentionInputs, Backend, GpuError, InputFormat, MaxPlusInputs, MaxPlusOutput, Softmax,
+    TopkResult,
+};
 
 /// The CUDA backend (device 0).
 pub struct CudaBackend {
@@ -137,7 +141,8 @@ impl CudaBackend {
     }
 }
 
-pub(crate) fn check_params(sigma: f32, tau: f32) -> Result<f32, GpuError> {
+pub(crate) fn check_params(t: Softmax) -> Result<f32, GpuError> {
+    let Softmax { sigma, tau } = t;
     // same validation and the same c = fl(σ/τ) as the CPU reference
     let bad = |m: String| GpuError::Input(FloatAttentionError::Parameter(m));
     if !(sigma.is_finite() && sigma > 0.0) {
@@ -173,14 +178,32 @@ struct Raw<'a, T> {
     input: InputFormat,
 }
 
+/// `q`, `k`, `v` on the device.
+type DeviceQkv<T> = (CudaSlice<T>, CudaSlice<T>, CudaSlice<T>);
+
+impl<T: DeviceRepr> Raw<'_, T> {
+    /// `q`, `k`, `v` copied to the device.
+    fn upload(&self, st: &Arc<CudaStream>) -> Result<DeviceQkv<T>, DriverError> {
+        Ok((
+            st.clone_htod(self.q)?,
+            st.clone_htod(self.k)?,
+            st.clone_htod(self.v)?,
+        ))
+    }
+}
+
+/// One launch of `threads` threads a block over `grid`.
+fn config(grid: (u32, u32, u32), threads: usize) -> LaunchConfig {
+    LaunchConfig {
+        grid_dim: grid,
+        block_dim: (threads as u32, 1, 1),
+        shared_mem_bytes: 0,
+    }
+}
+
 impl CudaBackend {
-    fn softmax_raw<T: DeviceRepr>(
-        &self,
-        x: &Raw<'_, T>,
-        sigma: f32,
-        tau: f32,
-    ) -> Result<Vec<f32>, GpuError> {
-        let c = check_params(sigma, tau)?;
+    fn softmax_raw<T: DeviceRepr>(&self, x: &Raw<'_, T>, t: Softmax) -> Result<Vec<f32>, GpuError> {
+        let c = check_params(t)?;
         let var = Self::check_dims(x.shape, 1, x.input)?;
         let s = x.shape;
         let grid = self.grid(s.n_q, var.bq(), s.heads)?;
@@ -188,17 +211,11 @@ impl CudaBackend {
         let st = &self.stream;
         let out = guarded(
             "running attn_softmax",
-            || -> Result<Vec<f32>, cudarc::driver::DriverError> {
-                let dq = st.clone_htod(x.q)?;
-                let dk = st.clone_htod(x.k)?;
-                let dv = st.clone_htod(x.v)?;
+            || -> Result<Vec<f32>, DriverError> {
+                let (dq, dk, dv) = x.upload(st)?;
                 let mut dout = st.clone_htod(&vec![f32::NAN; s.out_len()])?;
                 let (n_q, n_k) = (s.n_q as i32, s.n_k as i32);
-                let cfg = LaunchConfig {
-                    grid_dim: grid,
-                    block_dim: ((var.bq() * var.g) as u32, 1, 1),
-                    shared_mem_bytes: 0,
-                };
+                let cfg = config(grid, var.bq() * var.g);
                 let mut b = st.launch_builder(&f);
                 b.arg(&dq)
                     .arg(&dk)
@@ -226,18 +243,12 @@ impl CudaBackend {
         let f = self.function(var, "attn_hard")?;
         let st = &self.stream;
         let (output, argmax, tie_count) = guarded("running attn_hard", || {
-            let dq = st.clone_htod(x.q)?;
-            let dk = st.clone_htod(x.k)?;
-            let dv = st.clone_htod(x.v)?;
+            let (dq, dk, dv) = x.upload(st)?;
             let mut dout = st.clone_htod(&vec![f32::NAN; s.out_len()])?;
             let mut darg = st.clone_htod(&vec![u32::MAX; s.heads * s.n_q])?;
             let mut dcnt = st.clone_htod(&vec![u32::MAX; s.heads * s.n_q])?;
             let (n_q, n_k) = (s.n_q as i32, s.n_k as i32);
-            let cfg = LaunchConfig {
-                grid_dim: grid,
-                block_dim: ((var.bq() * var.g) as u32, 1, 1),
-                shared_mem_bytes: 0,
-            };
+            let cfg = config(grid, var.bq() * var.g);
             let mut b = st.launch_builder(&f);
             b.arg(&dq)
                 .arg(&dk)
@@ -254,7 +265,7 @@ impl CudaBackend {
                 st.clone_dtoh(&dcnt)?,
             );
             st.synchronize()?;
-            Ok::<_, cudarc::driver::DriverError>(r)
+            Ok::<_, DriverError>(r)
         })?;
         let bad_count = tie_count
             .iter()
@@ -276,14 +287,8 @@ impl CudaBackend {
         })
     }
 
-    fn topk_raw<T: DeviceRepr>(
-        &self,
-        x: &Raw<'_, T>,
-        sigma: f32,
-        tau: f32,
-        k: usize,
-    ) -> Result<TopkAttention<f32>, GpuError> {
-        let c = check_params(sigma, tau)?;
+    fn topk_raw<T: DeviceRepr>(&self, x: &Raw<'_, T>, t: Softmax, k: usize) -> TopkResult {
+        let c = check_params(t)?;
         if k == 0 {
             return Err(FloatAttentionError::Parameter("top-k needs k ≥ 1".into()).into());
         }
@@ -299,17 +304,11 @@ impl CudaBackend {
         let f = self.function(var, "attn_topk")?;
         let st = &self.stream;
         let (output, selected) = guarded("running attn_topk", || {
-            let dq = st.clone_htod(x.q)?;
-            let dk = st.clone_htod(x.k)?;
-            let dv = st.clone_htod(x.v)?;
+            let (dq, dk, dv) = x.upload(st)?;
             let mut dout = st.clone_htod(&vec![f32::NAN; s.out_len()])?;
             let mut dsel = st.clone_htod(&vec![u32::MAX; s.heads * s.n_q * kk])?;
             let (n_q, n_k) = (s.n_q as i32, s.n_k as i32);
-            let cfg = LaunchConfig {
-                grid_dim: grid,
-                block_dim: ((var.bqk() * var.g) as u32, 1, 1),
-                shared_mem_bytes: 0,
-            };
+            let cfg = config(grid, var.bqk() * var.g);
             let mut b = st.launch_builder(&f);
             b.arg(&dq)
                 .arg(&dk)
@@ -322,7 +321,7 @@ impl CudaBackend {
             unsafe { b.launch(cfg) }?;
             let r = (st.clone_dtoh(&dout)?, st.clone_dtoh(&dsel)?);
             st.synchronize()?;
-            Ok::<_, cudarc::driver::DriverError>(r)
+            Ok::<_, DriverError>(r)
         })?;
         if let Some(p) = selected.iter().position(|&j| j as usize >= s.n_k) {
             let q = p / kk;
@@ -342,15 +341,9 @@ impl CudaBackend {
         })
     }
 
-    fn maxplus_impl(
-        &self,
-        a: &[f32],
-        b: &[f32],
-        m: usize,
-        k: usize,
-        n: usize,
-    ) -> Result<MaxPlusOutput, GpuError> {
-        validate_maxplus(a, b, m, k, n)?;
+    fn maxplus_impl(&self, p: MaxPlusInputs<'_>) -> Result<MaxPlusOutput, GpuError> {
+        p.validate()?;
+        let MaxPlusInputs { a, b, m, k, n } = p;
         if m.div_ceil(64) > 65_535 {
             return Err(FloatAttentionError::TooLarge.into());
         }
@@ -362,11 +355,7 @@ impl CudaBackend {
             let mut dc = st.clone_htod(&vec![f32::NAN; m * n])?;
             let mut darg = st.clone_htod(&vec![u32::MAX; m * n])?;
             let (mi, ki, ni) = (m as i32, k as i32, n as i32);
-            let cfg = LaunchConfig {
-                grid_dim: (n.div_ceil(64) as u32, m.div_ceil(64) as u32, 1),
-                block_dim: (256, 1, 1),
-                shared_mem_bytes: 0,
-            };
+            let cfg = config((n.div_ceil(64) as u32, m.div_ceil(64) as u32, 1), 256);
             let mut bl = st.launch_builder(&f);
             bl.arg(&da)
                 .arg(&db)
@@ -378,7 +367,7 @@ impl CudaBackend {
             unsafe { bl.launch(cfg) }?;
             let r = (st.clone_dtoh(&dc)?, st.clone_dtoh(&darg)?);
             st.synchronize()?;
-            Ok::<_, cudarc::driver::DriverError>(r)
+            Ok::<_, DriverError>(r)
         })?;
         if let Some(p) = values
             .iter()
@@ -413,35 +402,17 @@ impl Backend for CudaBackend {
     fn name(&self) -> String {
         format!("cuda: {} ({})", self.device, self.arch)
     }
-    fn softmax_attention(
-        &self,
-        x: &AttentionInputs<'_>,
-        sigma: f32,
-        tau: f32,
-    ) -> Result<Vec<f32>, GpuError> {
-        self.softmax_raw(&f32_raw(x), sigma, tau)
+    fn softmax_attention(&self, x: &AttentionInputs<'_>, t: Softmax) -> Result<Vec<f32>, GpuError> {
+        self.softmax_raw(&f32_raw(x), t)
     }
     fn hard_attention(&self, x: &AttentionInputs<'_>) -> Result<HardAttention<f32>, GpuError> {
         self.hard_raw(&f32_raw(x))
     }
-    fn topk_attention(
-        &self,
-        x: &AttentionInputs<'_>,
-        sigma: f32,
-        tau: f32,
-        k: usize,
-    ) -> Result<TopkAttention<f32>, GpuError> {
-        self.topk_raw(&f32_raw(x), sigma, tau, k)
+    fn topk_attention(&self, x: &AttentionInputs<'_>, t: Softmax, k: usize) -> TopkResult {
+        self.topk_raw(&f32_raw(x), t, k)
     }
-    fn maxplus_matmul(
-        &self,
-        a: &[f32],
-        b: &[f32],
-        m: usize,
-        k: usize,
-        n: usize,
-    ) -> Result<MaxPlusOutput, GpuError> {
-        self.maxplus_impl(a, b, m, k, n)
+    fn maxplus_matmul(&self, p: MaxPlusInputs<'_>) -> Result<MaxPlusOutput, GpuError> {
+        self.maxplus_impl(p)
     }
 }
 
@@ -490,42 +461,24 @@ impl Backend for CudaInputs<'_> {
     fn name(&self) -> String {
         format!("{} [{} inputs]", self.0.name(), self.1)
     }
-    fn softmax_attention(
-        &self,
-        x: &AttentionInputs<'_>,
-        sigma: f32,
-        tau: f32,
-    ) -> Result<Vec<f32>, GpuError> {
+    fn softmax_attention(&self, x: &AttentionInputs<'_>, t: Softmax) -> Result<Vec<f32>, GpuError> {
         self.with_raw(
             x,
-            |r| self.0.softmax_raw(r, sigma, tau),
-            |r| self.0.softmax_raw(r, sigma, tau),
+            |r| self.0.softmax_raw(r, t),
+            |r| self.0.softmax_raw(r, t),
         )
     }
     fn hard_attention(&self, x: &AttentionInputs<'_>) -> Result<HardAttention<f32>, GpuError> {
         self.with_raw(x, |r| self.0.hard_raw(r), |r| self.0.hard_raw(r))
     }
-    fn topk_attention(
-        &self,
-        x: &AttentionInputs<'_>,
-        sigma: f32,
-        tau: f32,
-        k: usize,
-    ) -> Result<TopkAttention<f32>, GpuError> {
+    fn topk_attention(&self, x: &AttentionInputs<'_>, t: Softmax, k: usize) -> TopkResult {
         self.with_raw(
             x,
-            |r| self.0.topk_raw(r, sigma, tau, k),
-            |r| self.0.topk_raw(r, sigma, tau, k),
+            |r| self.0.topk_raw(r, t, k),
+            |r| self.0.topk_raw(r, t, k),
         )
     }
-    fn maxplus_matmul(
-        &self,
-        a: &[f32],
-        b: &[f32],
-        m: usize,
-        k: usize,
-        n: usize,
-    ) -> Result<MaxPlusOutput, GpuError> {
-        self.0.maxplus_impl(a, b, m, k, n)
+    fn maxplus_matmul(&self, p: MaxPlusInputs<'_>) -> Result<MaxPlusOutput, GpuError> {
+        self.0.maxplus_impl(p)
     }
 }
