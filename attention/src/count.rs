@@ -71,7 +71,7 @@
 //! assert_eq!(c.method, Method::Product); // W_Q is onto R^2: T15 applies
 //! ```
 
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -757,13 +757,32 @@ fn count_layer<S: Scalar>(
             Some(Stop::Cancelled | Stop::TimeLimit | Stop::MemoryLimit)
         );
         if run_mink && !interrupted {
-            let (m, secs) = timed(|| regions::minkowski_cell_count(&fns))?;
-            runs.push(MethodRun {
-                method: Method::Minkowski,
-                cells: big(m),
-                complete: true,
-                seconds: secs,
-            });
+            // The cross-check answers Ctrl-C between summands: the count then comes back as
+            // it stands, marked cancelled and incomplete.
+            let cancel = req.limits.cancel.clone();
+            let stop = move || cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed));
+            let (m, secs) = timed(|| regions::minkowski_cell_count_until(&fns, &stop))?;
+            match m {
+                Some(m) => runs.push(MethodRun {
+                    method: Method::Minkowski,
+                    cells: big(m),
+                    complete: true,
+                    seconds: secs,
+                }),
+                None => {
+                    stopped = Some(Stop::Cancelled);
+                    walk_complete = false;
+                    if runs.is_empty() {
+                        // Nothing else ran: the partial result is "no cells counted yet".
+                        runs.push(MethodRun {
+                            method: Method::Minkowski,
+                            cells: big(0),
+                            complete: false,
+                            seconds: secs,
+                        });
+                    }
+                }
+            }
         }
     }
     let (method, cells) = pick(&runs)?;

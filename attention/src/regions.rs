@@ -640,6 +640,15 @@ pub fn head_power_diagram<S: Scalar>(
 /// a slice (`Region::restrict`) to count a whole slice. With a box the cells are cut by the box
 /// and this count does not apply (cells that miss the box are still vertices).
 pub fn minkowski_cell_count<S: Scalar>(fns: &[ScoreFunction<S>]) -> Result<usize> {
+    Ok(minkowski_cell_count_until(fns, &|| false)?.unwrap_or(0))
+}
+
+/// [`minkowski_cell_count`], abandoned (`Ok(None)`) when `stop()` returns true: it is asked
+/// before each summand's upper hull, so a Ctrl-C or a deadline is answered within one hull.
+pub fn minkowski_cell_count_until<S: Scalar>(
+    fns: &[ScoreFunction<S>],
+    stop: &dyn Fn() -> bool,
+) -> Result<Option<usize>> {
     if fns.is_empty() {
         return Err(AttentionError::Empty("no score functions".into()));
     }
@@ -650,8 +659,14 @@ pub fn minkowski_cell_count<S: Scalar>(fns: &[ScoreFunction<S>]) -> Result<usize
         let idx = tropical_geometry::polyhedron::upper_hull(&pts).map_err(geo)?;
         Ok(idx.into_iter().map(|i| pts[i].clone()).collect())
     };
+    if stop() {
+        return Ok(None);
+    }
     let mut acc = upper(fns[0].lifted_points())?;
     for f in &fns[1..] {
+        if stop() {
+            return Ok(None);
+        }
         let b = upper(f.lifted_points())?;
         let mut sums = Vec::with_capacity(acc.len() * b.len());
         for p in &acc {
@@ -659,7 +674,10 @@ pub fn minkowski_cell_count<S: Scalar>(fns: &[ScoreFunction<S>]) -> Result<usize
                 sums.push(p.iter().zip(q).map(|(x, y)| x.clone() + y).collect());
             }
         }
+        if stop() {
+            return Ok(None);
+        }
         acc = upper(sums)?;
     }
-    Ok(acc.len())
+    Ok(Some(acc.len()))
 }

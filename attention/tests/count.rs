@@ -266,6 +266,46 @@ fn limits() {
     assert!(e.to_string().contains("time limit"), "{e}");
 }
 
+/// The Minkowski cross-check answers a cancellation between summands. Hypothesis: the flag is
+/// set before the count. Conclusion: a Minkowski-only count returns at once, incomplete and
+/// cancelled, with no cells claimed; the interruptible count with a stop that never fires
+/// equals the plain one, and one that fires after the first summand gives up.
+#[test]
+fn minkowski_cross_check_answers_cancellation() {
+    use std::cell::Cell;
+    use tropical_attention::regions::{minkowski_cell_count, minkowski_cell_count_until};
+    let (m, c) = tiny();
+    let r = count_cells(
+        &m,
+        &c,
+        &CountRequest {
+            methods: vec![Method::Minkowski],
+            limits: Limits {
+                cancel: Some(Arc::new(AtomicBool::new(true))),
+                ..Limits::default()
+            },
+            ..CountRequest::default()
+        },
+    )
+    .unwrap();
+    assert!(!r.complete);
+    assert_eq!(r.stopped, Some(Stop::Cancelled));
+    assert_eq!(r.cells, BigUint::from(0u32));
+    let fns = m.blocks[0].attention.score_functions(&c).unwrap();
+    let full = minkowski_cell_count(&fns).unwrap();
+    assert_eq!(full, 20);
+    assert_eq!(
+        minkowski_cell_count_until(&fns, &|| false).unwrap(),
+        Some(full)
+    );
+    let asked = Cell::new(0);
+    let after_one = || {
+        asked.set(asked.get() + 1);
+        asked.get() > 1
+    };
+    assert_eq!(minkowski_cell_count_until(&fns, &after_one).unwrap(), None);
+}
+
 /// Depth 2 on the tiny model: labels are per layer (one list per layer, one set per head) and
 /// each cell's affine piece is the composed map's at its interior point.
 #[test]

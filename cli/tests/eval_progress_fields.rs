@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{tmpdir, tropical, Run};
+use common::{documented, tmpdir, tropical, Run};
 use serde_json::Value;
 
 /// Deterministic small integers in `-r..=r` (a linear congruential generator).
@@ -83,20 +83,6 @@ fn slow_eval_args(m: &Path, c: &Path) -> Vec<String> {
     ]
     .map(String::from)
     .to_vec()
-}
-
-/// The field names documented in the tables of `docs/json/NAME.md` before the heading `stop`
-/// (first column, in backticks).
-fn documented(name: &str, stop: &str) -> BTreeSet<String> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../docs/json/{name}.md"));
-    std::fs::read_to_string(p)
-        .unwrap()
-        .lines()
-        .take_while(|l| !l.starts_with(stop))
-        .filter_map(|l| l.strip_prefix("| `"))
-        .filter_map(|l| l.split('`').next())
-        .map(String::from)
-        .collect()
 }
 
 fn keys(v: &Value) -> BTreeSet<String> {

@@ -46,3 +46,40 @@ pub fn testdata(name: &str) -> PathBuf {
         .join("../attention/testdata")
         .join(name)
 }
+
+/// The field names documented in the tables of `docs/json/NAME.md` (first column, in
+/// backticks) before the first line starting with `stop`.
+pub fn documented(name: &str, stop: &str) -> std::collections::BTreeSet<String> {
+    documented_lines(name)
+        .into_iter()
+        .take_while(|l| !l.starts_with(stop))
+        .filter_map(|l| field_of(&l))
+        .collect()
+}
+
+/// The field names documented in the table under the heading `heading` of `docs/json/NAME.md`
+/// (up to the next `## ` heading).
+pub fn documented_section(name: &str, heading: &str) -> std::collections::BTreeSet<String> {
+    documented_lines(name)
+        .into_iter()
+        .skip_while(|l| l.trim_end() != heading)
+        .skip(1)
+        .take_while(|l| !l.starts_with("## "))
+        .filter_map(|l| field_of(&l))
+        .collect()
+}
+
+fn documented_lines(name: &str) -> Vec<String> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../docs/json/{name}.md"));
+    std::fs::read_to_string(&p)
+        .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
+fn field_of(line: &str) -> Option<String> {
+    line.strip_prefix("| `")
+        .and_then(|l| l.split('`').next())
+        .map(String::from)
+}
