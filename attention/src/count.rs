@@ -19,6 +19,7 @@
 //! ## Main declarations
 //!
 //! - [`count_cells`], [`CountRequest`], [`CellCount`], [`CountedCell`], [`Method`], [`Limits`].
+//! - [`cancelled_before_counting`]: the report of a count stopped before its first cell.
 //! - [`decomposition`]: the exact rank test of SPEC T15 and the per-head counts `n_h`.
 //!
 //! ## Implementation notes
@@ -352,6 +353,66 @@ pub fn count_cells<S: Scalar>(
         let sub = model.slice_layers(start, depth)?;
         count_stack(sub, context, request)
     }
+}
+
+/// The report of a count stopped before it found anything (Ctrl-C during the set-up of a long
+/// count, e.g. composing a deep stack): no cells, `complete: false`, `stopped: cancelled`, the
+/// bounds and shape fields as [`count_cells`] would report them. Validates `request` as
+/// [`count_cells`] does, so a bad request is still an error; costs no counting.
+pub fn cancelled_before_counting<S: Scalar>(
+    model: &Model<S>,
+    context: &Mat<S>,
+    request: &CountRequest<S>,
+) -> Result<CellCount<S>> {
+    let depth = request.depth;
+    check_layers(request.layer, depth, request.first_layer, model.layers())?;
+    let start = request.layer - request.first_layer;
+    let d = model.d_model();
+    check_region(&request.region, d)?;
+    let n = context.rows();
+    let k = request.region.dim(d);
+    let blocks = &model.blocks[start..start + depth];
+    let first = &blocks[0].attention;
+    let heads: Vec<usize> = match (&request.heads, depth) {
+        (Some(h), 1) => {
+            check_heads(first, h, request.layer)?;
+            h.clone()
+        }
+        _ => (0..first.heads.len()).collect(),
+    };
+    let (bound_product_, bound_zaslavsky_) = if depth == 1 {
+        (
+            Some(bound_product(&vec![n; heads.len()])),
+            Some(bound_zaslavsky(heads.len(), n, k)),
+        )
+    } else {
+        let has_mlp = blocks.iter().any(|b| b.mlp.is_some());
+        let keys: Vec<usize> = blocks
+            .iter()
+            .flat_map(|b| vec![n; b.attention.heads.len()])
+            .collect();
+        ((!has_mlp).then(|| bound_product(&keys)), None)
+    };
+    Ok(CellCount {
+        cells: big(0),
+        linear_regions: None,
+        dimension: k,
+        walk_dimension: None,
+        layer: request.layer,
+        depth,
+        heads,
+        keys: n,
+        bound_product: bound_product_,
+        bound_zaslavsky: bound_zaslavsky_,
+        method: Method::Walk,
+        runs: Vec::new(),
+        agreed: true,
+        complete: false,
+        stopped: Some(Stop::Cancelled),
+        decomposition: None,
+        lps_solved: 0,
+        cell_list: Vec::new(),
+    })
 }
 
 /// Check that layers `layer..layer + depth` exist in a checkpoint of `layers` layers (or in a

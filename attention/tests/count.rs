@@ -306,6 +306,62 @@ fn minkowski_cross_check_answers_cancellation() {
     assert_eq!(minkowski_cell_count_until(&fns, &after_one).unwrap(), None);
 }
 
+/// The report of a count stopped in its set-up. Hypothesis: the same requests as a full count.
+/// Conclusion: the same shape and bounds as `count_cells` reports, no cells, incomplete and
+/// cancelled; a bad request is the same error.
+#[test]
+fn cancelled_before_counting_reports_the_bounds_and_nothing_counted() {
+    use tropical_attention::count::cancelled_before_counting;
+    let (m, c) = tiny();
+    let mut reqs = vec![
+        CountRequest::default(),
+        CountRequest {
+            heads: Some(vec![1]),
+            ..CountRequest::default()
+        },
+    ];
+    if m.layers() >= 2 {
+        reqs.push(CountRequest {
+            depth: 2,
+            ..CountRequest::default()
+        });
+    }
+    for req in &reqs {
+        let full = count_cells(&m, &c, req).unwrap();
+        let none = cancelled_before_counting(&m, &c, req).unwrap();
+        assert_eq!(none.cells, BigUint::from(0u32));
+        assert!(!none.complete && none.cell_list.is_empty());
+        assert_eq!(none.stopped, Some(Stop::Cancelled));
+        assert_eq!(
+            (
+                none.dimension,
+                none.layer,
+                none.depth,
+                &none.heads,
+                none.keys
+            ),
+            (
+                full.dimension,
+                full.layer,
+                full.depth,
+                &full.heads,
+                full.keys
+            )
+        );
+        assert_eq!(none.bound_product, full.bound_product);
+        assert_eq!(none.bound_zaslavsky, full.bound_zaslavsky);
+    }
+    let bad = CountRequest {
+        heads: Some(vec![99]),
+        ..CountRequest::default()
+    };
+    let a = count_cells(&m, &c, &bad).unwrap_err().to_string();
+    let b = cancelled_before_counting(&m, &c, &bad)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(a, b);
+}
+
 /// Depth 2 on the tiny model: labels are per layer (one list per layer, one set per head) and
 /// each cell's affine piece is the composed map's at its interior point.
 #[test]

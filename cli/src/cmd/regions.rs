@@ -384,7 +384,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
     let res = match &tiling {
         Some(t) => tiling::count_tiled(&model, &ctx, &request, t),
-        None => count_cells(&model, &ctx, &request),
+        None => count_answering_ctrl_c(model, ctx, request),
     }
     .map_err(flag_error)?;
     if let Some(b) = bar {
@@ -402,6 +402,47 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             title: &title,
         },
     )
+}
+
+/// Seconds a count may take to come back after Ctrl-C before the report of a count stopped
+/// in its set-up is printed instead.
+const CTRL_C_GRACE_S: f64 = 0.8;
+
+/// `count_cells` on a worker thread, so that Ctrl-C is answered within [`CTRL_C_GRACE_S`] even
+/// in a phase that does not poll the flag (composing a deep stack, the restriction to a slice):
+/// the worker's partial result when it returns in time, else
+/// `count::cancelled_before_counting` (no cells, `complete: false`, `stopped: cancelled`); the
+/// worker is left to end with the process.
+fn count_answering_ctrl_c(
+    model: Model<Rat>,
+    ctx: Mat<Rat>,
+    request: CountRequest<Rat>,
+) -> tropical_attention::Result<CellCount<Rat>> {
+    let fallback = count::cancelled_before_counting(&model, &ctx, &request)?;
+    let cancel = request.limits.cancel.clone();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(count_cells(&model, &ctx, &request));
+    });
+    let mut cancelled_at: Option<Instant> = None;
+    loop {
+        match rx.recv_timeout(std::time::Duration::from_millis(50)) {
+            Ok(res) => return res,
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(AttentionError::Invalid(
+                    "internal error: the count's worker thread ended without a result".into(),
+                ))
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        let flagged = cancel.as_ref().is_some_and(|c| c.load(Ordering::SeqCst));
+        if flagged {
+            let at = *cancelled_at.get_or_insert_with(Instant::now);
+            if at.elapsed().as_secs_f64() >= CTRL_C_GRACE_S {
+                return Ok(fallback);
+            }
+        }
+    }
 }
 
 /// How a count is shown (`tropical regions` and `tropical merge`).
