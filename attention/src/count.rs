@@ -326,9 +326,28 @@ pub fn count_cells<S: Scalar>(
     context: &Mat<S>,
     request: &CountRequest<S>,
 ) -> Result<CellCount<S>> {
-    let depth = request.depth;
-    check_layers(request.layer, depth, request.first_layer, model.layers())?;
-    let start = request.layer - request.first_layer;
+    let start = check_request(model, context, request)?;
+    if request.depth == 1 {
+        count_layer(&model.blocks[start].attention, context, request)
+    } else {
+        let sub = model.slice_layers(start, request.depth)?;
+        count_stack(sub, context, request)
+    }
+}
+
+/// The checks every count makes before it starts: layers, context shape, region, heads only
+/// at depth 1. Returns the index in `model.blocks` of the first layer counted.
+fn check_request<S: Scalar>(
+    model: &Model<S>,
+    context: &Mat<S>,
+    request: &CountRequest<S>,
+) -> Result<usize> {
+    check_layers(
+        request.layer,
+        request.depth,
+        request.first_layer,
+        model.layers(),
+    )?;
     let d = model.d_model();
     if context.cols() != d {
         return Err(AttentionError::Invalid(format!(
@@ -342,17 +361,12 @@ pub fn count_cells<S: Scalar>(
         ));
     }
     check_region(&request.region, d)?;
-    if depth == 1 {
-        count_layer(&model.blocks[start].attention, context, request)
-    } else {
-        if request.heads.is_some() {
-            return Err(AttentionError::Invalid(
-                "heads apply to one layer: leave them out or use depth 1".into(),
-            ));
-        }
-        let sub = model.slice_layers(start, depth)?;
-        count_stack(sub, context, request)
+    if request.depth > 1 && request.heads.is_some() {
+        return Err(AttentionError::Invalid(
+            "heads apply to one layer: leave them out or use depth 1".into(),
+        ));
     }
+    Ok(request.layer - request.first_layer)
 }
 
 /// The report of a count stopped before it found anything (Ctrl-C during the set-up of a long
@@ -364,11 +378,9 @@ pub fn cancelled_before_counting<S: Scalar>(
     context: &Mat<S>,
     request: &CountRequest<S>,
 ) -> Result<CellCount<S>> {
+    let start = check_request(model, context, request)?;
     let depth = request.depth;
-    check_layers(request.layer, depth, request.first_layer, model.layers())?;
-    let start = request.layer - request.first_layer;
     let d = model.d_model();
-    check_region(&request.region, d)?;
     let n = context.rows();
     let k = request.region.dim(d);
     let blocks = &model.blocks[start..start + depth];
