@@ -383,7 +383,7 @@ fn eval_flag_errors_name_the_valid_range() {
     let e = run(&["--tau", "1,0"]);
     assert_eq!(
         e.trim_end(),
-        "error: --tau 0: temperatures must be positive"
+        "error: --tau 0: temperatures τ must be positive"
     );
 }
 

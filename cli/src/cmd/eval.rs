@@ -194,7 +194,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .map(|t| {
             let v = Rat::parse_exact(t).with_context(|| format!("--tau value {t:?}"))?;
             if !v.is_positive() {
-                anyhow::bail!("--tau {t}: temperatures must be positive");
+                anyhow::bail!("--tau {t}: temperatures τ must be positive");
             }
             Ok(v)
         })
