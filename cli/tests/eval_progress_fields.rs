@@ -161,7 +161,8 @@ fn ctrl_c_gives_a_partial_evaluation_promptly() {
 
 /// Hypothesis: stderr is a pipe and the evaluation runs for seconds. Conclusion: stderr carries
 /// plain progress lines naming the phase (`eval: enclosure at τ = …`), in the order of the
-/// temperatures; stdout is the complete JSON report.
+/// temperatures (a phase shorter than a second may print none); stdout is the complete JSON
+/// report.
 #[test]
 fn progress_lines_when_stderr_is_not_a_terminal() {
     let dir = tmpdir("eval_progress", "lines");
@@ -175,14 +176,18 @@ fn progress_lines_when_stderr_is_not_a_terminal() {
     assert_eq!(j["complete"], true, "{j}");
     assert!(j["stopped"].is_null(), "{j}");
     assert_eq!(j["temperatures"].as_array().unwrap().len(), 2, "{j}");
+    // A phase shorter than the quiet second prints no line (how long each takes depends on the
+    // machine), so: at least one line, every line a progress line, phases in order.
     let lines: Vec<&str> = r.stderr.lines().collect();
-    let at = |needle: &str| {
-        lines
-            .iter()
-            .position(|l| l.starts_with("eval: ") && l.contains(needle))
-            .unwrap_or_else(|| panic!("no progress line with {needle:?}: {r:?}"))
-    };
-    assert!(at("(1 of 2)") < at("(2 of 2)"), "{r:?}");
+    assert!(!lines.is_empty(), "no progress line: {r:?}");
+    let mut phases = Vec::new();
+    for l in &lines {
+        assert!(l.starts_with("eval: "), "not a progress line: {l:?}");
+        if let Some(k) = ["(1 of 2)", "(2 of 2)"].iter().position(|n| l.contains(n)) {
+            phases.push(k);
+        }
+    }
+    assert!(phases.windows(2).all(|w| w[0] <= w[1]), "{r:?}");
 }
 
 /// A fast run or a bad input prints no progress line: a bad input's stderr is one error line.
