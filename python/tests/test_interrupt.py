@@ -10,7 +10,7 @@ import numpy as np
 import tropical_attention as ta
 
 
-def slow_families(seed=3, funcs=9, pieces=10, dim=3):
+def slow_families(seed=3, funcs=12, pieces=10, dim=3):
     rng = np.random.default_rng(seed)
     slopes = [rng.integers(-9, 10, size=(pieces, dim)).astype(np.float64) for _ in range(funcs)]
     offsets = [rng.integers(-9, 10, size=pieces).astype(np.float64) for _ in range(funcs)]
@@ -18,7 +18,7 @@ def slow_families(seed=3, funcs=9, pieces=10, dim=3):
 
 
 def test_keyboard_interrupt_returns_partial_count(capfd):
-    """Hypothesis: a count that takes seconds (9 random max-affine functions of 10 pieces in
+    """Hypothesis: a count that takes seconds (12 random max-affine functions of 10 pieces in
     R^3), SIGINT sent from another thread after 1 s, progress on. Conclusion: the call returns
     (no KeyboardInterrupt escapes) with complete = False, interrupted = True, the cells found so
     far (> 0) with their labels, and a progress line was printed on stderr."""
