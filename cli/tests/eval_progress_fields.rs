@@ -9,84 +9,47 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
-use common::{documented, tmpdir, tropical, Run};
+use common::{assert_row_names, doc, documented, json_model, keys, on_model, tmpdir, tropical};
+use common::{ModelShape, Run};
 use serde_json::Value;
 
-/// Deterministic small integers in `-r..=r` (a linear congruential generator).
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, r: i64) -> i64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 33) % (2 * r as u64 + 1)) as i64 - r
-    }
-    fn matrix(&mut self, rows: usize, cols: usize, r: i64) -> Vec<Vec<i64>> {
-        (0..rows)
-            .map(|_| (0..cols).map(|_| self.next(r)).collect())
-            .collect()
-    }
-}
-
 /// A model of `layers` layers of `heads` heads (value width `d / heads`) on `R^d` and a
-/// context of `n` rows, written to `dir`.
-fn case(dir: &Path, layers: usize, heads: usize, d: usize, n: usize) -> (PathBuf, PathBuf) {
-    let mut g = Lcg(0x5eed + d as u64);
-    let layer = |g: &mut Lcg| {
-        let hs: Vec<Value> = (0..heads)
-            .map(|_| {
-                serde_json::json!({
-                    "w_q": g.matrix(d, d, 3),
-                    "w_k": g.matrix(d, d, 3),
-                    "w_v": g.matrix(d / heads, d, 2),
-                })
-            })
-            .collect();
-        serde_json::json!({ "heads": hs })
-    };
-    let ls: Vec<Value> = (0..layers).map(|_| layer(&mut g)).collect();
-    let model = serde_json::json!({ "layers": ls });
-    let context = serde_json::json!({ "context": g.matrix(n, d, 5) });
-    let (m, c) = (dir.join("model.json"), dir.join("context.json"));
-    std::fs::write(&m, model.to_string()).unwrap();
-    std::fs::write(&c, context.to_string()).unwrap();
-    (m, c)
-}
-
-fn s(p: &Path) -> String {
-    p.display().to_string()
+/// context of `n` rows, written to a fresh folder for the test `test`.
+fn case(test: &str, layers: usize, heads: usize, d: usize, n: usize) -> (PathBuf, PathBuf) {
+    let dv = d / heads;
+    json_model(
+        &tmpdir("eval_progress", test),
+        0x5eed + d as u64,
+        &ModelShape {
+            layers,
+            heads,
+            d,
+            dv,
+            n,
+        },
+    )
 }
 
 const TAUS: &str = "1,1/2,1/3,1/4,1/5,1/6,1/7,1/8";
 
 fn slow_eval_args(m: &Path, c: &Path) -> Vec<String> {
-    [
+    let at = "1,2,3,4,5,6,7,8";
+    on_model(
         "eval",
-        "--model",
-        &s(m),
-        "--context",
-        &s(c),
-        "--at",
-        "1,2,3,4,5,6,7,8",
-        "--tau",
-        TAUS,
-        "--prec",
-        "256",
-        "--json",
-    ]
-    .map(String::from)
-    .to_vec()
+        m,
+        c,
+        &["--at", at, "--tau", TAUS, "--prec", "256", "--json"],
+    )
 }
 
-fn keys(v: &Value) -> BTreeSet<String> {
-    v.as_object().unwrap().keys().cloned().collect()
+/// `tropical SUB --model M --context C EXTRA…`, asserted to succeed.
+#[track_caller]
+fn ok_on(sub: &str, m: &Path, c: &Path, extra: &[&str]) -> Run {
+    let r = tropical(&on_model(sub, m, c, extra));
+    assert_eq!(r.code, Some(0), "{r:?}");
+    r
 }
 
 /// SIGINT one second into a slow evaluation: the command exits 0 within two seconds of the
@@ -95,57 +58,8 @@ fn keys(v: &Value) -> BTreeSet<String> {
 #[test]
 #[cfg(unix)]
 fn ctrl_c_gives_a_partial_evaluation_promptly() {
-    let dir = tmpdir("eval_progress", "ctrl_c");
-    let (m, c) = case(&dir, 2, 4, 8, 64);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tropical"))
-        .args(slow_eval_args(&m, &c))
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the tropical binary runs");
-    std::thread::sleep(Duration::from_secs(1));
-    assert!(
-        child.try_wait().unwrap().is_none(),
-        "the slow case finished within a second: it no longer tests the interrupt"
-    );
-    let drain = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            pipe.read_to_string(&mut text).unwrap();
-            text
-        })
-    };
-    let out = drain(Box::new(child.stdout.take().unwrap()));
-    let err = drain(Box::new(child.stderr.take().unwrap()));
-    let sent = Instant::now();
-    let kill = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(kill.success());
-    let status = loop {
-        if let Some(st) = child.try_wait().unwrap() {
-            break st;
-        }
-        if sent.elapsed() > Duration::from_secs(30) {
-            let _ = child.kill();
-            panic!("no exit 30 s after SIGINT");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let waited = sent.elapsed();
-    let r = Run {
-        code: status.code(),
-        stdout: out.join().unwrap(),
-        stderr: err.join().unwrap(),
-    };
-    assert!(
-        waited < Duration::from_secs(2),
-        "exit {waited:?} after SIGINT: {r:?}"
-    );
-    assert!(r.stderr.contains("interrupted"), "{r:?}");
+    let (m, c) = case("ctrl_c", 2, 4, 8, 64);
+    let r = common::ctrl_c_after_one_second(&slow_eval_args(&m, &c));
     assert_eq!(r.code, Some(0), "{r:?}");
     let j: Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {r:?}"));
     assert_eq!(j["complete"], false, "{j}");
@@ -165,8 +79,7 @@ fn ctrl_c_gives_a_partial_evaluation_promptly() {
 /// report.
 #[test]
 fn progress_lines_when_stderr_is_not_a_terminal() {
-    let dir = tmpdir("eval_progress", "lines");
-    let (m, c) = case(&dir, 2, 4, 8, 64);
+    let (m, c) = case("lines", 2, 4, 8, 64);
     let mut args = slow_eval_args(&m, &c);
     let t = args.iter().position(|a| a == "--tau").unwrap();
     args[t + 1] = "1,1/2".into();
@@ -193,31 +106,15 @@ fn progress_lines_when_stderr_is_not_a_terminal() {
 /// A fast run or a bad input prints no progress line: a bad input's stderr is one error line.
 #[test]
 fn a_fast_run_is_quiet() {
-    let dir = tmpdir("eval_progress", "quiet");
-    let (m, c) = case(&dir, 1, 2, 2, 3);
-    let ok = tropical(&[
-        "eval",
-        "--model",
-        &s(&m),
-        "--context",
-        &s(&c),
-        "--at",
-        "1,1/2",
-        "--json",
-    ]);
-    assert_eq!(ok.code, Some(0), "{ok:?}");
+    let (m, c) = case("quiet", 1, 2, 2, 3);
+    let ok = ok_on("eval", &m, &c, &["--at", "1,1/2", "--json"]);
     assert_eq!(ok.stderr, "", "{ok:?}");
-    let bad = tropical(&[
+    let bad = tropical(&on_model(
         "eval",
-        "--model",
-        &s(&m),
-        "--context",
-        &s(&c),
-        "--at",
-        "1,1/2",
-        "--layer",
-        "1",
-    ]);
+        &m,
+        &c,
+        &["--at", "1,1/2", "--layer", "1"],
+    ));
     assert_eq!(bad.code, Some(2), "{bad:?}");
     assert_eq!(
         bad.stderr.trim_end(),
@@ -231,40 +128,21 @@ fn a_fast_run_is_quiet() {
 /// `temperatures` row, and a decimal's `value` and `error`.
 #[test]
 fn eval_fields_are_documented() {
-    let dir = tmpdir("eval_progress", "eval_fields");
-    let (m, c) = case(&dir, 1, 2, 2, 3);
-    let r = tropical(&[
-        "eval",
-        "--model",
-        &s(&m),
-        "--context",
-        &s(&c),
-        "--at",
-        "1,1/2",
-        "--tau",
-        "1",
-        "--json",
-    ]);
-    assert_eq!(r.code, Some(0), "{r:?}");
+    let (m, c) = case("eval_fields", 1, 2, 2, 3);
+    let r = ok_on("eval", &m, &c, &["--at", "1,1/2", "--tau", "1", "--json"]);
     let j: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(keys(&j), documented("eval", "## none"), "docs/json/eval.md");
-    let doc =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/json/eval.md"))
-            .unwrap();
+    let doc = doc("eval");
     let row = doc
         .lines()
         .find(|l| l.starts_with("| `temperatures`"))
         .unwrap();
-    for k in keys(&j["temperatures"][0]) {
-        assert!(row.contains(&format!("`{k}`")), "temperature field {k}");
-    }
+    assert_row_names(row, &j["temperatures"][0], "temperature");
     assert_eq!(
         keys(&j["output_decimal"][0]),
         ["error", "value"].map(String::from).into(),
     );
-    for k in keys(&j["argmax_by_head"][0]) {
-        assert!(doc.contains(&format!("`{k}`")), "argmax_by_head field {k}");
-    }
+    assert_row_names(&doc, &j["argmax_by_head"][0], "argmax_by_head");
 }
 
 /// Every field `tropical regions --json --cells` prints on a 2D count with a box (the count's
@@ -272,20 +150,8 @@ fn eval_fields_are_documented() {
 /// every field documented there is printed; a piece's fields are named in the `piece` row.
 #[test]
 fn regions_fields_are_documented() {
-    let dir = tmpdir("eval_progress", "regions_fields");
-    let (m, c) = case(&dir, 1, 2, 2, 3);
-    let r = tropical(&[
-        "regions",
-        "--model",
-        &s(&m),
-        "--context",
-        &s(&c),
-        "--box",
-        "-4,4",
-        "--cells",
-        "--json",
-    ]);
-    assert_eq!(r.code, Some(0), "{r:?}");
+    let (m, c) = case("regions_fields", 1, 2, 2, 3);
+    let r = ok_on("regions", &m, &c, &["--box", "-4,4", "--cells", "--json"]);
     let j: Value = serde_json::from_str(&r.stdout).unwrap();
     let cells = j["cell_list"].as_array().unwrap();
     assert!(!cells.is_empty(), "{j}");
@@ -298,19 +164,12 @@ fn regions_fields_are_documented() {
         documented("regions", "## Methods"),
         "docs/json/regions.md"
     );
-    let doc = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/json/regions.md"),
-    )
-    .unwrap();
+    let doc = doc("regions");
     let row = doc.lines().find(|l| l.starts_with("| `piece`")).unwrap();
-    for k in keys(&cells[0]["piece"]) {
-        assert!(row.contains(&format!("`{k}`")), "piece field {k}");
-    }
+    assert_row_names(row, &cells[0]["piece"], "piece");
     for run in j["runs"].as_array().unwrap() {
         let row = doc.lines().find(|l| l.starts_with("| `runs`")).unwrap();
-        for k in keys(run) {
-            assert!(row.contains(&format!("`{k}`")), "runs field {k}");
-        }
+        assert_row_names(row, run, "runs");
     }
 }
 
@@ -319,38 +178,12 @@ fn regions_fields_are_documented() {
 /// the note on what the map leaves out (snapshot).
 #[test]
 fn eval_table_snapshot() {
-    let dir = tmpdir("eval_progress", "table");
-    let (m, c) = case(&dir, 2, 2, 2, 3);
-    let r = tropical(&[
-        "eval",
-        "--model",
-        &s(&m),
-        "--context",
-        &s(&c),
-        "--at",
-        "1,1/2",
-        "--tau",
-        "1,1/10",
-        "--digits",
-        "6",
-    ]);
-    assert_eq!(r.code, Some(0), "{r:?}");
+    let (m, c) = case("table", 2, 2, 2, 3);
+    let taus = ["--tau", "1,1/10", "--digits", "6"];
+    let r = ok_on("eval", &m, &c, &[&["--at", "1,1/2"], &taus[..]].concat());
     insta::assert_snapshot!("eval_table", r.stdout);
-    let one = tropical(&[
-        "eval",
-        "--model",
-        &s(&m),
-        "--context",
-        &s(&c),
-        "--at",
-        "1,1/2",
-        "--layer",
-        "1",
-        "--heads",
-        "1",
-        "--exact",
-    ]);
-    assert_eq!(one.code, Some(0), "{one:?}");
+    let head = ["--layer", "1", "--heads", "1", "--exact"];
+    let one = ok_on("eval", &m, &c, &[&["--at", "1,1/2"], &head[..]].concat());
     insta::assert_snapshot!("eval_table_layer_head_exact", one.stdout);
 }
 
@@ -358,21 +191,11 @@ fn eval_table_snapshot() {
 /// range names the layer's heads, a layer out of range names the layers.
 #[test]
 fn eval_flag_errors_name_the_valid_range() {
-    let dir = tmpdir("eval_progress", "errors");
-    let (m, c) = case(&dir, 2, 2, 2, 3);
-    let base = [
-        "eval",
-        "--model",
-        &s(&m),
-        "--context",
-        &s(&c),
-        "--at",
-        "1,1/2",
-    ];
+    let (m, c) = case("errors", 2, 2, 2, 3);
     let run = |extra: &[&str]| {
-        let mut a: Vec<&str> = base.to_vec();
+        let mut a = vec!["--at", "1,1/2"];
         a.extend_from_slice(extra);
-        let r = tropical(&a);
+        let r = tropical(&on_model("eval", &m, &c, &a));
         assert_eq!(r.code, Some(2), "{r:?}");
         r.stderr
     };
@@ -396,27 +219,11 @@ fn eval_flag_errors_name_the_valid_range() {
 /// docs/json/regions.md, and every field there is printed.
 #[test]
 fn topk_fields_are_documented() {
-    let dir = tmpdir("eval_progress", "topk_fields");
-    let (m, c) = case(&dir, 1, 2, 2, 4);
-    let r = tropical(&[
-        "regions",
-        "--model",
-        &s(&m),
-        "--context",
-        &s(&c),
-        "--box",
-        "-4,4",
-        "--topk",
-        "2",
-        "--cells",
-        "--json",
-    ]);
-    assert_eq!(r.code, Some(0), "{r:?}");
+    let (m, c) = case("topk_fields", 1, 2, 2, 4);
+    let topk = ["--topk", "2", "--cells", "--json"];
+    let r = ok_on("regions", &m, &c, &[&["--box", "-4,4"], &topk[..]].concat());
     let j: Value = serde_json::from_str(&r.stdout).unwrap();
-    let doc = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/json/regions.md"),
-    )
-    .unwrap();
+    let doc = doc("regions");
     let table: BTreeSet<String> = doc
         .lines()
         .skip_while(|l| !l.starts_with("## Top-k"))
@@ -432,9 +239,7 @@ fn topk_fields_are_documented() {
         .unwrap();
     let regions = j["cell_list"].as_array().unwrap();
     assert!(!regions.is_empty(), "{j}");
-    for k in keys(&regions[0]) {
-        assert!(row.contains(&format!("`{k}`")), "region field {k}");
-    }
+    assert_row_names(row, &regions[0], "region");
 }
 
 /// Every field of `tropical poly --json` (and of a term and a temperature) is documented in
@@ -447,9 +252,7 @@ fn poly_fields_are_documented() {
     assert_eq!(r.code, Some(0), "{r:?}");
     let j: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(keys(&j), documented("poly", "## none"), "docs/json/poly.md");
-    let doc =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/json/poly.md"))
-            .unwrap();
+    let doc = doc("poly");
     for (field, v) in [
         ("terms", &j["terms"][0]),
         ("temperatures", &j["temperatures"][0]),
@@ -458,8 +261,6 @@ fn poly_fields_are_documented() {
             .lines()
             .find(|l| l.starts_with(&format!("| `{field}`")))
             .unwrap();
-        for k in keys(v) {
-            assert!(row.contains(&format!("`{k}`")), "{field} field {k}");
-        }
+        assert_row_names(row, v, field);
     }
 }

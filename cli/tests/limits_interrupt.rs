@@ -7,58 +7,28 @@
 
 mod common;
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
-use common::{tmpdir, tropical, Run};
+use common::{json_model, on_model, tmpdir, tropical, ModelShape, Run};
 use serde_json::Value;
-
-/// Deterministic small integers in `-r..=r` (a linear congruential generator).
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, r: i64) -> i64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 33) % (2 * r as u64 + 1)) as i64 - r
-    }
-    fn matrix(&mut self, rows: usize, cols: usize, r: i64) -> Vec<Vec<i64>> {
-        (0..rows)
-            .map(|_| (0..cols).map(|_| self.next(r)).collect())
-            .collect()
-    }
-}
 
 /// A two-layer, three-head model on `R^3` and a 24-row context, written to `dir`.
 fn slow_case(dir: &Path) -> (PathBuf, PathBuf) {
-    let mut g = Lcg(0x5eed);
-    let d = 3;
-    let layer = |g: &mut Lcg| {
-        let heads: Vec<Value> = (0..3)
-            .map(|_| {
-                serde_json::json!({
-                    "w_q": g.matrix(d, d, 3),
-                    "w_k": g.matrix(d, d, 3),
-                    "w_v": g.matrix(1, d, 2),
-                })
-            })
-            .collect();
-        serde_json::json!({ "heads": heads })
+    let shape = ModelShape {
+        layers: 2,
+        heads: 3,
+        d: 3,
+        dv: 1,
+        n: 24,
     };
-    let model = serde_json::json!({ "layers": [layer(&mut g), layer(&mut g)] });
-    let context = serde_json::json!({ "context": g.matrix(24, d, 5) });
-    let (m, c) = (dir.join("model.json"), dir.join("context.json"));
-    std::fs::write(&m, model.to_string()).unwrap();
-    std::fs::write(&c, context.to_string()).unwrap();
-    (m, c)
+    json_model(dir, 0x5eed, &shape)
 }
 
-fn s(p: &Path) -> String {
-    p.display().to_string()
+/// `tropical regions` on the slow case at depth 2 with `--json`, then `extra`.
+fn slow_regions(m: &Path, c: &Path, extra: &[&str]) -> Vec<String> {
+    let mut a = on_model("regions", m, c, &["--depth", "2", "--json"]);
+    a.extend(extra.iter().map(|e| e.to_string()));
+    a
 }
 
 /// The partial report of a run stopped by a limit: exit 0, `complete: false`, `stopped`, and a
@@ -77,17 +47,7 @@ fn partial(r: &Run, stopped: &str) -> Value {
 fn memory_limit_gives_a_partial_count() {
     let dir = tmpdir("limits", "memory");
     let (m, c) = slow_case(&dir);
-    let base = [
-        "regions",
-        "--model",
-        &s(&m),
-        "--context",
-        &s(&c),
-        "--depth",
-        "2",
-        "--json",
-    ]
-    .map(String::from);
+    let base = slow_regions(&m, &c, &[]);
     // 1 MB: the process is over it before the walk starts.
     let mut a = base.to_vec();
     a.extend(["--max-memory".into(), "1MB".into()]);
@@ -116,18 +76,7 @@ fn memory_limit_gives_a_partial_count() {
 fn time_limit_gives_a_partial_count() {
     let dir = tmpdir("limits", "time");
     let (m, c) = slow_case(&dir);
-    let r = tropical(&[
-        "regions",
-        "--model",
-        &s(&m),
-        "--context",
-        &s(&c),
-        "--depth",
-        "2",
-        "--time-limit",
-        "0.5",
-        "--json",
-    ]);
+    let r = tropical(&slow_regions(&m, &c, &["--time-limit", "0.5"]));
     partial(&r, "time_limit");
 }
 
@@ -138,57 +87,6 @@ fn time_limit_gives_a_partial_count() {
 fn ctrl_c_gives_a_partial_count_promptly() {
     let dir = tmpdir("limits", "ctrl_c");
     let (m, c) = slow_case(&dir);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tropical"))
-        .args(["regions", "--model", &s(&m), "--context", &s(&c)])
-        .args(["--depth", "2", "--json"])
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the tropical binary runs");
-    std::thread::sleep(Duration::from_secs(1));
-    assert!(
-        child.try_wait().unwrap().is_none(),
-        "the slow case finished within a second: it no longer tests the interrupt"
-    );
-    // Drain both pipes while waiting: a report larger than a pipe's buffer would otherwise
-    // block the command's final write.
-    let drain = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut text = String::new();
-            pipe.read_to_string(&mut text).unwrap();
-            text
-        })
-    };
-    let out = drain(Box::new(child.stdout.take().unwrap()));
-    let err = drain(Box::new(child.stderr.take().unwrap()));
-    let sent = Instant::now();
-    let kill = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(kill.success());
-    let status = loop {
-        if let Some(st) = child.try_wait().unwrap() {
-            break st;
-        }
-        if sent.elapsed() > Duration::from_secs(30) {
-            let _ = child.kill();
-            panic!("no exit 30 s after SIGINT");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let waited = sent.elapsed();
-    let r = Run {
-        code: status.code(),
-        stdout: out.join().unwrap(),
-        stderr: err.join().unwrap(),
-    };
-    assert!(
-        waited < Duration::from_secs(2),
-        "exit {waited:?} after SIGINT: {r:?}"
-    );
-    assert!(r.stderr.contains("interrupted"), "{r:?}");
+    let r = common::ctrl_c_after_one_second(&slow_regions(&m, &c, &[]));
     partial(&r, "cancelled");
 }

@@ -9,7 +9,7 @@ use anyhow::Context;
 use tropical_algebra::Rat;
 use tropical_attention::tiling::{merge_parts, TilePart};
 
-use crate::cmd::regions::{print_count, Shown};
+use crate::cmd::regions::{print_count, ShowArgs};
 
 const EXAMPLES: &str = "Examples:
   for i in 0 1 2 3; do
@@ -25,19 +25,8 @@ pub struct Args {
     /// The tile parts (JSON), one per tile.
     #[arg(required = true)]
     pub parts: Vec<PathBuf>,
-    /// Print the cells (label, interior point, linear region) in the table, and all of them in
-    /// `--json` whatever their number.
-    #[arg(long)]
-    pub cells: bool,
-    /// Write every cell with its witnesses to FILE as JSON Lines (one cell per line).
-    #[arg(long)]
-    pub cells_out: Option<PathBuf>,
-    /// Print JSON (the fields of `tropical regions --json`).
-    #[arg(long)]
-    pub json: bool,
-    /// Draw the cells of a 2D count to this SVG file, coloured by linear region.
-    #[arg(long)]
-    pub plot: Option<PathBuf>,
+    #[command(flatten)]
+    pub show: ShowArgs,
 }
 
 /// Run the subcommand.
@@ -52,14 +41,5 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
     let res = merge_parts(parts)?;
     let title = format!("cells of layer {} (heads {:?})", res.layer, res.heads);
-    print_count(
-        res,
-        &Shown {
-            json: args.json,
-            cells: args.cells,
-            plot: args.plot.as_deref(),
-            cells_out: args.cells_out.as_deref(),
-            title: &title,
-        },
-    )
+    print_count(res, &args.show, &title)
 }

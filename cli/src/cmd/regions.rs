@@ -92,19 +92,8 @@ pub struct Args {
     /// the output then says `complete: false`, `stopped: "memory_limit"`).
     #[arg(long, value_name = "BYTES", value_parser = crate::limits::parse_bytes)]
     pub max_memory: Option<u64>,
-    /// Print the cells (label, interior point, linear region) in the table, and all of them in
-    /// `--json` whatever their number.
-    #[arg(long)]
-    pub cells: bool,
-    /// Write every cell with its witnesses to FILE as JSON Lines (one cell per line).
-    #[arg(long)]
-    pub cells_out: Option<PathBuf>,
-    /// Print JSON.
-    #[arg(long)]
-    pub json: bool,
-    /// Draw the cells of a 2D count (needs `--box`) to this SVG file, coloured by linear region.
-    #[arg(long)]
-    pub plot: Option<PathBuf>,
+    #[command(flatten)]
+    pub show: ShowArgs,
     /// Cut the box into a grid of tiles, `K`, `KxK` or `KxKxK` (axes past those given are not
     /// cut). Alone: count every tile on all cores and merge. With `--tile`: count one tile.
     #[arg(long, requires = "bbox")]
@@ -121,6 +110,25 @@ pub struct Args {
     /// `--max-regions`, `--time-limit`, `--cells` and `--json` apply).
     #[arg(long, value_name = "K", conflicts_with_all = ["tiles", "tile"])]
     pub topk: Option<usize>,
+}
+
+/// How a count is shown: the flags `tropical regions` and `tropical merge` share.
+#[derive(clap::Args)]
+pub struct ShowArgs {
+    /// Print the cells (label, interior point, linear region) in the table, and all of them in
+    /// `--json` whatever their number.
+    #[arg(long)]
+    pub cells: bool,
+    /// Write every cell with its witnesses to FILE as JSON Lines (one cell per line).
+    #[arg(long)]
+    pub cells_out: Option<PathBuf>,
+    /// Print JSON (fields: docs/json/regions.md).
+    #[arg(long)]
+    pub json: bool,
+    /// Draw the cells of a 2D count with a box (`--box` of `tropical regions`) to this SVG file,
+    /// coloured by linear region.
+    #[arg(long)]
+    pub plot: Option<PathBuf>,
 }
 
 /// The JSON report: the count's fields, then the front end's.
@@ -326,18 +334,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         return run_topk(args, k);
     }
     count::check_layers(args.layer, args.depth, args.layer, args.depth).map_err(flag_error)?;
-    let loading = crate::progress::Phase::start("regions", "loading the model and the context");
-    let (model, ctx, first, _) = load_inputs(&args.model, Some((args.layer, args.depth)))?;
-    loading.finish();
+    let (model, ctx, first, region) = load_all(&args, args.depth)?;
     let d = model.d_model();
-    let slice = args
-        .slice
-        .as_deref()
-        .map(|f| load_slice(f, d))
-        .transpose()?;
-    let cube = args.bbox.as_deref().map(parse_bbox).transpose()?;
-    let region = Region { slice, cube };
-    if args.plot.is_some() && (region.dim(d) != 2 || region.cube.is_none()) {
+    if args.show.plot.is_some() && (region.dim(d) != 2 || region.cube.is_none()) {
         bail!("--plot needs a 2D count (a 2D --slice, or d_model = 2) and a --box");
     }
     let cancel = crate::limits::interrupt_flag();
@@ -360,24 +359,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let tiling = args
         .tiles
         .as_deref()
-        .map(|t| {
-            let (lo, hi) = request.region.cube.clone().context("--tiles needs --box")?;
-            Tiling::parse(t, lo, hi, request.region.dim(d)).map_err(flag_error)
-        })
+        .map(|t| parse_tiling(t, &request.region, d))
         .transpose()?;
     if let (Some(t), Some(i)) = (&tiling, args.tile) {
-        if args.plot.is_some() || args.cells_out.is_some() {
-            bail!("--tile writes a part: draw and list cells after `tropical merge`");
-        }
-        // checked before the count, so a bad name does not cost the tile's time
-        let out = args.out.as_deref().context("--tile needs --out FILE")?;
-        if out.extension().is_none_or(|e| e != "json") {
-            bail!("--out {}: a tile part is written as .json", out.display());
-        }
+        let out = tile_out(&args)?;
         let part = tiling::count_tile(&model, &ctx, &request, t, i).map_err(flag_error)?;
-        if let Some(b) = bar {
-            b.finish_and_clear();
-        }
+        finish(bar, phase);
         let text = serde_json::to_string_pretty(&part)? + "\n";
         return std::fs::write(out, text)
             .with_context(|| format!("--out {}: cannot write", out.display()));
@@ -387,21 +374,56 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         None => count_answering_ctrl_c(model, ctx, request),
     }
     .map_err(flag_error)?;
+    finish(bar, phase);
+    let title = format!("cells of layer {} (heads {:?})", args.layer, res.heads);
+    print_count(res, &args.show, &title)
+}
+
+/// Load the model's layers `--layer..--layer + depth`, the context and the region (`--slice`,
+/// `--box`), with the loading phase reported. Returns the model, the context, the checkpoint
+/// index of the model's first block and the region.
+fn load_all(
+    args: &Args,
+    depth: usize,
+) -> anyhow::Result<(Model<Rat>, Mat<Rat>, usize, Region<Rat>)> {
+    let loading = crate::progress::Phase::start("regions", "loading the model and the context");
+    let (model, ctx, first, _) = load_inputs(&args.model, Some((args.layer, depth)))?;
+    loading.finish();
+    let d = model.d_model();
+    let slice = args
+        .slice
+        .as_deref()
+        .map(|f| load_slice(f, d))
+        .transpose()?;
+    let cube = args.bbox.as_deref().map(parse_bbox).transpose()?;
+    Ok((model, ctx, first, Region { slice, cube }))
+}
+
+/// Parse `--tiles` over the region's box.
+fn parse_tiling(t: &str, region: &Region<Rat>, d: usize) -> anyhow::Result<Tiling<Rat>> {
+    let (lo, hi) = region.cube.clone().context("--tiles needs --box")?;
+    Tiling::parse(t, lo, hi, region.dim(d)).map_err(flag_error)
+}
+
+/// The `--out` file of a `--tile` part, checked before the count so that a bad name does not
+/// cost the tile's time.
+fn tile_out(args: &Args) -> anyhow::Result<&Path> {
+    if args.show.plot.is_some() || args.show.cells_out.is_some() {
+        bail!("--tile writes a part: draw and list cells after `tropical merge`");
+    }
+    let out = args.out.as_deref().context("--tile needs --out FILE")?;
+    if out.extension().is_none_or(|e| e != "json") {
+        bail!("--out {}: a tile part is written as .json", out.display());
+    }
+    Ok(out)
+}
+
+/// End the progress display of a finished count.
+fn finish(bar: Option<indicatif::ProgressBar>, phase: Option<crate::progress::Phase>) {
     if let Some(b) = bar {
         b.finish_and_clear();
     }
     drop(phase);
-    let title = format!("cells of layer {} (heads {:?})", args.layer, res.heads);
-    print_count(
-        res,
-        &Shown {
-            json: args.json,
-            cells: args.cells,
-            plot: args.plot.as_deref(),
-            cells_out: args.cells_out.as_deref(),
-            title: &title,
-        },
-    )
 }
 
 /// Seconds a count may take to come back after Ctrl-C before the report of a count stopped
@@ -445,26 +467,12 @@ fn count_answering_ctrl_c(
     }
 }
 
-/// How a count is shown (`tropical regions` and `tropical merge`).
-pub struct Shown<'a> {
-    /// `--json`.
-    pub json: bool,
-    /// `--cells`.
-    pub cells: bool,
-    /// `--plot FILE`.
-    pub plot: Option<&'a Path>,
-    /// `--cells-out FILE`.
-    pub cells_out: Option<&'a Path>,
-    /// The plot's title.
-    pub title: &'a str,
-}
-
 /// Draw, write and print a count as `tropical regions` does (table or `--json`).
-pub fn print_count(mut res: CellCount<Rat>, shown: &Shown<'_>) -> anyhow::Result<()> {
-    if let Some(path) = shown.plot {
-        draw_count(path, &res, shown.title)?;
+pub fn print_count(mut res: CellCount<Rat>, shown: &ShowArgs, title: &str) -> anyhow::Result<()> {
+    if let Some(path) = &shown.plot {
+        draw_count(path, &res, title)?;
     }
-    if let Some(path) = shown.cells_out {
+    if let Some(path) = &shown.cells_out {
         write_cells(path, &res)?;
     }
     let listed = shown.cells || res.cell_list.len() <= JSON_CELLS_MAX;
@@ -481,7 +489,12 @@ pub fn print_count(mut res: CellCount<Rat>, shown: &Shown<'_>) -> anyhow::Result
         };
         return crate::output::print_json(&report);
     }
-    print_table(&res, shown.cells, shown.plot, shown.cells_out);
+    print_table(
+        &res,
+        shown.cells,
+        shown.plot.as_deref(),
+        shown.cells_out.as_deref(),
+    );
     Ok(())
 }
 
@@ -543,16 +556,11 @@ fn print_table(res: &CellCount<Rat>, cells: bool, plot: Option<&Path>, out: Opti
     crate::output::print_rows(&rows);
     if cells {
         for (i, c) in res.cell_list.iter().enumerate() {
-            let pt: Vec<String> = c
-                .interior_point
-                .iter()
-                .map(|x| format!("{:.4}", x.to_f64()))
-                .collect();
             println!(
                 "cell {i}: label {:?}, region {}, at ({})",
                 c.label,
                 c.linear_region,
-                pt.join(", ")
+                point_text(&c.interior_point)
             );
         }
     }
@@ -562,6 +570,12 @@ fn print_table(res: &CellCount<Rat>, cells: bool, plot: Option<&Path>, out: Opti
     if let Some(p) = out {
         println!("wrote {}", p.display());
     }
+}
+
+/// A point's coordinates to four decimals, comma-separated.
+fn point_text(p: &[Rat]) -> String {
+    let xs: Vec<String> = p.iter().map(|x| format!("{:.4}", x.to_f64())).collect();
+    xs.join(", ")
 }
 
 fn write_cells(path: &Path, res: &CellCount<Rat>) -> anyhow::Result<()> {
@@ -661,20 +675,10 @@ fn run_topk(args: Args, k: usize) -> anyhow::Result<()> {
     if !args.method.is_empty() {
         bail!("--topk counts by the walk: --method does not apply");
     }
-    if args.plot.is_some() || args.cells_out.is_some() {
+    if args.show.plot.is_some() || args.show.cells_out.is_some() {
         bail!("--topk: --plot and --cells-out are not supported");
     }
-    let loading = crate::progress::Phase::start("regions", "loading the model and the context");
-    let (model, ctx, first, _) = load_inputs(&args.model, Some((args.layer, 1)))?;
-    loading.finish();
-    let d = model.d_model();
-    let slice = args
-        .slice
-        .as_deref()
-        .map(|f| load_slice(f, d))
-        .transpose()?;
-    let cube = args.bbox.as_deref().map(parse_bbox).transpose()?;
-    let region = Region { slice, cube };
+    let (model, ctx, first, region) = load_all(&args, 1)?;
     let layer = &model.blocks[0].attention;
     let heads: Vec<usize> = args
         .heads
@@ -700,10 +704,7 @@ fn run_topk(args: Args, k: usize) -> anyhow::Result<()> {
         progress: Some(prog),
     };
     let res = topk_layer_regions(layer, &heads, &ctx, k, &region, &opts).map_err(flag_error)?;
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
-    drop(phase);
+    finish(bar, phase);
     let stopped = (!res.complete).then(|| {
         if timed_out.load(Ordering::SeqCst) {
             "time_limit"
@@ -713,8 +714,8 @@ fn run_topk(args: Args, k: usize) -> anyhow::Result<()> {
             "max_cells"
         }
     });
-    let listed = args.cells || res.cells.len() <= JSON_CELLS_MAX;
-    if args.json {
+    let listed = args.show.cells || res.cells.len() <= JSON_CELLS_MAX;
+    if args.show.json {
         let report = TopkReport {
             k,
             cells: res.cells.len(),
@@ -745,17 +746,12 @@ fn run_topk(args: Args, k: usize) -> anyhow::Result<()> {
         ("bound Π_h C(N,k)", res.bound_product.to_string()),
     ];
     crate::output::print_rows(&rows);
-    if args.cells {
+    if args.show.cells {
         for (i, c) in res.cells.iter().enumerate() {
-            let pt: Vec<String> = c
-                .interior_point
-                .iter()
-                .map(|x| format!("{:.4}", x.to_f64()))
-                .collect();
             println!(
                 "region {i}: top-{k} sets {:?}, at ({})",
                 c.sets,
-                pt.join(", ")
+                point_text(&c.interior_point)
             );
         }
     }

@@ -83,3 +83,159 @@ fn field_of(line: &str) -> Option<String> {
         .and_then(|l| l.split('`').next())
         .map(String::from)
 }
+
+/// A path as a command-line argument.
+pub fn s(p: &Path) -> String {
+    p.display().to_string()
+}
+
+/// `SUB --model M --context C EXTRA…`: the arguments of a `regions` or `eval` run.
+pub fn on_model(sub: &str, m: &Path, c: &Path, extra: &[&str]) -> Vec<String> {
+    let mut a = vec![
+        sub.to_string(),
+        "--model".into(),
+        s(m),
+        "--context".into(),
+        s(c),
+    ];
+    a.extend(extra.iter().map(|e| e.to_string()));
+    a
+}
+
+/// The text of `docs/json/NAME.md`.
+pub fn doc(name: &str) -> String {
+    documented_lines(name).join("\n")
+}
+
+/// The keys of a JSON object.
+pub fn keys(v: &serde_json::Value) -> std::collections::BTreeSet<String> {
+    v.as_object().unwrap().keys().cloned().collect()
+}
+
+/// Assert that the documentation row `row` names every key of the object `v` (in backticks).
+#[track_caller]
+pub fn assert_row_names(row: &str, v: &serde_json::Value, what: &str) {
+    for k in keys(v) {
+        assert!(row.contains(&format!("`{k}`")), "{what} field {k}");
+    }
+}
+
+/// Deterministic small integers in `-r..=r` (a linear congruential generator).
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    /// The next integer in `-r..=r`.
+    pub fn next(&mut self, r: i64) -> i64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) % (2 * r as u64 + 1)) as i64 - r
+    }
+    /// A `rows × cols` matrix of integers in `-r..=r`.
+    pub fn matrix(&mut self, rows: usize, cols: usize, r: i64) -> Vec<Vec<i64>> {
+        (0..rows)
+            .map(|_| (0..cols).map(|_| self.next(r)).collect())
+            .collect()
+    }
+}
+
+/// The shape of a pseudo-random JSON model: `layers` layers of `heads` heads on `R^d` with
+/// value width `dv`, and a context of `n` rows.
+pub struct ModelShape {
+    pub layers: usize,
+    pub heads: usize,
+    pub d: usize,
+    pub dv: usize,
+    pub n: usize,
+}
+
+/// A pseudo-random JSON model of `shape` (entries of W_Q, W_K in `-3..=3`, of W_V in `-2..=2`,
+/// of the context in `-5..=5`, drawn from `Lcg(seed)`), written to `dir/model.json` and
+/// `dir/context.json`.
+pub fn json_model(dir: &Path, seed: u64, shape: &ModelShape) -> (PathBuf, PathBuf) {
+    use serde_json::{json, Value};
+    let ModelShape {
+        layers,
+        heads,
+        d,
+        dv,
+        n,
+    } = *shape;
+    let mut g = Lcg(seed);
+    let layer = |g: &mut Lcg| {
+        let hs: Vec<Value> = (0..heads)
+            .map(|_| json!({ "w_q": g.matrix(d, d, 3), "w_k": g.matrix(d, d, 3), "w_v": g.matrix(dv, d, 2) }))
+            .collect();
+        json!({ "heads": hs })
+    };
+    let ls: Vec<Value> = (0..layers).map(|_| layer(&mut g)).collect();
+    let model = json!({ "layers": ls });
+    let context = json!({ "context": g.matrix(n, d, 5) });
+    let (m, c) = (dir.join("model.json"), dir.join("context.json"));
+    std::fs::write(&m, model.to_string()).unwrap();
+    std::fs::write(&c, context.to_string()).unwrap();
+    (m, c)
+}
+
+/// Start `tropical ARGS…` (stdout and stderr piped), send it SIGINT after one second (asserting
+/// that it is still running then) and wait for it. Asserts that it exits within two seconds of
+/// the signal and says `interrupted` on stderr; returns what it printed.
+#[cfg(unix)]
+pub fn ctrl_c_after_one_second<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Run {
+    use std::io::Read;
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tropical"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the tropical binary runs");
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the slow case finished within a second: it no longer tests the interrupt"
+    );
+    // Drain both pipes while waiting: a report larger than a pipe's buffer would otherwise
+    // block the command's final write.
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            pipe.read_to_string(&mut text).unwrap();
+            text
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().unwrap()));
+    let err = drain(Box::new(child.stderr.take().unwrap()));
+    let sent = Instant::now();
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(kill.success());
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st;
+        }
+        if sent.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("no exit 30 s after SIGINT");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let waited = sent.elapsed();
+    let r = Run {
+        code: status.code(),
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
+    };
+    assert!(
+        waited < Duration::from_secs(2),
+        "exit {waited:?} after SIGINT: {r:?}"
+    );
+    assert!(r.stderr.contains("interrupted"), "{r:?}");
+    r
+}
