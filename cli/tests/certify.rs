@@ -176,14 +176,7 @@ fn bad_input_is_one_line_exit_2() {
         (with(0, "", &["--report", "x.png"]), ".svg or .html"),
     ];
     for (args, needle) in cases {
-        let r = tropical(&args);
-        assert_eq!(r.code, Some(2), "{args:?}: {}{}", r.stdout, r.stderr);
-        let lines: Vec<&str> = r.stderr.lines().collect();
-        assert_eq!(lines.len(), 1, "{args:?}: {}", r.stderr);
-        assert!(
-            lines[0].starts_with("error: ") && lines[0].contains(needle),
-            "{args:?}: {}",
-            lines[0]
-        );
+        eprintln!("case {args:?}");
+        common::assert_error(&tropical(&args), &[needle]);
     }
 }

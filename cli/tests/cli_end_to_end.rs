@@ -20,7 +20,7 @@ use serde_json::Value;
 // ------------------------------------------------------------------------------------ helpers
 
 mod common;
-use common::{tropical, Run};
+use common::{assert_error, json_ok, tropical, Run};
 
 /// A fresh, empty temporary folder for one test.
 fn tmpdir(test: &str) -> PathBuf {
@@ -41,32 +41,6 @@ fn s(p: &Path) -> String {
 /// The checked-in tiny model and context of the attention crate.
 fn testdata(name: &str) -> String {
     s(&common::testdata(name))
-}
-
-/// Assert success and parse stdout as JSON.
-fn json_ok(r: &Run) -> Value {
-    assert_eq!(r.code, Some(0), "expected success, got {r:#?}");
-    serde_json::from_str(&r.stdout)
-        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {:?}", r.stdout))
-}
-
-/// Assert the bad-input contract: exit code 2, stderr one non-empty line `error: …` that contains
-/// every string of `mentions`, nothing on stdout that looks like a result.
-#[track_caller]
-fn assert_error(r: &Run, mentions: &[&str]) {
-    assert_ne!(r.code, Some(101), "panicked: {r:#?}");
-    assert_eq!(r.code, Some(2), "wrong exit code: {r:#?}");
-    let lines: Vec<&str> = r.stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "stderr is not exactly one line: {r:#?}");
-    let line = lines[0];
-    assert!(line.starts_with("error:"), "stderr line: {line:?}");
-    assert!(line.len() > "error: ".len(), "empty message: {line:?}");
-    for m in mentions {
-        assert!(
-            line.contains(m),
-            "the error {line:?} does not mention {m:?}"
-        );
-    }
 }
 
 /// True when the subcommand is still the placeholder on this branch (prints a SKIPPED note).

@@ -11,6 +11,16 @@ fn tropical(args: &[&str]) -> std::process::Output {
         .expect("run the tropical binary")
 }
 
+/// The stdout of a successful run (panics with its stderr otherwise).
+fn stdout_of_success(out: std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 /// The algebra part of `tropical demo`: from its header up to the next part's `== ` header.
 ///
 /// Checked by hand: A's cycle 0→1→2→0 weighs 3 + 1 − 3 = 1 > 0, so A* diverges and λ(A) = 1/3
@@ -47,12 +57,7 @@ fn poly_table() {
         "--tau",
         "1,1/10,1/100",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
+    insta::assert_snapshot!(stdout_of_success(out));
 }
 
 /// JSON output: stable field names, exact values as strings.
@@ -61,12 +66,7 @@ fn poly_json() {
     let out = tropical(&[
         "poly", "--term", "1/2:1,0", "--term", "0:0,1", "--at", "1/2,3", "--tau", "1/10", "--json",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    insta::assert_snapshot!(String::from_utf8(out.stdout).unwrap());
+    insta::assert_snapshot!(stdout_of_success(out));
 }
 
 /// A malformed rational (or another bad argument) is a one-line error with exit code 2.

@@ -16,20 +16,7 @@ fn tmpdir(test: &str) -> PathBuf {
 /// Exit 2 with one line `error: …` naming `mention`.
 #[track_caller]
 fn assert_clean_error(r: &Run, mention: &str) {
-    assert_eq!(
-        r.code,
-        Some(2),
-        "stdout {:?} stderr {:?}",
-        r.stdout,
-        r.stderr
-    );
-    let lines: Vec<&str> = r.stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "{:?}", r.stderr);
-    assert!(
-        lines[0].starts_with("error: ") && lines[0].contains(mention),
-        "{:?}",
-        lines[0]
-    );
+    common::assert_error(r, &[mention]);
 }
 
 /// A `.npy` version 1.0 file: the magic, the header `dict` padded to a multiple of 64 bytes,

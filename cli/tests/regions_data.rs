@@ -3,54 +3,45 @@
 //! and head with decimals and certified errors. Run as a process on the checked-in tiny model and
 //! on small models written here.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
+use std::path::{Path, PathBuf};
+
+use common::{assert_error, json_ok, tropical};
 use serde_json::Value;
 use tropical_algebra::{Rat, Scalar};
 
-fn tropical(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tropical"))
-        .args(args)
-        .output()
-        .expect("the tropical binary runs")
-}
-
 fn json(args: &[&str]) -> Value {
-    let out = tropical(args);
-    assert_eq!(out.status.code(), Some(0), "{out:#?}");
-    serde_json::from_slice(&out.stdout).expect("JSON on stdout")
+    json_ok(&tropical(args))
 }
 
 /// Exit 2 with one `error:` line mentioning every string of `mentions`.
 #[track_caller]
 fn error(args: &[&str], mentions: &[&str]) {
-    let out = tropical(args);
-    assert_eq!(out.status.code(), Some(2), "{out:#?}");
-    let err = String::from_utf8_lossy(&out.stderr);
-    let lines: Vec<&str> = err.lines().collect();
-    assert_eq!(lines.len(), 1, "{err}");
-    assert!(lines[0].starts_with("error:"), "{err}");
-    for m in mentions {
-        assert!(lines[0].contains(m), "{:?} lacks {m:?}", lines[0]);
-    }
+    assert_error(&tropical(args), mentions);
+}
+
+/// `SUB --model M --context C EXTRA…`.
+fn cmd<'a>(sub: &'a str, m: &'a str, c: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut a = vec![sub, "--model", m, "--context", c];
+    a.extend_from_slice(extra);
+    a
+}
+
+/// The checked-in tiny model and its context.
+fn tiny() -> (String, String) {
+    (
+        testdata("tiny-bert.safetensors"),
+        testdata("tiny-context.json"),
+    )
 }
 
 fn testdata(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../attention/testdata")
-        .join(name)
-        .display()
-        .to_string()
+    common::s(&common::testdata(name))
 }
 
 fn tmp(test: &str) -> PathBuf {
-    let d = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("regions_data")
-        .join(test);
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::tmpdir("regions_data", test)
 }
 
 fn write(dir: &Path, name: &str, body: &str) -> String {
@@ -82,17 +73,12 @@ fn cells_with_witnesses_in_json_and_jsonl() {
     let m = write(&dir, "m.json", SQUARE_MODEL);
     let c = write(&dir, "c.json", SQUARE_CONTEXT);
     let out = dir.join("cells.jsonl").display().to_string();
-    let j = json(&[
+    let j = json(&cmd(
         "regions",
-        "--model",
         &m,
-        "--context",
         &c,
-        "--box=-2,2",
-        "--json",
-        "--cells-out",
-        &out,
-    ]);
+        &["--box=-2,2", "--json", "--cells-out", &out],
+    ));
     assert_eq!(j["cells"], 4, "{j}");
     assert_eq!(j["cells_listed"], true);
     let keys = [[1, 1], [1, -1], [-1, 1], [-1, -1], [0, 0]];
@@ -161,14 +147,8 @@ fn cells_with_witnesses_in_json_and_jsonl() {
 /// walk, the Minkowski count and the T15 product agree; the report names them.
 #[test]
 fn tiny_model_methods() {
-    let j = json(&[
-        "regions",
-        "--model",
-        &testdata("tiny-bert.safetensors"),
-        "--context",
-        &testdata("tiny-context.json"),
-        "--json",
-    ]);
+    let (m, c) = tiny();
+    let j = json(&cmd("regions", &m, &c, &["--json"]));
     assert_eq!(j["cells"], 20, "{j}");
     assert_eq!(j["linear_regions"], 20, "{j}");
     assert_eq!(j["cells_minkowski"], 20, "{j}");
@@ -196,16 +176,7 @@ fn tiny_model_methods() {
     assert_eq!(j["scale"], "1");
     assert!(j["notes"][1].as_str().unwrap().contains("LayerNorm"));
     // only the walk
-    let j = json(&[
-        "regions",
-        "--model",
-        &testdata("tiny-bert.safetensors"),
-        "--context",
-        &testdata("tiny-context.json"),
-        "--method",
-        "walk",
-        "--json",
-    ]);
+    let j = json(&cmd("regions", &m, &c, &["--method", "walk", "--json"]));
     assert_eq!(j["cells"], 20, "{j}");
     assert_eq!(j["method"], "walk");
     assert_eq!(j["cell_list"].as_array().unwrap().len(), 20);
@@ -222,105 +193,38 @@ fn range_errors() {
         &format!(r#"{{"layers": [{0}, {0}]}}"#, SQUARE_LAYER),
     );
     let sc = write(&dir, "c.json", SQUARE_CONTEXT);
-    error(
-        &["regions", "--model", &two, "--context", &sc, "--layer", "2"],
-        &["--layer 2", "layers are 0..1"],
-    );
-    error(
-        &[
-            "regions",
-            "--model",
-            &two,
-            "--context",
-            &sc,
-            "--layer",
-            "1",
-            "--depth",
-            "3",
-        ],
-        &["--layers 1..3", "layers are 0..1"],
-    );
-    error(
-        &[
-            "eval",
-            "--model",
-            &two,
-            "--context",
-            &sc,
-            "--at=0,0",
-            "--layer",
-            "3",
-        ],
-        &["--layer 3", "layers are 0..1"],
-    );
-    let (m, c) = (
-        testdata("tiny-bert.safetensors"),
-        testdata("tiny-context.json"),
-    );
-    error(
-        &["regions", "--model", &m, "--context", &c, "--heads", "5"],
-        &["--heads", "head 5", "0..1"],
-    );
-    error(
-        &[
-            "regions",
-            "--model",
-            &m,
-            "--context",
-            &c,
-            "--time-limit",
-            "0",
-        ],
-        &["--time-limit", "positive"],
-    );
-    error(
-        &[
-            "regions",
-            "--model",
-            &m,
-            "--context",
-            &c,
-            "--method",
-            "magic",
-        ],
-        &["--method", "magic"],
-    );
-    error(
-        &[
-            "regions",
-            "--model",
-            &m,
-            "--context",
-            &c,
-            "--box=-1,1",
-            "--method",
-            "product",
-        ],
-        &["product", "box"],
-    );
+    let (m, c) = tiny();
+    #[rustfmt::skip]
+    let cases: [(&str, &str, &str, &[&str], &[&str]); 7] = [
+        ("regions", &two, &sc, &["--layer", "2"], &["--layer 2", "layers are 0..1"]),
+        ("regions", &two, &sc, &["--layer", "1", "--depth", "3"], &["--layers 1..3", "layers are 0..1"]),
+        ("eval", &two, &sc, &["--at=0,0", "--layer", "3"], &["--layer 3", "layers are 0..1"]),
+        ("regions", &m, &c, &["--heads", "5"], &["--heads", "head 5", "0..1"]),
+        ("regions", &m, &c, &["--time-limit", "0"], &["--time-limit", "positive"]),
+        ("regions", &m, &c, &["--method", "magic"], &["--method", "magic"]),
+        ("regions", &m, &c, &["--box=-1,1", "--method", "product"], &["product", "box"]),
+    ];
+    for (sub, model, context, extra, mentions) in cases {
+        error(&cmd(sub, model, context, extra), mentions);
+    }
 }
 
 /// A depth-2 count on a slice with a box: labels per layer (2 lists of 2 heads' sets), pieces
 /// with their linear part, `complete`; a zero time limit cannot be asked, a tiny one stops.
 #[test]
 fn depth_two_labels() {
+    let (m, c) = tiny();
     let dir = tmp("depth");
     let o = write(&dir, "o.json", "[0, 0, 0, 0]");
     let u = write(&dir, "u.json", "[1, 0, 0, 0]");
     let v = write(&dir, "v.json", "[0, 1, 0, 0]");
     let slice = format!("--slice={o},{u},{v}");
-    let j = json(&[
+    let j = json(&cmd(
         "regions",
-        "--model",
-        &testdata("tiny-bert.safetensors"),
-        "--context",
-        &testdata("tiny-context.json"),
-        "--depth",
-        "2",
-        &slice,
-        "--box=-2,2",
-        "--json",
-    ]);
+        &m,
+        &c,
+        &["--depth", "2", &slice, "--box=-2,2", "--json"],
+    ));
     assert_eq!(j["complete"], true, "{j}");
     let cells = j["cell_list"].as_array().unwrap();
     assert_eq!(j["cells"].as_u64().unwrap() as usize, cells.len());
@@ -338,21 +242,22 @@ fn depth_two_labels() {
 /// is reported and small.
 #[test]
 fn eval_by_layer_and_head() {
-    let j = json(&[
+    let (m, c) = tiny();
+    let j = json(&cmd(
         "eval",
-        "--model",
-        &testdata("tiny-bert.safetensors"),
-        "--context",
-        &testdata("tiny-context.json"),
-        "--at=1/3,-1,0.5,2",
-        "--layer",
-        "0",
-        "--heads",
-        "1",
-        "--tau",
-        "1",
-        "--json",
-    ]);
+        &m,
+        &c,
+        &[
+            "--at=1/3,-1,0.5,2",
+            "--layer",
+            "0",
+            "--heads",
+            "1",
+            "--tau",
+            "1",
+            "--json",
+        ],
+    ));
     let by = j["argmax_by_head"].as_array().unwrap();
     assert_eq!(by.len(), 1);
     assert_eq!(by[0]["layer"], 0);

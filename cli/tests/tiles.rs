@@ -170,20 +170,17 @@ fn bad_merges_name_the_tile() {
         assert_eq!(r.code, Some(2), "{args:?}: {}", r.stdout);
         assert!(r.stderr.contains(want), "{args:?}: {}", r.stderr);
     };
-    let s = |p: &PathBuf| p.display().to_string();
+    let merge = |ps: &[&PathBuf]| -> Vec<String> {
+        let mut a = vec!["merge".to_string()];
+        a.extend(ps.iter().map(|p| p.display().to_string()));
+        a
+    };
     err(
-        vec!["merge".into(), s(&files[0]), s(&files[3])],
+        merge(&[&files[0], &files[3]]),
         "tiles missing: 1, 2 (the tiling 2x2 has tiles 0..3)",
     );
     err(
-        vec![
-            "merge".into(),
-            s(&files[0]),
-            s(&files[1]),
-            s(&files[1]),
-            s(&files[2]),
-            s(&files[3]),
-        ],
+        merge(&[&files[0], &files[1], &files[1], &files[2], &files[3]]),
         "tile 1 given twice",
     );
     err(
@@ -196,13 +193,7 @@ fn bad_merges_name_the_tile() {
     std::fs::write(&c2, "[[2, 0], [-1, 0], [0, 1]]").unwrap();
     let other = parts(&sub, &m, &c2.display().to_string(), "2x2", 2);
     err(
-        vec![
-            "merge".into(),
-            s(&files[0]),
-            s(&other[1]),
-            s(&files[2]),
-            s(&files[3]),
-        ],
+        merge(&[&files[0], &other[1], &files[2], &files[3]]),
         "tile 1: from another count",
     );
     let tile = |extra: &[&str]| -> Vec<String> {

@@ -6,33 +6,12 @@
 
 mod common;
 
-use common::{testdata, tropical, Run};
+use common::{assert_error, json_ok, testdata, tropical, Run};
 use serde_json::Value;
 use tropical_algebra::{Rat, Scalar};
 use tropical_attention::load::{load_matrix, load_model, LoadOptions};
 use tropical_attention::topk_regions::{topk_hull_count, topk_set};
 use tropical_attention::ScoreFunction;
-
-fn json_ok(r: &Run) -> Value {
-    assert_eq!(r.code, Some(0), "expected success, got {r:#?}");
-    serde_json::from_str(&r.stdout)
-        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {:?}", r.stdout))
-}
-
-#[track_caller]
-fn assert_error(r: &Run, mentions: &[&str]) {
-    assert_eq!(r.code, Some(2), "wrong exit code: {r:#?}");
-    let lines: Vec<&str> = r.stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "stderr is not exactly one line: {r:#?}");
-    assert!(lines[0].starts_with("error:"), "{lines:?}");
-    for m in mentions {
-        assert!(
-            lines[0].contains(m),
-            "{:?} does not mention {m:?}",
-            lines[0]
-        );
-    }
-}
 
 fn topk(extra: &[&str]) -> Run {
     let model = testdata("tiny-bert.safetensors");

@@ -239,3 +239,30 @@ pub fn ctrl_c_after_one_second<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Run {
     assert!(r.stderr.contains("interrupted"), "{r:?}");
     r
 }
+
+/// Assert success and parse stdout as JSON.
+#[track_caller]
+pub fn json_ok(r: &Run) -> serde_json::Value {
+    assert_eq!(r.code, Some(0), "expected success, got {r:#?}");
+    serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {:?}", r.stdout))
+}
+
+/// Assert the bad-input contract: exit code 2 (not a panic), stderr one non-empty line
+/// `error: …` that contains every string of `mentions`.
+#[track_caller]
+pub fn assert_error(r: &Run, mentions: &[&str]) {
+    assert_ne!(r.code, Some(101), "panicked: {r:#?}");
+    assert_eq!(r.code, Some(2), "wrong exit code: {r:#?}");
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "stderr is not exactly one line: {r:#?}");
+    let line = lines[0];
+    assert!(line.starts_with("error: "), "stderr line: {line:?}");
+    assert!(line.len() > "error: ".len(), "empty message: {line:?}");
+    for m in mentions {
+        assert!(
+            line.contains(m),
+            "the error {line:?} does not mention {m:?}"
+        );
+    }
+}
