@@ -8,19 +8,16 @@
 //!   NaN/inf, dimension mismatches) → exit code exactly 2 and stderr exactly one non-empty line
 //!   starting with `error:` that names the file (and the line, for line-oriented formats), never
 //!   a panic (exit 101) or a silent answer (issues 2, 3, 4 and 7).
-//!
-//! Subcommands that are still placeholders on this branch (their `run` says "is not built yet")
-//! are detected at run time: their tests print `SKIPPED` and return, and start checking as soon
-//! as the subcommand lands.
 
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 // ------------------------------------------------------------------------------------ helpers
 
 mod common;
-use common::{assert_error, json_ok, tropical, Run};
+use common::{assert_error, assert_missing_file_error, expect_fields, json_ok, on_model};
+use common::{square, tropical, tropical_words, Run, SQUARE_CONTEXT, SQUARE_MODEL};
 
 /// A fresh, empty temporary folder for one test.
 fn tmpdir(test: &str) -> PathBuf {
@@ -34,6 +31,17 @@ fn write(dir: &Path, name: &str, contents: &str) -> PathBuf {
     p
 }
 
+/// Write `contents` to `TEST/NAME` (given as one path) in this file's temporary folder (created
+/// if need be, not emptied) and return the path.
+fn input(test_and_name: &str, contents: &str) -> PathBuf {
+    let p = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("cli_end_to_end")
+        .join(test_and_name);
+    std::fs::create_dir_all(p.parent().unwrap()).expect("create temp dir");
+    std::fs::write(&p, contents).expect("write test input");
+    p
+}
+
 fn s(p: &Path) -> String {
     p.display().to_string()
 }
@@ -43,14 +51,35 @@ fn testdata(name: &str) -> String {
     s(&common::testdata(name))
 }
 
-/// True when the subcommand is still the placeholder on this branch (prints a SKIPPED note).
-fn placeholder(sub: &str) -> bool {
-    let r = tropical(&[sub]);
-    let p = r.stderr.contains("is not built yet");
-    if p {
-        eprintln!("SKIPPED: `tropical {sub}` is not built yet on this branch");
+/// Owned copies of the `(file name, contents, …)` rows of a table of bad inputs.
+fn owned<R: Row>(rows: &[R]) -> Vec<(String, String)> {
+    rows.iter()
+        .map(|r| (r.name().to_string(), r.body().to_string()))
+        .collect()
+}
+
+/// A row of a table of bad inputs: a file name and its contents first.
+trait Row {
+    fn name(&self) -> &str;
+    fn body(&self) -> &str;
+}
+
+impl Row for (&str, &str) {
+    fn name(&self) -> &str {
+        self.0
     }
-    p
+    fn body(&self) -> &str {
+        self.1
+    }
+}
+
+impl Row for (&str, &str, Option<usize>) {
+    fn name(&self) -> &str {
+        self.0
+    }
+    fn body(&self) -> &str {
+        self.1
+    }
 }
 
 /// A JSON value that must be an exact rational written as a string (or number): its text.
@@ -60,6 +89,26 @@ fn text(v: &Value) -> String {
         Value::Number(n) => n.to_string(),
         other => panic!("expected a number or string, got {other}"),
     }
+}
+
+/// The vertices of a report, each coordinate as its exact text.
+fn vertex_texts(j: &Value) -> Vec<Vec<String>> {
+    j["vertices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_array().unwrap().iter().map(text).collect())
+        .collect()
+}
+
+/// The field `key` of `j`, an array of unsigned integers.
+fn u64s(j: &Value, key: &str) -> Vec<u64> {
+    j[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("no {key} in {j}"))
+        .iter()
+        .map(|x| x.as_u64().unwrap())
+        .collect()
 }
 
 /// Parse an exact decimal or `p/q` string to f64 (display-level checks only).
@@ -128,9 +177,6 @@ fn demo_bad_out_folder() {
 /// (up to f64 rounding) and lie above `max(0, x)`.
 #[test]
 fn poly_max_zero_x() {
-    if placeholder("poly") {
-        return;
-    }
     for (x, value, winners) in [
         ("3", 3.0, vec![1i64]),
         ("-2", 0.0, vec![0]),
@@ -175,13 +221,8 @@ fn poly_max_zero_x() {
 /// The same polynomial from a JSON file gives the same report as `--term`.
 #[test]
 fn poly_file_matches_terms() {
-    if placeholder("poly") {
-        return;
-    }
-    let dir = tmpdir("poly_file_matches_terms");
-    let f = write(
-        &dir,
-        "p.json",
+    let f = input(
+        "poly_file_matches_terms/p.json",
         r#"{"terms": [{"coeff": "1/2", "exp": [1, 0]}, {"coeff": -1, "exp": [0, 2]}]}"#,
     );
     let a = json_ok(&tropical(&[
@@ -202,9 +243,6 @@ fn poly_file_matches_terms() {
 
 #[test]
 fn poly_bad_numbers() {
-    if placeholder("poly") {
-        return;
-    }
     for bad in BAD_NUMBERS {
         let at = tropical(&["poly", "--term", "0:1", &format!("--at={bad}")]);
         assert_error(&at, &["--at"]);
@@ -228,9 +266,6 @@ fn poly_bad_numbers() {
 
 #[test]
 fn poly_bad_shapes() {
-    if placeholder("poly") {
-        return;
-    }
     // point dimension ≠ number of variables
     assert_error(
         &tropical(&["poly", "--term", "0:1,1", "--at", "1"]),
@@ -261,9 +296,6 @@ fn poly_bad_shapes() {
 
 #[test]
 fn poly_bad_files() {
-    if placeholder("poly") {
-        return;
-    }
     let dir = tmpdir("poly_bad_files");
     let cases = [
         ("empty.json", ""),
@@ -334,12 +366,7 @@ end
 /// The f-vector `[vertices, edges, …, facets]` of a report (allowing an implementation that also
 /// lists the empty face and the polytope itself, which are stripped here).
 fn proper_f_vector(j: &Value, dim: usize) -> Vec<u64> {
-    let f: Vec<u64> = j["f_vector"]
-        .as_array()
-        .unwrap_or_else(|| panic!("no f_vector in {j}"))
-        .iter()
-        .map(|v| v.as_u64().unwrap())
-        .collect();
+    let f = u64s(j, "f_vector");
     if f.len() == dim + 2 {
         f[1..=dim].to_vec()
     } else {
@@ -351,9 +378,6 @@ fn proper_f_vector(j: &Value, dim: usize) -> Vec<u64> {
 /// from the `.ine` (H→V) alike.
 #[test]
 fn hull_unit_cube_both_representations() {
-    if placeholder("hull") {
-        return;
-    }
     let dir = tmpdir("hull_unit_cube");
     for (name, body) in [("cube.ext", CUBE_EXT), ("cube.ine", CUBE_INE)] {
         let f = write(&dir, name, body);
@@ -369,27 +393,18 @@ fn hull_unit_cube_both_representations() {
 /// A flat square in R^3 (z = 0): dim 2, 4 vertices, f-vector (4, 4).
 #[test]
 fn hull_degenerate_inputs() {
-    if placeholder("hull") {
-        return;
-    }
-    let dir = tmpdir("hull_degenerate");
-    let sq = write(
-        &dir,
-        "square.ext",
+    let sq = input(
+        "hull_degenerate/square.ext",
         "V-representation\nbegin\n6 3 rational\n1 0 0\n1 2 0\n1 0 2\n1 2 2\n1 2 2\n1 1 1\nend\n",
     );
     let j = json_ok(&tropical(&["hull".to_string(), s(&sq), "--json".into()]));
-    assert_eq!(j["dim"], 2, "{j}");
-    assert_eq!(j["vertices"], 4, "{j}");
-    assert_eq!(j["facets"], 4, "{j}");
-    let flat = write(
-        &dir,
-        "flat.ext",
+    expect_fields(&j, json!({"dim": 2, "vertices": 4, "facets": 4}));
+    let flat = input(
+        "hull_degenerate/flat.ext",
         "V-representation\nbegin\n4 4 rational\n1 0 0 0\n1 1 0 0\n1 0 1 0\n1 1 1 0\nend\n",
     );
     let j = json_ok(&tropical(&["hull".to_string(), s(&flat), "--json".into()]));
-    assert_eq!(j["dim"], 2, "{j}");
-    assert_eq!(j["vertices"], 4, "{j}");
+    expect_fields(&j, json!({"dim": 2, "vertices": 4}));
     assert_eq!(proper_f_vector(&j, 2), vec![4, 4], "{j}");
 }
 
@@ -398,9 +413,6 @@ fn hull_degenerate_inputs() {
 /// point is 0-dimensional with one vertex; `x + y = 1, x, y ≥ 0` (linearity) is a segment.
 #[test]
 fn hull_unbounded_empty_and_lower_dimensional() {
-    if placeholder("hull") {
-        return;
-    }
     let dir = tmpdir("hull_unbounded");
     let run = |name: &str, body: &str| {
         let f = write(&dir, name, body);
@@ -410,29 +422,22 @@ fn hull_unbounded_empty_and_lower_dimensional() {
         "orthant.ine",
         "H-representation\nbegin\n3 4 rational\n0 1 0 0\n0 0 1 0\n0 0 0 1\nend\n",
     );
-    assert_eq!(j["dim"], 3, "{j}");
-    assert_eq!(j["vertices"], 1, "{j}");
-    assert_eq!(j["rays"], 3, "{j}");
-    assert_eq!(j["facets"], 3, "{j}");
+    expect_fields(&j, json!({"dim": 3, "vertices": 1, "rays": 3, "facets": 3}));
     let j = run(
         "empty.ine",
         "H-representation\nbegin\n2 2 rational\n-1 1\n0 -1\nend\n",
     );
-    assert_eq!(j["dim"], -1, "{j}");
-    assert_eq!(j["vertices"], 0, "{j}");
+    expect_fields(&j, json!({"dim": -1, "vertices": 0}));
     let j = run(
         "point.ext",
         "V-representation\nbegin\n1 3 rational\n1 5 5\nend\n",
     );
-    assert_eq!(j["dim"], 0, "{j}");
-    assert_eq!(j["vertices"], 1, "{j}");
+    expect_fields(&j, json!({"dim": 0, "vertices": 1}));
     let j = run(
         "segment.ine",
         "H-representation\nlinearity 1 1\nbegin\n3 3 rational\n1 -1 -1\n0 1 0\n0 0 1\nend\n",
     );
-    assert_eq!(j["dim"], 1, "{j}");
-    assert_eq!(j["vertices"], 2, "{j}");
-    assert_eq!(j["equations"], 1, "{j}");
+    expect_fields(&j, json!({"dim": 1, "vertices": 2, "equations": 1}));
     assert_eq!(proper_f_vector(&j, 1), vec![2], "{j}");
 }
 
@@ -440,9 +445,6 @@ fn hull_unbounded_empty_and_lower_dimensional() {
 /// fault, that line's number.
 #[test]
 fn hull_bad_files() {
-    if placeholder("hull") {
-        return;
-    }
     let dir = tmpdir("hull_bad_files");
     // (file name, contents, the line numbers of which the error must name one; none: any)
     let mut cases: Vec<(String, String, Vec<usize>)> = Vec::new();
@@ -507,11 +509,7 @@ fn hull_bad_files() {
             );
         }
     }
-    let missing = dir.join("missing.ext");
-    assert_error(
-        &tropical(&["hull".to_string(), s(&missing)]),
-        &["missing.ext"],
-    );
+    assert_missing_file_error(&dir, "hull", "missing.ext");
 }
 
 // ------------------------------------------------------------------------------------ minkowski
@@ -520,9 +518,6 @@ fn hull_bad_files() {
 /// two axis segments in R^2 sum to the unit square (4, 4).
 #[test]
 fn minkowski_segments_make_a_cube() {
-    if placeholder("minkowski") {
-        return;
-    }
     let dir = tmpdir("minkowski_cube");
     let seg = |name: &str, e: [u8; 3]| {
         write(
@@ -544,9 +539,7 @@ fn minkowski_segments_make_a_cube() {
         s(&c),
         "--json".into(),
     ]));
-    assert_eq!(j["dim"], 3, "{j}");
-    assert_eq!(j["vertices"], 8, "{j}");
-    assert_eq!(j["facets"], 6, "{j}");
+    expect_fields(&j, json!({"dim": 3, "vertices": 8, "facets": 6}));
     assert_eq!(proper_f_vector(&j, 3), vec![8, 12, 6], "{j}");
     // two of them: a unit square in the plane z = 0 of R^3
     let j = json_ok(&tropical(&[
@@ -555,78 +548,46 @@ fn minkowski_segments_make_a_cube() {
         s(&b),
         "--json".into(),
     ]));
-    assert_eq!(j["dim"], 2, "{j}");
-    assert_eq!(j["vertices"], 4, "{j}");
+    expect_fields(&j, json!({"dim": 2, "vertices": 4}));
     assert_eq!(proper_f_vector(&j, 2), vec![4, 4], "{j}");
 }
 
+/// A square in the plane z-less R^2 (a summand of the wrong ambient dimension beside the cube).
+const PLANE_EXT: &str = "V-representation\nbegin\n2 3 rational\n1 0 0\n1 1 1\nend\n";
+
+/// Each bad summand beside the cube: exit 2 with one line naming the file (and the line).
+/// Ambient dimensions 3 and 2 do not match (the file name: see
+/// `minkowski_dimension_mismatch_names_file`); a malformed number, an empty file, an unbounded
+/// summand, an empty one, a missing file.
 #[test]
 fn minkowski_bad_inputs() {
-    if placeholder("minkowski") {
-        return;
-    }
     let dir = tmpdir("minkowski_bad");
     let good = write(&dir, "good.ext", CUBE_EXT);
-    let plane = write(
-        &dir,
-        "plane.ext",
-        "V-representation\nbegin\n2 3 rational\n1 0 0\n1 1 1\nend\n",
-    );
-    // ambient dimensions 3 and 2 do not match: one line, exit 2 (the file name: see
-    // `minkowski_dimension_mismatch_names_file`)
-    assert_error(
-        &tropical(&["minkowski".to_string(), s(&good), s(&plane)]),
-        &[],
-    );
-    let bad = write(
-        &dir,
-        "bad.ext",
-        "V-representation\nbegin\n2 4 rational\n1 0 0 0\n1 1/0 0 0\nend\n",
-    );
-    assert_error(
-        &tropical(&["minkowski".to_string(), s(&good), s(&bad)]),
-        &["bad.ext", "line 5"],
-    );
-    let empty = write(&dir, "empty.ext", "");
-    assert_error(
-        &tropical(&["minkowski".to_string(), s(&good), s(&empty)]),
-        &["empty.ext"],
-    );
-    // an unbounded summand or an empty one
-    let ray = write(
-        &dir,
-        "ray.ext",
-        "V-representation\nbegin\n2 4 rational\n1 0 0 0\n0 1 0 0\nend\n",
-    );
-    assert_error(
-        &tropical(&["minkowski".to_string(), s(&good), s(&ray)]),
-        &["ray.ext"],
-    );
-    let none = write(
-        &dir,
-        "none.ine",
-        "H-representation\nbegin\n2 4 rational\n-1 1 0 0\n0 -1 0 0\nend\n",
-    );
-    assert_error(
-        &tropical(&["minkowski".to_string(), s(&good), s(&none)]),
-        &["none.ine"],
-    );
-    let missing = dir.join("missing.ext");
-    assert_error(
-        &tropical(&["minkowski".to_string(), s(&good), s(&missing)]),
-        &["missing.ext"],
-    );
+    #[rustfmt::skip]
+    let cases: [(&str, Option<&str>, &[&str]); 6] = [
+        ("plane.ext", Some(PLANE_EXT), &[]),
+        ("bad.ext", Some("V-representation\nbegin\n2 4 rational\n1 0 0 0\n1 1/0 0 0\nend\n"), &["bad.ext", "line 5"]),
+        ("empty.ext", Some(""), &["empty.ext"]),
+        ("ray.ext", Some("V-representation\nbegin\n2 4 rational\n1 0 0 0\n0 1 0 0\nend\n"), &["ray.ext"]),
+        ("none.ine", Some("H-representation\nbegin\n2 4 rational\n-1 1 0 0\n0 -1 0 0\nend\n"), &["none.ine"]),
+        ("missing.ext", None, &["missing.ext"]),
+    ];
+    for (name, body, mentions) in cases {
+        let f = body.map_or_else(|| dir.join(name), |b| write(&dir, name, b));
+        assert_error(
+            &tropical(&["minkowski".to_string(), s(&good), s(&f)]),
+            mentions,
+        );
+    }
 }
 
 /// Summands of different ambient dimensions: the error names the offending file.
 #[test]
 fn minkowski_dimension_mismatch_names_file() {
     let dir = tmpdir("minkowski_dim_mismatch");
-    let good = write(&dir, "good.ext", CUBE_EXT);
-    let plane = write(
-        &dir,
-        "plane.ext",
-        "V-representation\nbegin\n2 3 rational\n1 0 0\n1 1 1\nend\n",
+    let (good, plane) = (
+        write(&dir, "good.ext", CUBE_EXT),
+        write(&dir, "plane.ext", PLANE_EXT),
     );
     assert_error(
         &tropical(&["minkowski".to_string(), s(&good), s(&plane)]),
@@ -636,8 +597,7 @@ fn minkowski_dimension_mismatch_names_file() {
 
 // ------------------------------------------------------------------------------------ power-diagram
 
-fn pd_json(dir: &Path, name: &str, body: &str) -> Value {
-    let f = write(dir, name, body);
+fn pd_json(f: PathBuf) -> Value {
     json_ok(&tropical(&[
         "power-diagram".to_string(),
         s(&f),
@@ -651,29 +611,21 @@ fn pd_json(dir: &Path, name: &str, body: &str) -> Value {
 /// separated by the line x₁ = 2: two cells, no vertex, one edge (0, 1).
 #[test]
 fn power_diagram_hidden_site() {
-    if placeholder("power-diagram") {
-        return;
-    }
-    let dir = tmpdir("pd_hidden");
-    let j = pd_json(
-        &dir,
-        "hidden.json",
+    let j = pd_json(input(
+        "pd_hidden/hidden.json",
         r#"{"sites": [[0, 0], [4, 0], [2, 0]], "weights": [0, 0, "-100"]}"#,
+    ));
+    expect_fields(
+        &j,
+        json!({"dim": 2, "cells": 2, "hidden": [2], "vertices": [], "edges": [[0, 1]]}),
     );
-    assert_eq!(j["dim"], 2, "{j}");
-    assert_eq!(j["cells"], 2, "{j}");
-    assert_eq!(j["hidden"], serde_json::json!([2]), "{j}");
-    assert_eq!(j["vertices"], serde_json::json!([]), "{j}");
-    assert_eq!(j["edges"], serde_json::json!([[0, 1]]), "{j}");
     // with weight 0 the middle site is visible: three cells in a row (bisectors x₁ = 1 and
     // x₁ = 3 are parallel), no vertex, edges (0,2), (1,2).
-    let j = pd_json(
-        &dir,
-        "visible.json",
+    let j = pd_json(input(
+        "pd_hidden/visible.json",
         r#"{"sites": [[0, 0], [4, 0], [2, 0]], "weights": [0, 0, 0]}"#,
-    );
-    assert_eq!(j["cells"], 3, "{j}");
-    assert_eq!(j["hidden"], serde_json::json!([]), "{j}");
+    ));
+    expect_fields(&j, json!({"cells": 3, "hidden": []}));
     let mut edges: Vec<(u64, u64)> = j["edges"]
         .as_array()
         .unwrap()
@@ -694,54 +646,33 @@ fn power_diagram_hidden_site() {
 /// 4x₂ = 4 + 1/2, so the vertex is (9/8, 9/8).
 #[test]
 fn power_diagram_voronoi_triangle() {
-    if placeholder("power-diagram") {
-        return;
-    }
-    let dir = tmpdir("pd_voronoi");
-    let j = pd_json(
-        &dir,
-        "tri.json",
+    let j = pd_json(input(
+        "pd_voronoi/tri.json",
         r#"{"sites": [[0, 0], [2, 0], [0, 2]], "weights": [0, 0, 0]}"#,
-    );
-    assert_eq!(j["cells"], 3, "{j}");
-    assert_eq!(j["hidden"], serde_json::json!([]), "{j}");
-    let v: Vec<Vec<String>> = j["vertices"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p.as_array().unwrap().iter().map(text).collect())
-        .collect();
+    ));
+    expect_fields(&j, json!({"cells": 3, "hidden": []}));
+    let v: Vec<Vec<String>> = vertex_texts(&j);
     assert_eq!(v, vec![vec!["1".to_string(), "1".to_string()]], "{j}");
     assert_eq!(j["edges"].as_array().unwrap().len(), 3, "{j}");
-    let j = pd_json(
-        &dir,
-        "tri_w.json",
+    let j = pd_json(input(
+        "pd_voronoi/tri_w.json",
         r#"{"sites": [[0, 0], [2, 0], [0, 2]], "weights": ["1/2", 0, 0]}"#,
-    );
-    let v: Vec<Vec<String>> = j["vertices"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p.as_array().unwrap().iter().map(text).collect())
-        .collect();
+    ));
+    let v: Vec<Vec<String>> = vertex_texts(&j);
     assert_eq!(v, vec![vec!["9/8".to_string(), "9/8".to_string()]], "{j}");
 }
 
 /// In R¹ the Voronoi diagram of 0, 1, 2 has the vertices 1/2 and 3/2 and the path 0–1–2.
 #[test]
 fn power_diagram_one_dimensional() {
-    if placeholder("power-diagram") {
-        return;
-    }
-    let dir = tmpdir("pd_1d");
-    let j = pd_json(
-        &dir,
-        "line.json",
+    let j = pd_json(input(
+        "pd_1d/line.json",
         r#"{"sites": [[0], [1], [2]], "weights": [0, 0, 0]}"#,
+    ));
+    expect_fields(
+        &j,
+        json!({"cells": 3, "vertices": [["1/2"], ["3/2"]], "edges": [[0, 1], [1, 2]]}),
     );
-    assert_eq!(j["cells"], 3, "{j}");
-    assert_eq!(j["vertices"], serde_json::json!([["1/2"], ["3/2"]]), "{j}");
-    assert_eq!(j["edges"], serde_json::json!([[0, 1], [1, 2]]), "{j}");
 }
 
 /// Every site is either the site of a nonempty cell or hidden. Sites (0,0), (0,0), (1,0):
@@ -762,19 +693,9 @@ fn power_diagram_accounts_for_every_site() {
             true,
         ),
     ] {
-        let j = pd_json(&dir, name, body);
-        let cell_sites: Vec<u64> = j["cell_sites"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_u64().unwrap())
-            .collect();
-        let hidden: Vec<u64> = j["hidden"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_u64().unwrap())
-            .collect();
+        let j = pd_json(write(&dir, name, body));
+        let cell_sites: Vec<u64> = u64s(&j, "cell_sites");
+        let hidden: Vec<u64> = u64s(&j, "hidden");
         let site_cell = j["site_cell"].as_array().unwrap();
         assert_eq!(site_cell.len(), 3, "{name}: {j}");
         for (i, c) in site_cell.iter().enumerate() {
@@ -804,59 +725,26 @@ fn power_diagram_accounts_for_every_site() {
 
 #[test]
 fn power_diagram_bad_files() {
-    if placeholder("power-diagram") {
-        return;
-    }
     let dir = tmpdir("pd_bad");
-    let mut cases: Vec<(String, String, Option<usize>)> = vec![
-        ("empty.json".into(), String::new(), None),
-        (
-            "syntax.json".into(),
-            "{\n\"sites\": [[0, 0],\n [1, 1]]\n\"weights\": [0, 0]}\n".into(),
-            Some(4),
-        ),
-        (
-            "sites_not_array.json".into(),
-            r#"{"sites": 5, "weights": []}"#.into(),
-            None,
-        ),
-        (
-            "no_weights.json".into(),
-            r#"{"sites": [[0, 0]]}"#.into(),
-            None,
-        ),
-        (
-            "no_sites.json".into(),
-            r#"{"sites": [], "weights": []}"#.into(),
-            None,
-        ),
-        (
-            "count_mismatch.json".into(),
-            r#"{"sites": [[0, 0], [1, 1]], "weights": [0]}"#.into(),
-            None,
-        ),
-        (
-            "ragged.json".into(),
-            r#"{"sites": [[0, 0], [1, 1, 1]], "weights": [0, 0]}"#.into(),
-            None,
-        ),
-        (
-            "row_not_array.json".into(),
-            r#"{"sites": [[0, 0], 1], "weights": [0, 0]}"#.into(),
-            None,
-        ),
-        (
-            "zero_dim.json".into(),
-            r#"{"sites": [[], []], "weights": [0, 0]}"#.into(),
-            None,
-        ),
-        (
-            "bool.json".into(),
-            r#"{"sites": [[0, true]], "weights": [0]}"#.into(),
-            None,
-        ),
-        ("top_level_array.json".into(), "[[0, 0]]".into(), None),
+    #[rustfmt::skip]
+    let fixed: [(&str, &str, Option<usize>); 11] = [
+        ("empty.json", "", None),
+        ("syntax.json", "{\n\"sites\": [[0, 0],\n [1, 1]]\n\"weights\": [0, 0]}\n", Some(4)),
+        ("sites_not_array.json", r#"{"sites": 5, "weights": []}"#, None),
+        ("no_weights.json", r#"{"sites": [[0, 0]]}"#, None),
+        ("no_sites.json", r#"{"sites": [], "weights": []}"#, None),
+        ("count_mismatch.json", r#"{"sites": [[0, 0], [1, 1]], "weights": [0]}"#, None),
+        ("ragged.json", r#"{"sites": [[0, 0], [1, 1, 1]], "weights": [0, 0]}"#, None),
+        ("row_not_array.json", r#"{"sites": [[0, 0], 1], "weights": [0, 0]}"#, None),
+        ("zero_dim.json", r#"{"sites": [[], []], "weights": [0, 0]}"#, None),
+        ("bool.json", r#"{"sites": [[0, true]], "weights": [0]}"#, None),
+        ("top_level_array.json", "[[0, 0]]", None),
     ];
+    let mut cases: Vec<(String, String, Option<usize>)> = owned(&fixed)
+        .into_iter()
+        .zip(fixed.iter().map(|f| f.2))
+        .map(|((n, b), l)| (n, b, l))
+        .collect();
     for (k, bad) in BAD_NUMBERS.iter().enumerate() {
         cases.push((
             format!("badsite{k}.json"),
@@ -879,22 +767,13 @@ fn power_diagram_bad_files() {
         }
         assert_error(&r, &m);
     }
-    let missing = dir.join("missing.json");
-    assert_error(
-        &tropical(&["power-diagram".to_string(), s(&missing)]),
-        &["missing.json"],
-    );
+    assert_missing_file_error(&dir, "power-diagram", "missing.json");
 }
 
 #[test]
 fn power_diagram_bad_box() {
-    if placeholder("power-diagram") {
-        return;
-    }
-    let dir = tmpdir("pd_bad_box");
-    let f = write(
-        &dir,
-        "ok.json",
+    let f = input(
+        "pd_bad_box/ok.json",
         r#"{"sites": [[0, 0], [2, 0]], "weights": [0, 0]}"#,
     );
     for b in ["1,0", "abc,1", "0,1/0", "5", "NaN,1"] {
@@ -913,12 +792,7 @@ fn power_diagram_bad_box() {
         "--json".into(),
     ]));
     assert_eq!(j["cells"], 2, "{j}");
-    let mut v: Vec<Vec<String>> = j["vertices"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p.as_array().unwrap().iter().map(text).collect())
-        .collect();
+    let mut v: Vec<Vec<String>> = vertex_texts(&j);
     v.sort();
     let mut want: Vec<Vec<String>> = [
         ["-4", "-4"],
@@ -942,9 +816,6 @@ fn power_diagram_bad_box() {
 /// 2004, Prop. 3): 3 pseudovertices, bounded f-vector (3, 2).
 #[test]
 fn tconv_tropical_segment() {
-    if placeholder("tconv") {
-        return;
-    }
     let dir = tmpdir("tconv_segment");
     let f = write(&dir, "seg.json", "[[0, 0, 0], [0, 1, 2]]");
     let j = json_ok(&tropical(&["tconv".to_string(), s(&f), "--json".into()]));
@@ -955,21 +826,12 @@ fn tconv_tropical_segment() {
         .or_else(|| pv.as_u64().map(|n| n as usize))
         .unwrap_or_else(|| panic!("pseudovertices: {j}"));
     assert_eq!(n, 3, "{j}");
-    let f: Vec<u64> = j["bounded_f_vector"]
-        .as_array()
-        .unwrap_or_else(|| panic!("bounded_f_vector: {j}"))
-        .iter()
-        .map(|v| v.as_u64().unwrap())
-        .collect();
+    let f = u64s(&j, "bounded_f_vector");
     assert_eq!(f, vec![3, 2], "{j}");
 }
 
 #[test]
 fn tconv_bad_files() {
-    if placeholder("tconv") {
-        return;
-    }
-    let dir = tmpdir("tconv_bad");
     let cases = [
         ("empty.json", ""),
         ("no_points.json", "[]"),
@@ -979,86 +841,42 @@ fn tconv_bad_files() {
         ("garbled.json", "[[0, 0, 0], [0, 1"),
         ("not_rows.json", r#"{"x": 1}"#),
     ];
+    let dir = tmpdir("tconv_bad");
     for (name, body) in cases {
         let f = write(&dir, name, body);
         let r = tropical(&["tconv".to_string(), s(&f), "--json".into()]);
         assert_error(&r, &[name]);
     }
-    let missing = dir.join("missing.json");
-    assert_error(
-        &tropical(&["tconv".to_string(), s(&missing)]),
-        &["missing.json"],
-    );
+    assert_missing_file_error(&dir, "tconv", "missing.json");
 }
 
 // ------------------------------------------------------------------------------------ regions
 
-/// One head, `d_model = 2`, W_q = W_k = W_v = I: the cells are the normal cones of the convex
-/// hull of the keys (argmax of ⟨x, k_i⟩); keys = the 4 corners of a square plus its centre, so
-/// 4 cells (the centre never wins strictly). The output x + k_{i*} differs on every cell, so 4
-/// linear regions. N = 5 keys, bound Π_h N_h = 5.
-const SQUARE_MODEL: &str = r#"{
-  "layers": [
-    { "heads": [ { "w_q": [[1, 0], [0, 1]], "w_k": [[1, 0], [0, 1]] } ] }
-  ]
-}"#;
-const SQUARE_CONTEXT: &str = "[[1, 1], [1, -1], [-1, 1], [-1, -1], [0, 0]]";
-
 #[test]
 fn regions_square_keys() {
     let dir = tmpdir("regions_square");
-    let m = write(&dir, "model.json", SQUARE_MODEL);
-    let c = write(&dir, "context.json", SQUARE_CONTEXT);
-    let j = json_ok(&tropical(&[
-        "regions".to_string(),
-        "--model".into(),
-        s(&m),
-        "--context".into(),
-        s(&c),
-        "--json".into(),
-    ]));
-    assert_eq!(j["cells"], 4, "{j}");
-    assert_eq!(j["linear_regions"], 4, "{j}");
-    assert_eq!(j["dimension"], 2, "{j}");
-    assert_eq!(j["keys"], 5, "{j}");
-    assert_eq!(j["heads"], serde_json::json!([0]), "{j}");
+    let (m, c) = square(&dir);
+    let j = json_ok(&run_on("regions", &m, &c, &["--json"]));
+    expect_fields(
+        &j,
+        json!({"cells": 4, "linear_regions": 4, "dimension": 2, "keys": 5, "heads": [0]}),
+    );
     assert_eq!(text(&j["bound_product"]), "5", "{j}");
-    assert_eq!(j["complete"], true, "{j}");
-    assert_eq!(j["cells_minkowski"], 4, "{j}");
+    expect_fields(&j, json!({"complete": true, "cells_minkowski": 4}));
     // --max-regions 2 stops early: partial count, complete false
-    let j = json_ok(&tropical(&[
-        "regions".to_string(),
-        "--model".into(),
-        s(&m),
-        "--context".into(),
-        s(&c),
-        "--max-regions".into(),
-        "2".into(),
-        "--json".into(),
-    ]));
+    let j = json_ok(&run_on(
+        "regions",
+        &m,
+        &c,
+        &["--max-regions", "2", "--json"],
+    ));
     assert_eq!(j["complete"], false, "{j}");
     assert!(j["cells"].as_u64().unwrap() <= 2, "{j}");
     // a box [−1, 1]² still meets all four cones (they all contain the origin in their closure)
-    let j = json_ok(&tropical(&[
-        "regions".to_string(),
-        "--model".into(),
-        s(&m),
-        "--context".into(),
-        s(&c),
-        "--box=-1,1".into(),
-        "--json".into(),
-    ]));
+    let j = json_ok(&run_on("regions", &m, &c, &["--box=-1,1", "--json"]));
     assert_eq!(j["cells"], 4, "{j}");
     // the box [1, 2]² lies in the cone of key (1, 1) only
-    let j = json_ok(&tropical(&[
-        "regions".to_string(),
-        "--model".into(),
-        s(&m),
-        "--context".into(),
-        s(&c),
-        "--box=1,2".into(),
-        "--json".into(),
-    ]));
+    let j = json_ok(&run_on("regions", &m, &c, &["--box=1,2", "--json"]));
     assert_eq!(j["cells"], 1, "{j}");
 }
 
@@ -1074,8 +892,7 @@ fn regions_tiny_checkpoint() {
         &testdata("tiny-context.json"),
         "--json",
     ]));
-    assert_eq!(j["complete"], true, "{j}");
-    assert_eq!(j["keys"], 6, "{j}");
+    expect_fields(&j, json!({"complete": true, "keys": 6}));
     let cells = j["cells"].as_u64().unwrap();
     let heads = j["heads"].as_array().unwrap().len() as u32;
     assert!(heads >= 1);
@@ -1090,48 +907,28 @@ fn regions_tiny_checkpoint() {
     assert!(cells <= z, "{j}");
 }
 
-fn regions_err(model: &Path, context: &Path, extra: &[&str]) -> Run {
-    let mut a = vec![
-        "regions".to_string(),
-        "--model".into(),
-        s(model),
-        "--context".into(),
-        s(context),
-    ];
-    a.extend(extra.iter().map(|x| x.to_string()));
-    tropical(&a)
+/// `tropical SUB --model MODEL --context CONTEXT EXTRA…` (`regions` or `eval`).
+fn run_on(sub: &str, model: &Path, context: &Path, extra: &[&str]) -> Run {
+    tropical(&on_model(sub, model, context, extra))
 }
 
 #[test]
 fn regions_bad_models() {
     let dir = tmpdir("regions_bad_models");
     let c = write(&dir, "context.json", SQUARE_CONTEXT);
-    let mut cases: Vec<(String, String)> = vec![
-        ("empty.json".into(), String::new()),
-        ("garbled.json".into(), "{\"layers\": [ {\"heads\": [\n".into()),
-        ("no_layers.json".into(), r#"{"layers": []}"#.into()),
-        ("no_heads.json".into(), r#"{"layers": [{"heads": []}]}"#.into()),
-        (
-            "wq_not_matrix.json".into(),
-            r#"{"layers": [{"heads": [{"w_q": 1, "w_k": [[1, 0], [0, 1]]}]}]}"#.into(),
-        ),
-        (
-            "ragged_wq.json".into(),
-            r#"{"layers": [{"heads": [{"w_q": [[1, 0], [0]], "w_k": [[1, 0], [0, 1]]}]}]}"#.into(),
-        ),
-        (
-            "wq_wk_mismatch.json".into(),
-            r#"{"layers": [{"heads": [{"w_q": [[1, 0]], "w_k": [[1, 0], [0, 1]]}]}]}"#.into(),
-        ),
-        (
-            "bias_len.json".into(),
-            r#"{"layers": [{"heads": [{"w_q": [[1, 0], [0, 1]], "b_q": [0], "w_k": [[1, 0], [0, 1]]}]}]}"#.into(),
-        ),
-        (
-            "bad_scale.json".into(),
-            r#"{"scale": "-1", "layers": [{"heads": [{"w_q": [[1, 0], [0, 1]], "w_k": [[1, 0], [0, 1]]}]}]}"#.into(),
-        ),
+    #[rustfmt::skip]
+    let fixed: [(&str, &str); 9] = [
+        ("empty.json", ""),
+        ("garbled.json", "{\"layers\": [ {\"heads\": [\n"),
+        ("no_layers.json", r#"{"layers": []}"#),
+        ("no_heads.json", r#"{"layers": [{"heads": []}]}"#),
+        ("wq_not_matrix.json", r#"{"layers": [{"heads": [{"w_q": 1, "w_k": [[1, 0], [0, 1]]}]}]}"#),
+        ("ragged_wq.json", r#"{"layers": [{"heads": [{"w_q": [[1, 0], [0]], "w_k": [[1, 0], [0, 1]]}]}]}"#),
+        ("wq_wk_mismatch.json", r#"{"layers": [{"heads": [{"w_q": [[1, 0]], "w_k": [[1, 0], [0, 1]]}]}]}"#),
+        ("bias_len.json", r#"{"layers": [{"heads": [{"w_q": [[1, 0], [0, 1]], "b_q": [0], "w_k": [[1, 0], [0, 1]]}]}]}"#),
+        ("bad_scale.json", r#"{"scale": "-1", "layers": [{"heads": [{"w_q": [[1, 0], [0, 1]], "w_k": [[1, 0], [0, 1]]}]}]}"#),
     ];
+    let mut cases: Vec<(String, String)> = owned(&fixed);
     for (k, bad) in BAD_NUMBERS.iter().enumerate() {
         cases.push((
             format!("badnum{k}.json"),
@@ -1142,50 +939,51 @@ fn regions_bad_models() {
     }
     for (name, body) in &cases {
         let m = write(&dir, name, body);
-        assert_error(&regions_err(&m, &c, &[]), &[name]);
+        assert_error(&run_on("regions", &m, &c, &[]), &[name]);
     }
     let missing = dir.join("missing.json");
-    assert_error(&regions_err(&missing, &c, &[]), &["missing.json"]);
+    assert_error(&run_on("regions", &missing, &c, &[]), &["missing.json"]);
     // a truncated checkpoint
     let bytes = std::fs::read(testdata("tiny-bert.safetensors")).unwrap();
     let trunc = dir.join("trunc.safetensors");
     std::fs::write(&trunc, &bytes[..bytes.len() / 2]).unwrap();
-    assert_error(&regions_err(&trunc, &c, &[]), &["trunc.safetensors"]);
+    assert_error(&run_on("regions", &trunc, &c, &[]), &["trunc.safetensors"]);
     let junk = write(&dir, "junk.safetensors", "this is not a checkpoint");
-    assert_error(&regions_err(&junk, &c, &[]), &["junk.safetensors"]);
+    assert_error(&run_on("regions", &junk, &c, &[]), &["junk.safetensors"]);
 }
 
 #[test]
 fn regions_bad_contexts() {
-    let dir = tmpdir("regions_bad_contexts");
-    let m = write(&dir, "model.json", SQUARE_MODEL);
-    let mut cases: Vec<(String, String)> = vec![
-        ("empty.json".into(), String::new()),
-        ("no_rows.json".into(), "[]".into()),
-        ("garbled.json".into(), "[[1, 1],\n [1, ".into()),
-        ("ragged.json".into(), "[[1, 1], [1]]".into()),
-        ("wrong_width.json".into(), "[[1, 1, 1], [1, 0, 0]]".into()),
-        ("not_rows.json".into(), r#"{"x": 1}"#.into()),
+    #[rustfmt::skip]
+    let fixed: [(&str, &str); 6] = [
+        ("empty.json", ""),
+        ("no_rows.json", "[]"),
+        ("garbled.json", "[[1, 1],\n [1, "),
+        ("ragged.json", "[[1, 1], [1]]"),
+        ("wrong_width.json", "[[1, 1, 1], [1, 0, 0]]"),
+        ("not_rows.json", r#"{"x": 1}"#),
     ];
+    let mut cases: Vec<(String, String)> = owned(&fixed);
     for (k, bad) in BAD_NUMBERS.iter().enumerate() {
         cases.push((
             format!("badnum{k}.json"),
             format!(r#"[[1, 1], [1, "{bad}"]]"#),
         ));
     }
+    let dir = tmpdir("regions_bad_contexts");
+    let m = write(&dir, "model.json", SQUARE_MODEL);
     for (name, body) in &cases {
         let c = write(&dir, name, body);
-        assert_error(&regions_err(&m, &c, &[]), &[name]);
+        assert_error(&run_on("regions", &m, &c, &[]), &[name]);
     }
     let missing = dir.join("missing.json");
-    assert_error(&regions_err(&m, &missing, &[]), &["missing.json"]);
+    assert_error(&run_on("regions", &m, &missing, &[]), &["missing.json"]);
 }
 
 #[test]
 fn regions_bad_flags() {
     let dir = tmpdir("regions_bad_flags");
-    let m = write(&dir, "model.json", SQUARE_MODEL);
-    let c = write(&dir, "context.json", SQUARE_CONTEXT);
+    let (m, c) = square(&dir);
     for b in [
         "--box=1,0",
         "--box=abc,1",
@@ -1193,9 +991,9 @@ fn regions_bad_flags() {
         "--box=5",
         "--box=NaN,1",
     ] {
-        assert_error(&regions_err(&m, &c, &[b]), &["--box"]);
+        assert_error(&run_on("regions", &m, &c, &[b]), &["--box"]);
     }
-    assert_error(&regions_err(&m, &c, &["--heads", "3"]), &["--heads"]);
+    assert_error(&run_on("regions", &m, &c, &["--heads", "3"]), &["--heads"]);
     // slices: wrong length vector, malformed vector file, missing file, wrong count
     let o = write(&dir, "o.json", "[0, 0]");
     let u = write(&dir, "u.json", "[1, 0]");
@@ -1208,37 +1006,41 @@ fn regions_bad_flags() {
             files.iter().map(|p| s(p)).collect::<Vec<_>>().join(",")
         )
     };
-    assert_error(&regions_err(&m, &c, &[&sl(&[&o, &u, &v3])]), &["v3.json"]);
     assert_error(
-        &regions_err(&m, &c, &[&sl(&[&o, &u, &bad])]),
+        &run_on("regions", &m, &c, &[&sl(&[&o, &u, &v3])]),
+        &["v3.json"],
+    );
+    assert_error(
+        &run_on("regions", &m, &c, &[&sl(&[&o, &u, &bad])]),
         &["vbad.json"],
     );
     assert_error(
-        &regions_err(&m, &c, &[&sl(&[&o, &u, &missing])]),
+        &run_on("regions", &m, &c, &[&sl(&[&o, &u, &missing])]),
         &["vmissing.json"],
     );
-    assert_error(&regions_err(&m, &c, &[&sl(&[&o, &u])]), &["--slice"]);
+    assert_error(&run_on("regions", &m, &c, &[&sl(&[&o, &u])]), &["--slice"]);
     // --plot without a box
     let svg = dir.join("out.svg");
-    assert_error(&regions_err(&m, &c, &["--plot", &s(&svg)]), &["--plot"]);
+    assert_error(
+        &run_on("regions", &m, &c, &["--plot", &s(&svg)]),
+        &["--plot"],
+    );
 }
 
 /// `--depth 0` is rejected with a message naming the flag.
 #[test]
 fn regions_depth_zero() {
     let dir = tmpdir("regions_depth_zero");
-    let m = write(&dir, "model.json", SQUARE_MODEL);
-    let c = write(&dir, "context.json", SQUARE_CONTEXT);
-    assert_error(&regions_err(&m, &c, &["--depth", "0"]), &["--depth"]);
+    let (m, c) = square(&dir);
+    assert_error(&run_on("regions", &m, &c, &["--depth", "0"]), &["--depth"]);
 }
 
 /// `--layer` past the last layer is rejected with a message naming the flag.
 #[test]
 fn regions_layer_out_of_range() {
     let dir = tmpdir("regions_layer_range");
-    let m = write(&dir, "model.json", SQUARE_MODEL);
-    let c = write(&dir, "context.json", SQUARE_CONTEXT);
-    let r = regions_err(&m, &c, &["--layer", "4"]);
+    let (m, c) = square(&dir);
+    let r = run_on("regions", &m, &c, &["--layer", "4"]);
     assert_error(&r, &["--layer"]);
 }
 
@@ -1246,28 +1048,15 @@ fn regions_layer_out_of_range() {
 #[test]
 fn regions_plot_writes_svg() {
     let dir = tmpdir("regions_plot");
-    let m = write(&dir, "model.json", SQUARE_MODEL);
-    let c = write(&dir, "context.json", SQUARE_CONTEXT);
+    let (m, c) = square(&dir);
     let svg = dir.join("cells.svg");
-    let r = regions_err(&m, &c, &["--box=-2,2", "--plot", &s(&svg)]);
+    let r = run_on("regions", &m, &c, &["--box=-2,2", "--plot", &s(&svg)]);
     assert_eq!(r.code, Some(0), "{r:#?}");
     let body = std::fs::read_to_string(&svg).unwrap();
     assert!(body.contains("<svg"), "{body}");
 }
 
 // ------------------------------------------------------------------------------------ eval
-
-fn eval_run(model: &Path, context: &Path, extra: &[&str]) -> Run {
-    let mut a = vec![
-        "eval".to_string(),
-        "--model".into(),
-        s(model),
-        "--context".into(),
-        s(context),
-    ];
-    a.extend(extra.iter().map(|x| x.to_string()));
-    tropical(&a)
-}
 
 /// SQUARE_MODEL at x = (2, 1): scores ⟨x, k_i⟩ = 3, 1, −1, −3, 0, so key (1,1) wins alone and
 /// the residual output is x + (1,1) = (3, 2). At x = (1, 0) keys (1,1) and (1,−1) tie (score 1):
@@ -1276,8 +1065,7 @@ fn eval_run(model: &Path, context: &Path, extra: &[&str]) -> Run {
 #[test]
 fn eval_square_keys() {
     let dir = tmpdir("eval_square");
-    let m = write(&dir, "model.json", SQUARE_MODEL);
-    let c = write(&dir, "context.json", SQUARE_CONTEXT);
+    let (m, c) = square(&dir);
     let keys = [
         [1.0, 1.0],
         [1.0, -1.0],
@@ -1290,7 +1078,7 @@ fn eval_square_keys() {
         ("1,0", [1.0, 0.0], ["2", "0"], vec![0, 1]),
     ] {
         let at = format!("--at={x}");
-        let j = json_ok(&eval_run(&m, &c, &[&at, "--tau", "1,1/4", "--json"]));
+        let j = json_ok(&run_on("eval", &m, &c, &[&at, "--tau", "1,1/4", "--json"]));
         let o: Vec<String> = j["output"].as_array().unwrap().iter().map(text).collect();
         assert_eq!(o, out, "{j}");
         let am: Vec<u64> = j["argmax"][0]
@@ -1342,31 +1130,36 @@ fn eval_tiny_checkpoint() {
 #[test]
 fn eval_bad_inputs() {
     let dir = tmpdir("eval_bad");
-    let m = write(&dir, "model.json", SQUARE_MODEL);
-    let c = write(&dir, "context.json", SQUARE_CONTEXT);
+    let (m, c) = square(&dir);
     for bad in BAD_NUMBERS {
         let at = format!("--at=1,{bad}");
-        assert_error(&eval_run(&m, &c, &[&at]), &["--at"]);
+        assert_error(&run_on("eval", &m, &c, &[&at]), &["--at"]);
         let tau = format!("--tau={bad}");
-        assert_error(&eval_run(&m, &c, &["--at=1,1", &tau]), &["--tau"]);
+        assert_error(&run_on("eval", &m, &c, &["--at=1,1", &tau]), &["--tau"]);
         let sc = format!("--scale={bad}");
-        assert_error(&eval_run(&m, &c, &["--at=1,1", &sc]), &["--scale"]);
+        assert_error(&run_on("eval", &m, &c, &["--at=1,1", &sc]), &["--scale"]);
     }
     // wrong dimension, non-positive τ and σ
-    assert_error(&eval_run(&m, &c, &["--at=1,1,1"]), &["--at"]);
-    assert_error(&eval_run(&m, &c, &["--at=1,1", "--tau=0"]), &["τ"]);
-    assert_error(&eval_run(&m, &c, &["--at=1,1", "--tau=-1"]), &["τ"]);
-    assert_error(&eval_run(&m, &c, &["--at=1,1", "--scale=0"]), &["--scale"]);
+    assert_error(&run_on("eval", &m, &c, &["--at=1,1,1"]), &["--at"]);
+    assert_error(&run_on("eval", &m, &c, &["--at=1,1", "--tau=0"]), &["τ"]);
+    assert_error(&run_on("eval", &m, &c, &["--at=1,1", "--tau=-1"]), &["τ"]);
+    assert_error(
+        &run_on("eval", &m, &c, &["--at=1,1", "--scale=0"]),
+        &["--scale"],
+    );
     // no point at all
-    assert_error(&eval_run(&m, &c, &[]), &["--at"]);
+    assert_error(&run_on("eval", &m, &c, &[]), &["--at"]);
     // bad files
     let empty = write(&dir, "empty.json", "");
-    assert_error(&eval_run(&empty, &c, &["--at=1,1"]), &["empty.json"]);
-    assert_error(&eval_run(&m, &empty, &["--at=1,1"]), &["empty.json"]);
+    assert_error(&run_on("eval", &empty, &c, &["--at=1,1"]), &["empty.json"]);
+    assert_error(&run_on("eval", &m, &empty, &["--at=1,1"]), &["empty.json"]);
     let missing = dir.join("missing.json");
-    assert_error(&eval_run(&missing, &c, &["--at=1,1"]), &["missing.json"]);
+    assert_error(
+        &run_on("eval", &missing, &c, &["--at=1,1"]),
+        &["missing.json"],
+    );
     let wide = write(&dir, "wide.json", "[[1, 1, 1]]");
-    assert_error(&eval_run(&m, &wide, &["--at=1,1"]), &["wide.json"]);
+    assert_error(&run_on("eval", &m, &wide, &["--at=1,1"]), &["wide.json"]);
 }
 
 // ------------------------------------------------------------------------------------ gpu-check
@@ -1374,22 +1167,9 @@ fn eval_bad_inputs() {
 /// A small CPU run passes and reports per-kernel errors within their bounds.
 #[test]
 fn gpu_check_cpu_small() {
-    let r = tropical(&[
-        "gpu-check",
-        "--backend",
-        "cpu",
-        "--n",
-        "12",
-        "--d",
-        "4",
-        "--heads",
-        "1",
-        "--check",
-        "2",
-        "--maxplus",
-        "5",
-        "--json",
-    ]);
+    let r = tropical_words(
+        "gpu-check --backend cpu --n 12 --d 4 --heads 1 --check 2 --maxplus 5 --json",
+    );
     let j = json_ok(&r);
     let kernels = j["kernels"].as_array().unwrap_or_else(|| panic!("{j}"));
     assert!(!kernels.is_empty());
@@ -1405,21 +1185,8 @@ fn gpu_check_cpu_small() {
 /// Planting an error of 4× the bound must be caught: exit 2 with one line.
 #[test]
 fn gpu_check_planted_error_fails() {
-    let r = tropical(&[
-        "gpu-check",
-        "--n",
-        "12",
-        "--d",
-        "4",
-        "--heads",
-        "1",
-        "--check",
-        "2",
-        "--maxplus",
-        "5",
-        "--plant-error",
-        "4",
-    ]);
+    let r =
+        tropical_words("gpu-check --n 12 --d 4 --heads 1 --check 2 --maxplus 5 --plant-error 4");
     assert_error(&r, &["bound"]);
 }
 
@@ -1493,28 +1260,14 @@ fn gpu_check_compile_only() {
 /// `--check 0` checks no query at all: a vacuous pass must be refused, not reported as success.
 #[test]
 fn gpu_check_zero_checks_rejected() {
-    let r = tropical(&[
-        "gpu-check",
-        "--n=8",
-        "--d=4",
-        "--heads=1",
-        "--maxplus=4",
-        "--check=0",
-    ]);
+    let r = tropical_words("gpu-check --n=8 --d=4 --heads=1 --maxplus=4 --check=0");
     assert_error(&r, &["--check"]);
 }
 
 /// A NaN planted-error factor is an invalid argument, not a failed check.
 #[test]
 fn gpu_check_nan_plant_error_rejected() {
-    let r = tropical(&[
-        "gpu-check",
-        "--n=8",
-        "--d=4",
-        "--heads=1",
-        "--maxplus=4",
-        "--plant-error=NaN",
-    ]);
+    let r = tropical_words("gpu-check --n=8 --d=4 --heads=1 --maxplus=4 --plant-error=NaN");
     assert_error(&r, &["--plant-error"]);
     assert!(r.stdout.is_empty(), "{r:#?}");
 }
@@ -1533,15 +1286,15 @@ fn regions_and_eval_with_ties() {
         r#"{"layers": [{"heads": [{"w_q": [[0, 0], [0, 0]], "w_k": [[1, 0], [0, 1]]}]}]}"#,
     );
     let c = write(&dir, "dup.json", "[[1, 1], [1, 1], [-1, -1]]");
-    let j = json_ok(&regions_err(&m, &c, &["--json"]));
-    assert_eq!(j["cells"], 2, "{j}");
-    assert_eq!(j["cells_minkowski"], 2, "{j}");
-    assert_eq!(j["complete"], true, "{j}");
-    let j = json_ok(&regions_err(&zq, &c, &["--json"]));
+    let j = json_ok(&run_on("regions", &m, &c, &["--json"]));
+    expect_fields(
+        &j,
+        json!({"cells": 2, "cells_minkowski": 2, "complete": true}),
+    );
+    let j = json_ok(&run_on("regions", &zq, &c, &["--json"]));
     assert_eq!(j["cells"], 1, "{j}");
-    let j = json_ok(&eval_run(&m, &c, &["--at=1,2", "--json"]));
-    assert_eq!(j["argmax"], serde_json::json!([[0, 1]]), "{j}");
-    assert_eq!(j["output"], serde_json::json!(["2", "3"]), "{j}");
+    let j = json_ok(&run_on("eval", &m, &c, &["--at=1,2", "--json"]));
+    expect_fields(&j, json!({"argmax": [[0, 1]], "output": ["2", "3"]}));
 }
 
 /// Text rows (`.ext`-like): the same tropical segment, and with `--min` the mirrored bend: in
@@ -1549,9 +1302,6 @@ fn regions_and_eval_with_ties() {
 /// Points equal in TP^{n−1} (differing by a multiple of (1,…,1)) give one pseudovertex.
 #[test]
 fn tconv_text_rows_and_degenerate_points() {
-    if placeholder("tconv") {
-        return;
-    }
     let dir = tmpdir("tconv_text");
     let f = write(&dir, "seg.txt", "0 0 0\n0 1 2\n");
     let pvs = |j: &Value| -> Vec<Vec<String>> {

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{assert_error, json_ok, tropical};
+use common::{assert_error, json_ok, tropical, SQUARE_CONTEXT};
 use serde_json::Value;
 use tropical_algebra::{Rat, Scalar};
 
@@ -58,9 +58,6 @@ fn rat(v: &Value) -> Rat {
 /// centre. Scores ⟨x, k_j⟩: the cells are the 4 open cones where one corner wins strictly; the
 /// centre (key 4) never wins.
 const SQUARE_LAYER: &str = r#"{"heads": [{"w_q": [[1, 0], [0, 1]], "w_k": [[1, 0], [0, 1]]}]}"#;
-const SQUARE_MODEL: &str =
-    r#"{"layers": [{"heads": [{"w_q": [[1, 0], [0, 1]], "w_k": [[1, 0], [0, 1]]}]}]}"#;
-const SQUARE_CONTEXT: &str = "[[1, 1], [1, -1], [-1, 1], [-1, -1], [0, 0]]";
 
 /// Hypothesis: the SQUARE model in the box [-2, 2]^2. Conclusion: 4 cells, each listed with a
 /// label `[[ [j] ]]` (one layer, one head), an interior point where key j's score is strictly
@@ -70,8 +67,8 @@ const SQUARE_CONTEXT: &str = "[[1, 1], [1, -1], [-1, 1], [-1, -1], [0, 0]]";
 #[test]
 fn cells_with_witnesses_in_json_and_jsonl() {
     let dir = tmp("cells");
-    let m = write(&dir, "m.json", SQUARE_MODEL);
-    let c = write(&dir, "c.json", SQUARE_CONTEXT);
+    let (m, c) = common::square(&dir);
+    let (m, c) = (common::s(&m), common::s(&c));
     let out = dir.join("cells.jsonl").display().to_string();
     let j = json(&cmd(
         "regions",

@@ -266,3 +266,41 @@ pub fn assert_error(r: &Run, mentions: &[&str]) {
         );
     }
 }
+
+/// Assert that the JSON object `j` has every field of the object `want`, with that value.
+#[track_caller]
+pub fn expect_fields(j: &serde_json::Value, want: serde_json::Value) {
+    for (k, v) in want.as_object().expect("an object of expected fields") {
+        assert_eq!(&j[k], v, "field {k}: {j}");
+    }
+}
+
+/// Run `tropical` with the arguments of `line`, split at white space (for arguments without
+/// spaces).
+pub fn tropical_words(line: &str) -> Run {
+    tropical(&line.split_whitespace().collect::<Vec<_>>())
+}
+
+/// SQUARE: one head, `d_model = 2`, W_Q = W_K = I; with [`SQUARE_CONTEXT`] the keys are the
+/// corners of the square [-1, 1]^2 and its centre, so the cells are the 4 open cones where one
+/// corner wins strictly (the centre never wins) and the residual output x + k_j differs on each:
+/// 4 cells, 4 linear regions, N = 5 keys, bound Π_h N_h = 5.
+pub const SQUARE_MODEL: &str =
+    r#"{"layers": [{"heads": [{"w_q": [[1, 0], [0, 1]], "w_k": [[1, 0], [0, 1]]}]}]}"#;
+/// The context of [`SQUARE_MODEL`].
+pub const SQUARE_CONTEXT: &str = "[[1, 1], [1, -1], [-1, 1], [-1, -1], [0, 0]]";
+
+/// [`SQUARE_MODEL`] and [`SQUARE_CONTEXT`] written to `dir/model.json` and `dir/context.json`.
+pub fn square(dir: &Path) -> (PathBuf, PathBuf) {
+    let (m, c) = (dir.join("model.json"), dir.join("context.json"));
+    std::fs::write(&m, SQUARE_MODEL).expect("write the model");
+    std::fs::write(&c, SQUARE_CONTEXT).expect("write the context");
+    (m, c)
+}
+
+/// A file `name` that `dir` does not hold, given as `tropical SUB FILE`: exit 2 naming it.
+#[track_caller]
+pub fn assert_missing_file_error(dir: &Path, sub: &str, name: &str) {
+    let f = dir.join(name);
+    assert_error(&tropical(&[sub.to_string(), s(&f)]), &[name]);
+}
