@@ -10,6 +10,12 @@ use tropical_algebra::Rat;
 use tropical_gpu::certify::input::{read_problem, read_tensor, ArraySource};
 use tropical_gpu::certify::{certify, figure, Certificate, CertifyOptions, Kind, Mask};
 
+/// The column heads of the worst-element rows (widths 5 5 6 5 15 15 12 12 9, right-aligned).
+const WORST_HEADS: &str = concat!(
+    "batch  head  query coord          output           exact",
+    "   error ulps   bound ulps     ratio  within"
+);
+
 /// The kernel's operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum KindArg {
@@ -268,19 +274,7 @@ fn render(c: &Certificate) -> String {
         c.ratio.p50, c.ratio.p90, c.ratio.p99, c.ratio.max
     );
     if !c.worst.is_empty() {
-        let _ = writeln!(
-            o,
-            "worst elements:\n{:>5} {:>5} {:>6} {:>5} {:>15} {:>15} {:>12} {:>12} {:>9}  within",
-            "batch",
-            "head",
-            "query",
-            "coord",
-            "output",
-            "exact",
-            "error ulps",
-            "bound ulps",
-            "ratio"
-        );
+        let _ = writeln!(o, "worst elements:\n{WORST_HEADS}");
         for e in &c.worst {
             let _ = writeln!(
                 o,

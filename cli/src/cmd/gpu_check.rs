@@ -8,6 +8,12 @@ use tropical_gpu::cuda::{audit_ptx, compile_kernels, CudaInputs};
 use tropical_gpu::harness::{run_harness, HarnessConfig, HarnessReport, PlantedError};
 use tropical_gpu::{Backend, CpuBackend, CudaBackend, InputFormat};
 
+/// The column heads of the per-kernel rows (widths 8 left-aligned, then 7 6 6 9 10 10 11 11 9).
+const KERNEL_HEADS: &str = concat!(
+    "kernel   checked   pass   FAIL  near-tie  exact-tie",
+    "  tie-split   max error   max bound max ratio"
+);
+
 /// Backend choice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum BackendKind {
@@ -268,20 +274,7 @@ fn render_table(r: &HarnessReport) -> String {
         r.config.maxplus.1,
         r.config.maxplus.2
     );
-    let _ = writeln!(
-        o,
-        "{:<8} {:>7} {:>6} {:>6} {:>9} {:>10} {:>10} {:>11} {:>11} {:>9}",
-        "kernel",
-        "checked",
-        "pass",
-        "FAIL",
-        "near-tie",
-        "exact-tie",
-        "tie-split",
-        "max error",
-        "max bound",
-        "max ratio"
-    );
+    let _ = writeln!(o, "{KERNEL_HEADS}");
     for k in &r.kernels {
         let _ = writeln!(
             o,

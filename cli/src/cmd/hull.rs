@@ -23,18 +23,8 @@ use crate::output::{print_json, print_rows};
 pub struct Args {
     /// Input file: cdd/lrs `.ine` (H) or `.ext` (V), or JSON (`{"points": ..}` / `{"inequalities": ..}`).
     pub file: PathBuf,
-    /// Print JSON: the counts (`dim`, `ambient_dim`, `vertices`, `rays`, `lines`, `facets`,
-    /// `equations`, `f_vector`) and the objects themselves under `objects` (exact "p/q"
-    /// strings; fields in docs/json/hull.md).
-    #[arg(long)]
-    pub json: bool,
-    /// Skip the face lattice (`f_vector` is then null): for large inputs.
-    #[arg(long)]
-    pub no_faces: bool,
-    /// Write the polyhedron to this file, in the format its extension names: `.ine`
-    /// (H-representation), `.ext` (V-representation) or `.json` (all objects, as under `objects`).
-    #[arg(long)]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: OutputArgs,
     /// The exact algorithm for an H-representation: `dd` (double description, adaptive
     /// insertion order), `rs` (reverse search; needs a vertex, i.e. no lines) or `auto`. A
     /// V-representation is always converted by the double description.
@@ -44,6 +34,44 @@ pub struct Args {
     /// comparisons; `random` uses seed 0).
     #[arg(long, value_enum)]
     pub dd_order: Option<DdOrder>,
+}
+
+/// The output flags `tropical hull` and `tropical minkowski` share.
+#[derive(clap::Args)]
+pub struct OutputArgs {
+    /// Print JSON: the counts (`dim`, `ambient_dim`, `vertices`, `rays`, `lines`, `facets`,
+    /// `equations`, `f_vector`) and the objects themselves under `objects` (exact "p/q"
+    /// strings; fields in docs/json/hull.md, and for `tropical minkowski` `decomposition`: for
+    /// each vertex of the sum, the index of the summand vertex it comes from, per summand;
+    /// docs/json/minkowski.md).
+    #[arg(long)]
+    pub json: bool,
+    /// Skip the face lattice (`f_vector` is then null): for large inputs.
+    #[arg(long)]
+    pub no_faces: bool,
+    /// Write the polyhedron to this file, in the format its extension names: `.ine`
+    /// (H-representation), `.ext` (V-representation) or `.json` (all objects, as under `objects`).
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    /// Write `p` to `--output` (if given), then print its summary, with the field `extra` (if
+    /// any) added to its `objects`.
+    pub(crate) fn emit(
+        &self,
+        p: &Polyhedron<Rat>,
+        extra: Option<(&str, serde_json::Value)>,
+    ) -> anyhow::Result<()> {
+        if let Some(out) = &self.output {
+            write_output(p, out)?;
+        }
+        let mut summary = Summary::of(p, !self.no_faces);
+        if let (Some((key, value)), serde_json::Value::Object(o)) = (extra, &mut summary.objects) {
+            o.insert(key.into(), value);
+        }
+        summary.print(self.json)
+    }
 }
 
 /// The `--dd-order` values (`tropical_geometry::polyhedron::Order`).
@@ -191,10 +219,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
     };
     let (p, _) = read_polyhedron_with(&args.file, algorithm)?;
-    if let Some(out) = &args.output {
-        write_output(&p, out)?;
-    }
-    Summary::of(&p, !args.no_faces).print(args.json)
+    args.out.emit(&p, None)
 }
 
 /// Write `p` to `out` in the format of its extension (`.ine`, `.ext`, `.json`).

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::anyhow;
 use tropical_geometry::minkowski::minkowski_sum;
 
-use super::hull::{read_polyhedron, write_output, Summary};
+use super::hull::{read_polyhedron, OutputArgs};
 
 /// Arguments.
 #[derive(clap::Args)]
@@ -18,16 +18,8 @@ pub struct Args {
     /// Two or more polytope files (`.ext`, `.ine` or JSON).
     #[arg(required = true, num_args = 1..)]
     pub files: Vec<PathBuf>,
-    /// Print JSON (the fields of `tropical hull --json`, and `decomposition`: for each vertex of
-    /// the sum, the index of the summand vertex it comes from, per summand; docs/json/minkowski.md).
-    #[arg(long)]
-    pub json: bool,
-    /// Skip the face lattice (`f_vector` is then null).
-    #[arg(long)]
-    pub no_faces: bool,
-    /// Write the sum to this file: `.ine`, `.ext` or `.json` (by extension).
-    #[arg(long)]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 /// Run the subcommand.
@@ -60,16 +52,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         summands.push(p.vertices().to_vec());
     }
     let sum = minkowski_sum(&summands).map_err(|e| anyhow!("minkowski sum: {e}"))?;
-    if let Some(out) = &args.output {
-        write_output(&sum.polyhedron, out)?;
-    }
-    let mut summary = Summary::of(&sum.polyhedron, !args.no_faces);
-    if let serde_json::Value::Object(o) = &mut summary.objects {
-        // The decomposition is indexed like `sum.vertices`, which is `polyhedron.vertices()`.
-        o.insert(
-            "decomposition".into(),
-            serde_json::to_value(&sum.decomposition)?,
-        );
-    }
-    summary.print(args.json)
+    // The decomposition is indexed like `sum.vertices`, which is `polyhedron.vertices()`.
+    let decomposition = serde_json::to_value(&sum.decomposition)?;
+    args.out
+        .emit(&sum.polyhedron, Some(("decomposition", decomposition)))
 }
