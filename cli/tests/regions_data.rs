@@ -21,6 +21,9 @@ fn error(args: &[&str], mentions: &[&str]) {
     assert_error(&tropical(args), mentions);
 }
 
+/// `(SUB, MODEL, CONTEXT, EXTRA, MENTIONS)`: a command line and what its error must name.
+type ErrorCase<'a> = (&'a str, &'a str, &'a str, &'a [&'a str], &'a [&'a str]);
+
 /// `SUB --model M --context C EXTRA…`.
 fn cmd<'a>(sub: &'a str, m: &'a str, c: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
     let mut a = vec![sub, "--model", m, "--context", c];
@@ -192,7 +195,7 @@ fn range_errors() {
     let sc = write(&dir, "c.json", SQUARE_CONTEXT);
     let (m, c) = tiny();
     #[rustfmt::skip]
-    let cases: [(&str, &str, &str, &[&str], &[&str]); 7] = [
+    let cases: [ErrorCase; 7] = [
         ("regions", &two, &sc, &["--layer", "2"], &["--layer 2", "layers are 0..1"]),
         ("regions", &two, &sc, &["--layer", "1", "--depth", "3"], &["--layers 1..3", "layers are 0..1"]),
         ("eval", &two, &sc, &["--at=0,0", "--layer", "3"], &["--layer 3", "layers are 0..1"]),

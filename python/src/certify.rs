@@ -12,12 +12,9 @@
 //! already started finish, and the partial certificate (verdict `interrupted`) is returned with
 //! `interrupted = true`; any other exception from the callback stops the run and is re-raised.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
-use pyo3::exceptions::PyKeyboardInterrupt;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use tropical_algebra::{Rat, Scalar};
@@ -127,39 +124,15 @@ pub fn certify_attention(
             counts[1].store(total, Ordering::Relaxed);
         })
     };
-    let mut interrupted = false;
-    let mut deferred: Option<PyErr> = None;
-    let outcome = std::thread::scope(|s| {
-        let worker = s.spawn(|| catch_unwind(AssertUnwindSafe(job)));
-        while !worker.is_finished() {
-            py.detach(|| std::thread::sleep(Duration::from_millis(50)));
-            if worker.is_finished() {
-                break;
-            }
-            let step = py
-                .check_signals()
-                .and_then(|()| progress.as_ref().map_or(Ok(()), report));
-            if let Err(e) = step {
-                cancel.store(true, Ordering::SeqCst);
-                if e.is_instance_of::<PyKeyboardInterrupt>(py) {
-                    interrupted = true;
-                } else {
-                    deferred = Some(e);
-                }
-                break;
-            }
-        }
-        py.detach(|| worker.join())
-    });
-    if let Some(e) = deferred {
-        return Err(e);
-    }
+    let tick = progress.as_ref().map(|cb| move || report(cb));
+    let tick = tick.as_ref().map(|f| f as &dyn Fn() -> PyResult<()>);
+    let (outcome, interrupted) = crate::run::wait_answering_signals(py, &cancel, tick, job)?;
     let cert = match outcome {
-        Ok(Ok(r)) => r.map_err(|e| match e {
+        Ok(r) => r.map_err(|e| match e {
             CertifyError::Exact(_) => raise(errors::Kind::Other, e.to_string()),
             _ => errors::value(e.to_string()),
         })?,
-        Ok(Err(_)) | Err(_) => {
+        Err(_) => {
             return Err(raise(
                 errors::Kind::Other,
                 "internal error: the certifier panicked".to_string(),

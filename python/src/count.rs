@@ -39,6 +39,27 @@ pub struct LayerRequest {
     pub time_limit_s: Option<f64>,
 }
 
+impl LayerRequest {
+    /// The request with these fields, in their order (`time_limit_s` last).
+    pub fn new(
+        layer: usize,
+        heads: Option<Vec<usize>>,
+        region: Region<Rat>,
+        depth: usize,
+        methods: Vec<String>,
+        time_limit_s: Option<f64>,
+    ) -> Self {
+        LayerRequest {
+            layer,
+            heads,
+            region,
+            depth,
+            methods,
+            time_limit_s,
+        }
+    }
+}
+
 fn invalid(msg: String) -> AttentionError {
     AttentionError::Invalid(msg)
 }

@@ -150,14 +150,8 @@ impl PyModel {
         time_limit: Option<f64>,
     ) -> PyResult<(String, bool)> {
         let ctx = array(context, "context")?.matrix("context")?;
-        let req = LayerRequest {
-            layer,
-            heads,
-            region: region(slice, bbox)?,
-            depth,
-            methods: methods.unwrap_or_default(),
-            time_limit_s: time_limit,
-        };
+        let (region, methods) = (region(slice, bbox)?, methods.unwrap_or_default());
+        let req = LayerRequest::new(layer, heads, region, depth, methods, time_limit);
         let model = &self.model;
         let (res, interrupted) = interruptible(py, max_regions, progress, |opts| {
             count::count_layer(model, &ctx, &req, opts)

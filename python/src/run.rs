@@ -44,10 +44,33 @@ pub fn interruptible<T: Send>(
         let v = |i: usize| counters[i].load(Ordering::Relaxed);
         cb.call1((v(0), v(1), v(2))).map(drop)
     };
+    let tick = progress.as_ref().map(|cb| move || report(cb));
+    let tick = tick.as_ref().map(|f| f as &dyn Fn() -> PyResult<()>);
+    let (outcome, interrupted) = wait_answering_signals(py, &cancel, tick, || job(&opts))?;
+    if let Some(cb) = &progress {
+        report(cb)?;
+    }
+    match outcome {
+        Ok(v) => Ok((v, interrupted)),
+        Err(panic) => Err(panic_error(&*panic)),
+    }
+}
+
+/// Run `job` on a worker thread while this thread waits with the GIL released, waking every
+/// 50 ms to run Python's signal handlers and then `tick` (the progress report, when given). A
+/// `KeyboardInterrupt` sets `cancel` and lets the job finish (returned with `true`); any other
+/// exception sets `cancel` and is re-raised once the worker has stopped. Returns the job's
+/// result, or its panic, and whether Ctrl-C stopped it.
+pub fn wait_answering_signals<T: Send>(
+    py: Python<'_>,
+    cancel: &AtomicBool,
+    tick: Option<&dyn Fn() -> PyResult<()>>,
+    job: impl FnOnce() -> T + Send,
+) -> PyResult<(std::thread::Result<T>, bool)> {
     let mut interrupted = false;
     let mut deferred: Option<PyErr> = None;
     let outcome = std::thread::scope(|s| {
-        let worker = s.spawn(|| catch_unwind(AssertUnwindSafe(|| job(&opts))));
+        let worker = s.spawn(|| catch_unwind(AssertUnwindSafe(job)));
         while !worker.is_finished() {
             py.detach(|| std::thread::sleep(Duration::from_millis(50)));
             if worker.is_finished() {
@@ -55,7 +78,7 @@ pub fn interruptible<T: Send>(
             }
             let step = py
                 .check_signals()
-                .and_then(|()| progress.as_ref().map_or(Ok(()), report));
+                .and_then(|()| tick.map_or(Ok(()), |f| f()));
             if let Err(e) = step {
                 cancel.store(true, Ordering::SeqCst);
                 if e.is_instance_of::<PyKeyboardInterrupt>(py) {
@@ -71,13 +94,8 @@ pub fn interruptible<T: Send>(
     if let Some(e) = deferred {
         return Err(e);
     }
-    if let Some(cb) = &progress {
-        report(cb)?;
-    }
-    match outcome {
-        Ok(Ok(v)) => Ok((v, interrupted)),
-        Ok(Err(panic)) | Err(panic) => Err(panic_error(&panic)),
-    }
+    // `join` fails only when the worker panicked outside `catch_unwind`
+    Ok((outcome.unwrap_or_else(Err), interrupted))
 }
 
 /// A caught panic as a `TropicalError` ("internal error: ...").

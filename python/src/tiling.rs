@@ -50,14 +50,8 @@ pub fn count_tile(
     time_limit: Option<f64>,
 ) -> PyResult<(String, bool)> {
     let ctx = array(context, "context")?.matrix("context")?;
-    let req = LayerRequest {
-        layer,
-        heads,
-        region: region(slice, Some(bbox))?,
-        depth,
-        methods: Vec::new(),
-        time_limit_s: time_limit,
-    };
+    let region = region(slice, Some(bbox))?;
+    let req = LayerRequest::new(layer, heads, region, depth, Vec::new(), time_limit);
     let (lo, hi) = req
         .region
         .cube

@@ -3,13 +3,14 @@
 import json
 import sys
 from fractions import Fraction
-from typing import Any, Callable, Optional, Tuple, Union
+from typing import Any, Optional, Tuple, Union
 
 import numpy as np
 
 from . import _native
 from ._convert import as_numpy
 from ._errors import InvalidInputError
+from ._progress import RowProgress
 
 _FORMATS = {"float64": "f64", "float32": "f32", "float16": "f16"}
 
@@ -30,46 +31,6 @@ def _tensor(x: Any, name: str, bf16: bool = False) -> Tuple[list, bytes, str]:
             f"{name}: unsupported dtype {a.dtype} (float16/32/64, or bfloat16 as a uint16 view)"
         )
     return list(a.shape), np.ascontiguousarray(a, dtype="<f8").tobytes(), fmt
-
-
-class _RowProgress:
-    """Rows certified so far: a tqdm bar when tqdm is installed, else one line on stderr."""
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
-        self.bar = None
-        self.shown = False
-
-    def __enter__(self) -> "_RowProgress":
-        if self.enabled:
-            try:
-                from tqdm.auto import tqdm  # type: ignore[import-not-found]
-
-                self.bar = tqdm(desc="certify", unit=" rows", leave=False)
-            except ImportError:
-                self.bar = None
-        return self
-
-    @property
-    def callback(self) -> Optional[Callable[[int, int], None]]:
-        return self._update if self.enabled else None
-
-    def _update(self, done: int, total: int) -> None:
-        if self.bar is not None:
-            self.bar.total = total
-            self.bar.n = done
-            self.bar.refresh()
-        else:
-            sys.stderr.write(f"\rcertify: {done}/{total} rows")
-            sys.stderr.flush()
-            self.shown = True
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.close()
-        elif self.shown:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
 
 
 class Certificate:
@@ -149,7 +110,7 @@ def certify_attention(
     m = None if mask is None else _tensor(mask, "mask")
     args = (_tensor(q, "Q", bf16), _tensor(k, "K", bf16), _tensor(v, "V", bf16),
             _tensor(out, "O", bf16), tau_s, kind, k_top, scale_s, m, causal, heads, tol, rows)
-    with _RowProgress(progress) as p:
+    with RowProgress(progress) as p:
         report, interrupted = _native.certify_attention(*args, p.callback)
     if interrupted:
         sys.stderr.write("interrupted: the certificate is partial (complete=False)\n")

@@ -334,7 +334,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         return run_topk(args, k);
     }
     count::check_layers(args.layer, args.depth, args.layer, args.depth).map_err(flag_error)?;
-    let (model, ctx, first, region) = load_all(&args, args.depth)?;
+    let Inputs {
+        model,
+        ctx,
+        first,
+        region,
+    } = load_all(&args, args.depth)?;
     let d = model.d_model();
     if args.show.plot.is_some() && (region.dim(d) != 2 || region.cube.is_none()) {
         bail!("--plot needs a 2D count (a 2D --slice, or d_model = 2) and a --box");
@@ -379,13 +384,21 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     print_count(res, &args.show, &title)
 }
 
+/// What a count reads from its files.
+struct Inputs {
+    /// The model's layers `--layer..--layer + depth`.
+    model: Model<Rat>,
+    /// The context.
+    ctx: Mat<Rat>,
+    /// The checkpoint index of the model's first block.
+    first: usize,
+    /// `--slice` and `--box`.
+    region: Region<Rat>,
+}
+
 /// Load the model's layers `--layer..--layer + depth`, the context and the region (`--slice`,
-/// `--box`), with the loading phase reported. Returns the model, the context, the checkpoint
-/// index of the model's first block and the region.
-fn load_all(
-    args: &Args,
-    depth: usize,
-) -> anyhow::Result<(Model<Rat>, Mat<Rat>, usize, Region<Rat>)> {
+/// `--box`), with the loading phase reported.
+fn load_all(args: &Args, depth: usize) -> anyhow::Result<Inputs> {
     let loading = crate::progress::Phase::start("regions", "loading the model and the context");
     let (model, ctx, first, _) = load_inputs(&args.model, Some((args.layer, depth)))?;
     loading.finish();
@@ -396,7 +409,13 @@ fn load_all(
         .map(|f| load_slice(f, d))
         .transpose()?;
     let cube = args.bbox.as_deref().map(parse_bbox).transpose()?;
-    Ok((model, ctx, first, Region { slice, cube }))
+    let region = Region { slice, cube };
+    Ok(Inputs {
+        model,
+        ctx,
+        first,
+        region,
+    })
 }
 
 /// Parse `--tiles` over the region's box.
@@ -678,7 +697,12 @@ fn run_topk(args: Args, k: usize) -> anyhow::Result<()> {
     if args.show.plot.is_some() || args.show.cells_out.is_some() {
         bail!("--topk: --plot and --cells-out are not supported");
     }
-    let (model, ctx, first, region) = load_all(&args, 1)?;
+    let Inputs {
+        model,
+        ctx,
+        first,
+        region,
+    } = load_all(&args, 1)?;
     let layer = &model.blocks[0].attention;
     let heads: Vec<usize> = args
         .heads
