@@ -160,6 +160,35 @@ impl KernelReport {
         ok
     }
 
+    /// Record one output coordinate `y` against the exact enclosure `[lo, hi]` and its bound;
+    /// a failure is described as `at` (head, query, coordinate) followed by the numbers.
+    fn record_enclosure(
+        &mut self,
+        y: f32,
+        (lo, hi): (&Rat, &Rat),
+        bound_f: f64,
+        at: impl FnOnce() -> String,
+    ) -> bool {
+        let err = dist(y, lo, hi);
+        self.record(&err, bound_f, || {
+            format!(
+                "{}: float {y} vs exact [{:.9e}, {:.9e}], bound {bound_f:.3e}",
+                at(),
+                lo.to_f64(),
+                hi.to_f64()
+            )
+        })
+    }
+
+    /// Count one checked query as passed (`ok`) or failed.
+    fn tally(&mut self, ok: bool) {
+        if ok {
+            self.passed += 1;
+        } else {
+            self.failed += 1;
+        }
+    }
+
     fn fail(&mut self, what: String) {
         self.failed += 1;
         if self.first_failure.is_none() {
@@ -353,23 +382,12 @@ pub fn check_softmax(
             let mut ok = true;
             for (c, (lo, hi)) in enc.iter().enumerate() {
                 let idx = (h * s.n_q + i) * s.d_v + c;
-                let err = dist(out[idx], lo, hi);
-                ok &= rep.record(&err, bounds[idx], || {
-                    format!(
-                        "head {h} query {i} coord {c}: float {} vs exact [{:.9e}, {:.9e}], bound {:.3e}",
-                        out[idx],
-                        lo.to_f64(),
-                        hi.to_f64(),
-                        bounds[idx]
-                    )
+                ok &= rep.record_enclosure(out[idx], (lo, hi), bounds[idx], || {
+                    format!("head {h} query {i} coord {c}")
                 });
             }
             rep.checked += 1;
-            if ok {
-                rep.passed += 1;
-            } else {
-                rep.failed += 1;
-            }
+            rep.tally(ok);
         }
     }
     Ok(rep)
@@ -430,11 +448,7 @@ pub fn check_hard(
                     format!("head {h} query {i} coord {c}: float {y} vs exact mean {:.9e}, bound {b:.3e}", mean.to_f64())
                 });
             }
-            if ok {
-                rep.passed += 1;
-            } else {
-                rep.failed += 1;
-            }
+            rep.tally(ok);
         }
     }
     Ok(rep)
@@ -487,21 +501,11 @@ pub fn check_topk(
             let mut ok = true;
             for (c, (lo, hi)) in enc.iter().enumerate() {
                 let y = top.output[qi * s.d_v + c];
-                let err = dist(y, lo, hi);
-                ok &= rep.record(&err, bounds[c], || {
-                    format!(
-                        "head {h} query {i} coord {c}: float {y} vs exact [{:.9e}, {:.9e}], bound {:.3e}",
-                        lo.to_f64(),
-                        hi.to_f64(),
-                        bounds[c]
-                    )
+                ok &= rep.record_enclosure(y, (lo, hi), bounds[c], || {
+                    format!("head {h} query {i} coord {c}")
                 });
             }
-            if ok {
-                rep.passed += 1;
-            } else {
-                rep.failed += 1;
-            }
+            rep.tally(ok);
         }
     }
     Ok(rep)
