@@ -31,6 +31,13 @@ fn numpy_kernel(tag: &str, args: &[&str]) -> Option<PathBuf> {
     )
 }
 
+/// [`numpy_kernel`] and the problem it wrote, read back.
+fn numpy_problem(tag: &str, args: &[&str]) -> Option<(PathBuf, Problem)> {
+    let dir = numpy_kernel(tag, args)?;
+    let p = load(&dir);
+    Some((dir, p))
+}
+
 fn load(dir: &Path) -> Problem {
     let a = |n: &str| ArraySource::parse(dir.join(format!("{n}.npy")).to_str().unwrap());
     read_problem(&a("q"), &a("k"), &a("v"), &a("out")).unwrap()
@@ -79,10 +86,9 @@ fn numpy_kernels_are_certified() {
         let args: Vec<&str> = args.split_whitespace().collect();
         let named = |flag: &str| args.windows(2).find(|w| w[0] == flag).map(|w| w[1]);
         let (tau, mask) = (named("--tau").unwrap_or("1"), named("--mask"));
-        let Some(dir) = numpy_kernel(tag, &args) else {
+        let Some((dir, p)) = numpy_problem(tag, &args) else {
             return;
         };
-        let p = load(&dir);
         let mut o = opts(tau);
         o.mask = match mask {
             Some("causal") => Mask::Causal,
@@ -98,21 +104,18 @@ fn numpy_kernels_are_certified() {
         let c = certify(&p, &o, &quiet).unwrap();
         assert_certified(&c, tag);
         assert!(c.max_error > 0.0, "{tag}: no rounding error at all?");
-        let want = if tag.ends_with("bf16") {
-            Format::Bf16
-        } else if tag.ends_with("f16") {
-            Format::F16
-        } else {
-            Format::F32
+        // The format a tag ending in `{bf16,f16}{suffix}` names (f32 otherwise).
+        let format_named = |suffix: &str| {
+            if tag.ends_with(&format!("bf16{suffix}")) {
+                Format::Bf16
+            } else if tag.ends_with(&format!("f16{suffix}")) {
+                Format::F16
+            } else {
+                Format::F32
+            }
         };
-        assert_eq!(c.formats[0], want, "{tag}");
-        let out = if tag.ends_with("bf16-out") {
-            Format::Bf16
-        } else if tag.ends_with("f16-out") {
-            Format::F16
-        } else {
-            Format::F32
-        };
+        assert_eq!(c.formats[0], format_named(""), "{tag}");
+        let out = format_named("-out");
         assert_eq!(c.formats[3], out, "{tag}");
         if out == Format::F16 {
             // an fp32 result rounded to nearest f16: at most half an f16 ulp plus the fp32 error
@@ -153,10 +156,9 @@ fn planted_bugs_are_caught_and_located() {
             Mask::None,
         ),
     ] {
-        let Some(dir) = numpy_kernel(tag, args) else {
+        let Some((_, p)) = numpy_problem(tag, args) else {
             return;
         };
-        let p = load(&dir);
         let mut o = opts("1");
         o.mask = mask;
         let c = certify(&p, &o, &quiet).unwrap();
@@ -169,10 +171,9 @@ fn planted_bugs_are_caught_and_located() {
         }
     }
     // one element off by 4× its bound
-    let Some(dir) = numpy_kernel("one-off", &["--kernel", "naive"]) else {
+    let Some((_, mut p)) = numpy_problem("one-off", &["--kernel", "naive"]) else {
         return;
     };
-    let mut p = load(&dir);
     let c = certify(&p, &opts("1"), &quiet).unwrap();
     assert_certified(&c, "one-off, before");
     let [b, h, i, col] = [0usize, 1, 20, 3];
@@ -223,10 +224,9 @@ fn numpy_topk_and_hardmax() {
             Kind::Topk { k: 3 },
         ),
     ] {
-        let Some(dir) = numpy_kernel(tag, args) else {
+        let Some((_, p)) = numpy_problem(tag, args) else {
             return;
         };
-        let p = load(&dir);
         let mut o = opts("1");
         o.kind = kind;
         let c = certify(&p, &o, &quiet).unwrap();
