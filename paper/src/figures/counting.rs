@@ -4,6 +4,8 @@
 //! `count_point` and `counting_svg` also serve the checkpoint's counting charts
 //! ([`crate::real_counts`]).
 
+use std::fmt::Write as _;
+
 use num_bigint::BigUint;
 use num_traits::ToPrimitive;
 use tropical_algebra::Rat;
@@ -12,9 +14,9 @@ use tropical_attention::{Mat, Model};
 
 use crate::chart::{Axis, LineChart, Style};
 use crate::models::{random_context, random_layer};
-use crate::{Artifact, Result, Size};
+use crate::{Artifact, PaperError, Result, Size};
 
-use super::{exact_count, figure};
+use super::{check_err, exact_count, figure};
 
 fn big_f64(b: &BigUint) -> f64 {
     b.to_f64().unwrap_or(f64::MAX)

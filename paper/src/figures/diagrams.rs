@@ -10,7 +10,8 @@ use crate::checkpoint;
 use crate::{check_cells, Artifact, Result, Size};
 
 use super::{
-    cells_csv, checkpoint_scene, polygon, polygons_csv, slice_map, slice_setup, winners, Scene,
+    cells_csv, checkpoint_scene, figure, polygon, polygons_csv, slice_map, slice_setup, winners,
+    Scene,
 };
 
 /// A power-diagram panel: head `head` of `scene`, cells labelled by key, hidden keys listed.

@@ -28,22 +28,16 @@
 
 use std::fmt::Write as _;
 
-use num_bigint::BigUint;
-use num_traits::ToPrimitive;
-use proofs_tests::measure::Distribution;
-use tropical_algebra::enclosure::softmax_enclosure;
 use tropical_algebra::{Rat, Scalar};
 use tropical_attention::count::{count_cells, CellCount, CountRequest, CountedCell};
-use tropical_attention::regions::{cell_polygon, score_regions, Region};
-use tropical_attention::topk_regions::{k_subsets, topk_layer_regions, tropical_ek};
+use tropical_attention::regions::Region;
 use tropical_attention::{Mat, Model};
-use tropical_geometry::cells::WalkOptions;
 
-use crate::chart::{Axis, Cell, CellMap, HeatMap, LineChart, Style};
-use crate::checkpoint::{self, Checkpoint};
+use crate::chart::{Cell, CellMap};
+use crate::checkpoint::Checkpoint;
 use crate::latex::escape;
 use crate::models::{random_context, random_layer, random_slice};
-use crate::{check_cells, Artifact, Entry, Figure, PaperError, Result, Size};
+use crate::{Artifact, Entry, Figure, PaperError, Result, Size};
 
 mod counting;
 mod diagrams;

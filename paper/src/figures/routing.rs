@@ -1,9 +1,16 @@
 //! The T16 panels: the top-k routing regions of one head of the random slice layer (cells of
 //! `e_k`), checked against `topk_layer_regions` (SPEC T16).
 
-use crate::{Artifact, Result, Size};
+use num_bigint::BigUint;
+use tropical_algebra::Scalar;
+use tropical_attention::regions::{cell_polygon, score_regions};
+use tropical_attention::topk_regions::{k_subsets, topk_layer_regions, tropical_ek};
+use tropical_geometry::cells::WalkOptions;
 
-use super::{cells_csv, figure, slice_setup};
+use crate::chart::Cell;
+use crate::{check_cells, Artifact, Result, Size};
+
+use super::{cells_csv, check_err, figure, slice_map, slice_setup};
 
 /// T16 panels `t16_topk_k{k}`: the top-k routing regions of head 0 of the random slice layer.
 pub(super) fn build_t16_topk(size: Size) -> Result<Vec<Artifact>> {
