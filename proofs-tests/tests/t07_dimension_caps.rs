@@ -62,7 +62,13 @@ fn t07_construction_without_bias_attains_n_pow_h() {
 #[test]
 fn t07_n_pow_h_unreachable_when_h_exceeds_d() {
     let budget = scaled_cases(1, 4);
-    for (n, h, d) in [(2, 2, 1), (3, 2, 1), (2, 3, 1), (2, 3, 2), (3, 3, 2)] {
+    for (n, h, d) in [
+        (2usize, 2usize, 1usize),
+        (3, 2, 1),
+        (2, 3, 1),
+        (2, 3, 2),
+        (3, 3, 2),
+    ] {
         let target = n.pow(h as u32);
         if let Some(b) = proved_bound_h_gt_d(n, h, d) {
             assert!(

@@ -11,7 +11,7 @@ use crate::{check_cells, Artifact, Result, Size};
 
 use super::{
     cells_csv, checkpoint_scene, figure, polygon, polygons_csv, slice_map, slice_setup, winners,
-    Scene,
+    Scene, SLICE_HEADS,
 };
 
 /// A power-diagram panel: head `head` of `scene`, cells labelled by key, hidden keys listed.

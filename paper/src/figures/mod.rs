@@ -34,7 +34,7 @@ use tropical_attention::regions::Region;
 use tropical_attention::{Mat, Model};
 
 use crate::chart::{Cell, CellMap};
-use crate::checkpoint::Checkpoint;
+use crate::checkpoint::{self, Checkpoint};
 use crate::latex::escape;
 use crate::models::{random_context, random_layer, random_slice};
 use crate::{Artifact, Entry, Figure, PaperError, Result, Size};
