@@ -224,19 +224,30 @@ pub fn dot<S: Scalar>(a: &[S], x: &[S]) -> S {
     acc
 }
 
+/// The constructor, dimension and `normal·x` of a type with fields `normal` and `offset`.
+macro_rules! normal_offset_form {
+    ($ty:ident, $what:literal) => {
+        impl<S: Scalar> $ty<S> {
+            #[doc = concat!("The ", $what, ".")]
+            pub fn new(normal: Vec<S>, offset: S) -> Self {
+                Self { normal, offset }
+            }
+            /// Ambient dimension (length of the normal).
+            pub fn dim(&self) -> usize {
+                self.normal.len()
+            }
+            /// `normal·x`.
+            pub fn evaluate(&self, x: &[S]) -> S {
+                dot(&self.normal, x)
+            }
+        }
+    };
+}
+
+normal_offset_form!(Halfspace, "halfspace `normal·x ≤ offset`");
+normal_offset_form!(Hyperplane, "hyperplane `normal·x = offset`");
+
 impl<S: Scalar> Halfspace<S> {
-    /// The halfspace `normal·x ≤ offset`.
-    pub fn new(normal: Vec<S>, offset: S) -> Self {
-        Self { normal, offset }
-    }
-    /// Ambient dimension (length of the normal).
-    pub fn dim(&self) -> usize {
-        self.normal.len()
-    }
-    /// `normal·x`.
-    pub fn evaluate(&self, x: &[S]) -> S {
-        dot(&self.normal, x)
-    }
     /// `offset − normal·x` (≥ 0 inside, 0 on the boundary, < 0 outside).
     pub fn slack(&self, x: &[S]) -> S {
         self.offset.clone() - self.evaluate(x)
@@ -270,18 +281,6 @@ impl<S: Scalar> Halfspace<S> {
 }
 
 impl<S: Scalar> Hyperplane<S> {
-    /// The hyperplane `normal·x = offset`.
-    pub fn new(normal: Vec<S>, offset: S) -> Self {
-        Self { normal, offset }
-    }
-    /// Ambient dimension (length of the normal).
-    pub fn dim(&self) -> usize {
-        self.normal.len()
-    }
-    /// `normal·x`.
-    pub fn evaluate(&self, x: &[S]) -> S {
-        dot(&self.normal, x)
-    }
     /// `offset − normal·x` (zero exactly on the hyperplane).
     pub fn residual(&self, x: &[S]) -> S {
         self.offset.clone() - self.evaluate(x)

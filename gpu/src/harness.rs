@@ -160,6 +160,35 @@ impl KernelReport {
         ok
     }
 
+    /// Record one output coordinate `y` against the exact enclosure `[lo, hi]` and its bound;
+    /// a failure is described as `at` (head, query, coordinate) followed by the numbers.
+    fn record_enclosure(
+        &mut self,
+        y: f32,
+        (lo, hi): (&Rat, &Rat),
+        bound_f: f64,
+        at: impl FnOnce() -> String,
+    ) -> bool {
+        let err = dist(y, lo, hi);
+        self.record(&err, bound_f, || {
+            format!(
+                "{}: float {y} vs exact [{:.9e}, {:.9e}], bound {bound_f:.3e}",
+                at(),
+                lo.to_f64(),
+                hi.to_f64()
+            )
+        })
+    }
+
+    /// Count one checked query as passed (`ok`) or failed.
+    fn tally(&mut self, ok: bool) {
+        if ok {
+            self.passed += 1;
+        } else {
+            self.failed += 1;
+        }
+    }
+
     fn fail(&mut self, what: String) {
         self.failed += 1;
         if self.first_failure.is_none() {
@@ -263,6 +292,12 @@ pub fn random_problem(cfg: &HarnessConfig) -> RandomProblem {
     RandomProblem { q, k, v, a, b }
 }
 
+/// Every head `h < heads` with each of its [`checked_queries`], head by head.
+fn checked_pairs(heads: usize, n_q: usize, count: usize) -> impl Iterator<Item = (usize, usize)> {
+    let queries = checked_queries(n_q, count);
+    (0..heads).flat_map(move |h| queries.clone().into_iter().map(move |i| (h, i)))
+}
+
 /// Indices of the queries checked: evenly spaced, first and last included.
 pub fn checked_queries(n_q: usize, count: usize) -> Vec<usize> {
     if count == 0 || n_q == 0 {
@@ -346,31 +381,18 @@ pub fn check_softmax(
     let mut rep = KernelReport::new("softmax");
     let bounds = bound::softmax_bounds(x, cfg.sigma, cfg.tau);
     let all: Vec<usize> = (0..s.n_k).collect();
-    for h in 0..s.heads {
-        for i in checked_queries(s.n_q, cfg.check_queries) {
-            let dots = exact_dots(x, h, i);
-            let enc = exact_softmax_output(x, h, &dots, &all, cfg.sigma, cfg.tau, cfg.prec_bits)?;
-            let mut ok = true;
-            for (c, (lo, hi)) in enc.iter().enumerate() {
-                let idx = (h * s.n_q + i) * s.d_v + c;
-                let err = dist(out[idx], lo, hi);
-                ok &= rep.record(&err, bounds[idx], || {
-                    format!(
-                        "head {h} query {i} coord {c}: float {} vs exact [{:.9e}, {:.9e}], bound {:.3e}",
-                        out[idx],
-                        lo.to_f64(),
-                        hi.to_f64(),
-                        bounds[idx]
-                    )
-                });
-            }
-            rep.checked += 1;
-            if ok {
-                rep.passed += 1;
-            } else {
-                rep.failed += 1;
-            }
+    for (h, i) in checked_pairs(s.heads, s.n_q, cfg.check_queries) {
+        let dots = exact_dots(x, h, i);
+        let enc = exact_softmax_output(x, h, &dots, &all, cfg.sigma, cfg.tau, cfg.prec_bits)?;
+        let mut ok = true;
+        for (c, (lo, hi)) in enc.iter().enumerate() {
+            let idx = (h * s.n_q + i) * s.d_v + c;
+            ok &= rep.record_enclosure(out[idx], (lo, hi), bounds[idx], || {
+                format!("head {h} query {i} coord {c}")
+            });
         }
+        rep.checked += 1;
+        rep.tally(ok);
     }
     Ok(rep)
 }
@@ -383,59 +405,56 @@ pub fn check_hard(
 ) -> Result<KernelReport, GpuError> {
     let s = x.shape;
     let mut rep = KernelReport::new("hard");
-    for h in 0..s.heads {
-        for i in checked_queries(s.n_q, cfg.check_queries) {
-            rep.checked += 1;
-            let dots = exact_dots(x, h, i);
-            let best = dots.iter().max().cloned().unwrap_or_default();
-            let set: Vec<usize> = (0..s.n_k).filter(|&j| dots[j] == best).collect();
-            if set.len() > 1 {
-                rep.exact_ties += 1;
-            }
-            let runner = dots.iter().filter(|d| **d < best).max();
-            let certified = match runner {
-                None => true,
-                Some(r) => to_rat(&(&best - r), 298) > gap_threshold(x, h, i),
-            };
-            let qi = h * s.n_q + i;
-            let (first, count) = (hard.argmax[qi] as usize, hard.tie_count[qi] as usize);
-            if !certified {
-                rep.near_ties += 1;
-                continue;
-            }
-            if set.binary_search(&first).is_err() || count > set.len() {
-                rep.fail(format!(
-                    "head {h} query {i}: float argmax {first} (ties {count}) not in exact argmax set {set:?} although the gap is certified"
-                ));
-                continue;
-            }
-            if count < set.len() {
-                rep.tie_splits += 1;
-                continue;
-            }
-            let vm = bound::value_max(x, h, set.iter().copied());
-            let nset = Rat::from_i64(set.len() as i64);
-            let mut ok = true;
-            for (c, &vmax) in vm.iter().enumerate() {
-                let mean = set
-                    .iter()
-                    .map(|&j| rat_f32(x.v[(h * s.n_k + j) * s.d_v + c]))
-                    .fold(Rat::zero(), |a, b| a + b)
-                    .checked_div(&nset)
-                    .map_err(|e| GpuError::Exact(e.to_string()))?;
-                let y = hard.output[qi * s.d_v + c];
-                let err = dist(y, &mean, &mean);
-                let b = bound::hard_factor(set.len()) * vmax;
-                ok &= rep.record(&err, b, || {
-                    format!("head {h} query {i} coord {c}: float {y} vs exact mean {:.9e}, bound {b:.3e}", mean.to_f64())
-                });
-            }
-            if ok {
-                rep.passed += 1;
-            } else {
-                rep.failed += 1;
-            }
+    for (h, i) in checked_pairs(s.heads, s.n_q, cfg.check_queries) {
+        rep.checked += 1;
+        let dots = exact_dots(x, h, i);
+        let best = dots.iter().max().cloned().unwrap_or_default();
+        let set: Vec<usize> = (0..s.n_k).filter(|&j| dots[j] == best).collect();
+        if set.len() > 1 {
+            rep.exact_ties += 1;
         }
+        let runner = dots.iter().filter(|d| **d < best).max();
+        let certified = match runner {
+            None => true,
+            Some(r) => to_rat(&(&best - r), 298) > gap_threshold(x, h, i),
+        };
+        let qi = h * s.n_q + i;
+        let (first, count) = (hard.argmax[qi] as usize, hard.tie_count[qi] as usize);
+        if !certified {
+            rep.near_ties += 1;
+            continue;
+        }
+        if set.binary_search(&first).is_err() || count > set.len() {
+            rep.fail(format!(
+                "head {h} query {i}: float argmax {first} (ties {count}) not in exact argmax set {set:?} although the gap is certified"
+            ));
+            continue;
+        }
+        if count < set.len() {
+            rep.tie_splits += 1;
+            continue;
+        }
+        let vm = bound::value_max(x, h, set.iter().copied());
+        let nset = Rat::from_i64(set.len() as i64);
+        let mut ok = true;
+        for (c, &vmax) in vm.iter().enumerate() {
+            let mean = set
+                .iter()
+                .map(|&j| rat_f32(x.v[(h * s.n_k + j) * s.d_v + c]))
+                .fold(Rat::zero(), |a, b| a + b)
+                .checked_div(&nset)
+                .map_err(|e| GpuError::Exact(e.to_string()))?;
+            let y = hard.output[qi * s.d_v + c];
+            let err = dist(y, &mean, &mean);
+            let b = bound::hard_factor(set.len()) * vmax;
+            ok &= rep.record(&err, b, || {
+                format!(
+                    "head {h} query {i} coord {c}: float {y} vs exact mean {:.9e}, bound {b:.3e}",
+                    mean.to_f64()
+                )
+            });
+        }
+        rep.tally(ok);
     }
     Ok(rep)
 }
@@ -450,59 +469,45 @@ pub fn check_topk(
     let s = x.shape;
     let kk = top.k;
     let mut rep = KernelReport::new("topk");
-    for h in 0..s.heads {
-        for i in checked_queries(s.n_q, cfg.check_queries) {
-            rep.checked += 1;
-            let qi = h * s.n_q + i;
-            let dots = exact_dots(x, h, i);
-            let mut order: Vec<usize> = (0..s.n_k).collect();
-            order.sort_by(|&a, &b| dots[b].cmp(&dots[a]).then(a.cmp(&b)));
-            let mut exact_set: Vec<usize> = order[..kk].to_vec();
-            exact_set.sort_unstable();
-            let mut float_set: Vec<usize> = top.selected[qi * kk..(qi + 1) * kk]
-                .iter()
-                .map(|&j| j as usize)
-                .collect();
-            float_set.sort_unstable();
-            let boundary_tie = kk < s.n_k && dots[order[kk - 1]] == dots[order[kk]];
-            if boundary_tie {
-                rep.exact_ties += 1;
-            }
-            if float_set != exact_set {
-                let certified = kk < s.n_k
-                    && to_rat(&(&dots[order[kk - 1]] - &dots[order[kk]]), 298)
-                        > gap_threshold(x, h, i);
-                if certified || float_set.windows(2).any(|w| w[0] == w[1]) {
-                    rep.fail(format!(
-                        "head {h} query {i}: float top-{kk} set {float_set:?} differs from exact {exact_set:?} although the boundary gap is certified"
-                    ));
-                } else {
-                    rep.near_ties += 1;
-                }
-                continue;
-            }
-            let enc =
-                exact_softmax_output(x, h, &dots, &exact_set, cfg.sigma, cfg.tau, cfg.prec_bits)?;
-            let bounds = bound::topk_bound(x, h, i, &exact_set, cfg.sigma, cfg.tau);
-            let mut ok = true;
-            for (c, (lo, hi)) in enc.iter().enumerate() {
-                let y = top.output[qi * s.d_v + c];
-                let err = dist(y, lo, hi);
-                ok &= rep.record(&err, bounds[c], || {
-                    format!(
-                        "head {h} query {i} coord {c}: float {y} vs exact [{:.9e}, {:.9e}], bound {:.3e}",
-                        lo.to_f64(),
-                        hi.to_f64(),
-                        bounds[c]
-                    )
-                });
-            }
-            if ok {
-                rep.passed += 1;
-            } else {
-                rep.failed += 1;
-            }
+    for (h, i) in checked_pairs(s.heads, s.n_q, cfg.check_queries) {
+        rep.checked += 1;
+        let qi = h * s.n_q + i;
+        let dots = exact_dots(x, h, i);
+        let mut order: Vec<usize> = (0..s.n_k).collect();
+        order.sort_by(|&a, &b| dots[b].cmp(&dots[a]).then(a.cmp(&b)));
+        let mut exact_set: Vec<usize> = order[..kk].to_vec();
+        exact_set.sort_unstable();
+        let mut float_set: Vec<usize> = top.selected[qi * kk..(qi + 1) * kk]
+            .iter()
+            .map(|&j| j as usize)
+            .collect();
+        float_set.sort_unstable();
+        let boundary_tie = kk < s.n_k && dots[order[kk - 1]] == dots[order[kk]];
+        if boundary_tie {
+            rep.exact_ties += 1;
         }
+        if float_set != exact_set {
+            let certified = kk < s.n_k
+                && to_rat(&(&dots[order[kk - 1]] - &dots[order[kk]]), 298) > gap_threshold(x, h, i);
+            if certified || float_set.windows(2).any(|w| w[0] == w[1]) {
+                rep.fail(format!(
+                    "head {h} query {i}: float top-{kk} set {float_set:?} differs from exact {exact_set:?} although the boundary gap is certified"
+                ));
+            } else {
+                rep.near_ties += 1;
+            }
+            continue;
+        }
+        let enc = exact_softmax_output(x, h, &dots, &exact_set, cfg.sigma, cfg.tau, cfg.prec_bits)?;
+        let bounds = bound::topk_bound(x, h, i, &exact_set, cfg.sigma, cfg.tau);
+        let mut ok = true;
+        for (c, (lo, hi)) in enc.iter().enumerate() {
+            let y = top.output[qi * s.d_v + c];
+            ok &= rep.record_enclosure(y, (lo, hi), bounds[c], || {
+                format!("head {h} query {i} coord {c}")
+            });
+        }
+        rep.tally(ok);
     }
     Ok(rep)
 }

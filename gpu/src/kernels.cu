@@ -73,25 +73,31 @@ __device__ __forceinline__ void load_query(float* qr, const in_t* qh, int qi, bo
     }
 }
 
+// The start of the softmax and hard kernels (one query per group of G lanes, BQ queries per
+// block): shared key/value tiles `ks`, `vs`; head `h`, thread `tid`, lane `g`, query `qi`
+// (`active` when below n_q); the head's rows `qh`, `kh`, `vh`; this lane's query entries `qr`;
+// zeroed accumulators `acc`. A macro, not a function: it declares the kernel's locals.
+#define QUERY_BLOCK_START                                 \
+    __shared__ float ks[BK * D];                          \
+    __shared__ float vs[BK * DV];                         \
+    const int h = blockIdx.y;                             \
+    const int tid = threadIdx.x;                          \
+    const int g = tid % G;                                \
+    const int qi = blockIdx.x * BQ + tid / G;             \
+    const bool active = qi < n_q;                         \
+    const in_t* qh = q + (size_t)h * n_q * D;             \
+    const in_t* kh = k + (size_t)h * n_k * D;             \
+    const in_t* vh = v + (size_t)h * n_k * DV;            \
+    float qr[DPT];                                        \
+    load_query(qr, qh, qi, active, g);                    \
+    float acc[DVPT];                                      \
+    _Pragma("unroll") for (int e = 0; e < DVPT; ++e) acc[e] = 0.0f;
+
 // softmax(c * Q K^T) V per head; grid (ceil(n_q/BQ), heads), block NT.
 extern "C" __global__ void __launch_bounds__(NT) attn_softmax(
     const in_t* __restrict__ q, const in_t* __restrict__ k, const in_t* __restrict__ v,
     float* __restrict__ out, int n_q, int n_k, float c) {
-    __shared__ float ks[BK * D];
-    __shared__ float vs[BK * DV];
-    const int h = blockIdx.y;
-    const int tid = threadIdx.x;
-    const int g = tid % G;
-    const int qi = blockIdx.x * BQ + tid / G;
-    const bool active = qi < n_q;
-    const in_t* qh = q + (size_t)h * n_q * D;
-    const in_t* kh = k + (size_t)h * n_k * D;
-    const in_t* vh = v + (size_t)h * n_k * DV;
-    float qr[DPT];
-    load_query(qr, qh, qi, active, g);
-    float acc[DVPT];
-#pragma unroll
-    for (int e = 0; e < DVPT; ++e) acc[e] = 0.0f;
+    QUERY_BLOCK_START
     float m = NEG_INF, l = 0.0f;
     bool bad = false;
     for (int start = 0; start < n_k; start += BK) {
@@ -143,21 +149,7 @@ extern "C" __global__ void __launch_bounds__(NT) attn_hard(
     const in_t* __restrict__ q, const in_t* __restrict__ k, const in_t* __restrict__ v,
     float* __restrict__ out, unsigned* __restrict__ argmax, unsigned* __restrict__ tie_count,
     int n_q, int n_k) {
-    __shared__ float ks[BK * D];
-    __shared__ float vs[BK * DV];
-    const int h = blockIdx.y;
-    const int tid = threadIdx.x;
-    const int g = tid % G;
-    const int qi = blockIdx.x * BQ + tid / G;
-    const bool active = qi < n_q;
-    const in_t* qh = q + (size_t)h * n_q * D;
-    const in_t* kh = k + (size_t)h * n_k * D;
-    const in_t* vh = v + (size_t)h * n_k * DV;
-    float qr[DPT];
-    load_query(qr, qh, qi, active, g);
-    float acc[DVPT];
-#pragma unroll
-    for (int e = 0; e < DVPT; ++e) acc[e] = 0.0f;
+    QUERY_BLOCK_START
     float best = NEG_INF;
     unsigned first = 0, count = 0;
     bool bad = false;

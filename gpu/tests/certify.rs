@@ -31,6 +31,13 @@ fn numpy_kernel(tag: &str, args: &[&str]) -> Option<PathBuf> {
     )
 }
 
+/// [`numpy_kernel`] and the problem it wrote, read back.
+fn numpy_problem(tag: &str, args: &[&str]) -> Option<(PathBuf, Problem)> {
+    let dir = numpy_kernel(tag, args)?;
+    let p = load(&dir);
+    Some((dir, p))
+}
+
 fn load(dir: &Path) -> Problem {
     let a = |n: &str| ArraySource::parse(dir.join(format!("{n}.npy")).to_str().unwrap());
     read_problem(&a("q"), &a("k"), &a("v"), &a("out")).unwrap()
@@ -63,62 +70,25 @@ fn assert_certified(c: &Certificate, what: &str) {
 /// output's errors are counted in f16 ulps (at most about half of one).
 #[test]
 fn numpy_kernels_are_certified() {
-    let cases: &[(&str, &[&str], &str, Option<&str>)] = &[
-        ("naive", &["--kernel", "naive"], "1", None),
-        (
-            "online",
-            &["--kernel", "online", "--tau", "0.1"],
-            "0.1",
-            None,
-        ),
-        (
-            "online-tau3",
-            &["--kernel", "online", "--tau", "0.001"],
-            "0.001",
-            None,
-        ),
-        (
-            "naive-causal",
-            &["--kernel", "naive", "--mask", "causal"],
-            "1",
-            Some("causal"),
-        ),
-        (
-            "online-array",
-            &["--kernel", "online", "--mask", "array"],
-            "1",
-            Some("array"),
-        ),
-        (
-            "naive-f16",
-            &["--kernel", "naive", "--inputs", "f16"],
-            "1",
-            None,
-        ),
-        (
-            "online-bf16",
-            &["--kernel", "online", "--inputs", "bf16", "--n-q", "7"],
-            "1",
-            None,
-        ),
-        (
-            "naive-bf16-out",
-            &["--kernel", "naive", "--out-format", "bf16-bits"],
-            "1",
-            None,
-        ),
-        (
-            "naive-f16-out",
-            &["--kernel", "naive", "--out-format", "f16"],
-            "1",
-            None,
-        ),
+    // (tag, arguments of numpy_attention.py); τ and the mask are the ones the arguments name.
+    let cases: &[(&str, &str)] = &[
+        ("naive", "--kernel naive"),
+        ("online", "--kernel online --tau 0.1"),
+        ("online-tau3", "--kernel online --tau 0.001"),
+        ("naive-causal", "--kernel naive --mask causal"),
+        ("online-array", "--kernel online --mask array"),
+        ("naive-f16", "--kernel naive --inputs f16"),
+        ("online-bf16", "--kernel online --inputs bf16 --n-q 7"),
+        ("naive-bf16-out", "--kernel naive --out-format bf16-bits"),
+        ("naive-f16-out", "--kernel naive --out-format f16"),
     ];
-    for (tag, args, tau, mask) in cases {
-        let Some(dir) = numpy_kernel(tag, args) else {
+    for &(tag, args) in cases {
+        let args: Vec<&str> = args.split_whitespace().collect();
+        let named = |flag: &str| args.windows(2).find(|w| w[0] == flag).map(|w| w[1]);
+        let (tau, mask) = (named("--tau").unwrap_or("1"), named("--mask"));
+        let Some((dir, p)) = numpy_problem(tag, &args) else {
             return;
         };
-        let p = load(&dir);
         let mut o = opts(tau);
         o.mask = match mask {
             Some("causal") => Mask::Causal,
@@ -134,21 +104,18 @@ fn numpy_kernels_are_certified() {
         let c = certify(&p, &o, &quiet).unwrap();
         assert_certified(&c, tag);
         assert!(c.max_error > 0.0, "{tag}: no rounding error at all?");
-        let want = if tag.ends_with("bf16") {
-            Format::Bf16
-        } else if tag.ends_with("f16") {
-            Format::F16
-        } else {
-            Format::F32
+        // The format a tag ending in `{bf16,f16}{suffix}` names (f32 otherwise).
+        let format_named = |suffix: &str| {
+            if tag.ends_with(&format!("bf16{suffix}")) {
+                Format::Bf16
+            } else if tag.ends_with(&format!("f16{suffix}")) {
+                Format::F16
+            } else {
+                Format::F32
+            }
         };
-        assert_eq!(c.formats[0], want, "{tag}");
-        let out = if tag.ends_with("bf16-out") {
-            Format::Bf16
-        } else if tag.ends_with("f16-out") {
-            Format::F16
-        } else {
-            Format::F32
-        };
+        assert_eq!(c.formats[0], format_named(""), "{tag}");
+        let out = format_named("-out");
         assert_eq!(c.formats[3], out, "{tag}");
         if out == Format::F16 {
             // an fp32 result rounded to nearest f16: at most half an f16 ulp plus the fp32 error
@@ -189,10 +156,9 @@ fn planted_bugs_are_caught_and_located() {
             Mask::None,
         ),
     ] {
-        let Some(dir) = numpy_kernel(tag, args) else {
+        let Some((_, p)) = numpy_problem(tag, args) else {
             return;
         };
-        let p = load(&dir);
         let mut o = opts("1");
         o.mask = mask;
         let c = certify(&p, &o, &quiet).unwrap();
@@ -205,10 +171,9 @@ fn planted_bugs_are_caught_and_located() {
         }
     }
     // one element off by 4× its bound
-    let Some(dir) = numpy_kernel("one-off", &["--kernel", "naive"]) else {
+    let Some((_, mut p)) = numpy_problem("one-off", &["--kernel", "naive"]) else {
         return;
     };
-    let mut p = load(&dir);
     let c = certify(&p, &opts("1"), &quiet).unwrap();
     assert_certified(&c, "one-off, before");
     let [b, h, i, col] = [0usize, 1, 20, 3];
@@ -259,10 +224,9 @@ fn numpy_topk_and_hardmax() {
             Kind::Topk { k: 3 },
         ),
     ] {
-        let Some(dir) = numpy_kernel(tag, args) else {
+        let Some((_, p)) = numpy_problem(tag, args) else {
             return;
         };
-        let p = load(&dir);
         let mut o = opts("1");
         o.kind = kind;
         let c = certify(&p, &o, &quiet).unwrap();

@@ -45,6 +45,26 @@ pub fn deterministic_runner(cases: u32) -> TestRunner {
     )
 }
 
+/// The largest `measure` over `cases` instances drawn from `strategy` with the deterministic
+/// runner (0 when `cases` is 0); the first error of `measure` or of drawing, as text.
+pub fn max_over_instances<S: Strategy>(
+    strategy: &S,
+    cases: u32,
+    measure: impl Fn(&S::Value) -> Result<usize, String>,
+) -> Result<usize, String> {
+    use proptest::strategy::ValueTree;
+    let mut runner = deterministic_runner(cases);
+    let mut best = 0;
+    for _ in 0..cases {
+        let value = strategy
+            .new_tree(&mut runner)
+            .map_err(|e| e.to_string())?
+            .current();
+        best = best.max(measure(&value)?);
+    }
+    Ok(best)
+}
+
 /// A shrunk failing instance and the failure message.
 pub type Failure<V> = Box<(V, String)>;
 

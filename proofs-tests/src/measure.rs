@@ -167,6 +167,59 @@ pub fn topk_error_vs_bound(s: &[f64], v: &[Vec<f64>], tau: f64, k: usize) -> (f6
     (err, m * diam, 2.0 * m * vmax)
 }
 
+/// The S2 setup of the claims report and the paper: `n` scores a row, top `k`, temperature
+/// `tau`, values in dimension `dv`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct S2Setup {
+    /// Scores (keys) a row.
+    pub n: usize,
+    /// Size of the top-k set.
+    pub k: usize,
+    /// Softmax temperature.
+    pub tau: f64,
+    /// Dimension of the value rows.
+    pub dv: usize,
+}
+
+/// The setup both the claims report and the paper measure: `n = 100`, `k = 10`, `τ = 0.1`,
+/// `dv = 16`.
+pub const S2: S2Setup = S2Setup {
+    n: 100,
+    k: 10,
+    tau: 0.1,
+    dv: 16,
+};
+
+/// The S2 score distributions, in the order of the claims report and the paper.
+pub fn s2_dists() -> [ScoreDist; 6] {
+    [
+        ScoreDist::Dot { d: 64, scale: 0.1 },
+        ScoreDist::Dot { d: 64, scale: 0.3 },
+        ScoreDist::Dot { d: 64, scale: 1.0 },
+        ScoreDist::Dot { d: 64, scale: 3.0 },
+        ScoreDist::Uniform { width: 1.0 },
+        ScoreDist::Spike { h: 3.0 },
+    ]
+}
+
+/// `rows` independent S2 rows from `seed`: `n` scores from `dist` and `n` value rows
+/// `N(0,1)^{dv}`, drawn in this order row by row.
+fn s2_rows(
+    dist: ScoreDist,
+    s: S2Setup,
+    rows: usize,
+    seed: u64,
+) -> impl Iterator<Item = (Vec<f64>, Vec<Vec<f64>>)> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    (0..rows).map(move |_| {
+        let scores = dist.sample(s.n, &mut rng);
+        let v: Vec<Vec<f64>> = (0..s.n)
+            .map(|_| (0..s.dv).map(|_| normal(&mut rng)).collect())
+            .collect();
+        (scores, v)
+    })
+}
+
 /// S2 rows against the T17 bound. Rows whose bound `m·max‖v_i − v_j‖₂` exceeds [`FLOAT_NOISE`]
 /// give a ratio `‖o_topk − o‖₂ / (m·max‖v_i − v_j‖₂)`; below it the f64 rounding of `o` (about
 /// 1e-16·‖v‖) exceeds the mathematical error and no ratio is formed. Returns the ratios, the
@@ -175,22 +228,14 @@ pub fn topk_error_vs_bound(s: &[f64], v: &[Vec<f64>], tau: f64, k: usize) -> (f6
 /// Same seeds and rows as [`s2_distribution`].
 pub fn s2_bound_ratios(
     dist: ScoreDist,
-    n: usize,
-    k: usize,
-    tau: f64,
-    dv: usize,
+    s: S2Setup,
     rows: usize,
     seed: u64,
 ) -> (Distribution, usize, usize) {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut ratios = Vec::with_capacity(rows);
     let (mut under, mut noise) = (0, 0);
-    for _ in 0..rows {
-        let s = dist.sample(n, &mut rng);
-        let v: Vec<Vec<f64>> = (0..n)
-            .map(|_| (0..dv).map(|_| normal(&mut rng)).collect())
-            .collect();
-        let (err, b_diam, b_max) = topk_error_vs_bound(&s, &v, tau, k);
+    for (scores, v) in s2_rows(dist, s, rows, seed) {
+        let (err, b_diam, b_max) = topk_error_vs_bound(&scores, &v, s.tau, s.k);
         let slack = 1.0 + 1e-12;
         if b_diam > FLOAT_NOISE {
             if err <= b_diam * slack && b_diam <= b_max * slack {
@@ -234,25 +279,18 @@ impl Distribution {
     }
 }
 
-/// S2 for one score distribution: `rows` independent rows of `n` scores and `N(0,1)^{dv}` values.
+/// S2 for one score distribution: `rows` independent rows of `n` scores and `N(0,1)^{dv}` values;
+/// the distributions of the dropped mass and of the relative output error.
 pub fn s2_distribution(
     dist: ScoreDist,
-    n: usize,
-    k: usize,
-    tau: f64,
-    dv: usize,
+    s: S2Setup,
     rows: usize,
     seed: u64,
 ) -> (Distribution, Distribution) {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut dropped = Vec::with_capacity(rows);
     let mut rel = Vec::with_capacity(rows);
-    for _ in 0..rows {
-        let s = dist.sample(n, &mut rng);
-        let v: Vec<Vec<f64>> = (0..n)
-            .map(|_| (0..dv).map(|_| normal(&mut rng)).collect())
-            .collect();
-        let (m, e) = topk_errors(&s, &v, tau, k);
+    for (scores, v) in s2_rows(dist, s, rows, seed) {
+        let (m, e) = topk_errors(&scores, &v, s.tau, s.k);
         dropped.push(m);
         rel.push(e);
     }

@@ -5,6 +5,8 @@ use proofs_tests::claims::t06_multihead::count_cells;
 use proofs_tests::claims::t07_dimension_caps::*;
 use proofs_tests::config::{config_with_cases, scaled_cases};
 use proptest::prelude::*;
+use tropical_algebra::Rat;
+use tropical_geometry::cells::MaxAffine;
 
 proptest! {
     #![proptest_config(config_with_cases(scaled_cases(1, 2)))]
@@ -15,19 +17,13 @@ proptest! {
     }
 }
 
-/// N^H attained with bias when d ≥ H (walk and brute force agree, count = N^H exactly).
-#[test]
-fn t07_construction_with_bias_attains_n_pow_h() {
-    for (n, h, d) in [
-        (2, 1, 1),
-        (4, 1, 1),
-        (2, 2, 2),
-        (3, 2, 2),
-        (4, 2, 2),
-        (3, 2, 3),
-        (2, 3, 3),
-    ] {
-        let fns = construction_with_bias(n, h, d);
+/// Asserts that `construction(n, h, d)` has exactly `N^H` cells at every `(N, H, d)` of `cases`.
+fn assert_attains_n_pow_h(
+    cases: &[(usize, usize, usize)],
+    construction: fn(usize, usize, usize) -> Vec<MaxAffine<Rat>>,
+) {
+    for &(n, h, d) in cases {
+        let fns = construction(n, h, d);
         assert_eq!(
             count_cells(&fns),
             Ok(n.pow(h as u32)),
@@ -36,17 +32,30 @@ fn t07_construction_with_bias_attains_n_pow_h() {
     }
 }
 
+/// N^H attained with bias when d ≥ H (walk and brute force agree, count = N^H exactly).
+#[test]
+fn t07_construction_with_bias_attains_n_pow_h() {
+    assert_attains_n_pow_h(
+        &[
+            (2, 1, 1),
+            (4, 1, 1),
+            (2, 2, 2),
+            (3, 2, 2),
+            (4, 2, 2),
+            (3, 2, 3),
+            (2, 3, 3),
+        ],
+        construction_with_bias,
+    );
+}
+
 /// N^H attained without bias when d ≥ 2H.
 #[test]
 fn t07_construction_without_bias_attains_n_pow_h() {
-    for (n, h, d) in [(3, 1, 2), (5, 1, 2), (2, 2, 4), (3, 2, 4)] {
-        let fns = construction_without_bias(n, h, d);
-        assert_eq!(
-            count_cells(&fns),
-            Ok(n.pow(h as u32)),
-            "(N, H, d) = ({n}, {h}, {d})"
-        );
-    }
+    assert_attains_n_pow_h(
+        &[(3, 1, 2), (5, 1, 2), (2, 2, 4), (3, 2, 4)],
+        construction_without_bias,
+    );
 }
 
 /// H > d: the proved bounds are < N^H, and a random search finds no instance reaching N^H.

@@ -132,13 +132,7 @@ impl CudaBackend {
                         for t in 0..warmup + reps {
                             let start = st.record_event(flags)?;
                             let mut b = st.launch_builder(&func);
-                            b.arg(&da)
-                                .arg(&db)
-                                .arg(&mut dc)
-                                .arg(&mut darg)
-                                .arg(&mi)
-                                .arg(&ki)
-                                .arg(&ni);
+                            kernel_args!(b; &da, &db, &mut dc, &mut darg, &mi, &ki, &ni);
                             unsafe { b.launch(cfg) }?;
                             let end = st.record_event(flags)?;
                             if t >= warmup {
@@ -157,16 +151,16 @@ impl CudaBackend {
                         for t in 0..warmup + reps {
                             let start = st.record_event(flags)?;
                             let mut b = st.launch_builder(&func);
-                            b.arg(&dq).arg(&dk).arg(&dv).arg(&mut dout);
+                            kernel_args!(b; &dq, &dk, &dv, &mut dout);
                             match kernel {
                                 BenchKernel::Softmax => {
-                                    b.arg(&n_q).arg(&n_k).arg(&c);
+                                    kernel_args!(b; &n_q, &n_k, &c);
                                 }
                                 BenchKernel::Hard => {
-                                    b.arg(&mut d1).arg(&mut d2).arg(&n_q).arg(&n_k);
+                                    kernel_args!(b; &mut d1, &mut d2, &n_q, &n_k);
                                 }
                                 _ => {
-                                    b.arg(&mut d1).arg(&n_q).arg(&n_k).arg(&c);
+                                    kernel_args!(b; &mut d1, &n_q, &n_k, &c);
                                 }
                             }
                             unsafe { b.launch(cfg) }?;

@@ -217,13 +217,7 @@ impl CudaBackend {
                 let (n_q, n_k) = (s.n_q as i32, s.n_k as i32);
                 let cfg = config(grid, var.bq() * var.g);
                 let mut b = st.launch_builder(&f);
-                b.arg(&dq)
-                    .arg(&dk)
-                    .arg(&dv)
-                    .arg(&mut dout)
-                    .arg(&n_q)
-                    .arg(&n_k)
-                    .arg(&c);
+                kernel_args!(b; &dq, &dk, &dv, &mut dout, &n_q, &n_k, &c);
                 unsafe { b.launch(cfg) }?;
                 let out = st.clone_dtoh(&dout)?;
                 st.synchronize()?;
@@ -250,14 +244,7 @@ impl CudaBackend {
             let (n_q, n_k) = (s.n_q as i32, s.n_k as i32);
             let cfg = config(grid, var.bq() * var.g);
             let mut b = st.launch_builder(&f);
-            b.arg(&dq)
-                .arg(&dk)
-                .arg(&dv)
-                .arg(&mut dout)
-                .arg(&mut darg)
-                .arg(&mut dcnt)
-                .arg(&n_q)
-                .arg(&n_k);
+            kernel_args!(b; &dq, &dk, &dv, &mut dout, &mut darg, &mut dcnt, &n_q, &n_k);
             unsafe { b.launch(cfg) }?;
             let r = (
                 st.clone_dtoh(&dout)?,
@@ -310,14 +297,7 @@ impl CudaBackend {
             let (n_q, n_k) = (s.n_q as i32, s.n_k as i32);
             let cfg = config(grid, var.bqk() * var.g);
             let mut b = st.launch_builder(&f);
-            b.arg(&dq)
-                .arg(&dk)
-                .arg(&dv)
-                .arg(&mut dout)
-                .arg(&mut dsel)
-                .arg(&n_q)
-                .arg(&n_k)
-                .arg(&c);
+            kernel_args!(b; &dq, &dk, &dv, &mut dout, &mut dsel, &n_q, &n_k, &c);
             unsafe { b.launch(cfg) }?;
             let r = (st.clone_dtoh(&dout)?, st.clone_dtoh(&dsel)?);
             st.synchronize()?;
@@ -357,13 +337,7 @@ impl CudaBackend {
             let (mi, ki, ni) = (m as i32, k as i32, n as i32);
             let cfg = config((n.div_ceil(64) as u32, m.div_ceil(64) as u32, 1), 256);
             let mut bl = st.launch_builder(&f);
-            bl.arg(&da)
-                .arg(&db)
-                .arg(&mut dc)
-                .arg(&mut darg)
-                .arg(&mi)
-                .arg(&ki)
-                .arg(&ni);
+            kernel_args!(bl; &da, &db, &mut dc, &mut darg, &mi, &ki, &ni);
             unsafe { bl.launch(cfg) }?;
             let r = (st.clone_dtoh(&dc)?, st.clone_dtoh(&darg)?);
             st.synchronize()?;

@@ -36,6 +36,14 @@
 //! * NVIDIA, *PTX ISA* (rounding modifiers `.rn`, `.ftz`, `.approx`); *NVRTC user guide*.
 //! * T. Dao et al., *FlashAttention*, NeurIPS 2022 (tiling and online softmax).
 
+/// Pushes the kernel arguments onto a `cudarc` launch builder, in the order of the kernel's
+/// signature in `kernels.cu` (`kernel_args!(b; &q, &k, &mut out, &n)`).
+macro_rules! kernel_args {
+    ($b:ident; $($arg:expr),+ $(,)?) => {
+        $( $b.arg($arg); )+
+    };
+}
+
 pub mod audit;
 pub mod bench;
 pub mod compile;

@@ -306,6 +306,21 @@ pub struct Scale {
 }
 
 impl Scale {
+    /// A linear scale on exactly `[lo, hi]` (no padding), with the labelled ticks of
+    /// [`Scale::fit`] that fall inside it.
+    fn exact((lo, hi): (f64, f64)) -> Scale {
+        let fit = Scale::fit(Axis::Linear, [lo, hi].into_iter());
+        Scale {
+            lo,
+            hi,
+            major: fit
+                .major
+                .into_iter()
+                .filter(|(t, _)| *t >= lo - 1e-12 && *t <= hi + 1e-12)
+                .collect(),
+            ..fit
+        }
+    }
     /// Fit an axis of kind `kind` to the values (finite, and > 0 for a log axis).
     pub fn fit(kind: Axis, values: impl Iterator<Item = f64>) -> Scale {
         let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
@@ -742,29 +757,9 @@ impl HeatMap {
             top: 18.0,
             bottom: 18.0 + side,
         };
-        let xs = Scale::fit(Axis::Linear, [self.x_range.0, self.x_range.1].into_iter());
-        let ys = Scale::fit(Axis::Linear, [self.y_range.0, self.y_range.1].into_iter());
         // Exact ranges (no padding): the grid fills the plot.
-        let xs = Scale {
-            lo: self.x_range.0,
-            hi: self.x_range.1,
-            major: xs
-                .major
-                .into_iter()
-                .filter(|(t, _)| *t >= self.x_range.0 - 1e-12 && *t <= self.x_range.1 + 1e-12)
-                .collect(),
-            ..xs
-        };
-        let ys = Scale {
-            lo: self.y_range.0,
-            hi: self.y_range.1,
-            major: ys
-                .major
-                .into_iter()
-                .filter(|(t, _)| *t >= self.y_range.0 - 1e-12 && *t <= self.y_range.1 + 1e-12)
-                .collect(),
-            ..ys
-        };
+        let xs = Scale::exact(self.x_range);
+        let ys = Scale::exact(self.y_range);
         let (w, h) = (side + 100.0, side + 46.0);
         let mut out = open_svg(w, h);
         let _ = writeln!(

@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use proofs_tests::claims::{registry, ClaimRow, Status};
-use proofs_tests::measure::{s2_bound_ratios, s2_distribution, s3_timing, ScoreDist};
+use proofs_tests::measure::{s2_bound_ratios, s2_distribution, s2_dists, s3_timing, S2};
 use proofs_tests::report::claims_table;
 
 fn main() {
@@ -137,15 +137,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 fn measure_s2(rows: usize) -> Result<(String, u64), Box<dyn std::error::Error>> {
-    let (n, k, tau, dv) = (100, 10, 0.1, 16);
-    let dists = [
-        ScoreDist::Dot { d: 64, scale: 0.1 },
-        ScoreDist::Dot { d: 64, scale: 0.3 },
-        ScoreDist::Dot { d: 64, scale: 1.0 },
-        ScoreDist::Dot { d: 64, scale: 3.0 },
-        ScoreDist::Uniform { width: 1.0 },
-        ScoreDist::Spike { h: 3.0 },
-    ];
+    let dv = S2.dv;
+    let dists = s2_dists();
     let mut md = format!(
         "Each row: {rows} independent query rows; scores from the named distribution, values \
          `v_j ~ N(0, I_{dv})`. *dropped* = softmax mass outside the top-k; *rel. error* = \
@@ -164,8 +157,8 @@ fn measure_s2(rows: usize) -> Result<(String, u64), Box<dyn std::error::Error>> 
          |---|---|---|---|---|---|---|---|\n"
     );
     for (i, dist) in dists.iter().enumerate() {
-        let (dropped, rel) = s2_distribution(*dist, n, k, tau, dv, rows, 1000 + i as u64);
-        let (ratio, under, noise) = s2_bound_ratios(*dist, n, k, tau, dv, rows, 1000 + i as u64);
+        let (dropped, rel) = s2_distribution(*dist, S2, rows, 1000 + i as u64);
+        let (ratio, under, noise) = s2_bound_ratios(*dist, S2, rows, 1000 + i as u64);
         writeln!(
             bound_md,
             "| {} | {} | {:.2e} | {:.2e} | {:.2e} | {:.2e} | {under} / {} | {noise} |",

@@ -1,5 +1,15 @@
 //! One module per SPEC §3 claim: statement, strategy, exact check, and a `run` used by the report.
 
+/// `return Err(TestCaseError::fail(format!(…)))` from the enclosing check unless `cond` holds
+/// (the message is formatted only on failure).
+macro_rules! ensure {
+    ($cond:expr, $($fmt:tt)+) => {
+        if !$cond {
+            return Err(proptest::test_runner::TestCaseError::fail(format!($($fmt)+)));
+        }
+    };
+}
+
 pub mod s1_betti;
 pub mod t01_semiring;
 pub mod t02_lse_sandwich;

@@ -278,16 +278,5 @@ pub fn exact_shape_heads(n: usize, h: usize, d: usize) -> BoxedStrategy<Vec<MaxA
 
 /// Search `cases` random instances of shape `(N, H, d)` (H > d); the largest count found.
 pub fn search_h_gt_d(n: usize, h: usize, d: usize, cases: u32) -> Result<usize, String> {
-    use proptest::strategy::ValueTree;
-    let strat = exact_shape_heads(n, h, d);
-    let mut runner = crate::config::deterministic_runner(cases);
-    let mut best = 0;
-    for _ in 0..cases {
-        let fns = strat
-            .new_tree(&mut runner)
-            .map_err(|e| e.to_string())?
-            .current();
-        best = best.max(count_cells(&fns)?);
-    }
-    Ok(best)
+    crate::config::max_over_instances(&exact_shape_heads(n, h, d), cases, |fns| count_cells(fns))
 }

@@ -528,16 +528,5 @@ pub fn run(cases: u32) -> Result<(), crate::config::Failure<Instance>> {
 
 /// Largest stack cell count over `cases` random stacks of shape `(d, N, L)`.
 pub fn max_cells(d: usize, n: usize, layers: usize, cases: u32) -> Result<usize, String> {
-    use proptest::strategy::ValueTree;
-    let strat = stack_strategy(d, n, layers);
-    let mut runner = crate::config::deterministic_runner(cases);
-    let mut best = 0;
-    for _ in 0..cases {
-        let inst = strat
-            .new_tree(&mut runner)
-            .map_err(|e| e.to_string())?
-            .current();
-        best = best.max(stack_cells(&inst)?);
-    }
-    Ok(best)
+    crate::config::max_over_instances(&stack_strategy(d, n, layers), cases, stack_cells)
 }

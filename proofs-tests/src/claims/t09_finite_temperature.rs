@@ -73,14 +73,6 @@ pub fn strategy() -> impl Strategy<Value = Instance> {
         })
 }
 
-fn ensure(cond: bool, what: impl FnOnce() -> String) -> Result<(), TestCaseError> {
-    if cond {
-        Ok(())
-    } else {
-        Err(TestCaseError::fail(what()))
-    }
-}
-
 /// Exact check of (1)–(4) on one instance.
 pub fn check(inst: &Instance) -> Result<(), TestCaseError> {
     let Instance { z, star, tau, v } = inst;
@@ -93,39 +85,37 @@ pub fn check(inst: &Instance) -> Result<(), TestCaseError> {
     // 1 − p* two ways.
     let defect = one.clone() - &p[star];
     let defect2: Rat = (0..n).filter(|&j| j != star).map(|j| p[j].clone()).sum();
-    ensure(defect == defect2, || {
-        format!("1−p* = {defect} but Σ_{{j≠i*}} p_j = {defect2}")
-    })?;
+    ensure!(
+        defect == defect2,
+        "1−p* = {defect} but Σ_{{j≠i*}} p_j = {defect2}"
+    );
     let zmax_other = (0..n)
         .filter(|&j| j != star)
         .map(|j| z[j].clone())
         .max()
         .expect("N ≥ 2");
     let r = zmax_other.clone() / &z[star];
-    ensure(r < one && r.is_positive(), || {
-        format!("r = {r} not in (0,1)")
-    })?;
+    ensure!(r < one && r.is_positive(), "r = {r} not in (0,1)");
     // (1) sandwich.
     let lower = r.clone() / (one.clone() + &r);
     let mid = nm1.clone() * &r / (one.clone() + nm1.clone() * &r);
     let upper = nm1.clone() * &r;
-    ensure(lower <= defect, || {
-        format!("(1) lower: r/(1+r) = {lower} > 1−p* = {defect}")
-    })?;
-    ensure(defect <= mid, || {
-        format!("(1) middle: 1−p* = {defect} > {mid}")
-    })?;
-    ensure(mid <= upper, || {
-        format!("(1) upper: {mid} > (N−1)r = {upper}")
-    })?;
+    ensure!(
+        lower <= defect,
+        "(1) lower: r/(1+r) = {lower} > 1−p* = {defect}"
+    );
+    ensure!(defect <= mid, "(1) middle: 1−p* = {defect} > {mid}");
+    ensure!(mid <= upper, "(1) upper: {mid} > (N−1)r = {upper}");
     // Tightness: equality cases.
     let others_equal = (0..n).filter(|&j| j != star).all(|j| z[j] == zmax_other);
-    ensure((defect == mid) == others_equal, || {
-        format!("(1) upper bound equality iff non-max weights equal: defect {defect}, bound {mid}")
-    })?;
-    ensure((defect == lower) == (n == 2), || {
-        format!("(1) lower bound equality iff N = 2: defect {defect}, bound {lower}")
-    })?;
+    ensure!(
+        (defect == mid) == others_equal,
+        "(1) upper bound equality iff non-max weights equal: defect {defect}, bound {mid}"
+    );
+    ensure!(
+        (defect == lower) == (n == 2),
+        "(1) lower bound equality iff N = 2: defect {defect}, bound {lower}"
+    );
     // (2) ℓ1 distance to the vertex e_{i*}.
     let l1: Rat = (0..n)
         .map(|j| {
@@ -133,9 +123,10 @@ pub fn check(inst: &Instance) -> Result<(), TestCaseError> {
             (p[j].clone() - e).abs()
         })
         .sum();
-    ensure(l1 == Rat::from_i64(2) * &defect, || {
-        format!("(2) ‖p−e*‖₁ = {l1} ≠ 2(1−p*)")
-    })?;
+    ensure!(
+        l1 == Rat::from_i64(2) * &defect,
+        "(2) ‖p−e*‖₁ = {l1} ≠ 2(1−p*)"
+    );
     // (3) output error in ∞, 1 and 2 norms (2-norm compared through squares).
     let dv = v[star].len();
     let out: Vec<Rat> = (0..dv)
@@ -151,15 +142,17 @@ pub fn check(inst: &Instance) -> Result<(), TestCaseError> {
     for (name, norm) in [("∞", &ninf as &dyn Fn(&[Rat]) -> Rat), ("1", &n1)] {
         let lhs = norm(&err);
         let m = diffs.iter().map(|d| norm(d)).max().expect("N ≥ 2");
-        ensure(lhs <= defect.clone() * &m, || {
-            format!("(3) ‖·‖_{name}: {lhs} > (1−p*)·{m}")
-        })?;
+        ensure!(
+            lhs <= defect.clone() * &m,
+            "(3) ‖·‖_{name}: {lhs} > (1−p*)·{m}"
+        );
     }
     let lhs2 = n2sq(&err);
     let m2 = diffs.iter().map(|d| n2sq(d)).max().expect("N ≥ 2");
-    ensure(lhs2 <= defect.clone() * &defect * &m2, || {
-        format!("(3) ‖·‖₂²: {lhs2} > (1−p*)²·{m2}")
-    })?;
+    ensure!(
+        lhs2 <= defect.clone() * &defect * &m2,
+        "(3) ‖·‖₂²: {lhs2} > (1−p*)²·{m2}"
+    );
     // (4) Jacobian ∞→∞ norm, entry by entry and closed form.
     let inv_tau = tau
         .recip()
@@ -180,13 +173,13 @@ pub fn check(inst: &Instance) -> Result<(), TestCaseError> {
         .map(|i| two.clone() * &inv_tau * &p[i] * (one.clone() - &p[i]))
         .max()
         .expect("N ≥ 2");
-    ensure(jac == closed, || {
-        format!("(4) ‖J‖ entrywise {jac} ≠ closed form {closed}")
-    })?;
+    ensure!(
+        jac == closed,
+        "(4) ‖J‖ entrywise {jac} ≠ closed form {closed}"
+    );
     let bound = two * &inv_tau * &defect;
-    ensure(jac <= bound, || {
-        format!("(4) ‖J‖_∞ = {jac} > (2/τ)(1−p*) = {bound}")
-    })
+    ensure!(jac <= bound, "(4) ‖J‖_∞ = {jac} > (2/τ)(1−p*) = {bound}");
+    Ok(())
 }
 
 /// Run the property on `cases` instances.

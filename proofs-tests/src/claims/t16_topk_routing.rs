@@ -524,13 +524,7 @@ pub fn report_run(cases: u32) -> (Status, u64) {
         }
     }
     let mut searched = Vec::new();
-    for (n, k, d) in [
-        (4usize, 2usize, 1usize),
-        (5, 2, 1),
-        (5, 2, 2),
-        (6, 3, 2),
-        (6, 2, 3),
-    ] {
+    for (n, k, d) in [(4, 2, 1), (5, 2, 1), (5, 2, 2), (6, 3, 2), (6, 2, 3)] {
         match search(n, k, d, true, budget) {
             Ok(best) => {
                 let target = binomial(n as u64, k as u64) as usize;

@@ -100,14 +100,6 @@ pub fn topk_set(z: &[Rat], k: usize) -> Vec<bool> {
     keep
 }
 
-fn ensure(cond: bool, what: impl FnOnce() -> String) -> Result<(), TestCaseError> {
-    if cond {
-        Ok(())
-    } else {
-        Err(TestCaseError::fail(what()))
-    }
-}
-
 /// `Σ_{j : sel(j)} w_j v_j / Σ_{j : sel(j)} w_j`.
 fn weighted_mean(w: &[Rat], v: &[Vec<Rat>], sel: impl Fn(usize) -> bool) -> Vec<Rat> {
     let dv = v[0].len();
@@ -143,14 +135,15 @@ fn sub(a: &[Rat], b: &[Rat]) -> Vec<Rat> {
 /// Exact check of (1)–(3) and the equality cases for one kept set `keep` (non-empty).
 pub fn check_set(z: &[Rat], v: &[Vec<Rat>], keep: &[bool]) -> Result<(), TestCaseError> {
     let n = z.len();
-    ensure(keep.iter().any(|&b| b), || "kept set is empty".into())?;
+    ensure!(keep.iter().any(|&b| b), "kept set is empty");
     let total: Rat = z.iter().cloned().sum();
     let p: Vec<Rat> = z.iter().map(|zj| zj.clone() / &total).collect();
     let m: Rat = (0..n).filter(|&j| !keep[j]).map(|j| p[j].clone()).sum();
     let one = Rat::one();
-    ensure(m < one && !m.is_negative(), || {
-        format!("dropped mass m = {m} not in [0, 1)")
-    })?;
+    ensure!(
+        m < one && !m.is_negative(),
+        "dropped mass m = {m} not in [0, 1)"
+    );
     // Independent computations from the raw weights.
     let o = weighted_mean(z, v, |_| true);
     let o_topk = weighted_mean(z, v, |j| keep[j]);
@@ -168,58 +161,60 @@ pub fn check_set(z: &[Rat], v: &[Vec<Rat>], keep: &[bool]) -> Result<(), TestCas
     let rhs: Vec<Rat> = (0..dv)
         .map(|c| m.clone() * &o_topk[c] - &d_part[c])
         .collect();
-    ensure(err == rhs, || {
-        format!("(1) o_topk − o = {err:?} but m·o_topk − D = {rhs:?} (m = {m})")
-    })?;
+    ensure!(
+        err == rhs,
+        "(1) o_topk − o = {err:?} but m·o_topk − D = {rhs:?} (m = {m})"
+    );
     if m.is_positive() {
         let mean_dropped = weighted_mean(z, v, |j| !keep[j]);
         let rhs2: Vec<Rat> = (0..dv)
             .map(|c| m.clone() * (o_topk[c].clone() - &mean_dropped[c]))
             .collect();
-        ensure(err == rhs2, || {
-            format!("(1) o_topk − o = {err:?} but m·(o_topk − ō_dropped) = {rhs2:?}")
-        })?;
+        ensure!(
+            err == rhs2,
+            "(1) o_topk − o = {err:?} but m·(o_topk − ō_dropped) = {rhs2:?}"
+        );
     }
     // (2), (3) in ∞- and 1-norms, and in the 2-norm through squares.
-    let pairs = || (0..n).flat_map(|i| (0..n).map(move |j| (i, j)));
-    for (name, norm) in [("∞", norm_inf as Norm), ("1", norm_1 as Norm)] {
-        let lhs = norm(&err);
-        let diam = pairs()
+    // `(norm(err), max_{i,j} norm(v_i − v_j), max_j norm(v_j))`.
+    let measured = |norm: Norm| {
+        let diam = (0..n)
+            .flat_map(|i| (0..n).map(move |j| (i, j)))
             .map(|(i, j)| norm(&sub(&v[i], &v[j])))
             .max()
             .expect("N ≥ 1");
         let vmax = v.iter().map(|r| norm(r)).max().expect("N ≥ 1");
+        (norm(&err), diam, vmax)
+    };
+    for (name, norm) in [("∞", norm_inf as Norm), ("1", norm_1 as Norm)] {
+        let (lhs, diam, vmax) = measured(norm);
         let b2 = m.clone() * &diam;
         let b3 = Rat::from_i64(2) * &m * &vmax;
-        ensure(lhs <= b2, || {
-            format!("(2) ‖·‖_{name}: {lhs} > m·diam = {b2}")
-        })?;
-        ensure(b2 <= b3, || {
-            format!("(3) ‖·‖_{name}: m·diam = {b2} > 2m·max‖v‖ = {b3}")
-        })?;
+        ensure!(lhs <= b2, "(2) ‖·‖_{name}: {lhs} > m·diam = {b2}");
+        ensure!(b2 <= b3, "(3) ‖·‖_{name}: m·diam = {b2} > 2m·max‖v‖ = {b3}");
         if n == 2 && keep.iter().filter(|&&b| b).count() == 1 {
-            ensure(lhs == b2, || {
-                format!("(2) N = 2, |S| = 1: ‖·‖_{name} = {lhs} ≠ m·diam = {b2}")
-            })?;
+            ensure!(
+                lhs == b2,
+                "(2) N = 2, |S| = 1: ‖·‖_{name} = {lhs} ≠ m·diam = {b2}"
+            );
         }
     }
-    let lhs = norm_2_sq(&err);
-    let diam = pairs()
-        .map(|(i, j)| norm_2_sq(&sub(&v[i], &v[j])))
-        .max()
-        .expect("N ≥ 1");
-    let vmax = v.iter().map(|r| norm_2_sq(r)).max().expect("N ≥ 1");
+    let (lhs, diam, vmax) = measured(norm_2_sq);
     let m2 = m.clone() * &m;
-    ensure(lhs <= m2.clone() * &diam, || {
-        format!("(2) ‖·‖₂²: {lhs} > m²·diam² = {}", m2.clone() * &diam)
-    })?;
-    ensure(lhs <= Rat::from_i64(4) * &m2 * &vmax, || {
-        format!("(3) ‖·‖₂²: {lhs} > 4m²·max‖v‖² ")
-    })?;
+    ensure!(
+        lhs <= m2.clone() * &diam,
+        "(2) ‖·‖₂²: {lhs} > m²·diam² = {}",
+        m2.clone() * &diam
+    );
+    ensure!(
+        lhs <= Rat::from_i64(4) * &m2 * &vmax,
+        "(3) ‖·‖₂²: {lhs} > 4m²·max‖v‖² "
+    );
     if m.is_zero() {
-        ensure(err.iter().all(Scalar::is_zero), || {
-            format!("m = 0 but o_topk − o = {err:?}")
-        })?;
+        ensure!(
+            err.iter().all(Scalar::is_zero),
+            "m = 0 but o_topk − o = {err:?}"
+        );
     }
     Ok(())
 }
