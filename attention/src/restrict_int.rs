@@ -183,21 +183,28 @@ impl IntMat {
     /// dimensions must agree (callers check shapes).
     pub fn mul(&self, other: &IntMat) -> IntMat {
         assert_eq!(self.cols, other.rows, "IntMat::mul: inner dimensions");
+        self.mul_bt(&other.transpose())
+    }
+
+    /// `self · btᵀ` exactly: entry `(i, j)` is the dot product of row `i` of `self` and row `j`
+    /// of `bt` (the column counts must agree; callers check shapes).
+    pub fn mul_bt(&self, bt: &IntMat) -> IntMat {
+        assert_eq!(self.cols, bt.cols, "IntMat::mul_bt: inner dimensions");
         let n = self.cols.max(1);
         let log_n = usize::BITS as u64 - (n - 1).leading_zeros() as u64; // ⌈log₂ n⌉
         let l = ((126 - log_n.min(124)) / 2).min(62);
         let la = max_bits(&self.data).div_ceil(l).max(1) as usize;
-        let lb = max_bits(&other.data).div_ceil(l).max(1) as usize;
+        let lb = max_bits(&bt.data).div_ceil(l).max(1) as usize;
         let a = split(&self.data, l, la);
-        let bt = split(&other.transpose().data, l, lb);
-        let (r, c, inner) = (self.rows, other.cols, self.cols);
+        let b = split(&bt.data, l, lb);
+        let (r, c, inner) = (self.rows, bt.rows, self.cols);
         let mut data = Vec::with_capacity(r * c);
         for i in 0..r {
             for j in 0..c {
                 let mut total = BigInt::zero();
                 for (ka, ak) in a.iter().enumerate() {
                     let row = &ak[i * inner..(i + 1) * inner];
-                    for (kb, bk) in bt.iter().enumerate() {
+                    for (kb, bk) in b.iter().enumerate() {
                         let col = &bk[j * inner..(j + 1) * inner];
                         let mut acc: i128 = 0;
                         for (x, y) in row.iter().zip(col) {
@@ -220,8 +227,84 @@ impl IntMat {
             rows: r,
             cols: c,
             data,
-            den: &self.den * &other.den,
+            den: &self.den * &bt.den,
         }
+    }
+
+    /// The `1 × n` row `v`.
+    pub fn from_row<S: Scalar>(v: &[S]) -> IntMat {
+        Self::from_entries(1, v.len(), v)
+    }
+
+    /// `self + other` (equal shapes), over the lcm of the denominators.
+    pub fn add(mut self, mut other: IntMat) -> IntMat {
+        assert_eq!(
+            (self.rows, self.cols),
+            (other.rows, other.cols),
+            "IntMat::add: shapes"
+        );
+        self.common_with(&mut other);
+        for (x, y) in self.data.iter_mut().zip(other.data) {
+            if !y.is_zero() {
+                *x += y;
+            }
+        }
+        self
+    }
+
+    /// The rows of `parts` side by side (equal row counts), over the lcm of their denominators.
+    pub fn hcat(mut parts: Vec<IntMat>) -> IntMat {
+        let rows = parts.first().map_or(0, |p| p.rows);
+        let mut den = BigInt::one();
+        for p in &parts {
+            assert_eq!(p.rows, rows, "IntMat::hcat: row counts");
+            den = den.lcm(&p.den);
+        }
+        for p in &mut parts {
+            p.over(&den);
+        }
+        let cols = parts.iter().map(|p| p.cols).sum();
+        let mut data = Vec::with_capacity(rows * cols);
+        for i in 0..rows {
+            for p in &parts {
+                data.extend_from_slice(&p.data[i * p.cols..(i + 1) * p.cols]);
+            }
+        }
+        IntMat {
+            rows,
+            cols,
+            data,
+            den,
+        }
+    }
+
+    /// The positive and the negative part `(max(m, 0), min(m, 0))`, both over `den`.
+    pub fn sign_parts(&self) -> (IntMat, IntMat) {
+        let part = |keep: Sign| IntMat {
+            rows: self.rows,
+            cols: self.cols,
+            data: self
+                .data
+                .iter()
+                .map(|x| {
+                    if x.sign() == keep {
+                        x.clone()
+                    } else {
+                        BigInt::zero()
+                    }
+                })
+                .collect(),
+            den: self.den.clone(),
+        };
+        (part(Sign::Plus), part(Sign::Minus))
+    }
+
+    /// Every entry as a reduced scalar, row-major.
+    pub fn to_scalars<S: Scalar>(&self) -> Vec<S> {
+        self.data
+            .iter()
+            .map(|x| scalar(x.clone(), &self.den))
+            .collect()
     }
 
     /// Multiply every numerator by `f` (the value is unchanged when `den` is multiplied too).
