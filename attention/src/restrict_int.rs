@@ -79,6 +79,52 @@ fn over_common(qs: &[BigRational]) -> (Vec<BigInt>, BigInt) {
     (data, den)
 }
 
+/// [`over_common`] read from the entries' `f64` bits when every entry is exactly an `f64` (every
+/// f32/f16/bf16 weight is): `m·2^k` with odd `m` per entry, the denominator `2^e` with `e` the
+/// largest `−k`, no rational per entry. `None` when some entry is not exactly its `f64` (checked
+/// exactly: `S::from_f64(x.to_f64()) == x`); the result is then that of [`over_common`].
+fn dyadic_over_common<S: Scalar>(v: &[S]) -> Option<(Vec<BigInt>, BigInt)> {
+    let mut parts: Vec<(i64, i32)> = Vec::with_capacity(v.len());
+    let mut e = 0i32;
+    for x in v {
+        let f = x.to_f64();
+        if !f.is_finite() || !S::from_f64(f).is_ok_and(|y| y == *x) {
+            return None;
+        }
+        if f == 0.0 {
+            parts.push((0, 0));
+            continue;
+        }
+        let bits = f.to_bits();
+        let exp = ((bits >> 52) & 0x7ff) as i32;
+        let frac = (bits & ((1u64 << 52) - 1)) as i64;
+        let (mut m, mut k) = if exp == 0 {
+            (frac, -1074)
+        } else {
+            (frac | (1i64 << 52), exp - 1075)
+        };
+        let tz = m.trailing_zeros();
+        m >>= tz;
+        k += tz as i32;
+        if bits >> 63 == 1 {
+            m = -m;
+        }
+        e = e.max(-k);
+        parts.push((m, k));
+    }
+    let data = parts
+        .into_iter()
+        .map(|(m, k)| {
+            if m == 0 {
+                BigInt::zero()
+            } else {
+                BigInt::from(m) << (k + e) as usize
+            }
+        })
+        .collect();
+    Some((data, BigInt::one() << e as usize))
+}
+
 /// `n / d` (`d > 0`) reduced: by a shift when `d` is a power of two, else by the gcd.
 pub fn reduced(n: BigInt, d: BigInt) -> BigRational {
     if n.is_zero() {
@@ -134,8 +180,10 @@ impl IntMat {
 
     /// A `rows × cols` matrix from row-major scalars.
     pub fn from_entries<S: Scalar>(rows: usize, cols: usize, v: &[S]) -> IntMat {
-        let qs: Vec<BigRational> = v.iter().map(Scalar::to_big_rational).collect();
-        let (data, den) = over_common(&qs);
+        let (data, den) = dyadic_over_common(v).unwrap_or_else(|| {
+            let qs: Vec<BigRational> = v.iter().map(Scalar::to_big_rational).collect();
+            over_common(&qs)
+        });
         IntMat {
             rows,
             cols,
@@ -423,6 +471,31 @@ mod tests {
             let want = ma.mul(&mb).unwrap();
             let got = IntMat::from_mat(&ma).mul(&IntMat::from_mat(&mb)).to_mat::<Rat>().unwrap();
             prop_assert_eq!(got, want);
+        }
+
+        // the f64-bits path gives exactly the rational path's matrix (mixed magnitudes, zeros,
+        // integers, and a non-f64 entry that forces the rational path)
+        #[test]
+        fn dyadic_path_is_the_rational_one(
+            v in proptest::collection::vec((any::<i32>(), 0u32..62, -3i32..3), 1..20),
+            third in any::<bool>(),
+        ) {
+            let mut row: Vec<Rat> = v
+                .iter()
+                .map(|&(n, e, s)| {
+                    let q = Rat::from_i64(n as i64) / &Rat::from_i64(1i64 << e);
+                    if s >= 0 { q * &Rat::from_i64(1 << s) } else { q }
+                })
+                .collect();
+            if third {
+                row.push(Rat::from_ratio(1, 3).unwrap());
+            }
+            prop_assert_eq!(dyadic_over_common(&row).is_some(), !third);
+            let qs: Vec<BigRational> = row.iter().map(Scalar::to_big_rational).collect();
+            let (data, den) = over_common(&qs);
+            let m = IntMat::from_entries(1, row.len(), &row);
+            prop_assert_eq!(&m.data, &data);
+            prop_assert_eq!(&m.den, &den);
         }
 
         #[test]
