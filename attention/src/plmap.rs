@@ -491,7 +491,7 @@ impl<S: Scalar> PlMap<S> {
 }
 
 /// The argmax set of a non-empty slice (sorted indices).
-pub fn argmax_set<S: Scalar>(s: &[S]) -> Vec<usize> {
+pub fn argmax_set<S: PartialOrd>(s: &[S]) -> Vec<usize> {
     let mut best: Option<&S> = None;
     let mut set = Vec::new();
     for (j, v) in s.iter().enumerate() {

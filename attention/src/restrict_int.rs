@@ -79,6 +79,52 @@ fn over_common(qs: &[BigRational]) -> (Vec<BigInt>, BigInt) {
     (data, den)
 }
 
+/// [`over_common`] read from the entries' `f64` bits when every entry is exactly an `f64` (every
+/// f32/f16/bf16 weight is): `m·2^k` with odd `m` per entry, the denominator `2^e` with `e` the
+/// largest `−k`, no rational per entry. `None` when some entry is not exactly its `f64` (checked
+/// exactly: `S::from_f64(x.to_f64()) == x`); the result is then that of [`over_common`].
+fn dyadic_over_common<S: Scalar>(v: &[S]) -> Option<(Vec<BigInt>, BigInt)> {
+    let mut parts: Vec<(i64, i32)> = Vec::with_capacity(v.len());
+    let mut e = 0i32;
+    for x in v {
+        let f = x.to_f64();
+        if !f.is_finite() || !S::from_f64(f).is_ok_and(|y| y == *x) {
+            return None;
+        }
+        if f == 0.0 {
+            parts.push((0, 0));
+            continue;
+        }
+        let bits = f.to_bits();
+        let exp = ((bits >> 52) & 0x7ff) as i32;
+        let frac = (bits & ((1u64 << 52) - 1)) as i64;
+        let (mut m, mut k) = if exp == 0 {
+            (frac, -1074)
+        } else {
+            (frac | (1i64 << 52), exp - 1075)
+        };
+        let tz = m.trailing_zeros();
+        m >>= tz;
+        k += tz as i32;
+        if bits >> 63 == 1 {
+            m = -m;
+        }
+        e = e.max(-k);
+        parts.push((m, k));
+    }
+    let data = parts
+        .into_iter()
+        .map(|(m, k)| {
+            if m == 0 {
+                BigInt::zero()
+            } else {
+                BigInt::from(m) << (k + e) as usize
+            }
+        })
+        .collect();
+    Some((data, BigInt::one() << e as usize))
+}
+
 /// `n / d` (`d > 0`) reduced: by a shift when `d` is a power of two, else by the gcd.
 pub fn reduced(n: BigInt, d: BigInt) -> BigRational {
     if n.is_zero() {
@@ -134,8 +180,10 @@ impl IntMat {
 
     /// A `rows × cols` matrix from row-major scalars.
     pub fn from_entries<S: Scalar>(rows: usize, cols: usize, v: &[S]) -> IntMat {
-        let qs: Vec<BigRational> = v.iter().map(Scalar::to_big_rational).collect();
-        let (data, den) = over_common(&qs);
+        let (data, den) = dyadic_over_common(v).unwrap_or_else(|| {
+            let qs: Vec<BigRational> = v.iter().map(Scalar::to_big_rational).collect();
+            over_common(&qs)
+        });
         IntMat {
             rows,
             cols,
@@ -183,21 +231,28 @@ impl IntMat {
     /// dimensions must agree (callers check shapes).
     pub fn mul(&self, other: &IntMat) -> IntMat {
         assert_eq!(self.cols, other.rows, "IntMat::mul: inner dimensions");
+        self.mul_bt(&other.transpose())
+    }
+
+    /// `self · btᵀ` exactly: entry `(i, j)` is the dot product of row `i` of `self` and row `j`
+    /// of `bt` (the column counts must agree; callers check shapes).
+    pub fn mul_bt(&self, bt: &IntMat) -> IntMat {
+        assert_eq!(self.cols, bt.cols, "IntMat::mul_bt: inner dimensions");
         let n = self.cols.max(1);
         let log_n = usize::BITS as u64 - (n - 1).leading_zeros() as u64; // ⌈log₂ n⌉
         let l = ((126 - log_n.min(124)) / 2).min(62);
         let la = max_bits(&self.data).div_ceil(l).max(1) as usize;
-        let lb = max_bits(&other.data).div_ceil(l).max(1) as usize;
+        let lb = max_bits(&bt.data).div_ceil(l).max(1) as usize;
         let a = split(&self.data, l, la);
-        let bt = split(&other.transpose().data, l, lb);
-        let (r, c, inner) = (self.rows, other.cols, self.cols);
+        let b = split(&bt.data, l, lb);
+        let (r, c, inner) = (self.rows, bt.rows, self.cols);
         let mut data = Vec::with_capacity(r * c);
         for i in 0..r {
             for j in 0..c {
                 let mut total = BigInt::zero();
                 for (ka, ak) in a.iter().enumerate() {
                     let row = &ak[i * inner..(i + 1) * inner];
-                    for (kb, bk) in bt.iter().enumerate() {
+                    for (kb, bk) in b.iter().enumerate() {
                         let col = &bk[j * inner..(j + 1) * inner];
                         let mut acc: i128 = 0;
                         for (x, y) in row.iter().zip(col) {
@@ -220,8 +275,84 @@ impl IntMat {
             rows: r,
             cols: c,
             data,
-            den: &self.den * &other.den,
+            den: &self.den * &bt.den,
         }
+    }
+
+    /// The `1 × n` row `v`.
+    pub fn from_row<S: Scalar>(v: &[S]) -> IntMat {
+        Self::from_entries(1, v.len(), v)
+    }
+
+    /// `self + other` (equal shapes), over the lcm of the denominators.
+    pub fn add(mut self, mut other: IntMat) -> IntMat {
+        assert_eq!(
+            (self.rows, self.cols),
+            (other.rows, other.cols),
+            "IntMat::add: shapes"
+        );
+        self.common_with(&mut other);
+        for (x, y) in self.data.iter_mut().zip(other.data) {
+            if !y.is_zero() {
+                *x += y;
+            }
+        }
+        self
+    }
+
+    /// The rows of `parts` side by side (equal row counts), over the lcm of their denominators.
+    pub fn hcat(mut parts: Vec<IntMat>) -> IntMat {
+        let rows = parts.first().map_or(0, |p| p.rows);
+        let mut den = BigInt::one();
+        for p in &parts {
+            assert_eq!(p.rows, rows, "IntMat::hcat: row counts");
+            den = den.lcm(&p.den);
+        }
+        for p in &mut parts {
+            p.over(&den);
+        }
+        let cols = parts.iter().map(|p| p.cols).sum();
+        let mut data = Vec::with_capacity(rows * cols);
+        for i in 0..rows {
+            for p in &parts {
+                data.extend_from_slice(&p.data[i * p.cols..(i + 1) * p.cols]);
+            }
+        }
+        IntMat {
+            rows,
+            cols,
+            data,
+            den,
+        }
+    }
+
+    /// The positive and the negative part `(max(m, 0), min(m, 0))`, both over `den`.
+    pub fn sign_parts(&self) -> (IntMat, IntMat) {
+        let part = |keep: Sign| IntMat {
+            rows: self.rows,
+            cols: self.cols,
+            data: self
+                .data
+                .iter()
+                .map(|x| {
+                    if x.sign() == keep {
+                        x.clone()
+                    } else {
+                        BigInt::zero()
+                    }
+                })
+                .collect(),
+            den: self.den.clone(),
+        };
+        (part(Sign::Plus), part(Sign::Minus))
+    }
+
+    /// Every entry as a reduced scalar, row-major.
+    pub fn to_scalars<S: Scalar>(&self) -> Vec<S> {
+        self.data
+            .iter()
+            .map(|x| scalar(x.clone(), &self.den))
+            .collect()
     }
 
     /// Multiply every numerator by `f` (the value is unchanged when `den` is multiplied too).
@@ -340,6 +471,31 @@ mod tests {
             let want = ma.mul(&mb).unwrap();
             let got = IntMat::from_mat(&ma).mul(&IntMat::from_mat(&mb)).to_mat::<Rat>().unwrap();
             prop_assert_eq!(got, want);
+        }
+
+        // the f64-bits path gives exactly the rational path's matrix (mixed magnitudes, zeros,
+        // integers, and a non-f64 entry that forces the rational path)
+        #[test]
+        fn dyadic_path_is_the_rational_one(
+            v in proptest::collection::vec((any::<i32>(), 0u32..62, -3i32..3), 1..20),
+            third in any::<bool>(),
+        ) {
+            let mut row: Vec<Rat> = v
+                .iter()
+                .map(|&(n, e, s)| {
+                    let q = Rat::from_i64(n as i64) / &Rat::from_i64(1i64 << e);
+                    if s >= 0 { q * &Rat::from_i64(1 << s) } else { q }
+                })
+                .collect();
+            if third {
+                row.push(Rat::from_ratio(1, 3).unwrap());
+            }
+            prop_assert_eq!(dyadic_over_common(&row).is_some(), !third);
+            let qs: Vec<BigRational> = row.iter().map(Scalar::to_big_rational).collect();
+            let (data, den) = over_common(&qs);
+            let m = IntMat::from_entries(1, row.len(), &row);
+            prop_assert_eq!(&m.data, &data);
+            prop_assert_eq!(&m.den, &den);
         }
 
         #[test]
