@@ -84,17 +84,34 @@ pub(crate) fn double_description_from(
     start: Arith,
 ) -> ConeGenerators {
     let Some(order) = order else {
-        let mut budget = FIRST_BUDGET;
-        loop {
-            for o in ADAPTIVE {
-                if let Ok(g) = run_any(n, ineqs, eqs, o, Some(budget), start) {
-                    return g;
-                }
-            }
-            budget = budget.saturating_mul(BUDGET_GROWTH);
-        }
+        return adaptive_racing(n, ineqs, eqs, start, |_| Err(OverBudget));
     };
     run_any(n, ineqs, eqs, order, None, start).expect("no budget, so the run finishes")
+}
+
+/// The adaptive strategy with one more contestant: in each round, after the orders of
+/// [`ADAPTIVE`], `other` runs under the same budget (the reverse search, for
+/// [`crate::polyhedron::HullAlgorithm::Auto`]); the first to finish answers. `other` must give
+/// the same cone as the double description.
+pub(crate) fn adaptive_racing(
+    n: usize,
+    ineqs: &[IVec],
+    eqs: &[IVec],
+    start: Arith,
+    mut other: impl FnMut(u64) -> Result<ConeGenerators, OverBudget>,
+) -> ConeGenerators {
+    let mut budget = FIRST_BUDGET;
+    loop {
+        for o in ADAPTIVE {
+            if let Ok(g) = run_any(n, ineqs, eqs, o, Some(budget), start) {
+                return g;
+            }
+        }
+        if let Ok(g) = other(budget) {
+            return g;
+        }
+        budget = budget.saturating_mul(BUDGET_GROWTH);
+    }
 }
 
 /// One run in `order` on the narrowest type from `start` that does not overflow; `Err` when
