@@ -51,8 +51,8 @@ use crate::error::GeometryError;
 use crate::halfspace::{Halfspace, Hyperplane};
 use bits::{transpose, Bits};
 use dd::double_description;
-use reverse_search::auto_cone;
 use linalg::{dehomogenize, int_row, nullspace, rank, reduce, rref, to_scalars, IVec};
+use reverse_search::auto_cone;
 
 /// The exact algorithm that turns an H-representation into vertices, rays and lines. Both give
 /// the same [`Polyhedron`]; they differ in speed (double description: good on degenerate

@@ -45,7 +45,7 @@ use num_traits::{One, Signed, Zero};
 use tropical_algebra::{Rat, Scalar};
 
 use super::bits::Bits;
-use super::dd::{adaptive_racing, Arith, ConeGenerators, OverBudget};
+use super::dd::{adaptive_racing, Arith, ConeGenerators, OverBudget, FIRST_BUDGET};
 use super::dd_int::DdInt;
 use super::linalg::{dot, independent_rows, int_row, make_primitive, nullspace, IVec};
 use crate::error::GeometryError;
@@ -70,10 +70,20 @@ pub(crate) fn reverse_search(
     eqs: &[IVec],
 ) -> Result<Option<(ConeGenerators, RsStats)>, GeometryError> {
     Ok(match RsStart::new(n, ineqs, eqs)? {
-        Some(start) => Some(start.run(ineqs, None).expect("no budget, so the walk finishes")),
+        Some(start) => Some(
+            start
+                .run(ineqs, None)
+                .expect("no budget, so the walk finishes"),
+        ),
         None => None,
     })
 }
+
+/// Reverse search work units per double description work unit in [`auto_cone`]'s race: a
+/// dictionary entry update costs about 1/64 of a double description unit (a candidate pair
+/// with its adjacency scan, or a 64-bit word of a new ray), measured on cddlib's
+/// `sampleh8.ine` (`bench/RESULTS.md`).
+const RS_WORK_SCALE: u64 = 64;
 
 /// The cone of [`crate::polyhedron::HullAlgorithm::Auto`] for the system of
 /// [`reverse_search`]: the adaptive double description raced against the reverse search
@@ -82,11 +92,18 @@ pub(crate) fn reverse_search(
 /// sits out when the polyhedron contains a line or is empty (the double description settles
 /// those).
 pub(crate) fn auto_cone(n: usize, ineqs: &[IVec], eqs: &[IVec]) -> ConeGenerators {
+    auto_cone_from(n, ineqs, eqs, FIRST_BUDGET)
+}
+
+/// [`auto_cone`] with the race's first budget (tests start low so that reverse search wins).
+fn auto_cone_from(n: usize, ineqs: &[IVec], eqs: &[IVec], first_budget: u64) -> ConeGenerators {
     let mut start: Option<Option<RsStart>> = None;
-    adaptive_racing(n, ineqs, eqs, Arith::I64, |budget| {
+    adaptive_racing(n, ineqs, eqs, Arith::I64, first_budget, |budget| {
         let s = start.get_or_insert_with(|| RsStart::new(n, ineqs, eqs).ok().flatten());
         match s {
-            Some(s) => s.run(ineqs, Some(budget)).map(|(g, _)| g),
+            Some(s) => s
+                .run(ineqs, Some(budget.saturating_mul(RS_WORK_SCALE)))
+                .map(|(g, _)| g),
             None => Err(OverBudget),
         }
     })
@@ -112,6 +129,9 @@ impl RsStart {
         let mut rows: Vec<IVec> = ineqs.to_vec();
         rows.extend(eqs.iter().cloned());
         rows.extend(eqs.iter().map(|e| e.iter().map(|x| -x).collect::<IVec>()));
+        let Some(y) = feasible_point(d, ineqs, eqs)? else {
+            return Ok(None);
+        };
         let normals: Vec<IVec> = rows.iter().map(|r| r[1..].to_vec()).collect();
         let rank = independent_rows(&normals, d).len();
         if rank < d {
@@ -121,9 +141,6 @@ impl RsStart {
                 d - rank
             )));
         }
-        let Some(y) = feasible_point(d, ineqs, eqs)? else {
-            return Ok(None);
-        };
         let (_, root) = to_vertex(d, &rows, &normals, y);
         Ok(Some(RsStart { rows, d, root }))
     }
@@ -137,7 +154,14 @@ impl RsStart {
     ) -> Result<(ConeGenerators, RsStats), OverBudget> {
         let mut vertices: HashSet<IVec> = HashSet::new();
         let mut rays: HashSet<IVec> = HashSet::new();
-        let stats = walk_any(&self.rows, self.d, &self.root, budget, &mut vertices, &mut rays)?;
+        let stats = walk_any(
+            &self.rows,
+            self.d,
+            &self.root,
+            budget,
+            &mut vertices,
+            &mut rays,
+        )?;
         let mut out: Vec<IVec> = vertices.into_iter().collect();
         out.sort();
         let mut rays: Vec<IVec> = rays.into_iter().collect();
@@ -772,18 +796,20 @@ mod tests {
 #[cfg(test)]
 mod blow_up {
     use super::*;
-    use crate::polyhedron::dd::{double_description_from, run};
+    use crate::polyhedron::dd::double_description_from;
     use crate::polyhedron::order::Order;
 
-    /// The pattern of cddlib's `sampleh8.ine` in small: `{x ∈ R^d : x ≥ 0, a_i·x ≥ b}` with
-    /// `m` pseudo-random positive `a_i`, as homogeneous rows in the order of the file (the
-    /// nonnegativity rows, then the cuts, then `x₀ ≥ 0` as `Polyhedron::from_hrep` appends it).
-    /// Lexicographic insertion adds the cuts first, without the orthant, and the intermediate
-    /// cones have far more rays than the final one.
-    pub(super) fn upper_region(d: usize, m: usize, seed: u64) -> Vec<IVec> {
+    /// The pattern of cddlib's `sampleh8.ine` in small: `{x ∈ R^d : x ≥ 0, a_i·x ≥ 10000}`
+    /// with `m` pseudo-random `a_i ∈ [0, 1000)^d`, as homogeneous rows in the order of the file
+    /// (the nonnegativity rows, then the cuts, then `x₀ ≥ 0` as `Polyhedron::from_hrep` appends
+    /// it). Lexicographic insertion adds the cuts first, without the orthant, so its intermediate
+    /// cones have many more rays, with larger entries, than the final one.
+    fn upper_region(d: usize, m: usize, seed: u64) -> Vec<IVec> {
         let mut state = seed;
         let mut next = || {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             ((state >> 33) % 1000) as i64
         };
         let mut rows: Vec<IVec> = Vec::new();
@@ -803,28 +829,54 @@ mod blow_up {
         rows
     }
 
-    /// The smallest power-of-two work budget under which `f` finishes (up to 2^40).
-    fn min_budget(mut f: impl FnMut(u64) -> bool) -> u64 {
-        (0..=40).map(|k| 1u64 << k).find(|&b| f(b)).unwrap_or(u64::MAX)
+    /// The sorted (ray, zero set) pairs of a pointed cone.
+    fn sorted(g: &ConeGenerators) -> Vec<(IVec, Bits)> {
+        assert!(g.lineality.is_empty());
+        let mut v: Vec<(IVec, Bits)> = g
+            .rays
+            .iter()
+            .cloned()
+            .zip(g.incidence.iter().cloned())
+            .collect();
+        v.sort();
+        v
     }
 
+    /// On inputs of the `sampleh8` pattern, `auto` (the race), the double description in the
+    /// lexicographic order, the unbudgeted reverse search, and every budgeted reverse search that
+    /// finishes give the same rays and zero sets, also when the race starts from budgets so small
+    /// that the reverse search wins it; the recession cone is the orthant (`d` rays).
     #[test]
-    #[ignore = "exploration: prints the work of each contestant"]
-    fn print_work() {
-        for (d, m) in [(5, 20), (5, 40), (6, 30), (7, 30), (7, 50)] {
-            let rows = upper_region(d, m, 7);
+    fn upper_regions_agree() {
+        for (d, m, seed) in [(4, 12, 1), (5, 16, 2), (5, 24, 3), (6, 14, 4)] {
+            let rows = upper_region(d, m, seed);
             let n = d + 1;
-            let mut line = format!("d={d} m={m}:");
-            for o in [Order::LexMin, Order::MinCost, Order::MaxIndex, Order::MinIndex] {
-                let b = min_budget(|b| matches!(run::<BigInt>(n, &rows, &[], o, Some(b)), Some(Ok(_))));
-                line += &format!(" {o:?}={b}");
+            let reference = double_description_from(n, &rows, &[], Some(Order::LexMin), Arith::I64);
+            let want = sorted(&reference);
+            assert_eq!(want.iter().filter(|(r, _)| r[0].is_zero()).count(), d);
+            assert_eq!(sorted(&auto_cone(n, &rows, &[])), want, "d={d} m={m}");
+            for first in [1, 16, 256] {
+                assert_eq!(sorted(&auto_cone_from(n, &rows, &[], first)), want);
             }
-            let s = RsStart::new(n, &rows, &[]).unwrap().unwrap();
-            let b = min_budget(|b| s.run(&rows, Some(b)).is_ok());
-            let g = s.run(&rows, None).unwrap().0;
-            line += &format!(" rs={b} rays={}", g.rays.len());
-            println!("{line}");
-            let _ = double_description_from;
+            let start = RsStart::new(n, &rows, &[]).unwrap().unwrap();
+            assert_eq!(sorted(&start.run(&rows, None).unwrap().0), want);
+            for budget in [0, 100, 10_000, 1_000_000] {
+                if let Ok((g, _)) = start.run(&rows, Some(budget)) {
+                    assert_eq!(sorted(&g), want, "budget {budget}");
+                }
+            }
         }
+    }
+
+    /// The budget stops the walk: none of zero, and the work of a finished walk is bounded by
+    /// the number of bases times the cost of their pivots and column scans.
+    #[test]
+    fn budget_stops_the_walk() {
+        let rows = upper_region(4, 10, 9);
+        let start = RsStart::new(5, &rows, &[]).unwrap().unwrap();
+        assert_eq!(start.run(&rows, Some(0)).err(), Some(OverBudget));
+        let (_, stats) = start.run(&rows, None).unwrap();
+        let per_basis = (rows.len() as u64 + 2) * (2 * 5 + 4);
+        assert!(start.run(&rows, Some(stats.bases * per_basis)).is_ok());
     }
 }
