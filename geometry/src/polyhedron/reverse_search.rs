@@ -69,14 +69,11 @@ pub(crate) fn reverse_search(
     ineqs: &[IVec],
     eqs: &[IVec],
 ) -> Result<Option<(ConeGenerators, RsStats)>, GeometryError> {
-    Ok(match RsStart::new(n, ineqs, eqs)? {
-        Some(start) => Some(
-            start
-                .run(ineqs, None)
-                .expect("no budget, so the walk finishes"),
-        ),
-        None => None,
-    })
+    Ok(RsStart::new(n, ineqs, eqs)?.map(|start| {
+        start
+            .run(ineqs, None)
+            .expect("no budget, so the walk finishes")
+    }))
 }
 
 /// Reverse search work units per double description work unit in [`auto_cone`]'s race: a
