@@ -52,6 +52,7 @@ use crate::halfspace::{Halfspace, Hyperplane};
 use bits::{transpose, Bits};
 use dd::double_description;
 use linalg::{dehomogenize, int_row, nullspace, rank, reduce, rref, to_scalars, IVec};
+use reverse_search::auto_cone;
 
 /// The exact algorithm that turns an H-representation into vertices, rays and lines. Both give
 /// the same [`Polyhedron`]; they differ in speed (double description: good on degenerate
@@ -65,8 +66,9 @@ pub enum HullAlgorithm {
     DdOrder(Order),
     /// Reverse search (lrs-style pivoting); needs a polyhedron with a vertex (no lines).
     Rs,
-    /// The double description, except where reverse search is known to win (currently always the
-    /// double description; see `bench/RESULTS.md`).
+    /// The double description's adaptive orders raced against reverse search (on a polyhedron
+    /// with a vertex) under a growing work budget: the first to finish answers, so inputs where
+    /// every insertion order blows up the intermediate cones go to reverse search.
     #[default]
     Auto,
 }
@@ -310,7 +312,8 @@ impl<S: Scalar> Polyhedron<S> {
             .map(|hp| homog_ineq(&hp.normal, &hp.offset))
             .collect();
         let cone = match algorithm {
-            HullAlgorithm::Dd | HullAlgorithm::Auto => double_description(n, &ineqs, &eqs),
+            HullAlgorithm::Dd => double_description(n, &ineqs, &eqs),
+            HullAlgorithm::Auto => auto_cone(n, &ineqs, &eqs),
             HullAlgorithm::DdOrder(o) => {
                 dd::double_description_from(n, &ineqs, &eqs, Some(o), dd::Arith::I64)
             }

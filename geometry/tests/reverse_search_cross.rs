@@ -83,12 +83,14 @@ fn hrep() -> impl Strategy<Value = HRep<Rat>> {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
-    /// Hypothesis: any H-representation from [`hrep`]. Conclusion: when the polyhedron has no
-    /// lines, reverse search returns exactly the double description's polyhedron (every
+    /// Hypothesis: any H-representation from [`hrep`]. Conclusion: `auto` gives the double
+    /// description's polyhedron; when the polyhedron has no lines, reverse search returns exactly the double description's polyhedron (every
     /// object and incidence); when it has lines, reverse search refuses with `InvalidInput`.
     #[test]
     fn rs_equals_dd_on_degenerate_inputs(h in hrep()) {
         let dd = Polyhedron::from_hrep_with(h.clone(), HullAlgorithm::Dd).unwrap();
+        let auto = Polyhedron::from_hrep_with(h.clone(), HullAlgorithm::Auto).unwrap();
+        prop_assert_eq!(&auto, &dd);
         match Polyhedron::from_hrep_with(h, HullAlgorithm::Rs) {
             Ok(rs) => {
                 prop_assert!(dd.lines().is_empty());

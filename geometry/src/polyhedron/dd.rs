@@ -65,7 +65,7 @@ pub(crate) fn double_description(n: usize, ineqs: &[IVec], eqs: &[IVec]) -> Cone
 const ADAPTIVE: [Order; 3] = [Order::LexMin, Order::MinCost, Order::MaxIndex];
 /// The first work budget of the adaptive strategy (candidate pairs tested plus live rays
 /// scanned, summed over the steps); each round multiplies it by [`BUDGET_GROWTH`].
-const FIRST_BUDGET: u64 = 1 << 18;
+pub(crate) const FIRST_BUDGET: u64 = 1 << 18;
 /// Growth of the work budget from one round of the adaptive strategy to the next.
 const BUDGET_GROWTH: u64 = 4;
 
@@ -84,17 +84,45 @@ pub(crate) fn double_description_from(
     start: Arith,
 ) -> ConeGenerators {
     let Some(order) = order else {
-        let mut budget = FIRST_BUDGET;
-        loop {
-            for o in ADAPTIVE {
-                if let Ok(g) = run_any(n, ineqs, eqs, o, Some(budget), start) {
-                    return g;
-                }
-            }
-            budget = budget.saturating_mul(BUDGET_GROWTH);
-        }
+        return adaptive_racing(n, ineqs, eqs, start, FIRST_BUDGET, |_| Err(OverBudget));
     };
     run_any(n, ineqs, eqs, order, None, start).expect("no budget, so the run finishes")
+}
+
+/// The adaptive strategy (from `first_budget`; tests start lower) with one more contestant: in
+/// each round `other` runs under the same
+/// budget (the reverse search, for [`crate::polyhedron::HullAlgorithm::Auto`]), after the orders
+/// of [`ADAPTIVE`] in the first round (so that small inputs never pay for it) and before them in
+/// the later ones (the first round has shown that the double description is expensive); the
+/// first to finish answers. `other` must give the same cone as the double description.
+pub(crate) fn adaptive_racing(
+    n: usize,
+    ineqs: &[IVec],
+    eqs: &[IVec],
+    start: Arith,
+    first_budget: u64,
+    mut other: impl FnMut(u64) -> Result<ConeGenerators, OverBudget>,
+) -> ConeGenerators {
+    let first_budget = first_budget.max(1);
+    let mut budget = first_budget;
+    loop {
+        if budget > first_budget {
+            if let Ok(g) = other(budget) {
+                return g;
+            }
+        }
+        for o in ADAPTIVE {
+            if let Ok(g) = run_any(n, ineqs, eqs, o, Some(budget), start) {
+                return g;
+            }
+        }
+        if budget == first_budget {
+            if let Ok(g) = other(budget) {
+                return g;
+            }
+        }
+        budget = budget.saturating_mul(BUDGET_GROWTH);
+    }
 }
 
 /// One run in `order` on the narrowest type from `start` that does not overflow; `Err` when
@@ -212,9 +240,17 @@ impl<T> RaySet<T> {
 
 /// Whether live rays `p` and `q` with `z = Z(p) ∩ Z(q)` are adjacent: no third live ray's zero
 /// set contains `z`. Only the rays on the sparsest constraint of `z` can; with `z` empty every
-/// ray contains it.
-fn adjacent<T>(set: &RaySet<T>, n_live: usize, z: &Bits, p: usize, q: usize) -> bool {
+/// ray contains it. Adds the length of the scanned list to `work`.
+fn adjacent<T>(
+    set: &RaySet<T>,
+    n_live: usize,
+    z: &Bits,
+    p: usize,
+    q: usize,
+    work: &mut u64,
+) -> bool {
     let shortest = z.iter().map(|c| &set.cols[c]).min_by_key(|c| c.len());
+    *work += shortest.map_or(0, |c| c.len() as u64 / 8);
     match shortest {
         None => n_live == 2,
         Some(col) => !col.iter().any(|&r| {
@@ -432,10 +468,10 @@ pub(crate) fn run<T: DdInt>(
         }
         // 2. `a` vanishes on the lineality space: split the rays by sign.
         let live = set.live();
-        work += live.len() as u64;
         let mut vals: Vec<T> = vec![T::small(0); set.rays.len()];
         for &k in &live {
             vals[k] = T::dot(a, &set.rays[k].v)?;
+            work += vals[k].words();
         }
         let pos: Vec<usize> = live
             .iter()
@@ -461,11 +497,13 @@ pub(crate) fn run<T: DdInt>(
                 for p in cands {
                     let (rp, rq) = (&set.rays[p], &set.rays[q]);
                     z.set_and(&rp.z, &rq.z);
-                    if !adjacent(&set, live.len(), &z, p, q) {
+                    if !adjacent(&set, live.len(), &z, p, q, &mut work) {
                         continue;
                     }
                     let mut v = Vec::with_capacity(n);
                     T::comb_primitive(&vals[p], &rq.v, &vals[q], &rp.v, &mut v)?;
+                    // A new ray costs a combination and a gcd on entries of its size.
+                    work += 4 * v.iter().map(T::words).sum::<u64>();
                     let mut zz = z.clone();
                     if let Some(i) = idx {
                         zz.set(i);

@@ -24,6 +24,9 @@ pub(crate) trait DdInt: Clone + std::fmt::Debug {
     fn neg(&self) -> Option<Self>;
     /// `a·b`.
     fn dot(a: &[Self], b: &[Self]) -> Option<Self>;
+    /// The size of `self` in 64-bit words (1 for a machine integer), the work unit of the
+    /// budgets: a `BigInt` operation costs about this many machine operations or more.
+    fn words(&self) -> u64;
     /// `out ← s·x − t·y`, divided by the gcd of its entries.
     fn comb_primitive(
         s: &Self,
@@ -72,6 +75,9 @@ macro_rules! machine_int_basics {
         }
         fn neg(&self) -> Option<Self> {
             self.checked_neg()
+        }
+        fn words(&self) -> u64 {
+            1
         }
     };
 }
@@ -159,6 +165,9 @@ impl DdInt for BigInt {
     }
     fn neg(&self) -> Option<Self> {
         Some(-self)
+    }
+    fn words(&self) -> u64 {
+        self.bits() / 64 + 1
     }
     fn dot(a: &[Self], b: &[Self]) -> Option<Self> {
         Some(dot(a, b))

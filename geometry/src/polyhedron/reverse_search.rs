@@ -45,7 +45,7 @@ use num_traits::{One, Signed, Zero};
 use tropical_algebra::{Rat, Scalar};
 
 use super::bits::Bits;
-use super::dd::ConeGenerators;
+use super::dd::{adaptive_racing, Arith, ConeGenerators, OverBudget, FIRST_BUDGET};
 use super::dd_int::DdInt;
 use super::linalg::{dot, independent_rows, int_row, make_primitive, nullspace, IVec};
 use crate::error::GeometryError;
@@ -69,52 +69,122 @@ pub(crate) fn reverse_search(
     ineqs: &[IVec],
     eqs: &[IVec],
 ) -> Result<Option<(ConeGenerators, RsStats)>, GeometryError> {
-    let d = n - 1;
-    // The slack rows: inequalities, then each equation with both signs.
-    let mut rows: Vec<IVec> = ineqs.to_vec();
-    rows.extend(eqs.iter().cloned());
-    rows.extend(eqs.iter().map(|e| e.iter().map(|x| -x).collect::<IVec>()));
-    let Some(y) = feasible_point(d, ineqs, eqs)? else {
-        return Ok(None);
-    };
-    let normals: Vec<IVec> = rows.iter().map(|r| r[1..].to_vec()).collect();
-    let rank = independent_rows(&normals, d).len();
-    if rank < d {
-        return Err(GeometryError::InvalidInput(format!(
-            "reverse search needs a polyhedron with a vertex; this one contains lines (a \
-             lineality space of dimension {}): use the double description",
-            d - rank
-        )));
+    Ok(RsStart::new(n, ineqs, eqs)?.map(|start| {
+        start
+            .run(ineqs, None)
+            .expect("no budget, so the walk finishes")
+    }))
+}
+
+/// Reverse search work units per double description work unit in [`auto_cone`]'s race: a
+/// dictionary entry update costs about 1/64 of a double description unit (a candidate pair
+/// with its adjacency scan, or a 64-bit word of a new ray), measured on cddlib's
+/// `sampleh8.ine` (`bench/RESULTS.md`).
+const RS_WORK_SCALE: u64 = 64;
+
+/// The cone of [`crate::polyhedron::HullAlgorithm::Auto`] for the system of
+/// [`reverse_search`]: the adaptive double description raced against the reverse search
+/// ([`adaptive_racing`]). The reverse search is prepared on its first turn (an exact LP), so
+/// inputs that the double description finishes within its first budget never pay for it; it
+/// sits out when the polyhedron contains a line or is empty (the double description settles
+/// those).
+pub(crate) fn auto_cone(n: usize, ineqs: &[IVec], eqs: &[IVec]) -> ConeGenerators {
+    auto_cone_from(n, ineqs, eqs, FIRST_BUDGET)
+}
+
+/// [`auto_cone`] with the race's first budget (tests start low so that reverse search wins).
+fn auto_cone_from(n: usize, ineqs: &[IVec], eqs: &[IVec], first_budget: u64) -> ConeGenerators {
+    let mut start: Option<Option<RsStart>> = None;
+    adaptive_racing(n, ineqs, eqs, Arith::I64, first_budget, |budget| {
+        let s = start.get_or_insert_with(|| RsStart::new(n, ineqs, eqs).ok().flatten());
+        match s {
+            Some(s) => s
+                .run(ineqs, Some(budget.saturating_mul(RS_WORK_SCALE)))
+                .map(|(g, _)| g),
+            None => Err(OverBudget),
+        }
+    })
+}
+
+/// A reverse search ready to walk: the slack rows and the root cobasis at a vertex.
+pub(crate) struct RsStart {
+    rows: Vec<IVec>,
+    d: usize,
+    root: Vec<usize>,
+}
+
+impl RsStart {
+    /// The slack rows and a root for the polyhedron of [`reverse_search`]; `Ok(None)` when it
+    /// is empty. Errors as [`reverse_search`].
+    pub(crate) fn new(
+        n: usize,
+        ineqs: &[IVec],
+        eqs: &[IVec],
+    ) -> Result<Option<RsStart>, GeometryError> {
+        let d = n - 1;
+        // The slack rows: inequalities, then each equation with both signs.
+        let mut rows: Vec<IVec> = ineqs.to_vec();
+        rows.extend(eqs.iter().cloned());
+        rows.extend(eqs.iter().map(|e| e.iter().map(|x| -x).collect::<IVec>()));
+        let Some(y) = feasible_point(d, ineqs, eqs)? else {
+            return Ok(None);
+        };
+        let normals: Vec<IVec> = rows.iter().map(|r| r[1..].to_vec()).collect();
+        let rank = independent_rows(&normals, d).len();
+        if rank < d {
+            return Err(GeometryError::InvalidInput(format!(
+                "reverse search needs a polyhedron with a vertex; this one contains lines (a \
+                 lineality space of dimension {}): use the double description",
+                d - rank
+            )));
+        }
+        let (_, root) = to_vertex(d, &rows, &normals, y);
+        Ok(Some(RsStart { rows, d, root }))
     }
-    let (_, root) = to_vertex(d, &rows, &normals, y);
-    let mut vertices: HashSet<IVec> = HashSet::new();
-    let mut rays: HashSet<IVec> = HashSet::new();
-    let stats = walk_any(&rows, d, &root, &mut vertices, &mut rays);
-    let mut out: Vec<IVec> = vertices.into_iter().collect();
-    out.sort();
-    let mut rays: Vec<IVec> = rays.into_iter().collect();
-    rays.sort();
-    out.extend(rays);
-    let incidence = out
-        .iter()
-        .map(|g| {
-            let mut z = Bits::new(ineqs.len());
-            for (i, r) in ineqs.iter().enumerate() {
-                if dot(r, g).is_zero() {
-                    z.set(i);
+
+    /// The walk (`ineqs` as given to [`RsStart::new`], for the zero sets); `Err` when its
+    /// work (dictionary entries updated or scanned) exceeds `budget`.
+    pub(crate) fn run(
+        &self,
+        ineqs: &[IVec],
+        budget: Option<u64>,
+    ) -> Result<(ConeGenerators, RsStats), OverBudget> {
+        let mut vertices: HashSet<IVec> = HashSet::new();
+        let mut rays: HashSet<IVec> = HashSet::new();
+        let stats = walk_any(
+            &self.rows,
+            self.d,
+            &self.root,
+            budget,
+            &mut vertices,
+            &mut rays,
+        )?;
+        let mut out: Vec<IVec> = vertices.into_iter().collect();
+        out.sort();
+        let mut rays: Vec<IVec> = rays.into_iter().collect();
+        rays.sort();
+        out.extend(rays);
+        let incidence = out
+            .iter()
+            .map(|g| {
+                let mut z = Bits::new(ineqs.len());
+                for (i, r) in ineqs.iter().enumerate() {
+                    if dot(r, g).is_zero() {
+                        z.set(i);
+                    }
                 }
-            }
-            z
-        })
-        .collect();
-    Ok(Some((
-        ConeGenerators {
-            rays: out,
-            lineality: Vec::new(),
-            incidence,
-        },
-        stats,
-    )))
+                z
+            })
+            .collect();
+        Ok((
+            ConeGenerators {
+                rays: out,
+                lineality: Vec::new(),
+                incidence,
+            },
+            stats,
+        ))
+    }
 }
 
 /// A point of the polyhedron as a primitive homogeneous vector `(y₀ > 0, y)`, by the exact LP;
@@ -215,11 +285,114 @@ impl RsInt for i64 {
 
 impl RsInt for i128 {
     fn mul_sub_div(a: &Self, b: &Self, c: &Self, e: &Self, det: &Self) -> Option<Self> {
-        let v = a.checked_mul(*b)?.checked_sub(c.checked_mul(*e)?)?;
-        Some(v / det)
+        // Narrow products first (the common case), then 256-bit ones.
+        if let (Some(p), Some(q)) = (a.checked_mul(*b), c.checked_mul(*e)) {
+            if let Some(v) = p.checked_sub(q) {
+                return Some(v / det);
+            }
+        }
+        let v = Wide::mul(*a, *b).sub(Wide::mul(*c, *e));
+        v.exact_div(*det)
     }
     fn cmp_prod(a: &Self, b: &Self, c: &Self, e: &Self) -> Option<Ordering> {
-        Some(a.checked_mul(*b)?.cmp(&c.checked_mul(*e)?))
+        if let (Some(p), Some(q)) = (a.checked_mul(*b), c.checked_mul(*e)) {
+            return Some(p.cmp(&q));
+        }
+        Some(Wide::mul(*a, *b).cmp(&Wide::mul(*c, *e)))
+    }
+}
+
+/// A signed 256-bit integer in two's complement, `hi·2^128 + lo` (`hi` signed): the exact
+/// products of two `i128` entries, so that the `i128` walk overflows only when an entry of the
+/// dictionary itself leaves `i128` (lrs's 128-bit arithmetic keeps products narrow instead and
+/// falls back to GMP much earlier).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Wide {
+    hi: i128,
+    lo: u128,
+}
+
+impl Wide {
+    /// The full product of two unsigned 128-bit integers, `(hi, lo)`.
+    fn mul_u128(a: u128, b: u128) -> (u128, u128) {
+        const M: u128 = u64::MAX as u128;
+        let (a1, a0) = (a >> 64, a & M);
+        let (b1, b0) = (b >> 64, b & M);
+        let (p00, p01, p10, p11) = (a0 * b0, a0 * b1, a1 * b0, a1 * b1);
+        let mid = (p00 >> 64) + (p01 & M) + (p10 & M);
+        let lo = (p00 & M) | (mid << 64);
+        let hi = p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
+        (hi, lo)
+    }
+
+    /// `a·b`, exact.
+    fn mul(a: i128, b: i128) -> Wide {
+        let (hi, lo) = Self::mul_u128(a.unsigned_abs(), b.unsigned_abs());
+        let w = Wide { hi: hi as i128, lo };
+        if (a < 0) != (b < 0) {
+            w.negate()
+        } else {
+            w
+        }
+    }
+
+    /// `−self` (wrapping; never reached at the extremes, products are below 2^254).
+    fn negate(self) -> Wide {
+        let lo = (!self.lo).wrapping_add(1);
+        let hi = (!self.hi).wrapping_add((lo == 0) as i128);
+        Wide { hi, lo }
+    }
+
+    /// `self − o` (exact for the differences of two products).
+    fn sub(self, o: Wide) -> Wide {
+        let (lo, borrow) = self.lo.overflowing_sub(o.lo);
+        let hi = self.hi.wrapping_sub(o.hi).wrapping_sub(borrow as i128);
+        Wide { hi, lo }
+    }
+
+    /// Arithmetic shift right by `t < 128`.
+    fn shr(self, t: u32) -> Wide {
+        if t == 0 {
+            return self;
+        }
+        Wide {
+            hi: self.hi >> t,
+            lo: (self.lo >> t) | ((self.hi as u128) << (128 - t)),
+        }
+    }
+
+    /// `self / det` for `det > 0` when the quotient is exact and fits in `i128`; `None`
+    /// otherwise (the caller then falls back to `BigInt`). The quotient is found modulo 2^128
+    /// (shift out the power of two, multiply by the inverse of the odd part, Jebelean 1993) and
+    /// verified by multiplying back, so a quotient outside `i128` is always detected.
+    fn exact_div(self, det: i128) -> Option<i128> {
+        if det <= 0 {
+            return None;
+        }
+        let t = det.trailing_zeros();
+        if self.lo & ((1u128 << t) - 1) != 0 {
+            return None;
+        }
+        let odd = (det >> t) as u128;
+        // Newton's iteration for the inverse of `odd` modulo 2^128 (3 → 6 → … → 192 bits).
+        let mut inv = odd;
+        for _ in 0..6 {
+            inv = inv.wrapping_mul(2u128.wrapping_sub(odd.wrapping_mul(inv)));
+        }
+        let q = self.shr(t).lo.wrapping_mul(inv) as i128;
+        (Wide::mul(q, det) == self).then_some(q)
+    }
+}
+
+impl PartialOrd for Wide {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+impl Ord for Wide {
+    fn cmp(&self, o: &Self) -> Ordering {
+        self.hi.cmp(&o.hi).then(self.lo.cmp(&o.lo))
     }
 }
 
@@ -233,32 +406,36 @@ impl RsInt for BigInt {
     }
 }
 
-/// The walk on the narrowest integer type that does not overflow.
+/// The walk on the narrowest integer type that does not overflow; `Err` over `budget`.
 fn walk_any(
     rows: &[IVec],
     d: usize,
     root: &[usize],
+    budget: Option<u64>,
     vertices: &mut HashSet<IVec>,
     rays: &mut HashSet<IVec>,
-) -> RsStats {
+) -> Result<RsStats, OverBudget> {
     fn attempt<T: RsInt>(
         rows: &[IVec],
         d: usize,
         root: &[usize],
+        budget: Option<u64>,
         vertices: &mut HashSet<IVec>,
         rays: &mut HashSet<IVec>,
-    ) -> Option<RsStats> {
+    ) -> Option<Result<RsStats, OverBudget>> {
         let mut dict = Dictionary::<T>::new(rows, d, root)?;
         let mut stats = RsStats::default();
         let (mut v, mut r) = (HashSet::new(), HashSet::new());
-        dict.walk(&mut v, &mut r, &mut stats)?;
+        if dict.walk(&mut v, &mut r, &mut stats, budget)?.is_err() {
+            return Some(Err(OverBudget));
+        }
         vertices.extend(v);
         rays.extend(r);
-        Some(stats)
+        Some(Ok(stats))
     }
-    attempt::<i64>(rows, d, root, vertices, rays)
-        .or_else(|| attempt::<i128>(rows, d, root, vertices, rays))
-        .or_else(|| attempt::<BigInt>(rows, d, root, vertices, rays))
+    attempt::<i64>(rows, d, root, budget, vertices, rays)
+        .or_else(|| attempt::<i128>(rows, d, root, budget, vertices, rays))
+        .or_else(|| attempt::<BigInt>(rows, d, root, budget, vertices, rays))
         .expect("BigInt arithmetic never overflows")
 }
 
@@ -412,6 +589,11 @@ impl<T: RsInt> Dictionary<T> {
         Some(best)
     }
 
+    /// Whether the edge where column `s` increases is unbounded: no basic slack decreases.
+    fn unbounded(&self, s: usize) -> bool {
+        (0..self.z()).all(|i| self.row_var[i] >= self.m_slack || self.m[i][s].sign() >= 0)
+    }
+
     /// The entering column of the parent pivot: the smallest-index improving slack; `None`
     /// at the root.
     #[cfg(debug_assertions)]
@@ -480,7 +662,10 @@ impl<T: RsInt> Dictionary<T> {
         vertices: &mut HashSet<IVec>,
         rays: &mut HashSet<IVec>,
         stats: &mut RsStats,
-    ) -> Option<()> {
+        budget: Option<u64>,
+    ) -> Option<Result<(), OverBudget>> {
+        let (rows, cols) = (self.m.len() as u64, self.d as u64 + 1);
+        let mut work: u64 = 0;
         // The pivots (row, column) that led from the root to the current basis.
         let mut path: Vec<(usize, usize)> = Vec::new();
         let mut next = 1usize;
@@ -491,15 +676,28 @@ impl<T: RsInt> Dictionary<T> {
             if next > self.d {
                 // Back to the parent, then on with its next column.
                 let Some((r, s)) = path.pop() else {
-                    return Some(());
+                    return Some(Ok(()));
                 };
                 self.pivot(r, s)?;
+                work += rows * cols;
                 cob = self.cobasis_by_prio();
                 next = s + 1;
                 continue;
             }
             let s = next;
             next += 1;
+            work += rows;
+            if budget.is_some_and(|b| work > b) {
+                return Some(Err(OverBudget));
+            }
+            if self.m[self.z()][s].sign() <= 0 {
+                // Not a child edge (`is_child`); only the ray test remains, which needs the
+                // signs of the column, not the ratio test.
+                if self.unbounded(s) {
+                    rays.insert(self.direction(s));
+                }
+                continue;
+            }
             match self.leaving(s, &cob)? {
                 None => {
                     rays.insert(self.direction(s));
@@ -507,6 +705,7 @@ impl<T: RsInt> Dictionary<T> {
                 Some(r) => {
                     if self.is_child(r, s)? {
                         self.pivot(r, s)?;
+                        work += rows * cols;
                         #[cfg(debug_assertions)]
                         debug_assert_eq!(self.parent_column(), Some(s));
                         cob = self.cobasis_by_prio();
@@ -518,5 +717,163 @@ impl<T: RsInt> Dictionary<T> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn big(w: Wide) -> BigInt {
+        (BigInt::from(w.hi) << 128u32) + BigInt::from(w.lo)
+    }
+
+    /// `i128` values of every size, the extremes included.
+    fn any_i128() -> impl Strategy<Value = i128> {
+        prop_oneof![
+            any::<i128>(),
+            (-1000i128..=1000),
+            (any::<i64>(), 0u32..64).prop_map(|(x, k)| (x as i128) << k),
+            Just(i128::MIN),
+            Just(i128::MAX),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Hypothesis: any `i128` entries. Conclusion: the 256-bit product, difference and
+        /// comparison are those of `BigInt`, and `mul_sub_div`/`cmp_prod` on `i128` agree with
+        /// the `BigInt` ones whenever they answer.
+        #[test]
+        fn wide_equals_bigint(a in any_i128(), b in any_i128(), c in any_i128(), e in any_i128()) {
+            let (p, q) = (Wide::mul(a, b), Wide::mul(c, e));
+            prop_assert_eq!(big(p), BigInt::from(a) * BigInt::from(b));
+            prop_assert_eq!(big(p.sub(q)), BigInt::from(a) * b - BigInt::from(c) * e);
+            prop_assert_eq!(p.cmp(&q), big(p).cmp(&big(q)));
+            let bs = [a, b, c, e].map(BigInt::from);
+            prop_assert_eq!(
+                <i128 as RsInt>::cmp_prod(&a, &b, &c, &e),
+                <BigInt as RsInt>::cmp_prod(&bs[0], &bs[1], &bs[2], &bs[3])
+            );
+        }
+
+        /// Hypothesis: a quotient `q` (any size up to 2^160) and a divisor `det > 0`.
+        /// Conclusion: `exact_div` of `q·det` returns `q` exactly when it fits in `i128`, and
+        /// `None` for `q·det + 1` unless `det = 1`.
+        #[test]
+        fn exact_division(q in any_i128(), k in 0u32..33, det in 1i128..=i128::MAX, small in 1i128..=64) {
+            for det in [det, small, det >> 64u32 | 1, 1i128 << (det as u32 % 127)] {
+                let qb = BigInt::from(q) << k;
+                let v = &qb * det;
+                if v.bits() >= 254 {
+                    continue;
+                }
+                let w = Wide::mul(q, det);
+                let w = if k == 0 { w } else {
+                    // q·2^k·det as a Wide, built from the BigInt.
+                    let lo: BigInt = &v & ((BigInt::from(1) << 128u32) - 1);
+                    let hi: BigInt = &v >> 128u32;
+                    Wide {
+                        hi: i128::try_from(hi).unwrap(),
+                        lo: u128::try_from(lo).unwrap(),
+                    }
+                };
+                prop_assert_eq!(big(w), v.clone());
+                prop_assert_eq!(w.exact_div(det), i128::try_from(qb).ok());
+                if det > 1 {
+                    prop_assert_eq!(w.sub(Wide::mul(-1, 1)).exact_div(det), None);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod blow_up {
+    use super::*;
+    use crate::polyhedron::dd::double_description_from;
+    use crate::polyhedron::order::Order;
+
+    /// The pattern of cddlib's `sampleh8.ine` in small: `{x ∈ R^d : x ≥ 0, a_i·x ≥ 10000}`
+    /// with `m` pseudo-random `a_i ∈ [0, 1000)^d`, as homogeneous rows in the order of the file
+    /// (the nonnegativity rows, then the cuts, then `x₀ ≥ 0` as `Polyhedron::from_hrep` appends
+    /// it). Lexicographic insertion adds the cuts first, without the orthant, so its intermediate
+    /// cones have many more rays, with larger entries, than the final one.
+    fn upper_region(d: usize, m: usize, seed: u64) -> Vec<IVec> {
+        let mut state = seed;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 33) % 1000) as i64
+        };
+        let mut rows: Vec<IVec> = Vec::new();
+        for i in 0..d {
+            let mut r = vec![BigInt::zero(); d + 1];
+            r[i + 1] = BigInt::one();
+            rows.push(r);
+        }
+        for _ in 0..m {
+            let mut r = vec![BigInt::from(-10_000)];
+            r.extend((0..d).map(|_| BigInt::from(next())));
+            rows.push(r);
+        }
+        let mut x0 = vec![BigInt::zero(); d + 1];
+        x0[0] = BigInt::one();
+        rows.push(x0);
+        rows
+    }
+
+    /// The sorted (ray, zero set) pairs of a pointed cone.
+    fn sorted(g: &ConeGenerators) -> Vec<(IVec, Bits)> {
+        assert!(g.lineality.is_empty());
+        let mut v: Vec<(IVec, Bits)> = g
+            .rays
+            .iter()
+            .cloned()
+            .zip(g.incidence.iter().cloned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// On inputs of the `sampleh8` pattern, `auto` (the race), the double description in the
+    /// lexicographic order, the unbudgeted reverse search, and every budgeted reverse search that
+    /// finishes give the same rays and zero sets, also when the race starts from budgets so small
+    /// that the reverse search wins it; the recession cone is the orthant (`d` rays).
+    #[test]
+    fn upper_regions_agree() {
+        for (d, m, seed) in [(4, 12, 1), (5, 16, 2), (5, 24, 3), (6, 14, 4)] {
+            let rows = upper_region(d, m, seed);
+            let n = d + 1;
+            let reference = double_description_from(n, &rows, &[], Some(Order::LexMin), Arith::I64);
+            let want = sorted(&reference);
+            assert_eq!(want.iter().filter(|(r, _)| r[0].is_zero()).count(), d);
+            assert_eq!(sorted(&auto_cone(n, &rows, &[])), want, "d={d} m={m}");
+            for first in [1, 16, 256] {
+                assert_eq!(sorted(&auto_cone_from(n, &rows, &[], first)), want);
+            }
+            let start = RsStart::new(n, &rows, &[]).unwrap().unwrap();
+            assert_eq!(sorted(&start.run(&rows, None).unwrap().0), want);
+            for budget in [0, 100, 10_000, 1_000_000] {
+                if let Ok((g, _)) = start.run(&rows, Some(budget)) {
+                    assert_eq!(sorted(&g), want, "budget {budget}");
+                }
+            }
+        }
+    }
+
+    /// The budget stops the walk: none of zero, and the work of a finished walk is bounded by
+    /// the number of bases times the cost of their pivots and column scans.
+    #[test]
+    fn budget_stops_the_walk() {
+        let rows = upper_region(4, 10, 9);
+        let start = RsStart::new(5, &rows, &[]).unwrap().unwrap();
+        assert_eq!(start.run(&rows, Some(0)).err(), Some(OverBudget));
+        let (_, stats) = start.run(&rows, None).unwrap();
+        let per_basis = (rows.len() as u64 + 2) * (2 * 5 + 4);
+        assert!(start.run(&rows, Some(stats.bases * per_basis)).is_ok());
     }
 }
