@@ -475,7 +475,7 @@ impl IntLayer {
     /// `1 × N` row over one positive denominator.
     fn scores(&self, h: usize, y: &IntMat) -> IntMat {
         let head = &self.heads[h];
-        let q = y.mul_bt(&head.w_q).add(head.b_q.clone());
+        let q = y.mul_bt(&head.w_q).plus(head.b_q.clone());
         let u = q.mul_bt(&head.w_k_t);
         let beta = q.mul_bt(&head.b_k);
         let n = self.ctx.rows;
@@ -485,7 +485,7 @@ impl IntLayer {
             data: vec![beta.data[0].clone(); n],
             den: beta.den,
         };
-        u.mul_bt(&self.ctx).add(beta_row)
+        u.mul_bt(&self.ctx).plus(beta_row)
     }
 
     /// `y + W_O·concat_h(W_V c̄_h + b_V) + b_O` where `c̄_h` is head h's context mix (the mean of
@@ -509,11 +509,11 @@ impl IntLayer {
                 data: mix,
                 den: &self.ctx.den * BigInt::from(set.len()),
             };
-            cat.push(mix.mul_bt(&head.w_v).add(head.b_v.clone()));
+            cat.push(mix.mul_bt(&head.w_v).plus(head.b_v.clone()));
             sets.push(set);
         }
-        let a = IntMat::hcat(cat).mul_bt(&self.w_o).add(self.b_o.clone());
-        (y.clone().add(a), sets)
+        let a = IntMat::hcat(cat).mul_bt(&self.w_o).plus(self.b_o.clone());
+        (y.clone().plus(a), sets)
     }
 
     /// `y + W_2 relu(W_1 y + b_1) + b_2` (the identity without an MLP).
@@ -521,14 +521,14 @@ impl IntLayer {
         let Some([w1, b1, w2, b2]) = &self.mlp else {
             return y;
         };
-        let mut h = y.mul_bt(w1).add(b1.clone());
+        let mut h = y.mul_bt(w1).plus(b1.clone());
         for v in &mut h.data {
             if v.is_negative() {
                 *v = BigInt::zero();
             }
         }
-        let z = h.mul_bt(w2).add(b2.clone());
-        y.add(z)
+        let z = h.mul_bt(w2).plus(b2.clone());
+        y.plus(z)
     }
 
     /// The layer's enclosure at an exact query `x`: exact scores times the scale interval,
@@ -573,8 +573,8 @@ impl IntLayer {
             IntMat::hcat(cat_lo),
             IntMat::hcat(cat_hi),
         );
-        let lo: Vec<S> = lo.add(y.clone()).to_scalars();
-        let hi: Vec<S> = hi.add(y).to_scalars();
+        let lo: Vec<S> = lo.plus(y.clone()).to_scalars();
+        let hi: Vec<S> = hi.plus(y).to_scalars();
         lo.into_iter()
             .zip(hi)
             .map(|(l, h)| {
@@ -595,11 +595,11 @@ fn affine_iv_int(
     lo: IntMat,
     hi: IntMat,
 ) -> (IntMat, IntMat) {
-    let mut out_lo = lo.mul_bt(pos).add(hi.mul_bt(neg));
-    let mut out_hi = hi.mul_bt(pos).add(lo.mul_bt(neg));
+    let mut out_lo = lo.mul_bt(pos).plus(hi.mul_bt(neg));
+    let mut out_hi = hi.mul_bt(pos).plus(lo.mul_bt(neg));
     if let Some(b) = b {
-        out_lo = out_lo.add(b.clone());
-        out_hi = out_hi.add(b.clone());
+        out_lo = out_lo.plus(b.clone());
+        out_hi = out_hi.plus(b.clone());
     }
     (out_lo, out_hi)
 }

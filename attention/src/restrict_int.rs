@@ -285,7 +285,7 @@ impl IntMat {
     }
 
     /// `self + other` (equal shapes), over the lcm of the denominators.
-    pub fn add(mut self, mut other: IntMat) -> IntMat {
+    pub fn plus(mut self, mut other: IntMat) -> IntMat {
         assert_eq!(
             (self.rows, self.cols),
             (other.rows, other.cols),
