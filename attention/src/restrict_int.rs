@@ -289,7 +289,7 @@ impl IntMat {
         assert_eq!(
             (self.rows, self.cols),
             (other.rows, other.cols),
-            "IntMat::add: shapes"
+            "IntMat::plus: shapes"
         );
         self.common_with(&mut other);
         for (x, y) in self.data.iter_mut().zip(other.data) {
