@@ -27,6 +27,11 @@ proptest! {
         let exact = hard_output(&m, &ctx, &xr).unwrap();
         let pattern = m.compile(&ctx).unwrap().eval(&xr).unwrap().pattern;
         let ties = pattern.iter().any(|s| matches!(s, Selection::Argmax(v) if v.len() > 1));
+        // An exact tie in a later layer sits on a wall the float reference cannot see: its
+        // inputs there carry rounding error (tie means divide by 3), so it may pick one side of
+        // the tie and jump to a different affine piece. The conclusion is stated off such walls.
+        let later_ties = pattern.iter().skip(2).any(|s| matches!(s, Selection::Argmax(v) if v.len() > 1));
+        prop_assume!(!later_ties);
         let f64s = float_output::<Rat, f64>(&m, &ctx, &x.iter().map(|&v| v as f64).collect::<Vec<_>>(), None).unwrap();
         let f32s = float_output::<Rat, f32>(&m, &ctx, &x.iter().map(|&v| v as f32).collect::<Vec<_>>(), None).unwrap();
         for i in 0..exact.len() {
