@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-TARGETS=(cdd polytope_json polyhedron sites_json tconv_points model_json safetensors npy rationals)
+TARGETS=(cdd polytope_json polyhedron sites_json tconv_points model_json safetensors npy rationals cli_values)
 if [ "$#" -gt 0 ]; then TARGETS=("$@"); fi
 RUNS=${RUNS:-10000000}
 SECONDS_PER_TARGET=${SECONDS_PER_TARGET:-180}

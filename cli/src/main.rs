@@ -15,6 +15,7 @@ mod limits;
 #[allow(dead_code)] // used by the subcommands as they land
 mod output;
 mod progress;
+mod values;
 
 /// Tropical geometry of attention: exact arithmetic, polyhedral geometry, region counting.
 #[derive(Parser)]

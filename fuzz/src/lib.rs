@@ -14,6 +14,7 @@
 //! - [`build_bounded`], [`Bound`], [`READER_BOUND`], [`POLYHEDRON_BOUND`]: build the polyhedron
 //!   of what a polytope reader parsed, when it is small enough.
 //! - [`power_diagram::sites_from_str`], [`tconv::points_from_str`]: the command's readers.
+//! - [`values`]: the command's parsers of flag values (`--box`, `--max-memory`, `--method`).
 //!
 //! ## Implementation notes
 //!
@@ -39,6 +40,11 @@ pub use libfuzzer_sys;
 #[allow(dead_code)]
 #[path = "../../cli/src/output.rs"]
 mod output;
+
+/// The `tropical` command's flag values (`--box`, `--max-memory`, `--method`).
+#[allow(dead_code)]
+#[path = "../../cli/src/values.rs"]
+pub mod values;
 
 /// The `tropical power-diagram` reader.
 #[allow(dead_code)]

@@ -134,18 +134,6 @@ pub fn sites_from_str(name: &str, text: &str) -> anyhow::Result<(Vec<Vec<Rat>>, 
     Ok((sites, weights))
 }
 
-fn parse_box(s: &str) -> anyhow::Result<(Rat, Rat)> {
-    let (lo, hi) = s
-        .split_once(',')
-        .ok_or_else(|| anyhow!("--box {s:?}: expected LO,HI"))?;
-    let lo = Rat::parse_exact(lo.trim()).map_err(|e| anyhow!("--box: {e}"))?;
-    let hi = Rat::parse_exact(hi.trim()).map_err(|e| anyhow!("--box: {e}"))?;
-    if lo >= hi {
-        bail!("--box {s:?}: LO must be less than HI");
-    }
-    Ok((lo, hi))
-}
-
 /// Draw a 2D diagram clipped to a box as SVG (`tropical_paper::svg::polygons`).
 pub fn draw_svg(pd: &PowerDiagram<Rat>, path: &Path, title: &str) -> anyhow::Result<()> {
     let polys = pd.polygons_2d()?;
@@ -167,7 +155,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let d = sites[0].len();
     let domain = match &args.bbox {
         Some(b) => {
-            let (lo, hi) = parse_box(b)?;
+            let (lo, hi) = crate::values::parse_box(b)?;
             Domain::cube(d, lo, hi)
         }
         None => Domain::Whole(d),

@@ -13,7 +13,7 @@ use anyhow::{bail, Context};
 use serde::Serialize;
 use tropical_algebra::{Rat, Scalar};
 use tropical_attention::count::{
-    self, count_cells, CellCount, CountRequest, Limits, Method, MAP_NOTE, SCALE_NOTE,
+    self, count_cells, CellCount, CountRequest, Limits, MAP_NOTE, SCALE_NOTE,
 };
 use tropical_attention::load::{self, LoadOptions, Naming, TensorNames};
 use tropical_attention::regions::{self, Region, Regions, Slice};
@@ -72,8 +72,8 @@ pub struct Args {
     pub slice: Option<Vec<PathBuf>>,
     /// The cube `[LO, HI]^k` in slice coordinates (input coordinates without a slice), e.g.
     /// `--box=-4,4`. Default: the whole space.
-    #[arg(long = "box", value_delimiter = ',', allow_hyphen_values = true)]
-    pub bbox: Option<Vec<String>>,
+    #[arg(long = "box", value_name = "LO,HI", allow_hyphen_values = true)]
+    pub bbox: Option<String>,
     /// Number of consecutive layers from `--layer` to compose (residual stack); > 1 counts the
     /// cells and linear regions of the composed piecewise-linear map.
     #[arg(long, default_value_t = 1)]
@@ -90,7 +90,7 @@ pub struct Args {
     pub time_limit: Option<f64>,
     /// Stop the walk once the process's resident memory exceeds BYTES (e.g. `4GiB`, `500MB`;
     /// the output then says `complete: false`, `stopped: "memory_limit"`).
-    #[arg(long, value_name = "BYTES", value_parser = crate::limits::parse_bytes)]
+    #[arg(long, value_name = "BYTES", value_parser = crate::values::parse_bytes)]
     pub max_memory: Option<u64>,
     #[command(flatten)]
     pub show: ShowArgs,
@@ -144,19 +144,6 @@ struct Report<'a> {
     scale: &'static str,
     /// What the count assumes and leaves out.
     notes: [&'static str; 2],
-}
-
-/// Parse `--box LO,HI`.
-fn parse_bbox(v: &[String]) -> anyhow::Result<(Rat, Rat)> {
-    if v.len() != 2 {
-        bail!("--box takes LO,HI (two numbers), got {} values", v.len());
-    }
-    let lo = Rat::parse_exact(&v[0]).with_context(|| format!("--box LO {:?}", v[0]))?;
-    let hi = Rat::parse_exact(&v[1]).with_context(|| format!("--box HI {:?}", v[1]))?;
-    if lo >= hi {
-        bail!("--box {lo},{hi}: need LO < HI");
-    }
-    Ok((lo, hi))
 }
 
 /// A library error on a request field, with the flag's name (`layer 6: …` → `--layer 6: …`).
@@ -317,17 +304,6 @@ fn progress() -> (
     }
 }
 
-fn parse_methods(v: &[String]) -> anyhow::Result<Vec<Method>> {
-    v.iter()
-        .map(|m| match m.trim() {
-            "walk" => Ok(Method::Walk),
-            "minkowski" => Ok(Method::Minkowski),
-            "product" => Ok(Method::Product),
-            o => bail!("--method {o:?}: methods are walk, minkowski, product"),
-        })
-        .collect()
-}
-
 /// Run the subcommand.
 pub fn run(args: Args) -> anyhow::Result<()> {
     if let Some(k) = args.topk {
@@ -352,7 +328,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         heads: args.heads.clone(),
         region,
         depth: args.depth,
-        methods: parse_methods(&args.method)?,
+        methods: crate::values::parse_methods(&args.method)?,
         limits: Limits {
             max_cells: args.max_regions,
             time_limit_s: args.time_limit,
@@ -408,7 +384,11 @@ fn load_all(args: &Args, depth: usize) -> anyhow::Result<Inputs> {
         .as_deref()
         .map(|f| load_slice(f, d))
         .transpose()?;
-    let cube = args.bbox.as_deref().map(parse_bbox).transpose()?;
+    let cube = args
+        .bbox
+        .as_deref()
+        .map(crate::values::parse_box)
+        .transpose()?;
     let region = Region { slice, cube };
     Ok(Inputs {
         model,
