@@ -152,7 +152,7 @@ fn check<T: MaxPlusFloat>(
                 got: buf.len(),
             });
         }
-        if let Some(p) = buf.iter().position(|x| x.is_nan() || x.is_pos_infinity()) {
+        if let Some(p) = first_outside(buf) {
             let (row, col) = (p / cols, p % cols);
             return Err(if buf[p].is_nan() {
                 ShapeError::NaN {
@@ -172,6 +172,18 @@ fn check<T: MaxPlusFloat>(
     m.checked_mul(n)
         .ok_or_else(|| ShapeError::TooLarge(format!("C is {m}×{n}")))?;
     Ok(())
+}
+
+/// The index of the first NaN or `+∞` in `buf`. Chunks are tested branch-free (so the common,
+/// valid case vectorizes) and only a chunk that fails is searched.
+fn first_outside<T: MaxPlusFloat>(buf: &[T]) -> Option<usize> {
+    const CHUNK: usize = 256;
+    let outside = |x: T| x.is_nan() | x.is_pos_infinity();
+    buf.chunks(CHUNK).enumerate().find_map(|(c, xs)| {
+        xs.iter()
+            .fold(false, |any, &x| any | outside(x))
+            .then(|| c * CHUNK + xs.iter().position(|&x| outside(x)).unwrap_or(0))
+    })
 }
 
 /// Max-plus product `C[i,j] = max_l A[i,l] + B[l,j]` of row-major `A` (`m × k`) and `B`
