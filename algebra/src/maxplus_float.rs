@@ -1,11 +1,12 @@
 //! Fast CPU float max-plus matrix product with argmax tracking — the CPU twin of the GPU kernels.
 //!
 //! `C[i,j] = max_l A[i,l] + B[l,j]` on row-major `f32`/`f64` matrices, `-∞` being the tropical
-//! zero. [`maxplus_matmul`] is cache-blocked (row blocks × column tiles × inner-dimension
-//! panels), parallel over row blocks with `rayon`, and its core is a `4 × 16` register tile whose
-//! branch-free compare-and-select loop the compiler vectorizes (compiled a second time for AVX2,
-//! chosen at run time). For `f32` on AVX2 CPUs it instead runs the packed kernel of
-//! `maxplus_float/avx2.rs` (BLIS-style `A`/`B` panels, `4 × 8` tile of values and argmax in registers).
+//! zero. [`maxplus_matmul`] is parallel over row blocks with `rayon`. On x86-64 CPUs with AVX2
+//! it runs the packed kernel of `maxplus_float/avx2.rs` for `f32` and `f64` (BLIS-style `A`/`B`
+//! panels, a `4 × 8` (`f32`) or `4 × 4` (`f64`) tile of values and argmax in registers, chosen
+//! at run time). Elsewhere it runs a portable cache-blocked loop (row blocks × column tiles ×
+//! inner-dimension panels) around a `4 × 16` register tile whose branch-free compare-and-select
+//! loop the compiler vectorizes.
 //! [`maxplus_matmul_naive`] is the triple-loop reference. Both return the same values and the
 //! same argmax (the smallest `l` attaining the maximum), bit for bit: each entry is the maximum
 //! of the same floating-point sums `A[i,l] + B[l,j]`, and a maximum involves no rounding.
@@ -49,25 +50,20 @@ pub trait MaxPlusFloat:
     fn is_pos_infinity(self) -> bool;
 }
 
-impl MaxPlusFloat for f32 {
-    const NEG_INFINITY: Self = f32::NEG_INFINITY;
-    fn is_nan(self) -> bool {
-        f32::is_nan(self)
-    }
-    fn is_pos_infinity(self) -> bool {
-        self == f32::INFINITY
-    }
+macro_rules! impl_max_plus_float {
+    ($($t:ident),*) => {$(
+        impl MaxPlusFloat for $t {
+            const NEG_INFINITY: Self = $t::NEG_INFINITY;
+            fn is_nan(self) -> bool {
+                $t::is_nan(self)
+            }
+            fn is_pos_infinity(self) -> bool {
+                self == $t::INFINITY
+            }
+        }
+    )*};
 }
-
-impl MaxPlusFloat for f64 {
-    const NEG_INFINITY: Self = f64::NEG_INFINITY;
-    fn is_nan(self) -> bool {
-        f64::is_nan(self)
-    }
-    fn is_pos_infinity(self) -> bool {
-        self == f64::INFINITY
-    }
-}
+impl_max_plus_float!(f32, f64);
 
 /// Bad input to [`maxplus_matmul`]: wrong lengths, too large, or a value outside `ℝ ∪ {-∞}`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -156,7 +152,7 @@ fn check<T: MaxPlusFloat>(
                 got: buf.len(),
             });
         }
-        if let Some(p) = buf.iter().position(|x| x.is_nan() || x.is_pos_infinity()) {
+        if let Some(p) = first_outside(buf) {
             let (row, col) = (p / cols, p % cols);
             return Err(if buf[p].is_nan() {
                 ShapeError::NaN {
@@ -178,6 +174,18 @@ fn check<T: MaxPlusFloat>(
     Ok(())
 }
 
+/// The index of the first NaN or `+∞` in `buf`. Chunks are tested branch-free (so the common,
+/// valid case vectorizes) and only a chunk that fails is searched.
+fn first_outside<T: MaxPlusFloat>(buf: &[T]) -> Option<usize> {
+    const CHUNK: usize = 256;
+    let outside = |x: T| x.is_nan() | x.is_pos_infinity();
+    buf.chunks(CHUNK).enumerate().find_map(|(c, xs)| {
+        xs.iter()
+            .fold(false, |any, &x| any | outside(x))
+            .then(|| c * CHUNK + xs.iter().position(|&x| outside(x)).unwrap_or(0))
+    })
+}
+
 /// Max-plus product `C[i,j] = max_l A[i,l] + B[l,j]` of row-major `A` (`m × k`) and `B`
 /// (`k × n`), with argmax (smallest maximising `l`). Cache-blocked, vectorized, parallel.
 ///
@@ -197,35 +205,14 @@ pub fn maxplus_matmul<T: MaxPlusFloat>(
     let mut argmax = vec![init_idx; m * n];
     if n > 0 && k > 0 {
         #[cfg(target_arch = "x86_64")]
-        {
-            if std::any::TypeId::of::<T>() == std::any::TypeId::of::<f32>()
-                && std::is_x86_feature_detected!("avx2")
-            {
-                // SAFETY: `T` is `f32` (same `TypeId`), so these are the same buffers viewed at
-                // their own type; AVX2 was detected just above; `check` established the
-                // lengths and `0 < k < u32::MAX`.
-                unsafe {
-                    let a32 = std::slice::from_raw_parts(a.as_ptr().cast::<f32>(), a.len());
-                    let b32 = std::slice::from_raw_parts(b.as_ptr().cast::<f32>(), b.len());
-                    let v32 =
-                        std::slice::from_raw_parts_mut(values.as_mut_ptr().cast::<f32>(), m * n);
-                    avx2::maxplus_float(a32, b32, m, k, n, v32, &mut argmax);
-                }
-                return Ok(MaxPlusProduct {
-                    values,
-                    argmax,
-                    m,
-                    n,
-                });
-            }
+        let done = std::is_x86_feature_detected!("avx2")
+            && (avx2_product::<T, f32>(a, b, (m, k, n), &mut values, &mut argmax)
+                || avx2_product::<T, f64>(a, b, (m, k, n), &mut values, &mut argmax));
+        #[cfg(not(target_arch = "x86_64"))]
+        let done = false;
+        if !done {
+            portable(a, b, (k, n), &mut values, &mut argmax);
         }
-        values
-            .par_chunks_mut(ROW_BLOCK * n)
-            .zip(argmax.par_chunks_mut(ROW_BLOCK * n))
-            .enumerate()
-            .for_each(|(blk, (cv, ca))| {
-                row_block(a, b, k, n, blk * ROW_BLOCK, cv, ca);
-            });
     }
     Ok(MaxPlusProduct {
         values,
@@ -235,45 +222,53 @@ pub fn maxplus_matmul<T: MaxPlusFloat>(
     })
 }
 
+/// The portable blocked product into `values`/`argmax` (filled with `-∞` and `0`), parallel
+/// over blocks of [`ROW_BLOCK`] rows; shapes as validated by `check`, `k > 0`, `n > 0`.
+fn portable<T: MaxPlusFloat>(
+    a: &[T],
+    b: &[T],
+    (k, n): (usize, usize),
+    values: &mut [T],
+    argmax: &mut [u32],
+) {
+    values
+        .par_chunks_mut(ROW_BLOCK * n)
+        .zip(argmax.par_chunks_mut(ROW_BLOCK * n))
+        .enumerate()
+        .for_each(|(blk, (cv, ca))| {
+            row_block(a, b, k, n, blk * ROW_BLOCK, cv, ca);
+        });
+}
+
 /// Rows of the register tile.
 const MR: usize = 4;
 /// Columns of the register tile.
 const NR: usize = 16;
 
-/// Dispatch one row block to the widest instruction set available (AVX2 when detected at run
-/// time; the same Rust code, compiled twice).
-fn row_block<T: MaxPlusFloat>(
-    a: &[T],
-    b: &[T],
-    k: usize,
-    n: usize,
-    i0: usize,
-    cv: &mut [T],
-    ca: &mut [u32],
-) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::is_x86_feature_detected!("avx2") {
-            // SAFETY: AVX2 is available on this CPU (checked just above).
-            unsafe { row_block_avx2(a, b, k, n, i0, cv, ca) };
-            return;
-        }
-    }
-    row_block_generic(a, b, k, n, i0, cv, ca);
-}
-
+/// The packed AVX2 kernel when `T` is the lane type `L` (same `TypeId`): runs it and returns
+/// `true`; otherwise `false`, touching nothing. The caller has checked for AVX2 and validated
+/// the shapes (`check`, `0 < k`, `n > 0`).
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn row_block_avx2<T: MaxPlusFloat>(
+fn avx2_product<T: MaxPlusFloat, L: avx2::Lane>(
     a: &[T],
     b: &[T],
-    k: usize,
-    n: usize,
-    i0: usize,
-    cv: &mut [T],
-    ca: &mut [u32],
-) {
-    row_block_generic(a, b, k, n, i0, cv, ca);
+    (m, k, n): (usize, usize, usize),
+    values: &mut [T],
+    argmax: &mut [u32],
+) -> bool {
+    if std::any::TypeId::of::<T>() != std::any::TypeId::of::<L>() {
+        return false;
+    }
+    // SAFETY: `T` and `L` are the same type (same `TypeId`), so these are the same buffers
+    // viewed at their own type; the caller detected AVX2 and `check` established the lengths
+    // and `0 < k < u32::MAX`.
+    unsafe {
+        let a = std::slice::from_raw_parts(a.as_ptr().cast::<L>(), a.len());
+        let b = std::slice::from_raw_parts(b.as_ptr().cast::<L>(), b.len());
+        let out = std::slice::from_raw_parts_mut(values.as_mut_ptr().cast::<L>(), values.len());
+        avx2::product((a, b), (m, k, n), (out, argmax));
+    }
+    true
 }
 
 /// One block of rows starting at row `i0`; `cv`/`ca` are those rows of `C` and argmax.
@@ -282,8 +277,7 @@ unsafe fn row_block_avx2<T: MaxPlusFloat>(
 /// tiles of `MR × NR` entries kept in registers across the panel; leftover rows/columns use the
 /// row-wise [`update`]. Within each entry the candidates are visited in increasing `l` and
 /// replaced only on a strict `>`, so the recorded argmax is the smallest maximiser.
-#[inline(always)]
-fn row_block_generic<T: MaxPlusFloat>(
+fn row_block<T: MaxPlusFloat>(
     a: &[T],
     b: &[T],
     k: usize,
@@ -501,9 +495,10 @@ mod tests {
         )
     }
 
-    /// Hypothesis: shapes straddling the packed kernel's tile (4 × 8), parallel block (32 rows)
-    /// and inner slice (256) sizes, many ties and `-∞`. Conclusion: `maxplus_matmul` equals the
-    /// triple loop bit for bit, argmax (smallest maximiser) included.
+    /// Hypothesis: shapes straddling the packed kernels' tiles (4 × 8 and 4 × 4), parallel
+    /// blocks and inner slice (256), and the portable loop's blocks, many ties and `-∞`.
+    /// Conclusion: `maxplus_matmul` (f32 and f64) and the portable loop equal the triple loop
+    /// bit for bit, argmax (smallest maximiser) included.
     #[test]
     fn blocked_equals_naive_across_block_edges() {
         let mut seed = 0;
@@ -522,27 +517,44 @@ mod tests {
             let fast = maxplus_matmul(&a, &b, m, k, n).unwrap();
             let naive = maxplus_matmul_naive(&a, &b, m, k, n).unwrap();
             assert_eq!(bits(&fast), bits(&naive), "shape {m}×{k}×{n}");
+            let mut slow = naive.clone();
+            slow.values.fill(f32::NEG_INFINITY);
+            slow.argmax.fill(0);
+            portable(&a, &b, (k, n), &mut slow.values, &mut slow.argmax);
+            assert_eq!(bits(&slow), bits(&naive), "portable, shape {m}×{k}×{n}");
+            let wide = |x: &[f32]| x.iter().map(|&v| f64::from(v)).collect::<Vec<_>>();
+            let fast64 = maxplus_matmul(&wide(&a), &wide(&b), m, k, n).unwrap();
+            assert_eq!(fast64.argmax, naive.argmax, "f64, shape {m}×{k}×{n}");
+            assert!(fast64
+                .values
+                .iter()
+                .zip(&naive.values)
+                .all(|(x, y)| { x.to_bits() == f64::from(*y).to_bits() }));
         }
     }
 
-    /// Hypothesis: candidates `-0 + -0 = -0` (at l = 0) and `+0 + +0 = +0` (at l = 1) tie.
-    /// Conclusion: the first one is kept, value `-0` and argmax 0, as in the triple loop.
+    /// Hypothesis: candidates `-0 + -0 = -0` (at l = 0) and `+0 + +0 = +0` (at l = 1) tie, in
+    /// full and partial tiles. Conclusion: the first one is kept, value `-0` and argmax 0, as in
+    /// the triple loop (f32 and f64).
     #[test]
     fn signed_zero_tie_keeps_first() {
-        let (m, k, n) = (4, 2, 8);
-        let a: Vec<f32> = (0..m * k)
-            .map(|p| if p % 2 == 0 { -0.0 } else { 0.0 })
-            .collect();
-        let b: Vec<f32> = (0..k * n).map(|p| if p < n { -0.0 } else { 0.0 }).collect();
-        let fast = maxplus_matmul(&a, &b, m, k, n).unwrap();
-        assert!(fast
-            .values
-            .iter()
-            .all(|x| x.to_bits() == (-0.0f32).to_bits()));
-        assert!(fast.argmax.iter().all(|&l| l == 0));
-        assert_eq!(
-            bits(&fast),
-            bits(&maxplus_matmul_naive(&a, &b, m, k, n).unwrap())
-        );
+        fn case<T: MaxPlusFloat + From<i8> + std::ops::Neg<Output = T>>(m: usize, n: usize) {
+            let k = 2;
+            let (neg, pos) = (-T::from(0), T::from(0));
+            let a: Vec<T> = (0..m * k)
+                .map(|p| if p % 2 == 0 { neg } else { pos })
+                .collect();
+            let b: Vec<T> = (0..k * n).map(|p| if p < n { neg } else { pos }).collect();
+            let fast = maxplus_matmul(&a, &b, m, k, n).unwrap();
+            let naive = maxplus_matmul_naive(&a, &b, m, k, n).unwrap();
+            // -0 is the only zero whose reciprocal is negative: compare through `Debug`.
+            assert!(fast.values.iter().all(|x| format!("{x:?}") == "-0.0"));
+            assert!(fast.argmax.iter().all(|&l| l == 0));
+            assert_eq!(format!("{fast:?}"), format!("{naive:?}"));
+        }
+        for (m, n) in [(4, 8), (5, 11), (1, 3)] {
+            case::<f32>(m, n);
+            case::<f64>(m, n);
+        }
     }
 }
