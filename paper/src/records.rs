@@ -48,9 +48,9 @@ pub const RECORDS: &[Record] = &[
     Record {
         name: "maxplus_product",
         file: "algebra/BENCHMARKS-maxplus.md",
-        heading: "## After the packed AVX2 kernel",
+        heading: "## Compare-and-blend tile",
         caption: "The f32 max-plus product with argmax against the \\texttt{tropical-gemm} crate \
-                  in one criterion run (\\texttt{algebra/BENCHMARKS-maxplus.md}; measured on a \
+                  before and after it in one criterion run (\\texttt{algebra/BENCHMARKS-maxplus.md}; measured on a \
                   shared 2-core machine).",
     },
     Record {
