@@ -21,6 +21,10 @@
 //! - [`count_cells`], [`CountRequest`], [`CellCount`], [`CountedCell`], [`Method`], [`Limits`].
 //! - [`cancelled_before_counting`]: the report of a count stopped before its first cell.
 //! - [`decomposition`]: the exact rank test of SPEC T15 and the per-head counts `n_h`.
+//! - [`check_layers`]: the layer-range check, shared with the front ends' flag checks.
+//!
+//! Submodules: `check` (validation of the request: layers, context, region, heads), `json`
+//! (the JSON shape of counts and scalars), `watch` (the limits' watchdog, [`resident_bytes`]).
 //!
 //! ## Implementation notes
 //!
@@ -78,7 +82,7 @@ use std::time::Instant;
 
 use num_bigint::BigUint;
 use num_traits::{ToPrimitive, Zero};
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use tropical_algebra::Scalar;
 use tropical_geometry::cells::{Domain, ProgressFn};
 
@@ -88,7 +92,13 @@ use crate::linalg::{pivot_columns, Mat};
 use crate::model::{AttentionLayer, Model, ScoreFunction};
 use crate::regions::{self, bound_product, bound_zaslavsky, Region};
 
+mod check;
+mod json;
 mod watch;
+pub(crate) use check::check_heads;
+pub use check::check_layers;
+use check::check_request;
+use json::{ser_count, ser_opt_big, ser_opt_polygon, ser_opt_rows, ser_scalars};
 pub use watch::resident_bytes;
 use watch::Watch;
 
@@ -335,40 +345,6 @@ pub fn count_cells<S: Scalar>(
     }
 }
 
-/// The checks every count makes before it starts: layers, context shape, region, heads only
-/// at depth 1. Returns the index in `model.blocks` of the first layer counted.
-fn check_request<S: Scalar>(
-    model: &Model<S>,
-    context: &Mat<S>,
-    request: &CountRequest<S>,
-) -> Result<usize> {
-    check_layers(
-        request.layer,
-        request.depth,
-        request.first_layer,
-        model.layers(),
-    )?;
-    let d = model.d_model();
-    if context.cols() != d {
-        return Err(AttentionError::Invalid(format!(
-            "context rows have length {}, the model's d_model is {d}",
-            context.cols()
-        )));
-    }
-    if context.rows() == 0 {
-        return Err(AttentionError::Empty(
-            "context has no tokens (N = 0)".into(),
-        ));
-    }
-    check_region(&request.region, d)?;
-    if request.depth > 1 && request.heads.is_some() {
-        return Err(AttentionError::Invalid(
-            "heads apply to one layer: leave them out or use depth 1".into(),
-        ));
-    }
-    Ok(request.layer - request.first_layer)
-}
-
 /// The report of a count stopped before it found anything (Ctrl-C during the set-up of a long
 /// count, e.g. composing a deep stack): no cells, `complete: false`, `stopped: cancelled`, the
 /// bounds and shape fields as [`count_cells`] would report them. Validates `request` as
@@ -425,80 +401,6 @@ pub fn cancelled_before_counting<S: Scalar>(
         lps_solved: 0,
         cell_list: Vec::new(),
     })
-}
-
-/// Check that layers `layer..layer + depth` exist in a checkpoint of `layers` layers (or in a
-/// window of `loaded` layers from `first`): errors read `layer 6: layers are 0..5`.
-pub fn check_layers(layer: usize, depth: usize, first: usize, loaded: usize) -> Result<()> {
-    if depth == 0 {
-        return Err(AttentionError::Invalid("depth must be at least 1".into()));
-    }
-    let last = first.saturating_add(loaded);
-    // `layer + depth` may overflow for hostile values: then the window certainly ends too late.
-    let end = layer.checked_add(depth);
-    if layer < first || end.is_none_or(|e| e > last) {
-        let range = if last == 0 {
-            "there are none".to_string()
-        } else {
-            format!("layers are {first}..{}", last - 1)
-        };
-        return Err(AttentionError::Invalid(if depth == 1 {
-            format!("layer {layer}: {range}")
-        } else {
-            format!(
-                "layers {layer}..{} (depth {depth}): {range}",
-                layer.saturating_add(depth - 1)
-            )
-        }));
-    }
-    Ok(())
-}
-
-fn check_region<S: Scalar>(region: &Region<S>, d: usize) -> Result<()> {
-    if let Some(s) = &region.slice {
-        if s.origin.len() != d {
-            return Err(AttentionError::Invalid(format!(
-                "slice origin has length {}, d_model is {d}",
-                s.origin.len()
-            )));
-        }
-        if s.dirs.is_empty() {
-            return Err(AttentionError::Invalid("slice with no directions".into()));
-        }
-        for (i, u) in s.dirs.iter().enumerate() {
-            if u.len() != d {
-                return Err(AttentionError::Invalid(format!(
-                    "slice direction {} has length {}, d_model is {d}",
-                    i + 1,
-                    u.len()
-                )));
-            }
-        }
-    }
-    region.domain(d).map(|_| ())
-}
-
-pub(crate) fn check_heads<S: Scalar>(
-    layer: &AttentionLayer<S>,
-    heads: &[usize],
-    index: usize,
-) -> Result<()> {
-    let n = layer.heads.len();
-    if heads.is_empty() {
-        return Err(AttentionError::Invalid("no heads given".into()));
-    }
-    for (i, &h) in heads.iter().enumerate() {
-        if h >= n {
-            return Err(AttentionError::Invalid(format!(
-                "head {h}: layer {index} has heads 0..{}",
-                n - 1
-            )));
-        }
-        if heads[..i].contains(&h) {
-            return Err(AttentionError::Invalid(format!("head {h} given twice")));
-        }
-    }
-    Ok(())
 }
 
 /// Head `head`'s score functions (σ = 1) restricted to the counting space, in the cheapest
@@ -1003,58 +905,6 @@ fn count_stack<S: Scalar>(
         lps_solved: res.lps_solved,
         cell_list,
     })
-}
-
-// ------------------------------------------------------------------ serialisation
-
-/// Largest integer every JSON reader holds exactly (`2^53`).
-const JSON_EXACT: u64 = 1 << 53;
-
-/// A count as a JSON number up to `2^53`, as a decimal string beyond.
-fn ser_count<Se: Serializer>(n: &BigUint, s: Se) -> std::result::Result<Se::Ok, Se::Error> {
-    match n.to_u64() {
-        Some(v) if v <= JSON_EXACT => s.serialize_u64(v),
-        _ => s.serialize_str(&n.to_string()),
-    }
-}
-
-fn ser_opt_big<Se: Serializer>(
-    n: &Option<BigUint>,
-    s: Se,
-) -> std::result::Result<Se::Ok, Se::Error> {
-    match n {
-        Some(v) => s.serialize_str(&v.to_string()),
-        None => s.serialize_none(),
-    }
-}
-
-fn strings<S: Scalar>(v: &[S]) -> Vec<String> {
-    v.iter().map(ToString::to_string).collect()
-}
-
-fn ser_scalars<S: Scalar, Se: Serializer>(
-    v: &[S],
-    s: Se,
-) -> std::result::Result<Se::Ok, Se::Error> {
-    strings(v).serialize(s)
-}
-
-fn ser_opt_rows<S: Scalar, Se: Serializer>(
-    v: &Option<Vec<Vec<S>>>,
-    s: Se,
-) -> std::result::Result<Se::Ok, Se::Error> {
-    v.as_ref()
-        .map(|rows| rows.iter().map(|r| strings(r)).collect::<Vec<_>>())
-        .serialize(s)
-}
-
-fn ser_opt_polygon<S: Scalar, Se: Serializer>(
-    v: &Option<Vec<[S; 2]>>,
-    s: Se,
-) -> std::result::Result<Se::Ok, Se::Error> {
-    v.as_ref()
-        .map(|p| p.iter().map(|q| strings(q)).collect::<Vec<_>>())
-        .serialize(s)
 }
 
 impl<S: Scalar> CellCount<S> {
