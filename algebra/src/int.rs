@@ -8,30 +8,15 @@
 //! assert_eq!(gcd_u128(3 << 100, 9 << 90), 3 << 90);
 //! ```
 
-/// Binary (Stein) gcd of two `u64`; `gcd(0, b) = b`.
-pub fn gcd_u64(mut a: u64, mut b: u64) -> u64 {
-    if a == 0 {
-        return b;
-    }
-    if b == 0 {
-        return a;
-    }
-    let shift = (a | b).trailing_zeros();
-    a >>= a.trailing_zeros();
-    loop {
-        b >>= b.trailing_zeros();
-        if a > b {
-            std::mem::swap(&mut a, &mut b);
-        }
-        b -= a;
-        if b == 0 {
-            return a << shift;
-        }
-    }
+/// Binary (Stein) gcd of two `u64`; `gcd(0, b) = b` (`num_integer`'s, which is Stein's).
+#[inline]
+pub fn gcd_u64(a: u64, b: u64) -> u64 {
+    num_integer::Integer::gcd(&a, &b)
 }
 
 /// Binary (Stein) gcd of two `u128`; `gcd(0, b) = b`. Drops to [`gcd_u64`] as soon as both
-/// operands fit in 64 bits.
+/// operands fit in 64 bits (the reason for this loop beside `num_integer`'s `u128` gcd, which
+/// stays in 128-bit arithmetic to the end).
 pub fn gcd_u128(mut a: u128, mut b: u128) -> u128 {
     if a == 0 {
         return b;

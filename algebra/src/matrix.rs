@@ -232,19 +232,7 @@ impl<K: Semiring> Matrix<K> {
     /// The power `A^{⊙k}` (`I` for `k = 0`) by repeated squaring; errors unless square.
     pub fn pow(&self, k: u64) -> Result<Self, MatrixError> {
         let n = self.require_square()?;
-        let mut acc = Self::identity(n);
-        let mut base = self.clone();
-        let mut k = k;
-        while k > 0 {
-            if k & 1 == 1 {
-                acc = acc.mul(&base)?;
-            }
-            k >>= 1;
-            if k > 0 {
-                base = base.mul(&base)?;
-            }
-        }
-        Ok(acc)
+        crate::semiring::power_by_squaring(self, Self::identity(n), k, Self::mul)
     }
     /// The matrix with `f` applied to every entry.
     pub fn map<L: Semiring>(&self, f: impl Fn(&K) -> L) -> Matrix<L> {

@@ -189,19 +189,7 @@ impl<S: Scalar> TropicalPolynomial<S> {
     /// The formal power `f^{⊙k}` (`one` for `k = 0`), by repeated squaring. As a function it
     /// equals `k·f(x)`.
     pub fn pow(&self, k: u32) -> Result<Self, PolyError> {
-        let mut acc = Self::one(self.nvars);
-        let mut base = self.clone();
-        let mut k = k;
-        while k > 0 {
-            if k & 1 == 1 {
-                acc = acc.mul(&base)?;
-            }
-            k >>= 1;
-            if k > 0 {
-                base = base.mul(&base)?;
-            }
-        }
-        Ok(acc)
+        crate::semiring::power_by_squaring(self, Self::one(self.nvars), k.into(), Self::mul)
     }
     fn check_point(&self, x: &[S]) -> Result<(), PolyError> {
         if x.len() != self.nvars {

@@ -21,6 +21,30 @@ use std::fmt;
 
 use crate::Scalar;
 
+/// `base^k` for an associative, fallible product `mul` with identity `one`, by repeated
+/// squaring (`⌊log₂ k⌋` squarings and one product per set bit of `k`): the one power loop behind
+/// [`Matrix::pow`](crate::Matrix::pow) and
+/// [`TropicalPolynomial::pow`](crate::TropicalPolynomial::pow).
+pub(crate) fn power_by_squaring<T: Clone, E>(
+    base: &T,
+    one: T,
+    mut k: u64,
+    mul: impl Fn(&T, &T) -> Result<T, E>,
+) -> Result<T, E> {
+    let mut acc = one;
+    let mut base = base.clone();
+    while k > 0 {
+        if k & 1 == 1 {
+            acc = mul(&acc, &base)?;
+        }
+        k >>= 1;
+        if k > 0 {
+            base = mul(&base, &base)?;
+        }
+    }
+    Ok(acc)
+}
+
 /// A commutative semiring `(K, ⊕, ⊙, 0, 1)`.
 ///
 /// Contract (checked by the T1 property tests): `⊕` and `⊙` are associative and commutative,

@@ -252,6 +252,29 @@ impl<S: Scalar> AttentionLayer<S> {
             .map(|h| h.score_function(context, &self.scale))
             .collect()
     }
+    /// Score functions of the heads `heads`, in that order, for a context.
+    ///
+    /// # Errors
+    /// [`AttentionError::Invalid`] naming the first index that is not a head of the layer; the
+    /// errors of [`Head::score_function`].
+    pub fn score_functions_of(
+        &self,
+        heads: &[usize],
+        context: &Mat<S>,
+    ) -> Result<Vec<ScoreFunction<S>>> {
+        heads
+            .iter()
+            .map(|&h| {
+                let head = self.heads.get(h).ok_or_else(|| {
+                    AttentionError::Invalid(format!(
+                        "head {h} does not exist (the layer has {} heads)",
+                        self.heads.len()
+                    ))
+                })?;
+                head.score_function(context, &self.scale)
+            })
+            .collect()
+    }
     /// Append the layer's attention output `W_O·concat_h HardAttn_h(x) + b_O` (no residual) to `map`,
     /// reading the query from node `x`.
     pub fn compile_into(&self, map: &mut PlMap<S>, x: NodeId, context: &Mat<S>) -> Result<NodeId> {

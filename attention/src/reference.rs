@@ -88,6 +88,10 @@ pub struct AttentionShape {
 }
 
 impl AttentionShape {
+    /// `(heads, n_q, n_k, d, d_v)`.
+    pub fn dims(&self) -> (usize, usize, usize, usize, usize) {
+        (self.heads, self.n_q, self.n_k, self.d, self.d_v)
+    }
     /// Length of `q`.
     pub fn q_len(&self) -> usize {
         self.heads * self.n_q * self.d
@@ -103,6 +107,21 @@ impl AttentionShape {
     /// Length of the output.
     pub fn out_len(&self) -> usize {
         self.heads * self.n_q * self.d_v
+    }
+    /// The keys and values of head `h` (`n_k × d` and `n_k × d_v`, row-major) in buffers of
+    /// this shape ([`validate`](Self::validate) first; panics past the buffers otherwise).
+    pub fn head_keys_values<'a, T>(&self, k: &'a [T], v: &'a [T], h: usize) -> (&'a [T], &'a [T]) {
+        let (kd, vd) = (self.n_k * self.d, self.n_k * self.d_v);
+        (&k[h * kd..][..kd], &v[h * vd..][..vd])
+    }
+    /// Query `i` of head `h` (length `d`) in a buffer of this shape.
+    pub fn query<'a, T>(&self, q: &'a [T], h: usize, i: usize) -> &'a [T] {
+        &q[(h * self.n_q + i) * self.d..][..self.d]
+    }
+    /// Where the output row of query `i` of head `h` (length `d_v`) sits in the output.
+    pub fn out_row(&self, h: usize, i: usize) -> std::ops::Range<usize> {
+        let start = (h * self.n_q + i) * self.d_v;
+        start..start + self.d_v
     }
 
     /// Check that no dimension is zero, lengths do not overflow, and the slices have the
@@ -257,21 +276,14 @@ pub fn softmax_attention<T: AttnFloat>(
 ) -> Result<Vec<T>, FloatAttentionError> {
     shape.validate(q, k, v)?;
     let c = check_params(sigma, tau)?;
-    let AttentionShape {
-        heads,
-        n_q,
-        n_k,
-        d,
-        d_v,
-    } = *shape;
+    let (heads, n_q, n_k, d, d_v) = shape.dims();
     let mut out = vec![T::zero(); shape.out_len()];
     let mut scores = [T::zero(); KEY_TILE];
     let mut acc = vec![T::zero(); d_v];
     for h in 0..heads {
-        let kh = &k[h * n_k * d..(h + 1) * n_k * d];
-        let vh = &v[h * n_k * d_v..(h + 1) * n_k * d_v];
+        let (kh, vh) = shape.head_keys_values(k, v, h);
         for i in 0..n_q {
-            let qi = &q[(h * n_q + i) * d..(h * n_q + i + 1) * d];
+            let qi = shape.query(q, h, i);
             let mut m = T::neg_infinity();
             let mut l = T::zero();
             acc.iter_mut().for_each(|a| *a = T::zero());
@@ -304,7 +316,7 @@ pub fn softmax_attention<T: AttnFloat>(
                 m = m_new;
                 start = end;
             }
-            let o = &mut out[(h * n_q + i) * d_v..(h * n_q + i + 1) * d_v];
+            let o = &mut out[shape.out_row(h, i)];
             for (oc, &a) in o.iter_mut().zip(&acc) {
                 *oc = a / l;
                 if !oc.is_finite() {
@@ -329,22 +341,15 @@ pub fn hard_attention<T: AttnFloat>(
     if shape.n_k > u32::MAX as usize {
         return Err(FloatAttentionError::TooLarge);
     }
-    let AttentionShape {
-        heads,
-        n_q,
-        n_k,
-        d,
-        d_v,
-    } = *shape;
+    let (heads, n_q, n_k, d, d_v) = shape.dims();
     let mut output = vec![T::zero(); shape.out_len()];
     let mut argmax = vec![0u32; heads * n_q];
     let mut tie_count = vec![0u32; heads * n_q];
     for h in 0..heads {
-        let kh = &k[h * n_k * d..(h + 1) * n_k * d];
-        let vh = &v[h * n_k * d_v..(h + 1) * n_k * d_v];
+        let (kh, vh) = shape.head_keys_values(k, v, h);
         for i in 0..n_q {
-            let qi = &q[(h * n_q + i) * d..(h * n_q + i + 1) * d];
-            let o = &mut output[(h * n_q + i) * d_v..(h * n_q + i + 1) * d_v];
+            let qi = shape.query(q, h, i);
+            let o = &mut output[shape.out_row(h, i)];
             let mut best = T::neg_infinity();
             let mut first = 0usize;
             let mut count = 0u32;
@@ -403,23 +408,16 @@ pub fn topk_attention<T: AttnFloat>(
     if shape.n_k > u32::MAX as usize {
         return Err(FloatAttentionError::TooLarge);
     }
-    let AttentionShape {
-        heads,
-        n_q,
-        n_k,
-        d,
-        d_v,
-    } = *shape;
+    let (heads, n_q, n_k, d, d_v) = shape.dims();
     let kk = top_k.min(n_k);
     let mut output = vec![T::zero(); shape.out_len()];
     let mut selected = vec![0u32; heads * n_q * kk];
     let mut raw: Vec<(T, u32)> = Vec::with_capacity(n_k);
     let mut acc = vec![T::zero(); d_v];
     for h in 0..heads {
-        let kh = &k[h * n_k * d..(h + 1) * n_k * d];
-        let vh = &v[h * n_k * d_v..(h + 1) * n_k * d_v];
+        let (kh, vh) = shape.head_keys_values(k, v, h);
         for i in 0..n_q {
-            let qi = &q[(h * n_q + i) * d..(h * n_q + i + 1) * d];
+            let qi = shape.query(q, h, i);
             raw.clear();
             for j in 0..n_k {
                 let s = dot(qi, &kh[j * d..(j + 1) * d]);
@@ -452,7 +450,7 @@ pub fn topk_attention<T: AttnFloat>(
                     *a = *a + p * x;
                 }
             }
-            let o = &mut output[(h * n_q + i) * d_v..(h * n_q + i + 1) * d_v];
+            let o = &mut output[shape.out_row(h, i)];
             for (oc, &a) in o.iter_mut().zip(&acc) {
                 *oc = a / l;
                 if !oc.is_finite() {

@@ -312,16 +312,7 @@ pub fn layer_regions<S: Scalar>(
     region: &Region<S>,
     opts: &WalkOptions,
 ) -> Result<Regions<S>> {
-    let mut fns = Vec::with_capacity(heads.len());
-    for &h in heads {
-        let head = layer.heads.get(h).ok_or_else(|| {
-            AttentionError::Invalid(format!(
-                "head {h} does not exist (the layer has {} heads)",
-                layer.heads.len()
-            ))
-        })?;
-        fns.push(head.score_function(context, &layer.scale)?);
-    }
+    let fns = layer.score_functions_of(heads, context)?;
     let (fns, domain) = restrict_all(&fns, region)?;
     Ok(layer_regions_of(layer, heads, context, &fns, &domain, opts)?.0)
 }

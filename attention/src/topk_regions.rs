@@ -273,21 +273,16 @@ pub fn topk_layer_regions<S: Scalar>(
     region: &Region<S>,
     opts: &WalkOptions,
 ) -> Result<TopkRegions<S>> {
-    let mut fns = Vec::with_capacity(heads.len());
-    for (i, &h) in heads.iter().enumerate() {
-        if heads[..i].contains(&h) {
-            return Err(AttentionError::Invalid(format!(
-                "heads: head {h} given twice"
-            )));
-        }
-        let head = layer.heads.get(h).ok_or_else(|| {
-            AttentionError::Invalid(format!(
-                "head {h} does not exist (the layer has {} heads)",
-                layer.heads.len()
-            ))
-        })?;
-        fns.push(head.score_function(context, &layer.scale)?);
+    if let Some((_, &h)) = heads
+        .iter()
+        .enumerate()
+        .find(|&(i, h)| heads[..i].contains(h))
+    {
+        return Err(AttentionError::Invalid(format!(
+            "heads: head {h} given twice"
+        )));
     }
+    let fns = layer.score_functions_of(heads, context)?;
     if fns.is_empty() {
         return Err(AttentionError::Empty("no heads selected".into()));
     }

@@ -220,46 +220,43 @@ fn validation_messages() {
 #[test]
 fn limits() {
     let (m, c) = tiny();
-    let cancel = Arc::new(AtomicBool::new(true));
-    let r = count_cells(
-        &m,
-        &c,
-        &CountRequest {
-            methods: vec![Method::Walk],
-            limits: Limits {
-                cancel: Some(cancel),
-                ..Limits::default()
+    let with = |methods: Vec<Method>, limits: Limits| {
+        count_cells(
+            &m,
+            &c,
+            &CountRequest {
+                methods,
+                limits,
+                ..CountRequest::default()
             },
-            ..CountRequest::default()
+        )
+    };
+    let cancel = Arc::new(AtomicBool::new(true));
+    let r = with(
+        vec![Method::Walk],
+        Limits {
+            cancel: Some(cancel),
+            ..Limits::default()
         },
     )
     .unwrap();
     assert!(!r.complete);
     assert_eq!(r.stopped, Some(Stop::Cancelled));
-    let r = count_cells(
-        &m,
-        &c,
-        &CountRequest {
-            methods: vec![Method::Walk],
-            limits: Limits {
-                max_cells: Some(3),
-                ..Limits::default()
-            },
-            ..CountRequest::default()
+    let r = with(
+        vec![Method::Walk],
+        Limits {
+            max_cells: Some(3),
+            ..Limits::default()
         },
     )
     .unwrap();
     assert!(!r.complete && r.cells <= BigUint::from(3u32));
     assert_eq!(r.stopped, Some(Stop::MaxCells));
-    let e = count_cells(
-        &m,
-        &c,
-        &CountRequest {
-            limits: Limits {
-                time_limit_s: Some(-1.0),
-                ..Limits::default()
-            },
-            ..CountRequest::default()
+    let e = with(
+        CountRequest::<Rat>::default().methods,
+        Limits {
+            time_limit_s: Some(-1.0),
+            ..Limits::default()
         },
     )
     .unwrap_err();

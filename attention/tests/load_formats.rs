@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use safetensors::tensor::TensorView;
 use safetensors::Dtype;
 use tropical_algebra::{Rat, Scalar};
-use tropical_attention::load::npy::{self, NpyDtype, NpyOptions};
+use tropical_attention::load::npy::{self, npy_file_bytes, npy_header_dict, NpyDtype, NpyOptions};
 use tropical_attention::load::{self, LoadOptions, Naming};
 use tropical_attention::AttentionError;
 
@@ -21,24 +21,8 @@ fn tmp_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// A `.npy` file as NumPy writes it (version 1, header padded to 64 bytes).
 fn npy_file(descr: &str, fortran: bool, shape: &[usize], body: &[u8]) -> Vec<u8> {
-    let dims: Vec<String> = shape.iter().map(|s| s.to_string()).collect();
-    let shape = match shape.len() {
-        1 => format!("({},)", dims[0]),
-        _ => format!("({})", dims.join(", ")),
-    };
-    let fo = if fortran { "True" } else { "False" };
-    let mut h = format!("{{'descr': '{descr}', 'fortran_order': {fo}, 'shape': {shape}, }}");
-    while (10 + h.len() + 1) % 64 != 0 {
-        h.push(' ');
-    }
-    h.push('\n');
-    let mut out = b"\x93NUMPY\x01\x00".to_vec();
-    out.extend((h.len() as u16).to_le_bytes());
-    out.extend(h.as_bytes());
-    out.extend(body);
-    out
+    npy_file_bytes(&npy_header_dict(descr, fortran, shape), body).unwrap()
 }
 
 /// The bytes of one value in `dtype`, byte order `big`.

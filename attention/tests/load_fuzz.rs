@@ -7,7 +7,7 @@ use std::path::Path;
 
 use proptest::prelude::*;
 use tropical_algebra::Rat;
-use tropical_attention::load::npy::{self, NpyOptions};
+use tropical_attention::load::npy::{self, npy_file_bytes, npy_header_dict, NpyOptions};
 use tropical_attention::load::{self, LoadOptions};
 
 fn cases() -> u32 {
@@ -80,18 +80,8 @@ fn apply(seed: &[u8], edits: &[Edit]) -> Vec<u8> {
     b
 }
 
-fn npy_seed(descr: &str, fortran: bool, shape: &str, body: &[u8]) -> Vec<u8> {
-    let fo = if fortran { "True" } else { "False" };
-    let mut h = format!("{{'descr': '{descr}', 'fortran_order': {fo}, 'shape': {shape}, }}");
-    while (10 + h.len() + 1) % 64 != 0 {
-        h.push(' ');
-    }
-    h.push('\n');
-    let mut out = b"\x93NUMPY\x01\x00".to_vec();
-    out.extend((h.len() as u16).to_le_bytes());
-    out.extend(h.as_bytes());
-    out.extend(body);
-    out
+fn npy_seed(descr: &str, fortran: bool, shape: &[usize], body: &[u8]) -> Vec<u8> {
+    npy_file_bytes(&npy_header_dict(descr, fortran, shape), body).unwrap()
 }
 
 fn tiny_bert() -> Vec<u8> {
@@ -111,9 +101,9 @@ proptest! {
         let body: Vec<u8> = (0..6).flat_map(|k| (k as f32 - 2.5).to_le_bytes()).collect();
         let half: Vec<u8> = (0..6u16).flat_map(|k| (0x3f80 + k).to_be_bytes()).collect();
         let s = match seed {
-            0 => npy_seed("<f4", false, "(2, 3)", &body),
-            1 => npy_seed(">u2", true, "(3, 2)", &half),
-            _ => npy_seed("<f8", false, "(3,)", &body[..24]),
+            0 => npy_seed("<f4", false, &[2, 3], &body),
+            1 => npy_seed(">u2", true, &[3, 2], &half),
+            _ => npy_seed("<f8", false, &[3], &body[..24]),
         };
         let b = apply(&s, &edits);
         let opts = NpyOptions { uint16_as_bf16: true, allow_non_finite: true };

@@ -19,19 +19,9 @@ fn assert_clean_error(r: &Run, mention: &str) {
     common::assert_error(r, &[mention]);
 }
 
-/// A `.npy` version 1.0 file: the magic, the header `dict` padded to a multiple of 64 bytes,
-/// then `body`.
+/// A `.npy` file with the header dictionary `dict` (not checked: hostile headers too), then `body`.
 fn npy_file(dict: &str, body: &[u8]) -> Vec<u8> {
-    let mut h = dict.to_string();
-    while (10 + h.len() + 1) % 64 != 0 {
-        h.push(' ');
-    }
-    h.push('\n');
-    let mut out = b"\x93NUMPY\x01\x00".to_vec();
-    out.extend((h.len() as u16).to_le_bytes());
-    out.extend(h.as_bytes());
-    out.extend(body);
-    out
+    tropical_attention::load::npy::npy_file_bytes(dict, body).unwrap()
 }
 
 /// `tropical regions --model MODEL --context CONTEXT EXTRA…`.

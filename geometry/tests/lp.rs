@@ -2,6 +2,7 @@
 //! brute-force vertex enumeration.
 
 #![allow(clippy::needless_range_loop)] // Gaussian elimination reads clearer with indices
+use itertools::Itertools;
 use proptest::prelude::*;
 use tropical_algebra::{Rat, Scalar};
 use tropical_geometry::lp::{
@@ -73,11 +74,7 @@ fn brute_vertices(lp: &LinearProgram<Rat>) -> Vec<Vec<Rat>> {
     let n = lp.num_vars;
     let m = lp.constraints.len();
     let mut out = Vec::new();
-    let mut idx: Vec<usize> = (0..n).collect();
-    if n > m {
-        return out;
-    }
-    loop {
+    for idx in (0..m).combinations(n) {
         let a = idx
             .iter()
             .map(|&i| lp.constraints[i].coeffs.clone())
@@ -88,22 +85,8 @@ fn brute_vertices(lp: &LinearProgram<Rat>) -> Vec<Vec<Rat>> {
                 out.push(x);
             }
         }
-        // next combination
-        let mut k = n;
-        loop {
-            if k == 0 {
-                return out;
-            }
-            k -= 1;
-            if idx[k] < m - n + k {
-                idx[k] += 1;
-                for l in k + 1..n {
-                    idx[l] = idx[l - 1] + 1;
-                }
-                break;
-            }
-        }
     }
+    out
 }
 
 fn arb_lp(max_n: usize, max_m: usize) -> impl Strategy<Value = LinearProgram<Rat>> {

@@ -9,7 +9,7 @@ use tropical_geometry::cells::{
     refinement_cells_brute_force, walk_cells, walk_cells_general, Domain, MaxAffine,
     MaxAffineOracle, Walk, WalkOptions,
 };
-use tropical_geometry::halfspace::{filter_stats, without_filter};
+use tropical_geometry::halfspace::{filter_stats, without_filter, FilterStats};
 
 fn r(n: i64) -> Rat {
     Rat::from_i64(n)
@@ -76,6 +76,21 @@ fn shape(w: &Walk<Rat, Vec<usize>>) -> Shape {
         .collect()
 }
 
+/// The planar walk of `fns` on `domain` with the filter counts before and after it, checked
+/// equal (same cells, same facets) to the general walk.
+fn walk_counting_filter(
+    fns: &[MaxAffine<Rat>],
+    domain: &Domain<Rat>,
+) -> (Walk<Rat, Vec<usize>>, FilterStats, FilterStats) {
+    let oracle = MaxAffineOracle::new(fns).unwrap();
+    let before = filter_stats();
+    let fast = walk_cells(&oracle, domain, &WalkOptions::default()).unwrap();
+    let after = filter_stats();
+    let general = walk_cells_general(&oracle, domain, &WalkOptions::default()).unwrap();
+    assert_eq!(shape(&fast), shape(&general));
+    (fast, before, after)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
@@ -137,17 +152,12 @@ fn degenerate_predicates_fall_back_to_exact() {
         lo: vec![r(-2), r(-2)],
         hi: vec![r(2), r(1)],
     };
-    let oracle = MaxAffineOracle::new(&fns).unwrap();
-    let before = filter_stats();
-    let fast = walk_cells(&oracle, &domain, &WalkOptions::default()).unwrap();
-    let after = filter_stats();
+    let (_, before, after) = walk_counting_filter(&fns, &domain);
     assert!(
         after.exact > before.exact,
         "no exact fallback on concurrent walls"
     );
     assert!(after.certified > before.certified);
-    let general = walk_cells_general(&oracle, &domain, &WalkOptions::default()).unwrap();
-    assert_eq!(shape(&fast), shape(&general));
 }
 
 /// Walls whose integer coefficients have hundreds of bits (as from f32 checkpoints): nearly
@@ -233,16 +243,11 @@ fn concurrent_walls_with_unrepresentable_coefficients() {
         family(vec![zero, piece(&-w.clone(), &-z.clone())]),
     ];
     let domain = Domain::cube(2, r(0), r(2));
-    let oracle = MaxAffineOracle::new(&fns).unwrap();
-    let before = filter_stats();
-    let fast = walk_cells(&oracle, &domain, &WalkOptions::default()).unwrap();
-    let after = filter_stats();
+    let (fast, before, after) = walk_counting_filter(&fns, &domain);
     assert!(
         after.exact > before.exact,
         "no exact fallback at the common vertex"
     );
-    let general = walk_cells_general(&oracle, &domain, &WalkOptions::default()).unwrap();
-    assert_eq!(shape(&fast), shape(&general));
     let brute = refinement_cells_brute_force(&fns, &domain).unwrap();
     let fl: BTreeSet<_> = fast.cells.iter().map(|c| c.label.clone()).collect();
     let bl: BTreeSet<_> = brute.cells.iter().map(|c| c.labels.clone()).collect();

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 
+use itertools::Itertools;
 use num_bigint::BigInt;
 use num_integer::Integer;
 use num_rational::BigRational;
@@ -69,8 +70,7 @@ fn canonical(a: &[Rat], b: &Rat) -> Vec<BigInt> {
 fn brute_facets(pts: &[Vec<Rat>], d: usize) -> BTreeSet<Vec<BigInt>> {
     let mut out = BTreeSet::new();
     let n = pts.len();
-    let mut idx: Vec<usize> = (0..d).collect();
-    loop {
+    for idx in (0..n).combinations(d) {
         // Normal: the kernel of the differences (1-dim iff independent).
         let sub: Vec<Vec<Rat>> = idx.iter().map(|&i| pts[i].clone()).collect();
         if affine_rank(&sub) == d - 1 {
@@ -111,22 +111,8 @@ fn brute_facets(pts: &[Vec<Rat>], d: usize) -> BTreeSet<Vec<BigInt>> {
                 out.insert(canonical(&na, &-b.clone()));
             }
         }
-        // Next d-subset.
-        let mut k = d;
-        loop {
-            if k == 0 {
-                return out;
-            }
-            k -= 1;
-            if idx[k] < n - d + k {
-                idx[k] += 1;
-                for j in k + 1..d {
-                    idx[j] = idx[j - 1] + 1;
-                }
-                break;
-            }
-        }
     }
+    out
 }
 
 fn determinant(mut m: Vec<Vec<Rat>>) -> Rat {

@@ -304,6 +304,69 @@ pub fn npy_from_bytes_with<S: Scalar>(
     })
 }
 
+/// The header dictionary NumPy writes for an array of element type `descr` (e.g. `"<f4"`), order
+/// `fortran_order` and `shape`: `{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }`,
+/// with a 1-D shape written `(n,)` and a 0-D one `()`. [`npy_file_bytes`] turns it into a file.
+pub fn npy_header_dict(descr: &str, fortran_order: bool, shape: &[usize]) -> String {
+    let dims: Vec<String> = shape.iter().map(ToString::to_string).collect();
+    let shape = match dims.len() {
+        1 => format!("({},)", dims[0]),
+        _ => format!("({})", dims.join(", ")),
+    };
+    let fo = if fortran_order { "True" } else { "False" };
+    format!("{{'descr': '{descr}', 'fortran_order': {fo}, 'shape': {shape}, }}")
+}
+
+/// The bytes of a `.npy` file holding the header dictionary `dict` as given and then `body`: the
+/// magic, format version 1.0 (2.0 when the header is longer than 1.0's 65 535 bytes), `dict`
+/// padded with spaces and a newline so that the data starts at a multiple of 64 bytes (NEP 1).
+/// Neither `dict` nor `body` is checked, so this writes malformed files as readily as good ones
+/// (the readers' tests use it for both); the inverse of [`npy_from_bytes`] for a dictionary from
+/// [`npy_header_dict`] and a body of the right length.
+///
+/// # Errors
+/// [`AttentionError::Invalid`] when the header does not fit in 4 GiB (format 2.0's limit).
+///
+/// ```
+/// use tropical_algebra::Rat;
+/// use tropical_attention::load::npy::{npy_file_bytes, npy_from_bytes, npy_header_dict};
+/// let body: Vec<u8> = [0.5f32, -2.0].iter().flat_map(|x| x.to_le_bytes()).collect();
+/// let bytes = npy_file_bytes(&npy_header_dict("<f4", false, &[2]), &body).unwrap();
+/// assert_eq!(bytes.len() % 64, 8); // the header ends on a multiple of 64 bytes
+/// let a = npy_from_bytes::<Rat>(&bytes, "x.npy").unwrap();
+/// assert_eq!(a.shape, vec![2]);
+/// ```
+pub fn npy_file_bytes(dict: &str, body: &[u8]) -> Result<Vec<u8>> {
+    let padded = |prefix: usize| {
+        let mut h = dict.to_string();
+        while (prefix + h.len() + 1) % 64 != 0 {
+            h.push(' ');
+        }
+        h.push('\n');
+        h
+    };
+    let mut out = b"\x93NUMPY".to_vec();
+    let h = padded(10);
+    if let Ok(len) = u16::try_from(h.len()) {
+        out.extend([1, 0]);
+        out.extend(len.to_le_bytes());
+        out.extend(h.as_bytes());
+    } else {
+        let h = padded(12);
+        let len = u32::try_from(h.len()).map_err(|_| {
+            AttentionError::Invalid(format!(
+                "npy: a header of {} bytes does not fit in format 2.0 (4 GiB)",
+                h.len()
+            ))
+        })?;
+        out.extend([2, 0]);
+        out.extend(len.to_le_bytes());
+        out.extend(h.as_bytes());
+    }
+    out.extend(body);
+    Ok(out)
+}
+
 /// Read a `.npy` file of f16/f32/f64 exactly (uint16 is rejected; see [`npy_from_bytes_with`]).
 ///
 /// ```

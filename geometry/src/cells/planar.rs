@@ -106,15 +106,8 @@ impl Lines {
             let v = a.a[0] * b.a[1] - a.a[1] * b.a[0];
             // input errors 2·2·2^-52, roundings 3u per term: < 2^-48·m₁m₂; 4× margin
             let e = a.m * b.m * f64::powi(2.0, -46);
-            if v.is_finite() && e.is_finite() {
-                if v > e {
-                    record(true);
-                    return Ordering::Greater;
-                }
-                if v < -e {
-                    record(true);
-                    return Ordering::Less;
-                }
+            if let Some(sign) = certified_sign(v, e) {
+                return sign;
             }
         }
         record(false);
@@ -142,15 +135,8 @@ impl Lines {
             // six terms ≤ m₁m₂m₃: input errors ≤ 6·3·2^-52, roundings ≤ 6·5u, together
             // < 2^-46·m₁m₂m₃; 4× margin
             let e = a.m * b.m * c.m * f64::powi(2.0, -44);
-            if v.is_finite() && e.is_finite() {
-                if v > e {
-                    record(true);
-                    return Ordering::Greater;
-                }
-                if v < -e {
-                    record(true);
-                    return Ordering::Less;
-                }
+            if let Some(sign) = certified_sign(v, e) {
+                return sign;
             }
         }
         record(false);
@@ -514,4 +500,21 @@ pub(super) fn planar_walk<S: Scalar, O: CellOracle<S, Label = Vec<usize>>>(
         }
     }
     Ok(Some(walk))
+}
+
+/// The sign of a value known as `v ± e`, when `e` certifies it (both finite, `|v| > e`), counted
+/// as one filtered decision; `None` sends the caller to its exact fallback.
+fn certified_sign(v: f64, e: f64) -> Option<Ordering> {
+    if !(v.is_finite() && e.is_finite()) {
+        return None;
+    }
+    let sign = if v > e {
+        Ordering::Greater
+    } else if v < -e {
+        Ordering::Less
+    } else {
+        return None;
+    };
+    record(true);
+    Some(sign)
 }

@@ -415,13 +415,10 @@ fn walk_any(
     vertices: &mut HashSet<IVec>,
     rays: &mut HashSet<IVec>,
 ) -> Result<RsStats, OverBudget> {
+    // One attempt on `T`: `None` on overflow, leaving `vertices` and `rays` untouched.
     fn attempt<T: RsInt>(
-        rows: &[IVec],
-        d: usize,
-        root: &[usize],
-        budget: Option<u64>,
-        vertices: &mut HashSet<IVec>,
-        rays: &mut HashSet<IVec>,
+        (rows, d, root, budget): (&[IVec], usize, &[usize], Option<u64>),
+        (vertices, rays): (&mut HashSet<IVec>, &mut HashSet<IVec>),
     ) -> Option<Result<RsStats, OverBudget>> {
         let mut dict = Dictionary::<T>::new(rows, d, root)?;
         let mut stats = RsStats::default();
@@ -433,9 +430,10 @@ fn walk_any(
         rays.extend(r);
         Some(Ok(stats))
     }
-    attempt::<i64>(rows, d, root, budget, vertices, rays)
-        .or_else(|| attempt::<i128>(rows, d, root, budget, vertices, rays))
-        .or_else(|| attempt::<BigInt>(rows, d, root, budget, vertices, rays))
+    let input = (rows, d, root, budget);
+    attempt::<i64>(input, (&mut *vertices, &mut *rays))
+        .or_else(|| attempt::<i128>(input, (&mut *vertices, &mut *rays)))
+        .or_else(|| attempt::<BigInt>(input, (&mut *vertices, &mut *rays)))
         .expect("BigInt arithmetic never overflows")
 }
 

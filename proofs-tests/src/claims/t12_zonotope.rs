@@ -14,6 +14,7 @@
 //! *Two ways.* Vertices by `Polyhedron::from_points` of all `2^m` subset sums; regions of the central
 //! arrangement by the cell walk over `max(⟨g_i, x⟩, 0)`; the formula; genericity by exact ranks.
 
+use itertools::Itertools;
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 use tropical_algebra::{Rat, Scalar};
@@ -63,31 +64,13 @@ pub fn gs_bound(m: usize, d: usize) -> u128 {
 fn subsets_independent(reps: &[Vec<i64>], d: usize) -> bool {
     let k = reps.len().min(d);
     let m = reps.len();
-    let mut idx: Vec<usize> = (0..k).collect();
-    loop {
+    (0..m).combinations(k).all(|idx| {
         let rows: Vec<Vec<Rat>> = idx
             .iter()
             .map(|&i| reps[i].iter().map(|&x| Rat::from_i64(x)).collect())
             .collect();
-        if rank(&rows) < k {
-            return false;
-        }
-        // next combination
-        let mut i = k;
-        loop {
-            if i == 0 {
-                return true;
-            }
-            i -= 1;
-            if idx[i] < m - k + i {
-                idx[i] += 1;
-                for j in i + 1..k {
-                    idx[j] = idx[j - 1] + 1;
-                }
-                break;
-            }
-        }
-    }
+        rank(&rows) == k
+    })
 }
 
 /// The check.
