@@ -612,6 +612,99 @@ pub fn softmax_enclosure<S: Scalar>(
     let max = check_scores(s, tau)?;
     let prec = prec_bits + guard_bits(s.len(), tau);
     let exps = shifted_exps(s, tau, &max, prec);
+    softmax_from_exps(&exps, prec)
+}
+
+/// Certified enclosures of `{softmax_τ(s)_j : s ∈ scores}` for every `j`, where `scores` is a
+/// box (e.g. exact scores times an enclosed irrational scale `1/√d_k`). By the monotonicity of
+/// [`softmax_enclosure`], `p_j` is smallest at `s_j = lo_j` with every other score at its `hi`,
+/// and largest the other way round, so one enclosure of `exp((lo_i − m)/τ)` and one of
+/// `exp((hi_i − m)/τ)` per score (`m = max_i hi_i`) bound every `p_j`: `2N` exponentials
+/// instead of the `2N²` of evaluating [`softmax_enclosure`] at the `2N` extreme corners. For a
+/// box of points this is exactly [`softmax_enclosure`].
+///
+/// The one shift `m` keeps the bounds tight only while every denominator stays near `1`, which
+/// holds when no box is wider than `τ` (then `e_j ≥ e^{-1}` for the `j` of `m`): the case of
+/// exact scores times an enclosed scale. A box wider than `τ` is enclosed corner by corner, each
+/// corner relative to its own maximum, as tight as [`softmax_enclosure`].
+///
+/// Errors when `scores` is empty or `τ ≤ 0`.
+///
+/// ```
+/// use tropical_algebra::enclosure::{softmax_box_enclosure, softmax_enclosure, Interval};
+/// use tropical_algebra::{Rat, Scalar};
+/// let q = |n: i64, d: i64| Rat::from_ratio(n, d).unwrap();
+/// let tau = Rat::one();
+/// let points = [Interval::point(q(1, 2)), Interval::point(q(-1, 3))];
+/// let exact = softmax_enclosure(&[q(1, 2), q(-1, 3)], &tau, 64).unwrap();
+/// assert_eq!(softmax_box_enclosure(&points, &tau, 64).unwrap(), exact);
+/// // widen the first score: its weight's enclosure widens and still holds the point value
+/// let boxed = [Interval::new(q(0, 1), q(1, 1)).unwrap(), Interval::point(q(-1, 3))];
+/// let p = softmax_box_enclosure(&boxed, &tau, 64).unwrap();
+/// assert!(p[0].contains_interval(&exact[0]) && p[1].contains_interval(&exact[1]));
+/// ```
+pub fn softmax_box_enclosure<S: Scalar>(
+    scores: &[Interval<S>],
+    tau: &S,
+    prec_bits: u32,
+) -> Result<Vec<Interval<S>>, ScalarError> {
+    let his: Vec<S> = scores.iter().map(|iv| iv.hi.clone()).collect();
+    let max = check_scores(&his, tau)?;
+    if scores.iter().any(|iv| iv.width() > *tau) {
+        return softmax_corners(scores, tau, prec_bits);
+    }
+    let prec = prec_bits + guard_bits(scores.len(), tau);
+    let exps_hi = shifted_exps(&his, tau, &max, prec);
+    let exps = if scores.iter().all(|iv| iv.lo == iv.hi) {
+        exps_hi
+    } else {
+        let los: Vec<S> = scores.iter().map(|iv| iv.lo.clone()).collect();
+        let exps_lo = shifted_exps(&los, tau, &max, prec);
+        exps_lo
+            .into_iter()
+            .zip(exps_hi)
+            .map(|(l, h)| Interval { lo: l.lo, hi: h.hi })
+            .collect()
+    };
+    softmax_from_exps(&exps, prec)
+}
+
+/// [`softmax_box_enclosure`] for a wide box: [`softmax_enclosure`] at the two extreme corners of
+/// every `p_j`, each relative to its own maximum.
+fn softmax_corners<S: Scalar>(
+    scores: &[Interval<S>],
+    tau: &S,
+    prec_bits: u32,
+) -> Result<Vec<Interval<S>>, ScalarError> {
+    (0..scores.len())
+        .map(|j| {
+            let corner = |own_hi: bool| -> Vec<S> {
+                let end = |i: usize, s: &Interval<S>| {
+                    if (i == j) == own_hi {
+                        s.hi.clone()
+                    } else {
+                        s.lo.clone()
+                    }
+                };
+                scores.iter().enumerate().map(|(i, s)| end(i, s)).collect()
+            };
+            let lo = softmax_enclosure(&corner(false), tau, prec_bits)?[j]
+                .lo
+                .clone();
+            let hi = softmax_enclosure(&corner(true), tau, prec_bits)?[j]
+                .hi
+                .clone();
+            Interval::new(lo, hi)
+        })
+        .collect()
+}
+
+/// The enclosures of `p_j = e_j / Σ_i e_i` over every `e` in the box `exps` (positive
+/// intervals), rounded outward to `prec` bits.
+fn softmax_from_exps<S: Scalar>(
+    exps: &[Interval<S>],
+    prec: u32,
+) -> Result<Vec<Interval<S>>, ScalarError> {
     let sum_lo: S = exps.iter().map(|e| e.lo.clone()).sum();
     let sum_hi: S = exps.iter().map(|e| e.hi.clone()).sum();
     exps.iter()
@@ -619,7 +712,13 @@ pub fn softmax_enclosure<S: Scalar>(
             // p_j ≥ e_lo / (e_lo + Σ_{i≠j} e_i,hi),  p_j ≤ e_hi / (e_hi + Σ_{i≠j} e_i,lo).
             let den_lo = sum_hi.clone() - &e.hi + &e.lo;
             let den_hi = sum_lo.clone() - &e.lo + &e.hi;
-            let lo = e.lo.checked_div(&den_lo)?;
+            // den_lo = 0 only when e_lo = 0 and no other term (a box of one score whose low
+            // end underflows the grid): p_j ≥ 0 still holds. den_hi ≥ e_hi > 0.
+            let lo = if den_lo.is_zero() {
+                S::zero()
+            } else {
+                e.lo.checked_div(&den_lo)?
+            };
             let hi = e.hi.checked_div(&den_hi)?.min(S::one());
             Ok(Interval { lo, hi }.round_outward(prec))
         })

@@ -4,7 +4,8 @@
 
 use proptest::prelude::*;
 use tropical_algebra::enclosure::{
-    exp_enclosure, ln_enclosure, lse_enclosure, softmax_enclosure, try_exp_enclosure, Interval,
+    exp_enclosure, ln_enclosure, lse_enclosure, softmax_box_enclosure, softmax_enclosure,
+    try_exp_enclosure, Interval,
 };
 use tropical_algebra::{Rat, Scalar, ScalarError};
 
@@ -154,6 +155,39 @@ proptest! {
             let b = (s[j].clone() - lse.lo()) / &tau;
             let alt = Interval::new(exp_enclosure(&a, 60).lo().clone(), exp_enclosure(&b, 60).hi().clone()).unwrap();
             prop_assert!(alt.intersects(pj), "{alt:?} vs {pj:?}");
+        }
+    }
+
+    /// Hypothesis: a box of scores `[lo_i, hi_i]` (some of width 0) and `τ > 0`. Conclusion: the
+    /// box enclosure of `p_j` meets the point enclosure at both extreme corners of `p_j`
+    /// (`s_j = lo_j`, the others at `hi`, and the reverse), where the true extremes lie, and is
+    /// no wider than the corner method's span `[lo at the low corner, hi at the high corner]` by
+    /// more than `2^-30` (second method: `2N` calls of `softmax_enclosure`); a box of points
+    /// gives exactly `softmax_enclosure`.
+    #[test]
+    fn softmax_box_is_the_corner_method(
+        lo in scores(), widths in prop::collection::vec(0i64..=6, 7), tau in temperature()
+    ) {
+        let boxes: Vec<Interval<Rat>> = lo
+            .iter()
+            .zip(&widths)
+            .map(|(l, &w)| Interval::new(l.clone(), l.clone() + Rat::from_ratio(w, 3).unwrap()).unwrap())
+            .collect();
+        let p = softmax_box_enclosure(&boxes, &tau, 40).unwrap();
+        let points: Vec<Interval<Rat>> = lo.iter().cloned().map(Interval::point).collect();
+        prop_assert_eq!(softmax_box_enclosure(&points, &tau, 40).unwrap(), softmax_enclosure(&lo, &tau, 40).unwrap());
+        let slack = Rat::from_ratio(1, 1 << 30).unwrap();
+        for (j, pj) in p.iter().enumerate() {
+            let corner = |own_hi: bool| -> Vec<Rat> {
+                boxes.iter().enumerate().map(|(i, b)| {
+                    if (i == j) == own_hi { b.hi().clone() } else { b.lo().clone() }
+                }).collect()
+            };
+            let low = softmax_enclosure(&corner(false), &tau, 40).unwrap()[j].clone();
+            let high = softmax_enclosure(&corner(true), &tau, 40).unwrap()[j].clone();
+            prop_assert!(pj.intersects(&low) && pj.intersects(&high), "{pj:?} vs {low:?}, {high:?}");
+            prop_assert!(pj.lo().clone() + &slack >= *low.lo(), "{pj:?} looser than {low:?}");
+            prop_assert!(pj.hi() <= &(high.hi().clone() + &slack), "{pj:?} looser than {high:?}");
         }
     }
 

@@ -8,7 +8,7 @@
 //! tokens pushed through the stack at zero temperature); only the query token's attention runs at
 //! temperature τ. All three evaluations use the same contexts.
 
-use tropical_algebra::enclosure::{softmax_enclosure, Interval};
+use tropical_algebra::enclosure::{softmax_box_enclosure, Interval};
 use tropical_algebra::Scalar;
 
 use crate::error::{AttentionError, Result};
@@ -46,38 +46,10 @@ fn affine_iv<S: Scalar>(w: &Mat<S>, b: &[S], x: &[Interval<S>]) -> Vec<Interval<
         .collect()
 }
 
-/// Enclosures of `softmax_τ(s)_j` for every `s` in the box `scores` (monotonicity: `p_j` grows
-/// with `s_j` and falls with the others, so the extremes sit at box corners).
+/// Enclosures of `softmax_τ(s)_j` for every `s` in the box `scores`
+/// ([`softmax_box_enclosure`]).
 fn softmax_box<S: Scalar>(scores: &[Interval<S>], tau: &S, prec: u32) -> Result<Vec<Interval<S>>> {
-    let err = scalar_err("softmax enclosure");
-    if scores.iter().all(|s| s.lo() == s.hi()) {
-        let s: Vec<S> = scores.iter().map(|s| s.lo().clone()).collect();
-        return softmax_enclosure(&s, tau, prec).map_err(err);
-    }
-    let mut out = Vec::with_capacity(scores.len());
-    for j in 0..scores.len() {
-        let corner = |own_hi: bool| -> Vec<S> {
-            scores
-                .iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    if (i == j) == own_hi {
-                        s.hi().clone()
-                    } else {
-                        s.lo().clone()
-                    }
-                })
-                .collect()
-        };
-        let lo = softmax_enclosure(&corner(false), tau, prec).map_err(&err)?[j]
-            .lo()
-            .clone();
-        let hi = softmax_enclosure(&corner(true), tau, prec).map_err(&err)?[j]
-            .hi()
-            .clone();
-        out.push(Interval::new(lo, hi).map_err(&err)?);
-    }
-    Ok(out)
+    softmax_box_enclosure(scores, tau, prec).map_err(scalar_err("softmax enclosure"))
 }
 
 fn layer_enclosure<S: Scalar>(
@@ -606,7 +578,10 @@ fn affine_iv_int(
 
 /// Evaluate `model` at the query token `x`: exactly at zero temperature (with every head's
 /// argmax set, labelled by layer and head) and as certified enclosures at each `τ` of
-/// `request.taus`, with the score scale `request.scale`.
+/// `request.taus`, with the score scale `request.scale`. The same as
+/// [`PreparedEval::new`] followed by [`PreparedEval::zero_temperature`] and one
+/// [`PreparedEval::at_temperature`] per `τ`; front ends that report progress per temperature
+/// call those themselves, so that the layers are prepared once.
 ///
 /// With `request.layer` only that layer runs (the context is what it receives), optionally
 /// with only `request.heads`. A single layer, and the first layer of a stack, are evaluated
@@ -620,141 +595,194 @@ pub fn evaluate<S: Scalar>(
     x: &[S],
     request: &EvalRequest<S>,
 ) -> Result<Evaluation<S>> {
-    expect_len("query token", x, model.d_model())?;
-    let (mut sub, first) = match request.layer {
-        Some(l) => {
-            crate::count::check_layers(l, 1, request.first_layer, model.layers())?;
-            (model.slice_layers(l - request.first_layer, 1)?, l)
-        }
-        None => {
-            if request.heads.is_some() {
-                return Err(AttentionError::Invalid(
-                    "heads: choose a layer to evaluate some of its heads".into(),
-                ));
-            }
-            (model.clone(), request.first_layer)
-        }
-    };
-    let mut head_ids: Vec<usize> = (0..sub.blocks[0].attention.heads.len()).collect();
-    if let Some(hs) = &request.heads {
-        crate::count::check_heads(&sub.blocks[0].attention, hs, first)?;
-        sub.blocks[0].attention = heads_layer(&sub.blocks[0].attention, hs)?;
-        head_ids = hs.clone();
+    let prepared = PreparedEval::new(model, context, x, request)?;
+    let mut ev = prepared.zero_temperature();
+    for tau in &request.taus {
+        ev.temperatures.push(prepared.at_temperature(tau)?);
     }
-    let (scales, scale_note): (Vec<Interval<S>>, String) = match &request.scale {
-        ScaleChoice::Model => (
-            sub.blocks
-                .iter()
-                .map(|b| Interval::point(b.attention.scale.clone()))
-                .collect(),
-            "σ of the model".into(),
-        ),
-        ScaleChoice::Exact(s) => {
-            if !s.is_positive() {
-                return Err(AttentionError::Invalid(format!(
-                    "score scale σ = {s} must be positive"
-                )));
+    Ok(ev)
+}
+
+/// A model prepared for evaluation at one query token ([`evaluate`] in steps): the layers the
+/// request selects, their score scales, the context each layer receives and each layer's exact
+/// integer form, built once and shared by zero temperature and every temperature.
+pub struct PreparedEval<S: Scalar> {
+    sub: Model<S>,
+    first: usize,
+    head_ids: Vec<usize>,
+    scales: Vec<Interval<S>>,
+    scale_note: String,
+    context: Mat<S>,
+    contexts: Vec<Mat<S>>,
+    int_layers: Vec<IntLayer>,
+    x: Vec<S>,
+    prec: u32,
+}
+
+impl<S: Scalar> PreparedEval<S> {
+    /// Select the layers and heads of `request` (its `taus` are not read), choose the score
+    /// scales, push the context through the stack and convert every layer to integers.
+    ///
+    /// Errors: those of [`evaluate`] except `τ ≤ 0`.
+    pub fn new(
+        model: &Model<S>,
+        context: &Mat<S>,
+        x: &[S],
+        request: &EvalRequest<S>,
+    ) -> Result<Self> {
+        expect_len("query token", x, model.d_model())?;
+        let (mut sub, first) = match request.layer {
+            Some(l) => {
+                crate::count::check_layers(l, 1, request.first_layer, model.layers())?;
+                (model.slice_layers(l - request.first_layer, 1)?, l)
             }
-            (
-                vec![Interval::point(s.clone()); sub.layers()],
-                format!("σ = {s}"),
-            )
+            None => {
+                if request.heads.is_some() {
+                    return Err(AttentionError::Invalid(
+                        "heads: choose a layer to evaluate some of its heads".into(),
+                    ));
+                }
+                (model.clone(), request.first_layer)
+            }
+        };
+        let mut head_ids: Vec<usize> = (0..sub.blocks[0].attention.heads.len()).collect();
+        if let Some(hs) = &request.heads {
+            crate::count::check_heads(&sub.blocks[0].attention, hs, first)?;
+            sub.blocks[0].attention = heads_layer(&sub.blocks[0].attention, hs)?;
+            head_ids = hs.clone();
         }
-        ScaleChoice::InvSqrtDk => {
-            let dk = sub.blocks[0].attention.heads[0].d_k();
-            (
+        let (scales, scale_note): (Vec<Interval<S>>, String) = match &request.scale {
+            ScaleChoice::Model => (
                 sub.blocks
                     .iter()
-                    .map(|b| inv_sqrt_enclosure(b.attention.heads[0].d_k(), request.prec))
+                    .map(|b| Interval::point(b.attention.scale.clone()))
                     .collect(),
-                format!(
-                    "σ = 1/√d_k = 1/√{dk}, enclosed to 2^-{} when irrational",
-                    request.prec
-                ),
-            )
+                "σ of the model".into(),
+            ),
+            ScaleChoice::Exact(s) => {
+                if !s.is_positive() {
+                    return Err(AttentionError::Invalid(format!(
+                        "score scale σ = {s} must be positive"
+                    )));
+                }
+                (
+                    vec![Interval::point(s.clone()); sub.layers()],
+                    format!("σ = {s}"),
+                )
+            }
+            ScaleChoice::InvSqrtDk => {
+                let dk = sub.blocks[0].attention.heads[0].d_k();
+                (
+                    sub.blocks
+                        .iter()
+                        .map(|b| inv_sqrt_enclosure(b.attention.heads[0].d_k(), request.prec))
+                        .collect(),
+                    format!(
+                        "σ = 1/√d_k = 1/√{dk}, enclosed to 2^-{} when irrational",
+                        request.prec
+                    ),
+                )
+            }
+        };
+        for (b, s) in sub.blocks.iter_mut().zip(&scales) {
+            b.attention.scale = s.lo().clone();
         }
-    };
-    for (b, s) in sub.blocks.iter_mut().zip(&scales) {
-        b.attention.scale = s.lo().clone();
+        let contexts = if sub.layers() == 1 {
+            vec![context.clone()]
+        } else {
+            sub.layer_contexts(context)?
+        };
+        let int_layers = sub
+            .blocks
+            .iter()
+            .zip(&contexts)
+            .map(|(b, c)| IntLayer::new(&b.attention, b.mlp.as_ref(), c))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(PreparedEval {
+            sub,
+            first,
+            head_ids,
+            scales,
+            scale_note,
+            context: context.clone(),
+            contexts,
+            int_layers,
+            x: x.to_vec(),
+            prec: request.prec,
+        })
     }
-    let contexts = if sub.layers() == 1 {
-        vec![context.clone()]
-    } else {
-        sub.layer_contexts(context)?
-    };
-    // zero temperature
-    let mut argmax = Vec::new();
-    let int_layers = sub
-        .blocks
-        .iter()
-        .zip(&contexts)
-        .map(|(b, c)| IntLayer::new(&b.attention, b.mlp.as_ref(), c))
-        .collect::<Result<Vec<_>>>()?;
-    let mut y = IntMat::from_row(x);
-    for (l, il) in int_layers.iter().enumerate() {
-        let (out, sets) = il.exact(&y);
-        for (i, set) in sets.into_iter().enumerate() {
-            argmax.push(HeadArgmax {
-                layer: first + l,
-                head: if l == 0 { head_ids[i] } else { i },
-                argmax: set,
-            });
+
+    /// The exact zero-temperature output and every head's argmax set (no temperatures yet).
+    pub fn zero_temperature(&self) -> Evaluation<S> {
+        let mut argmax = Vec::new();
+        let mut y = IntMat::from_row(&self.x);
+        for (l, il) in self.int_layers.iter().enumerate() {
+            let (out, sets) = il.exact(&y);
+            for (i, set) in sets.into_iter().enumerate() {
+                argmax.push(HeadArgmax {
+                    layer: self.first + l,
+                    head: if l == 0 { self.head_ids[i] } else { i },
+                    argmax: set,
+                });
+            }
+            y = il.mlp(out);
         }
-        y = il.mlp(out);
+        Evaluation {
+            output: y.to_scalars(),
+            argmax,
+            temperatures: Vec::new(),
+            scales: self.scales.clone(),
+            scale_note: self.scale_note.clone(),
+        }
     }
-    let output: Vec<S> = y.to_scalars();
-    let mut temperatures = Vec::new();
-    for tau in &request.taus {
+
+    /// The certified enclosure and the f64 evaluation at temperature `tau`.
+    ///
+    /// Errors: `τ ≤ 0`.
+    pub fn at_temperature(&self, tau: &S) -> Result<AtTemperature<S>> {
         if !tau.is_positive() {
             return Err(AttentionError::Invalid(format!(
                 "temperature τ = {tau} must be positive"
             )));
         }
+        let (sub, x, prec) = (&self.sub, &self.x, self.prec);
         let b0 = &sub.blocks[0];
-        let mut enc = int_layers[0].enclosure_exact_query(x, tau, request.prec, &scales[0])?;
+        let mut enc = self.int_layers[0].enclosure_exact_query(x, tau, prec, &self.scales[0])?;
         if b0.mlp.is_some() || sub.layers() > 1 {
             // the rest of the stack with interval inputs (the general path)
-            let mut rest = sub.clone();
             if let Some(m) = &b0.mlp {
                 enc = mlp_enclosure(m, &enc)
                     .iter()
-                    .map(|iv| iv.round_outward(request.prec))
+                    .map(|iv| iv.round_outward(prec))
                     .collect();
             }
-            rest.blocks.remove(0);
-            for ((b, c), sc) in rest.blocks.iter().zip(&contexts[1..]).zip(&scales[1..]) {
-                let a = layer_enclosure(&b.attention, c, &enc, tau, request.prec, sc)?;
+            let rest = sub.blocks[1..]
+                .iter()
+                .zip(&self.contexts[1..])
+                .zip(&self.scales[1..]);
+            for ((b, c), sc) in rest {
+                let a = layer_enclosure(&b.attention, c, &enc, tau, prec, sc)?;
                 enc = enc.iter().zip(&a).map(|(p, q)| p + q).collect();
                 if let Some(m) = &b.mlp {
                     enc = mlp_enclosure(m, &enc);
                 }
-                enc = enc
-                    .iter()
-                    .map(|iv| iv.round_outward(request.prec))
-                    .collect();
+                enc = enc.iter().map(|iv| iv.round_outward(prec)).collect();
             }
         }
         let xf: Vec<f64> = x.iter().map(Scalar::to_f64).collect();
-        let float64 = float_output::<S, f64>(&sub, context, &xf, Some(tau.to_f64()))?;
+        let float64 = float_output::<S, f64>(sub, &self.context, &xf, Some(tau.to_f64()))?;
         let max_width = enc
             .iter()
             .map(Interval::width)
             .max()
             .unwrap_or_else(S::zero);
-        temperatures.push(AtTemperature {
+        Ok(AtTemperature {
             tau: tau.clone(),
             enclosure: enc,
             max_width,
             float64,
-        });
+        })
     }
-    Ok(Evaluation {
-        output,
-        argmax,
-        temperatures,
-        scales,
-        scale_note,
-    })
 }
 
 #[cfg(test)]

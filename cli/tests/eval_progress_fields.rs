@@ -3,8 +3,8 @@
 //! zero-temperature output and the temperatures finished), and the JSON fields of `eval` and
 //! `regions` checked against `docs/json/eval.md` and `docs/json/regions.md`.
 //!
-//! The slow case is a JSON model the test writes: two layers of four heads on `R^8`, 64 keys;
-//! an enclosure at 256 bits takes seconds per temperature.
+//! The slow case is a JSON model the test writes: two layers of four heads on `R^8`, 512 keys;
+//! an enclosure at 1024 bits takes seconds per temperature (2N exponentials per head and layer).
 
 mod common;
 
@@ -40,7 +40,7 @@ fn slow_eval_args(m: &Path, c: &Path) -> Vec<String> {
         "eval",
         m,
         c,
-        &["--at", at, "--tau", TAUS, "--prec", "256", "--json"],
+        &["--at", at, "--tau", TAUS, "--prec", "1024", "--json"],
     )
 }
 
@@ -58,7 +58,7 @@ fn ok_on(sub: &str, m: &Path, c: &Path, extra: &[&str]) -> Run {
 #[test]
 #[cfg(unix)]
 fn ctrl_c_gives_a_partial_evaluation_promptly() {
-    let (m, c) = case("ctrl_c", 2, 4, 8, 64);
+    let (m, c) = case("ctrl_c", 2, 4, 8, 512);
     let r = common::ctrl_c_after_one_second(&slow_eval_args(&m, &c));
     assert_eq!(r.code, Some(0), "{r:?}");
     let j: Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {r:?}"));
@@ -79,7 +79,7 @@ fn ctrl_c_gives_a_partial_evaluation_promptly() {
 /// report.
 #[test]
 fn progress_lines_when_stderr_is_not_a_terminal() {
-    let (m, c) = case("lines", 2, 4, 8, 64);
+    let (m, c) = case("lines", 2, 4, 8, 512);
     let mut args = slow_eval_args(&m, &c);
     let t = args.iter().position(|a| a == "--tau").unwrap();
     args[t + 1] = "1,1/2".into();

@@ -1,6 +1,7 @@
 //! `tropical eval`: a model's output at a query token, exactly at zero temperature (mean over
 //! tied maximisers) and as certified enclosures at the given temperatures. The evaluation is
-//! `tropical_attention::eval::evaluate`; this module parses, calls it once and prints.
+//! `tropical_attention::eval::PreparedEval` (what `evaluate` runs, one step at a time for progress
+//! and Ctrl-C); this module parses, calls it and prints.
 
 use std::path::Path;
 
@@ -8,7 +9,7 @@ use anyhow::Context;
 use serde::Serialize;
 use tropical_algebra::{Rat, Scalar};
 use tropical_attention::count::MAP_NOTE;
-use tropical_attention::eval::{evaluate, EvalRequest, Evaluation, HeadArgmax, ScaleChoice};
+use tropical_attention::eval::{EvalRequest, Evaluation, HeadArgmax, PreparedEval, ScaleChoice};
 use tropical_attention::load;
 
 const EXAMPLES: &str = "Examples:
@@ -129,18 +130,48 @@ fn decimal(q: &Rat, digits: u32) -> (String, Rat) {
     (s, exact)
 }
 
-/// A bound `≥ e` printed with two significant digits (checked exactly).
+/// The smallest decimal `m.n·10^E ≥ e` with two significant digits (`e ≥ 0`), found in exact
+/// arithmetic: `e` may be far below the smallest `f64` (an enclosure at `--prec 2000` is
+/// `2^-2000` wide), where a float search would never end.
 fn bound(e: &Rat) -> String {
-    if e.is_zero() {
+    if !e.is_positive() {
         return "0".into();
     }
-    let mut f = e.to_f64() * (1.0 + 1e-12);
+    let q = e.to_big_rational();
+    // E ≈ ⌊log10 e⌋ from the bit lengths (off by at most one or two; corrected below)
+    let bits = q.numer().bits() as i64 - q.denom().bits() as i64;
+    let mut exp = ((bits - 1) as f64 * std::f64::consts::LOG10_2).floor() as i64;
+    let ten = Rat::from_i64(10);
     loop {
-        let s = format!("{f:.1e}");
-        if Rat::parse_exact(&s).is_ok_and(|b| b >= *e) {
-            return s;
+        // scaled = e / 10^(E−1), which has two digits before the point when 10 ≤ scaled < 100
+        let p = i32::try_from(1 - exp).unwrap_or(i32::MAX);
+        let scaled = match ten.powi(p) {
+            Ok(t) => e.clone() * &t,
+            Err(_) => return "inf".into(),
+        };
+        if scaled >= Rat::from_i64(100) {
+            exp += 1;
+        } else if scaled < Rat::from_i64(10) {
+            exp -= 1;
+        } else {
+            // ⌈scaled⌉ is 10..=100: its first two digits, and 100 is 1.0·10^(E+1)
+            let m = scaled.ceil().to_string();
+            return match m.as_str() {
+                "100" => format!("1.0e{}", exp + 1),
+                _ => format!("{}.{}e{exp}", &m[..1], &m[1..2]),
+            };
         }
-        f *= 1.05;
+    }
+}
+
+/// `bound(e)` as an `f64` that is still `≥ e`: the smallest positive `f64` when the bound is
+/// below the `f64` range, infinity above it.
+fn bound_f64(e: &Rat) -> f64 {
+    let f: f64 = bound(e).parse().unwrap_or(f64::INFINITY);
+    if f == 0.0 && e.is_positive() {
+        f64::from_bits(1)
+    } else {
+        f
     }
 }
 
@@ -182,8 +213,16 @@ fn parse_at(at: &[String]) -> anyhow::Result<Vec<Rat>> {
         .collect()
 }
 
+/// One step of the evaluation, sent from the worker thread as it finishes.
+enum Step {
+    /// The zero-temperature output (first).
+    Zero(Evaluation<Rat>),
+    /// One temperature, in the order asked.
+    Tau(tropical_attention::eval::AtTemperature<Rat>),
+}
+
 /// Run the subcommand. The evaluation runs on a worker thread (zero temperature, then one
-/// temperature at a time, each one call of `evaluate`) while this thread shows progress and
+/// temperature at a time, the layers prepared once) while this thread shows progress and
 /// watches Ctrl-C: an interrupt prints what was computed so far within 50 ms
 /// (`complete: false`).
 pub fn run(args: Args) -> anyhow::Result<()> {
@@ -222,17 +261,21 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let (tx, rx) = std::sync::mpsc::channel();
     let (xw, total) = (x.clone(), taus.len());
     std::thread::spawn(move || {
-        let zero = evaluate(&model, &ctx, &xw, &base);
-        let ok = zero.is_ok();
-        if tx.send(zero).is_err() || !ok {
+        let prepared = match PreparedEval::new(&model, &ctx, &xw, &base) {
+            Ok(p) => p,
+            Err(e) => {
+                let _ = tx.send(Err(e));
+                return;
+            }
+        };
+        if tx
+            .send(Ok(Step::Zero(prepared.zero_temperature())))
+            .is_err()
+        {
             return;
         }
-        for t in taus {
-            let req = EvalRequest {
-                taus: vec![t],
-                ..base.clone()
-            };
-            if tx.send(evaluate(&model, &ctx, &xw, &req)).is_err() {
+        for t in &taus {
+            if tx.send(prepared.at_temperature(t).map(Step::Tau)).is_err() {
                 return;
             }
         }
@@ -242,10 +285,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let stopped = loop {
         match rx.recv_timeout(std::time::Duration::from_millis(50)) {
             Ok(r) => {
-                let e = r.map_err(crate::cmd::regions::flag_error)?;
-                match &mut ev {
-                    None => ev = Some(e),
-                    Some(acc) => acc.temperatures.extend(e.temperatures),
+                match (r.map_err(crate::cmd::regions::flag_error)?, &mut ev) {
+                    (Step::Zero(e), _) => ev = Some(e),
+                    (Step::Tau(t), Some(acc)) => acc.temperatures.push(t),
+                    (Step::Tau(_), None) => anyhow::bail!("a temperature before zero temperature"),
                 }
                 received += 1;
                 if received == total + 1 {
@@ -297,7 +340,7 @@ fn report(ev: &Evaluation<Rat>, x: &[Rat], layer: Option<usize>, digits: u32) ->
                 .iter()
                 .map(|i| dec_interval(i.lo(), i.hi(), digits))
                 .collect(),
-            max_width: bound(&t.max_width).parse().unwrap_or(f64::INFINITY),
+            max_width: bound_f64(&t.max_width),
             float64: t.float64.clone(),
         })
         .collect();
@@ -373,4 +416,47 @@ fn print_table(ev: &Evaluation<Rat>, r: &Report, exact: bool, taus: usize) {
     }
     rows.push(("note", r.note.to_string()));
     crate::output::print_rows(&rows);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The decimal one step below `s` (`m.n·10^E` with `m.n` lowered by 0.1), exactly.
+    fn step_below(s: &str) -> Rat {
+        let (mant, exp) = s.split_once('e').unwrap();
+        let digits: i64 = mant.replace('.', "").parse().unwrap();
+        let exp: i32 = exp.parse().unwrap();
+        Rat::from_i64(digits - 1) * Rat::from_i64(10).powi(exp - 1).unwrap()
+    }
+
+    proptest! {
+        /// Hypothesis: `e = p/q · 2^k > 0`, from far below to far above the `f64` range.
+        /// Conclusion: `bound(e)` is a two-digit decimal `≥ e` and the decimal one step below it
+        /// is `< e` (the smallest such bound), checked in exact arithmetic.
+        #[test]
+        fn bound_is_the_smallest_two_digit_decimal_above(
+            p in 1i64..1_000_000, q in 1i64..1_000_000, k in -3000i32..3000
+        ) {
+            let e = Rat::from_ratio(p, q).unwrap() * Rat::from_i64(2).powi(k).unwrap();
+            let s = bound(&e);
+            let b = Rat::parse_exact(&s).unwrap();
+            prop_assert!(b >= e, "{s} < {e}");
+            prop_assert!(step_below(&s) < e, "{s} is not the smallest");
+            prop_assert!(bound_f64(&e) > 0.0);
+        }
+    }
+
+    /// Values far below the smallest `f64` (a `--prec 2000` enclosure) end, and exact bounds
+    /// print as such.
+    #[test]
+    fn bound_of_tiny_and_round_values() {
+        let tiny = Rat::from_i64(2).powi(-2000).unwrap();
+        assert_eq!(bound(&tiny), "8.8e-603"); // 2^-2000 = 8.709…·10^-603
+        assert_eq!(bound_f64(&tiny), f64::from_bits(1));
+        assert_eq!(bound(&Rat::from_i64(1)), "1.0e0");
+        assert_eq!(bound(&Rat::from_ratio(99_01, 100).unwrap()), "1.0e2");
+        assert_eq!(bound(&Rat::zero()), "0");
+    }
 }
