@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use safetensors::tensor::TensorView;
 use safetensors::Dtype;
 use tropical_algebra::{Rat, Scalar};
+use tropical_attention::load::npy::{npy_file_bytes, npy_header_dict};
 use tropical_attention::load::{self, LoadOptions, Naming, TensorNames};
 use tropical_attention::{AttentionError, Mat};
 
@@ -177,17 +178,8 @@ fn json_model_numbers_are_exact() {
     assert_eq!(*c.get(0, 0), Rat::from_ratio(1, 10).unwrap());
 }
 
-fn npy(descr: &str, shape: &str, body: &[u8]) -> Vec<u8> {
-    let mut h = format!("{{'descr': '{descr}', 'fortran_order': False, 'shape': {shape}, }}");
-    while (10 + h.len() + 1) % 64 != 0 {
-        h.push(' ');
-    }
-    h.push('\n');
-    let mut out = b"\x93NUMPY\x01\x00".to_vec();
-    out.extend((h.len() as u16).to_le_bytes());
-    out.extend(h.as_bytes());
-    out.extend(body);
-    out
+fn npy(descr: &str, shape: &[usize], body: &[u8]) -> Vec<u8> {
+    npy_file_bytes(&npy_header_dict(descr, false, shape), body).unwrap()
 }
 
 /// `.npy` f32/f64/f16 arrays read exactly, including shape `(N, d)` and `(1, N, d)`.
@@ -195,11 +187,11 @@ fn npy(descr: &str, shape: &str, body: &[u8]) -> Vec<u8> {
 fn npy_round_trip() {
     let v = [0.1f32, -2.5, 3.0, 1e-3, 7.0, 0.0];
     let p = tmp("ctx.npy");
-    std::fs::write(&p, npy("<f4", "(2, 3)", &f32_bytes(&v))).unwrap();
+    std::fs::write(&p, npy("<f4", &[2, 3], &f32_bytes(&v))).unwrap();
     let m: Mat<Rat> = load::load_matrix(&p, None).unwrap();
     assert_eq!(m.to_rows(), rat_rows(&v, 3));
     let w: Vec<u8> = v.iter().flat_map(|x| f64::from(*x).to_le_bytes()).collect();
-    std::fs::write(&p, npy("<f8", "(1, 3, 2)", &w)).unwrap();
+    std::fs::write(&p, npy("<f8", &[1, 3, 2], &w)).unwrap();
     let m: Mat<Rat> = load::load_matrix(&p, None).unwrap();
     assert_eq!(m.to_rows(), rat_rows(&v, 2));
     let hb: Vec<u8> = [0.5f32, -0.25]
@@ -207,7 +199,7 @@ fn npy_round_trip() {
         .flat_map(|x| half::f16::from_f32(*x).to_le_bytes())
         .collect();
     let pv = tmp("vec.npy");
-    std::fs::write(&pv, npy("<f2", "(2,)", &hb)).unwrap();
+    std::fs::write(&pv, npy("<f2", &[2], &hb)).unwrap();
     assert_eq!(
         load::load_vector::<Rat>(&pv).unwrap(),
         vec![
@@ -415,19 +407,76 @@ fn bad_inputs_give_their_errors() {
         .unwrap_err()
         .to_string()
         .contains("magic"));
-    std::fs::write(&p, npy("<i4", "(1, 1)", &[0, 0, 0, 0])).unwrap();
+    std::fs::write(&p, npy("<i4", &[1, 1], &[0, 0, 0, 0])).unwrap();
     assert!(load::load_matrix::<Rat>(&p, None)
         .unwrap_err()
         .to_string()
         .contains("unsupported dtype"));
-    std::fs::write(&p, npy("<f4", "(2, 2)", &[0; 8])).unwrap();
+    std::fs::write(&p, npy("<f4", &[2, 2], &[0; 8])).unwrap();
     assert!(load::load_matrix::<Rat>(&p, None)
         .unwrap_err()
         .to_string()
         .contains("data bytes"));
-    std::fs::write(&p, npy("<f4", "(1, 1)", &f32_bytes(&[f32::NAN]))).unwrap();
+    std::fs::write(&p, npy("<f4", &[1, 1], &f32_bytes(&[f32::NAN]))).unwrap();
     assert!(matches!(
         load::load_matrix::<Rat>(&p, None),
         Err(AttentionError::NonFinite { .. })
     ));
+}
+
+/// Hypothesis: a safetensors file read lazily from disk (`load_safetensors`: the header first,
+/// then only the tensors the requested layers need) and whole from memory
+/// (`safetensors_from_bytes`: the `safetensors` crate's own validation). Conclusion: the same
+/// model for every window of layers, and both reject the same corrupted files (cut inside the
+/// header length, the header or the data, a header length past the end, bytes after the data)
+/// with a format error naming the file.
+#[test]
+fn lazy_file_reads_agree_with_whole_file_reads() {
+    let path = testdata("tiny-bert.safetensors");
+    let bytes = std::fs::read(&path).unwrap();
+    let mut windows = vec![None];
+    for first in 0..tiny::LAYERS {
+        for count in 1..=tiny::LAYERS - first {
+            windows.push(Some((first, count)));
+        }
+    }
+    for layers in windows {
+        let opts = LoadOptions {
+            layers,
+            ..LoadOptions::default()
+        };
+        let lazy = load::load_safetensors::<Rat>(&path, &opts).unwrap();
+        let whole = load::safetensors_from_bytes::<Rat>(&bytes, &path, &opts).unwrap();
+        assert_eq!(lazy.model, whole.model, "layers {layers:?}");
+        assert_eq!(
+            (lazy.n_heads, &lazy.naming, &lazy.prefix),
+            (whole.n_heads, &whole.naming, &whole.prefix)
+        );
+    }
+    let n = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
+    let mut past_end = bytes.clone();
+    past_end[..8].copy_from_slice(&(bytes.len() as u64).to_le_bytes());
+    let mut trailing = bytes.clone();
+    trailing.extend([0u8; 4]);
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("cut-length", bytes[..5].to_vec()),
+        ("cut-header", bytes[..8 + n / 2].to_vec()),
+        ("cut-data", bytes[..bytes.len() - 4].to_vec()),
+        ("past-end", past_end),
+        ("trailing", trailing),
+    ];
+    for (name, b) in cases {
+        let p = tmp(&format!("lazy-{name}.safetensors"));
+        std::fs::write(&p, &b).unwrap();
+        let lazy = load::load_safetensors::<Rat>(&p, &LoadOptions::default());
+        let whole = load::safetensors_from_bytes::<Rat>(&b, &p, &LoadOptions::default());
+        for (how, r) in [("lazy", lazy), ("whole", whole)] {
+            match r {
+                Err(AttentionError::Format { path, .. }) => {
+                    assert!(path.contains(name), "{how} {name}: {path}")
+                }
+                other => panic!("{how} {name}: not a format error: {:?}", other.err()),
+            }
+        }
+    }
 }

@@ -131,12 +131,7 @@ pub fn load_hf_folder<S: Scalar>(dir: &Path, opts: &LoadOptions) -> Result<Loade
     } else {
         None
     };
-    let files = shard_files(dir)?;
-    let buffers = files
-        .iter()
-        .map(|f| read_file(f))
-        .collect::<Result<Vec<_>>>()?;
-    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
-    let ck = Ckpt::new(&buffers, &names, d)?;
+    // every shard's header is validated; only the tensors the layers need are read
+    let ck = Ckpt::open(&shard_files(dir)?, d)?;
     load_from_ckpt(&ck, opts, opts.n_heads.or(from_config))
 }

@@ -9,14 +9,18 @@
 //! ## Main declarations
 //!
 //! - [`load_safetensors`], [`safetensors_from_bytes`]: one file.
-//! - `Ckpt` (crate-internal): tensors by name over one or several shards, used by
-//!   [`super::hf`] for sharded folders.
+//! - `Ckpt` (crate-internal): tensors by name over one or several shards (files read lazily,
+//!   or bytes in memory), used by [`super::hf`] for sharded folders.
 //!
 //! ## Implementation notes
 //!
-//! The `safetensors` crate validates the header before any tensor is touched: the 8-byte header
-//! length against the buffer (and its 100 MB limit), every tensor's offsets against the data
-//! section (contiguous, in bounds) and every shape's byte size against its range. Shapes are then
+//! The header is validated before any tensor is touched: the 8-byte header length against the
+//! file (and the format's 100 MB limit), every tensor's offsets against the data section
+//! (contiguous, ending exactly at the end of the file) and every shape's byte size against its
+//! range (the `safetensors` crate's `Metadata` checks; on bytes in memory its `deserialize`).
+//! A file is not read whole: after its header only the tensors the requested layers need are
+//! read, each from its own byte range (MiniLM's layer 0 is 2.4 MB of a 90 MB file, most of it
+//! the embeddings). Shapes are then
 //! checked against what each role needs (rows, columns, head divisibility) before conversion.
 //! The head count comes from [`LoadOptions::n_heads`], else the file's metadata
 //! (`num_attention_heads`, `n_head`, `num_heads`), else a `config.json` beside the file.
@@ -30,14 +34,15 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use std::borrow::Cow;
+
+use safetensors::tensor::Metadata;
 use safetensors::{Dtype, SafeTensors};
 use tropical_algebra::Scalar;
 
 use super::default_scale;
 use super::npy::{decode, to_scalar, NpyDtype};
-use super::{
-    check_layers, fmt_err, read_file, Array, LoadOptions, LoadedModel, Naming, TensorNames,
-};
+use super::{check_layers, fmt_err, Array, LoadOptions, LoadedModel, Naming, TensorNames};
 use crate::error::{shape_err, AttentionError, Result};
 use crate::linalg::Mat;
 use crate::model::{AttentionLayer, Block, Head, Model};
@@ -47,28 +52,151 @@ type QkvParts<S> = (Mat<S>, Vec<S>, Mat<S>, Vec<S>, Mat<S>, Vec<S>);
 
 const PREFIXES: [&str; 3] = ["", "bert.", "transformer."];
 
-/// Tensors by name over one or several safetensors buffers (the shards of a checkpoint).
+/// The format's limit on the header (the `safetensors` crate's `MAX_HEADER_SIZE`).
+const MAX_HEADER_BYTES: u64 = 100_000_000;
+
+/// Tensors by name over one or several safetensors shards (the files of a checkpoint).
 pub(crate) struct Ckpt<'a> {
-    shards: Vec<SafeTensors<'a>>,
+    shards: Vec<Shard<'a>>,
     /// Names the checkpoint in errors (the file, or the folder of a sharded checkpoint).
     path: String,
 }
 
-impl<'a> Ckpt<'a> {
-    /// Validate and index buffers; `names[i]` names `buffers[i]` in errors.
-    pub(crate) fn new(buffers: &'a [Vec<u8>], names: &[String], path: String) -> Result<Self> {
-        let shards = buffers
+/// A tensor's dtype, shape and bytes (borrowed from a buffer, or read from a file).
+type RawTensor<'a> = (Dtype, Vec<usize>, Cow<'a, [u8]>);
+
+/// One shard: bytes in memory, or a file whose header was read and validated and whose tensors
+/// are read when asked for (a layer of a checkpoint is a few MB of a file of hundreds).
+enum Shard<'a> {
+    Bytes(SafeTensors<'a>),
+    File(LazyFile),
+}
+
+/// A safetensors file read lazily: the header once (validated as `SafeTensors::deserialize`
+/// validates it: offsets contiguous, byte sizes matching shapes, the data section ending at the
+/// end of the file), then each tensor's own byte range.
+struct LazyFile {
+    file: std::sync::Mutex<std::fs::File>,
+    meta: Metadata,
+    /// The tensor names, in file order.
+    names: Vec<String>,
+    /// Where the data section starts (8 + header length).
+    data_start: u64,
+    /// Names the file in errors.
+    path: String,
+}
+
+impl LazyFile {
+    /// Open `path` and read its header. The header length is checked against the file (and
+    /// the format's 100 MB limit) before anything is allocated from it.
+    fn open(path: &Path) -> Result<Self> {
+        use std::io::Read;
+        let p = path.display().to_string();
+        let io = |err| AttentionError::Io {
+            path: p.clone(),
+            err,
+        };
+        let bad = |m: String| fmt_err(&p, format!("not a valid safetensors file: {m}"));
+        let mut file = std::fs::File::open(path).map_err(io)?;
+        let len = file.metadata().map_err(io)?.len();
+        let mut n = [0u8; 8];
+        file.read_exact(&mut n)
+            .map_err(|_| bad("shorter than its 8-byte header length".into()))?;
+        let n = u64::from_le_bytes(n);
+        if n > MAX_HEADER_BYTES || n > len.saturating_sub(8) {
+            return Err(bad(format!(
+                "header length {n} exceeds the file ({len} bytes) or the 100 MB limit"
+            )));
+        }
+        let mut header = vec![0u8; n as usize];
+        file.read_exact(&mut header).map_err(io)?;
+        let text = std::str::from_utf8(&header).map_err(|e| bad(format!("header: {e}")))?;
+        let meta: Metadata = serde_json::from_str(text).map_err(|e| bad(format!("header: {e}")))?;
+        let data_start = 8 + n;
+        if data_start + meta.data_len() as u64 != len {
+            return Err(bad(format!(
+                "the header describes {} data bytes, the file holds {}",
+                meta.data_len(),
+                len - data_start
+            )));
+        }
+        Ok(LazyFile {
+            file: std::sync::Mutex::new(file),
+            names: meta.offset_keys(),
+            meta,
+            data_start,
+            path: p,
+        })
+    }
+
+    /// The dtype, shape and bytes of tensor `name`, read from the file; `None` if absent.
+    fn tensor(&self, name: &str) -> Option<Result<RawTensor<'static>>> {
+        use std::io::{Read, Seek, SeekFrom};
+        let info = self.meta.info(name)?;
+        let (start, end) = info.data_offsets;
+        let read = || -> std::io::Result<Vec<u8>> {
+            let mut file = self
+                .file
+                .lock()
+                .map_err(|_| std::io::Error::other("a reader of this file panicked"))?;
+            file.seek(SeekFrom::Start(self.data_start + start as u64))?;
+            let mut bytes = vec![0u8; end - start];
+            file.read_exact(&mut bytes)?;
+            Ok(bytes)
+        };
+        Some(
+            read()
+                .map(|b| (info.dtype, info.shape.clone(), Cow::Owned(b)))
+                .map_err(|err| AttentionError::Io {
+                    path: self.path.clone(),
+                    err,
+                }),
+        )
+    }
+}
+
+impl Shard<'_> {
+    fn names(&self) -> Vec<&str> {
+        match self {
+            Shard::Bytes(s) => s.names(),
+            Shard::File(f) => f.names.iter().map(String::as_str).collect(),
+        }
+    }
+    fn has(&self, name: &str) -> bool {
+        match self {
+            Shard::Bytes(s) => s.tensor(name).is_ok(),
+            Shard::File(f) => f.meta.info(name).is_some(),
+        }
+    }
+    fn tensor(&self, name: &str) -> Option<Result<RawTensor<'_>>> {
+        match self {
+            Shard::Bytes(s) => s
+                .tensor(name)
+                .ok()
+                .map(|t| Ok((t.dtype(), t.shape().to_vec(), Cow::Borrowed(t.data())))),
+            Shard::File(f) => f.tensor(name),
+        }
+    }
+}
+
+impl Ckpt<'_> {
+    /// Open files and read their headers only (tensors are read when asked for).
+    pub(crate) fn open(files: &[std::path::PathBuf], path: String) -> Result<Ckpt<'static>> {
+        let shards = files
             .iter()
-            .zip(names)
-            .map(|(b, n)| {
-                SafeTensors::deserialize(b)
-                    .map_err(|e| fmt_err(n, format!("not a valid safetensors file: {e}")))
-            })
+            .map(|f| LazyFile::open(f).map(Shard::File))
             .collect::<Result<_>>()?;
         Ok(Ckpt { shards, path })
     }
+    /// The `__metadata__` of the first shard read from a file, if it has one.
+    fn file_metadata(&self) -> Option<&HashMap<String, String>> {
+        self.shards.iter().find_map(|s| match s {
+            Shard::File(f) => f.meta.metadata().as_ref(),
+            Shard::Bytes(_) => None,
+        })
+    }
     fn names(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = self.shards.iter().flat_map(|s| s.names()).collect();
+        let mut names: Vec<&str> = self.shards.iter().flat_map(Shard::names).collect();
         names.sort_unstable();
         names
     }
@@ -82,16 +210,16 @@ impl<'a> Ckpt<'a> {
         }
     }
     fn has(&self, name: &str) -> bool {
-        self.shards.iter().any(|s| s.tensor(name).is_ok())
+        self.shards.iter().any(|s| s.has(name))
     }
     fn tensor<S: Scalar>(&self, name: &str) -> Result<Array<S>> {
-        let t = self
+        let (dtype, shape, bytes) = self
             .shards
             .iter()
-            .find_map(|s| s.tensor(name).ok())
-            .ok_or_else(|| self.missing(name))?;
+            .find_map(|s| s.tensor(name))
+            .ok_or_else(|| self.missing(name))??;
         let what = format!("{}: tensor {name:?}", self.path);
-        let dtype = match t.dtype() {
+        let dtype = match dtype {
             Dtype::F16 => NpyDtype::F16,
             Dtype::BF16 => NpyDtype::Bf16,
             Dtype::F32 => NpyDtype::F32,
@@ -103,16 +231,12 @@ impl<'a> Ckpt<'a> {
                 })
             }
         };
-        let data = t
-            .data()
+        let data = bytes
             .chunks_exact(dtype.width())
             .enumerate()
             .map(|(i, c)| to_scalar(decode(c, dtype, false), &what, i))
             .collect::<Result<_>>()?;
-        Ok(Array {
-            shape: t.shape().to_vec(),
-            data,
-        })
+        Ok(Array { shape, data })
     }
     fn matrix<S: Scalar>(
         &self,
@@ -186,9 +310,16 @@ fn head_count_from_config(path: &Path) -> Option<usize> {
 }
 
 /// Load the attention layers of a safetensors checkpoint, exactly.
+///
+/// The file's header is read and validated first; then only the tensors the requested layers
+/// need are read (a layer of a real checkpoint is a few MB of a file of hundreds).
 pub fn load_safetensors<S: Scalar>(path: &Path, opts: &LoadOptions) -> Result<LoadedModel<S>> {
-    let bytes = read_file(path)?;
-    safetensors_from_bytes(&bytes, path, opts)
+    let ck = Ckpt::open(&[path.to_path_buf()], path.display().to_string())?;
+    let n_heads = opts
+        .n_heads
+        .or_else(|| ck.file_metadata().and_then(head_count_from))
+        .or_else(|| head_count_from_config(path));
+    load_from_ckpt(&ck, opts, n_heads)
 }
 
 /// [`load_safetensors`] on bytes already read (`path` names the file in errors and locates a
@@ -204,7 +335,7 @@ pub fn safetensors_from_bytes<S: Scalar>(
     let st = SafeTensors::deserialize(bytes)
         .map_err(|e| fmt_err(&p, format!("not a valid safetensors file: {e}")))?;
     let ck = Ckpt {
-        shards: vec![st],
+        shards: vec![Shard::Bytes(st)],
         path: p.clone(),
     };
     let n_heads = opts
@@ -411,7 +542,7 @@ pub(crate) fn single_tensor<S: Scalar>(
         )
     })?;
     let ck = Ckpt {
-        shards: vec![st],
+        shards: vec![Shard::Bytes(st)],
         path: p.to_string(),
     };
     let name = match tensor {
