@@ -103,6 +103,33 @@ fn progress_lines_when_stderr_is_not_a_terminal() {
     assert!(phases.windows(2).all(|w| w[0] <= w[1]), "{r:?}");
 }
 
+/// Hypothesis: `--prec 2000`, so every enclosure is about `2^-2000` wide, far below the smallest
+/// `f64`. Conclusion: the evaluation ends (the error bounds are found in exact arithmetic; a
+/// search in floats never ended there), the table prints each width as a decimal of the right
+/// magnitude, and the JSON `max_width` is the smallest positive `f64` (still an upper bound).
+#[test]
+fn precision_below_the_f64_range() {
+    let (m, c) = case("prec", 1, 2, 2, 3);
+    let args = ["--at", "1,1/2", "--tau", "1", "--prec", "2000"];
+    let table = ok_on("eval", &m, &c, &args);
+    let width = table
+        .stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("max interval width"))
+        .unwrap_or_else(|| panic!("{table:?}"))
+        .trim()
+        .to_string();
+    let exp: i32 = width.split_once('e').unwrap().1.parse().unwrap();
+    assert!((-620..-590).contains(&exp), "{width}");
+    let json = ok_on("eval", &m, &c, &[&args[..], &["--json"]].concat());
+    let j: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        j["temperatures"][0]["max_width"].as_f64(),
+        Some(f64::from_bits(1)),
+        "{j}"
+    );
+}
+
 /// A fast run or a bad input prints no progress line: a bad input's stderr is one error line.
 #[test]
 fn a_fast_run_is_quiet() {

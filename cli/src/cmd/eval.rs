@@ -396,14 +396,15 @@ fn print_table(ev: &Evaluation<Rat>, r: &Report, exact: bool, taus: usize) {
         .iter()
         .map(|t| format!("τ = {}", t.tau))
         .collect();
-    for (t, l) in r.temperatures.iter().zip(&labels) {
+    for ((t, exact), l) in r.temperatures.iter().zip(&ev.temperatures).zip(&labels) {
         let ex = t
             .enclosure
             .iter()
             .map(|[a, b]| format!("[{a}, {b}]"))
             .collect();
         rows.push((l.as_str(), show(&t.decimal, ex)));
-        rows.push(("  max interval width", format!("{:e}", t.max_width)));
+        // the exact bound, also where it is below the f64 range
+        rows.push(("  max interval width", bound(&exact.max_width)));
     }
     if let Some(why) = r.stopped {
         rows.push((
