@@ -396,3 +396,67 @@ fn depth_two_labels_and_pieces() {
         assert_eq!(cell.piece.linear.clone().unwrap(), p.linear.to_rows());
     }
 }
+
+/// Hypothesis: one head on `R^10` with `W_Q = W_K = I` and 11 integer context tokens (the
+/// decomposition applies: rank 10 = d_k; the reduced counting space has 10 > 8 dimensions).
+/// Conclusion: automatic mode reports the product alone (no Minkowski run beside it, since
+/// `AUTO_MINKOWSKI_DIM` = 8), and asking for both methods runs both, which agree.
+#[test]
+fn automatic_mode_skips_the_minkowski_check_in_high_dimension() {
+    use tropical_attention::count::AUTO_MINKOWSKI_DIM;
+    use tropical_attention::model::{AttentionLayer, Block, Head};
+    let d = 10;
+    assert!(d > AUTO_MINKOWSKI_DIM);
+    let id: Vec<i64> = (0..d * d).map(|i| i64::from(i % (d + 1) == 0)).collect();
+    let zero = vec![0; d];
+    let head = Head::new(
+        mat(d, d, &id),
+        vecr(&zero),
+        mat(d, d, &id),
+        vecr(&zero),
+        mat(d, d, &id),
+        vecr(&zero),
+    )
+    .unwrap();
+    let layer = AttentionLayer::new(vec![head], mat(d, d, &id), vecr(&zero), r(1)).unwrap();
+    let m = Model::new(vec![Block {
+        attention: layer,
+        mlp: None,
+    }])
+    .unwrap();
+    // 11 tokens: 10 spread points and their negated sum, so that all 11 are hull vertices
+    let mut rows: Vec<i64> = Vec::new();
+    let mut state = 7u64;
+    let mut sum = vec![0i64; d];
+    for _ in 0..d {
+        for s in sum.iter_mut() {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let v = (state >> 59) as i64 - 16;
+            rows.push(v);
+            *s += v;
+        }
+    }
+    rows.extend(sum.iter().map(|s| -s - 1));
+    let c = mat(d + 1, d, &rows);
+    let auto = count_cells(&m, &c, &CountRequest::default()).unwrap();
+    assert_eq!(auto.method, Method::Product, "{:?}", auto.runs);
+    assert!(
+        auto.runs.iter().all(|x| x.method != Method::Minkowski),
+        "{:?}",
+        auto.runs
+    );
+    let both = count_cells(
+        &m,
+        &c,
+        &CountRequest {
+            methods: vec![Method::Product, Method::Minkowski],
+            ..CountRequest::default()
+        },
+    )
+    .unwrap();
+    assert!(both.agreed && both.runs.len() == 2, "{:?}", both.runs);
+    assert_eq!(both.cells, auto.cells);
+    assert_eq!(both.minkowski(), Some(&auto.cells));
+}

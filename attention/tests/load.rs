@@ -480,3 +480,35 @@ fn lazy_file_reads_agree_with_whole_file_reads() {
         }
     }
 }
+
+/// Hypothesis: a header whose tensors are valid one by one but whose offsets add up to
+/// `2^64 − 1` bytes (nine contiguous `U8` tensors). Conclusion: the lazy reader answers a format
+/// error naming the file, without overflowing (`8 + header + data` does not fit in 64 bits).
+#[test]
+fn lazy_reader_rejects_offsets_near_two_to_the_64() {
+    let big: u64 = (1 << 61) - 1;
+    let mut entries = Vec::new();
+    let mut start = 0u64;
+    for k in 0..9 {
+        let size = if k < 8 { big } else { 7 };
+        entries.push(format!(
+            r#""t{k}":{{"dtype":"U8","shape":[{size}],"data_offsets":[{start},{}]}}"#,
+            start + size
+        ));
+        start += size;
+    }
+    assert_eq!(start, u64::MAX);
+    let header = format!("{{{}}}", entries.join(","));
+    let mut bytes = (header.len() as u64).to_le_bytes().to_vec();
+    bytes.extend(header.as_bytes());
+    bytes.extend([0u8; 16]);
+    let p = tmp("lazy-offsets-2-64.safetensors");
+    std::fs::write(&p, &bytes).unwrap();
+    match load::load_safetensors::<Rat>(&p, &LoadOptions::default()) {
+        Err(AttentionError::Format { path, msg }) => {
+            assert!(path.contains("lazy-offsets"), "{path}");
+            assert!(msg.contains("data bytes"), "{msg}");
+        }
+        other => panic!("not a format error: {:?}", other.err()),
+    }
+}

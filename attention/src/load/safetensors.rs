@@ -113,7 +113,11 @@ impl LazyFile {
         let text = std::str::from_utf8(&header).map_err(|e| bad(format!("header: {e}")))?;
         let meta: Metadata = serde_json::from_str(text).map_err(|e| bad(format!("header: {e}")))?;
         let data_start = 8 + n;
-        if data_start + meta.data_len() as u64 != len {
+        // checked: a hostile header can claim offsets near 2^64
+        let end = u64::try_from(meta.data_len())
+            .ok()
+            .and_then(|d| d.checked_add(data_start));
+        if end != Some(len) {
             return Err(bad(format!(
                 "the header describes {} data bytes, the file holds {}",
                 meta.data_len(),
