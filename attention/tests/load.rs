@@ -483,7 +483,9 @@ fn lazy_file_reads_agree_with_whole_file_reads() {
 
 /// Hypothesis: a header whose tensors are valid one by one but whose offsets add up to
 /// `2^64 − 1` bytes (nine contiguous `U8` tensors). Conclusion: the lazy reader answers a format
-/// error naming the file, without overflowing (`8 + header + data` does not fit in 64 bits).
+/// error naming the file, without overflowing (`8 + header + data` does not fit in 64 bits);
+/// so does the reader of bytes in memory, which checks the header the same way before the
+/// `safetensors` crate's own parse (whose sum is unchecked).
 #[test]
 fn lazy_reader_rejects_offsets_near_two_to_the_64() {
     let big: u64 = (1 << 61) - 1;
@@ -511,4 +513,10 @@ fn lazy_reader_rejects_offsets_near_two_to_the_64() {
         }
         other => panic!("not a format error: {:?}", other.err()),
     }
+    let whole = load::safetensors_from_bytes::<Rat>(&bytes, &p, &LoadOptions::default());
+    assert!(
+        matches!(&whole, Err(AttentionError::Format { msg, .. }) if msg.contains("data bytes")),
+        "{:?}",
+        whole.err()
+    );
 }

@@ -86,6 +86,72 @@ struct LazyFile {
     path: String,
 }
 
+fn not_safetensors(path: &str, m: String) -> AttentionError {
+    fmt_err(path, format!("not a valid safetensors file: {m}"))
+}
+
+/// The header length `n` from the first 8 bytes of a file of `len` bytes, checked against the
+/// file and the format's 100 MB limit before anything is allocated from it.
+fn header_len(first: [u8; 8], len: u64, path: &str) -> Result<u64> {
+    let n = u64::from_le_bytes(first);
+    if n > MAX_HEADER_BYTES || n > len.saturating_sub(8) {
+        return Err(not_safetensors(
+            path,
+            format!("header length {n} exceeds the file ({len} bytes) or the 100 MB limit"),
+        ));
+    }
+    Ok(n)
+}
+
+/// The header (`n` bytes) of a file of `len` bytes, parsed and validated by the `safetensors`
+/// crate's `Metadata` (offsets contiguous, byte sizes matching shapes), and its data section
+/// checked to end exactly at the end of the file, in checked arithmetic: a hostile header can
+/// claim offsets that add up to nearly `2^64`.
+fn header_metadata(header: &[u8], n: u64, len: u64, path: &str) -> Result<Metadata> {
+    let text =
+        std::str::from_utf8(header).map_err(|e| not_safetensors(path, format!("header: {e}")))?;
+    let meta: Metadata =
+        serde_json::from_str(text).map_err(|e| not_safetensors(path, format!("header: {e}")))?;
+    let end = u64::try_from(meta.data_len())
+        .ok()
+        .and_then(|d| d.checked_add(8 + n));
+    if end != Some(len) {
+        return Err(not_safetensors(
+            path,
+            format!(
+                "the header describes {} data bytes, the file holds {}",
+                meta.data_len(),
+                len - 8 - n
+            ),
+        ));
+    }
+    Ok(meta)
+}
+
+/// Check the header of safetensors bytes in memory (see [`bytes_metadata`]) before handing them
+/// to the `safetensors` crate, whose `SafeTensors::deserialize` adds the claimed data length to
+/// the header length without overflow checks: offsets near `2^64` would overflow there.
+///
+/// # Errors
+/// [`AttentionError::Format`] naming `path`: a header length past the bytes or the 100 MB limit,
+/// a malformed header, or a data section that does not end exactly at the end of the bytes.
+pub fn check_header(bytes: &[u8], path: &str) -> Result<()> {
+    bytes_metadata(bytes, path).map(drop)
+}
+
+/// The validated header of safetensors bytes in memory, checked as [`LazyFile::open`] checks a
+/// file's; run before the crate's `SafeTensors::deserialize`, whose own end-of-data sum is not
+/// overflow-checked.
+fn bytes_metadata(bytes: &[u8], path: &str) -> Result<Metadata> {
+    let first: [u8; 8] = bytes
+        .get(..8)
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| not_safetensors(path, "shorter than its 8-byte header length".into()))?;
+    let len = bytes.len() as u64;
+    let n = header_len(first, len, path)?;
+    header_metadata(&bytes[8..8 + n as usize], n, len, path)
+}
+
 impl LazyFile {
     /// Open `path` and read its header. The header length is checked against the file (and
     /// the format's 100 MB limit) before anything is allocated from it.
@@ -96,34 +162,16 @@ impl LazyFile {
             path: p.clone(),
             err,
         };
-        let bad = |m: String| fmt_err(&p, format!("not a valid safetensors file: {m}"));
         let mut file = std::fs::File::open(path).map_err(io)?;
         let len = file.metadata().map_err(io)?.len();
-        let mut n = [0u8; 8];
-        file.read_exact(&mut n)
-            .map_err(|_| bad("shorter than its 8-byte header length".into()))?;
-        let n = u64::from_le_bytes(n);
-        if n > MAX_HEADER_BYTES || n > len.saturating_sub(8) {
-            return Err(bad(format!(
-                "header length {n} exceeds the file ({len} bytes) or the 100 MB limit"
-            )));
-        }
+        let mut first = [0u8; 8];
+        file.read_exact(&mut first)
+            .map_err(|_| not_safetensors(&p, "shorter than its 8-byte header length".into()))?;
+        let n = header_len(first, len, &p)?;
         let mut header = vec![0u8; n as usize];
         file.read_exact(&mut header).map_err(io)?;
-        let text = std::str::from_utf8(&header).map_err(|e| bad(format!("header: {e}")))?;
-        let meta: Metadata = serde_json::from_str(text).map_err(|e| bad(format!("header: {e}")))?;
+        let meta = header_metadata(&header, n, len, &p)?;
         let data_start = 8 + n;
-        // checked: a hostile header can claim offsets near 2^64
-        let end = u64::try_from(meta.data_len())
-            .ok()
-            .and_then(|d| d.checked_add(data_start));
-        if end != Some(len) {
-            return Err(bad(format!(
-                "the header describes {} data bytes, the file holds {}",
-                meta.data_len(),
-                len - data_start
-            )));
-        }
         Ok(LazyFile {
             file: std::sync::Mutex::new(file),
             names: meta.offset_keys(),
@@ -334,8 +382,7 @@ pub fn safetensors_from_bytes<S: Scalar>(
     opts: &LoadOptions,
 ) -> Result<LoadedModel<S>> {
     let p = path.display().to_string();
-    let (_, meta) = SafeTensors::read_metadata(bytes)
-        .map_err(|e| fmt_err(&p, format!("not a valid safetensors file: {e}")))?;
+    let meta = bytes_metadata(bytes, &p)?;
     let st = SafeTensors::deserialize(bytes)
         .map_err(|e| fmt_err(&p, format!("not a valid safetensors file: {e}")))?;
     let ck = Ckpt {
@@ -539,6 +586,17 @@ pub(crate) fn single_tensor<S: Scalar>(
     p: &str,
     tensor: Option<&str>,
 ) -> Result<Array<S>> {
+    bytes_metadata(bytes, p).map_err(|e| match e {
+        AttentionError::Format { path, msg } => AttentionError::Format {
+            path,
+            msg: msg.replacen(
+                "not a valid safetensors file",
+                "not a .json, .npy or valid safetensors file",
+                1,
+            ),
+        },
+        e => e,
+    })?;
     let st = SafeTensors::deserialize(bytes).map_err(|e| {
         fmt_err(
             p,

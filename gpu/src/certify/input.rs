@@ -68,6 +68,12 @@ pub fn read_tensor(name: &str, src: &ArraySource) -> Result<Tensor, String> {
     let err = |m: String| format!("{name} ({}): {m}", p.display());
     if is_safetensors(p) {
         let bytes = std::fs::read(p).map_err(|e| err(e.to_string()))?;
+        // the header in checked arithmetic first (the crate's own sum can overflow)
+        tropical_attention::load::safetensors::check_header(&bytes, &p.display().to_string())
+            .map_err(|e| match e {
+                tropical_attention::AttentionError::Format { msg, .. } => err(msg),
+                e => err(e.to_string()),
+            })?;
         let st = SafeTensors::deserialize(&bytes)
             .map_err(|e| err(format!("not a valid safetensors file: {e}")))?;
         let tname = match &src.tensor {
