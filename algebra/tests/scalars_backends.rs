@@ -55,6 +55,26 @@ fn expr() -> impl Strategy<Value = Expr> {
     })
 }
 
+/// A ring expression (no division) over dyadic leaves: floats and `p / 2^k`, the values of
+/// checkpoint arithmetic, which `Rat` adds, multiplies and compares by shifts, without a gcd.
+fn dyadic_expr() -> impl Strategy<Value = Expr> {
+    let leaf = prop_oneof![
+        2 => prop_oneof![prop::num::f32::NORMAL, prop::num::f32::SUBNORMAL]
+            .prop_map(|x| Expr::Float(f64::from(x))),
+        1 => prop::num::f64::NORMAL.prop_map(Expr::Float),
+        1 => (any::<i64>(), 0u32..63).prop_map(|(p, k)| Expr::Ratio(p, 1i64 << k)),
+        1 => (-20i64..=20, 1i64..=12).prop_map(|(p, q)| Expr::Ratio(p, q)),
+    ];
+    leaf.prop_recursive(5, 40, 2, |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| Expr::Add(a.into(), b.into())),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| Expr::Sub(a.into(), b.into())),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| Expr::Mul(a.into(), b.into())),
+            inner.prop_map(|a| Expr::Neg(a.into())),
+        ]
+    })
+}
+
 /// Evaluate with a backend; `None` when a division by zero occurs.
 fn eval<S: Scalar>(e: &Expr) -> Option<S> {
     Some(match e {
@@ -126,6 +146,25 @@ proptest! {
             prop_assert_eq!(x.to_string(), rx.to_string());
             prop_assert_eq!(x.is_small(), rx.numer().to_i64().is_some() && rx.denom().to_i64().is_some());
         }
+    }
+
+    /// Hypothesis: sums, differences and products of dyadic values (f32/f64 weights, `p/2^k`),
+    /// with a few non-dyadic leaves mixed in. Conclusion: `Rat`'s shift-based dyadic path gives
+    /// exactly the `BigRational` reference (which reduces by gcd), in canonical form (small when
+    /// it fits), and orders as the reference does.
+    #[test]
+    fn rat_dyadic_path_agrees_with_big_rational(a in dyadic_expr(), b in dyadic_expr()) {
+        let (x, y) = (eval::<Rat>(&a).unwrap(), eval::<Rat>(&b).unwrap());
+        let (rx, ry) = (eval_ref(&a).unwrap(), eval_ref(&b).unwrap());
+        prop_assert_eq!(x.to_big_rational(), rx.clone());
+        prop_assert_eq!(x.cmp(&y), rx.cmp(&ry));
+        prop_assert_eq!(x == y, rx == ry);
+        prop_assert_eq!(x.to_string(), rx.to_string());
+        prop_assert_eq!(x.is_small(), rx.numer().to_i64().is_some() && rx.denom().to_i64().is_some());
+        let s = x.clone() + &y;
+        prop_assert_eq!(s.to_big_rational(), &rx + &ry);
+        prop_assert_eq!((x.clone() - &y).to_big_rational(), &rx - &ry);
+        prop_assert_eq!((x * &y).to_big_rational(), &rx * &ry);
     }
 
     /// Hypothesis: values reached by different routes (small path vs. a detour through big

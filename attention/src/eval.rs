@@ -162,6 +162,137 @@ fn affine_float<T: AttnFloat>(w: &[T], rows: usize, b: &[T], x: &[T]) -> Vec<T> 
         .collect()
 }
 
+/// One layer rounded to `T`: the query maps, the keys and values of its (fixed) context, the
+/// output projection and the MLP.
+struct FloatLayer<T> {
+    w_q: Vec<Vec<T>>,
+    b_q: Vec<Vec<T>>,
+    keys: Vec<T>,
+    values: Vec<T>,
+    shape: AttentionShape,
+    scale: T,
+    w_o: Vec<T>,
+    b_o: Vec<T>,
+    mlp: Option<FloatMlp<T>>,
+}
+
+/// A ReLU MLP rounded to `T` (row-major weights).
+struct FloatMlp<T> {
+    w1: Vec<T>,
+    rows: usize,
+    b1: Vec<T>,
+    w2: Vec<T>,
+    b2: Vec<T>,
+}
+
+/// A model rounded to `T` once, each layer's keys and values computed from its context once:
+/// what [`float_output`] evaluates, kept for evaluating many temperatures or points.
+pub(crate) struct FloatModel<T> {
+    layers: Vec<FloatLayer<T>>,
+    d: usize,
+}
+
+impl<T: AttnFloat> FloatModel<T> {
+    /// Round `model` to `T`; `contexts[l]` is the context of layer `l` (as
+    /// `Model::layer_contexts` gives them). Heads must share `d_k` and `d_v`.
+    pub(crate) fn new<S: Scalar>(model: &Model<S>, contexts: &[Mat<S>]) -> Result<Self> {
+        let mut layers = Vec::with_capacity(model.layers());
+        for (b, c) in model.blocks.iter().zip(contexts) {
+            let layer = &b.attention;
+            let h0 = &layer.heads[0];
+            let (dk, dv, n) = (h0.d_k(), h0.d_v(), c.rows());
+            if layer.heads.iter().any(|h| h.d_k() != dk || h.d_v() != dv) {
+                return Err(AttentionError::Invalid(
+                    "float evaluation needs heads of equal widths".into(),
+                ));
+            }
+            let (mut keys, mut values) = (Vec::new(), Vec::new());
+            let ctx: Vec<Vec<T>> = (0..n).map(|j| to_float::<S, T>(c.row(j))).collect();
+            for h in &layer.heads {
+                let wk = to_float::<S, T>(h.w_k.data());
+                let wv = to_float::<S, T>(h.w_v.data());
+                let (bk, bv) = (to_float::<S, T>(&h.b_k), to_float::<S, T>(&h.b_v));
+                for cj in &ctx {
+                    keys.extend(affine_float(&wk, dk, &bk, cj));
+                    values.extend(affine_float(&wv, dv, &bv, cj));
+                }
+            }
+            let mlp = b.mlp.as_ref().map(|m| FloatMlp {
+                w1: to_float::<S, T>(m.w1.data()),
+                rows: m.w1.rows(),
+                b1: to_float::<S, T>(&m.b1),
+                w2: to_float::<S, T>(m.w2.data()),
+                b2: to_float::<S, T>(&m.b2),
+            });
+            layers.push(FloatLayer {
+                w_q: layer
+                    .heads
+                    .iter()
+                    .map(|h| to_float::<S, T>(h.w_q.data()))
+                    .collect(),
+                b_q: layer
+                    .heads
+                    .iter()
+                    .map(|h| to_float::<S, T>(&h.b_q))
+                    .collect(),
+                keys,
+                values,
+                shape: AttentionShape {
+                    heads: layer.heads.len(),
+                    n_q: 1,
+                    n_k: n,
+                    d: dk,
+                    d_v: dv,
+                },
+                scale: T::from_f64_round(layer.scale.to_f64()),
+                w_o: to_float::<S, T>(layer.w_o.data()),
+                b_o: to_float::<S, T>(&layer.b_o),
+                mlp,
+            });
+        }
+        Ok(FloatModel {
+            layers,
+            d: model.d_model(),
+        })
+    }
+
+    /// The output at `x`: hard attention (`tau = None`) or softmax at temperature `τ`.
+    pub(crate) fn output(&self, x: &[T], tau: Option<T>) -> Result<Vec<T>> {
+        let ferr = |e: crate::reference::FloatAttentionError| {
+            AttentionError::Invalid(format!("float attention: {e}"))
+        };
+        let d = self.d;
+        let mut y = x.to_vec();
+        for l in &self.layers {
+            let mut q = Vec::with_capacity(l.shape.heads * l.shape.d);
+            for (w, b) in l.w_q.iter().zip(&l.b_q) {
+                q.extend(affine_float(w, l.shape.d, b, &y));
+            }
+            let cat = match tau {
+                None => {
+                    hard_attention(&q, &l.keys, &l.values, &l.shape)
+                        .map_err(ferr)?
+                        .output
+                }
+                Some(t) => {
+                    softmax_attention(&q, &l.keys, &l.values, &l.shape, l.scale, t).map_err(ferr)?
+                }
+            };
+            let a = affine_float(&l.w_o, d, &l.b_o, &cat);
+            y = y.iter().zip(&a).map(|(p, q)| *p + *q).collect();
+            if let Some(m) = &l.mlp {
+                let r: Vec<T> = affine_float(&m.w1, m.rows, &m.b1, &y)
+                    .into_iter()
+                    .map(|t| if t > T::zero() { t } else { T::zero() })
+                    .collect();
+                let z = affine_float(&m.w2, d, &m.b2, &r);
+                y = y.iter().zip(&z).map(|(p, q)| *p + *q).collect();
+            }
+        }
+        Ok(y)
+    }
+}
+
 /// Float evaluation of the model at `x` in `T` (f32/f64): weights and contexts rounded to `T`,
 /// each layer's heads batched through [`crate::reference::hard_attention`] (`tau = None`) or
 /// [`crate::reference::softmax_attention`] (`tau = Some(τ)`). Heads must share `d_k` and `d_v`.
@@ -173,84 +304,7 @@ pub fn float_output<S: Scalar, T: AttnFloat>(
 ) -> Result<Vec<T>> {
     expect_len("query token", x, model.d_model())?;
     let contexts = model.layer_contexts(context)?;
-    let mut y = x.to_vec();
-    let d = model.d_model();
-    for (b, c) in model.blocks.iter().zip(&contexts) {
-        let layer = &b.attention;
-        let h0 = &layer.heads[0];
-        let (dk, dv, n) = (h0.d_k(), h0.d_v(), c.rows());
-        if layer.heads.iter().any(|h| h.d_k() != dk || h.d_v() != dv) {
-            return Err(AttentionError::Invalid(
-                "float evaluation needs heads of equal widths".into(),
-            ));
-        }
-        let (mut q, mut k, mut v) = (Vec::new(), Vec::new(), Vec::new());
-        for h in &layer.heads {
-            q.extend(affine_float(
-                &to_float::<S, T>(h.w_q.data()),
-                dk,
-                &to_float::<S, T>(&h.b_q),
-                &y,
-            ));
-            let wk = to_float::<S, T>(h.w_k.data());
-            let wv = to_float::<S, T>(h.w_v.data());
-            let (bk, bv) = (to_float::<S, T>(&h.b_k), to_float::<S, T>(&h.b_v));
-            for j in 0..n {
-                let cj = to_float::<S, T>(c.row(j));
-                k.extend(affine_float(&wk, dk, &bk, &cj));
-                v.extend(affine_float(&wv, dv, &bv, &cj));
-            }
-        }
-        let shape = AttentionShape {
-            heads: layer.heads.len(),
-            n_q: 1,
-            n_k: n,
-            d: dk,
-            d_v: dv,
-        };
-        let ferr = |e: crate::reference::FloatAttentionError| {
-            AttentionError::Invalid(format!("float attention: {e}"))
-        };
-        let cat = match tau {
-            None => hard_attention(&q, &k, &v, &shape).map_err(ferr)?.output,
-            Some(t) => softmax_attention(
-                &q,
-                &k,
-                &v,
-                &shape,
-                T::from_f64_round(layer.scale.to_f64()),
-                t,
-            )
-            .map_err(ferr)?,
-        };
-        let a = affine_float(
-            &to_float::<S, T>(layer.w_o.data()),
-            d,
-            &to_float::<S, T>(&layer.b_o),
-            &cat,
-        );
-        y = y.iter().zip(&a).map(|(p, q)| *p + *q).collect();
-        if let Some(m) = &b.mlp {
-            let h = affine_float(
-                &to_float::<S, T>(m.w1.data()),
-                m.w1.rows(),
-                &to_float::<S, T>(&m.b1),
-                &y,
-            );
-            let r: Vec<T> = h
-                .into_iter()
-                .map(|t| if t > T::zero() { t } else { T::zero() })
-                .collect();
-            let z = affine_float(
-                &to_float::<S, T>(m.w2.data()),
-                d,
-                &to_float::<S, T>(&m.b2),
-                &r,
-            );
-            y = y.iter().zip(&z).map(|(p, q)| *p + *q).collect();
-        }
-    }
-    Ok(y)
+    FloatModel::new(model, &contexts)?.output(x, tau)
 }
 
 // ------------------------------------------------------------------ the evaluation entry point
@@ -612,9 +666,11 @@ pub struct PreparedEval<S: Scalar> {
     head_ids: Vec<usize>,
     scales: Vec<Interval<S>>,
     scale_note: String,
-    context: Mat<S>,
     contexts: Vec<Mat<S>>,
     int_layers: Vec<IntLayer>,
+    /// The f64 reference (rounded once; each temperature only evaluates it), or why there is
+    /// none (heads of unequal widths: the exact paths still run).
+    float64: std::result::Result<FloatModel<f64>, String>,
     x: Vec<S>,
     prec: u32,
 }
@@ -698,15 +754,19 @@ impl<S: Scalar> PreparedEval<S> {
             .zip(&contexts)
             .map(|(b, c)| IntLayer::new(&b.attention, b.mlp.as_ref(), c))
             .collect::<Result<Vec<_>>>()?;
+        let float64 = FloatModel::new(&sub, &contexts).map_err(|e| match e {
+            AttentionError::Invalid(why) => why,
+            e => e.to_string(),
+        });
         Ok(PreparedEval {
             sub,
             first,
             head_ids,
             scales,
             scale_note,
-            context: context.clone(),
             contexts,
             int_layers,
+            float64,
             x: x.to_vec(),
             prec: request.prec,
         })
@@ -770,7 +830,10 @@ impl<S: Scalar> PreparedEval<S> {
             }
         }
         let xf: Vec<f64> = x.iter().map(Scalar::to_f64).collect();
-        let float64 = float_output::<S, f64>(sub, &self.context, &xf, Some(tau.to_f64()))?;
+        let float64 = match &self.float64 {
+            Ok(m) => m.output(&xf, Some(tau.to_f64()))?,
+            Err(why) => return Err(AttentionError::Invalid(why.clone())),
+        };
         let max_width = enc
             .iter()
             .map(Interval::width)
@@ -929,8 +992,8 @@ mod tests {
         /// with the first repeated when `repeat`, W_Q = 0 when `zero_wq` (every key tied), a
         /// point or an irrational-scale interval σ.
         /// Conclusion: `evaluate`'s exact output and argmax sets equal the rational formulas and
-        /// the model's own evaluation, and its enclosure of layer 0 equals the rational interval
-        /// formula exactly.
+        /// the model's own evaluation, its enclosure of layer 0 equals the rational interval
+        /// formula exactly, and the f64 reference at τ lies in the enclosure.
         #[test]
         fn integer_evaluation_is_the_rational_one(
             v in fracs(97), c in fracs(12), x in fracs(3),
@@ -971,6 +1034,14 @@ mod tests {
             prop_assert_eq!(got.clone(), want);
             if b0.mlp.is_none() && layers == 1 {
                 prop_assert_eq!(&ev.temperatures[0].enclosure, &got);
+            }
+            // the f64 reference (rounded once, then evaluated per τ) lies in the certified
+            // enclosure of the whole stack, up to its own rounding
+            let t0 = &ev.temperatures[0];
+            for (f, iv) in t0.float64.iter().zip(&t0.enclosure) {
+                let (lo, hi) = (iv.lo().to_f64(), iv.hi().to_f64());
+                let tol = 1e-9 * (1.0 + lo.abs().max(hi.abs()));
+                prop_assert!(lo - tol <= *f && *f <= hi + tol, "{} not in [{}, {}]", f, lo, hi);
             }
         }
     }

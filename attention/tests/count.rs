@@ -460,3 +460,64 @@ fn automatic_mode_skips_the_minkowski_check_in_high_dimension() {
     assert_eq!(both.cells, auto.cells);
     assert_eq!(both.minkowski(), Some(&auto.cells));
 }
+
+/// Hypothesis: a 2D slice of the tiny model in a box (the planar walk, polygons reported) and
+/// the same slice through two layers, each stopped by a cap of 3 cells. Conclusion: the partial
+/// count comes back (`complete: false`, `stopped: max_cells`) instead of an error; every
+/// explored cell has its polygon, checked against the complete count's polygon of the same
+/// label, and cells found but not explored have none.
+#[test]
+fn a_capped_planar_count_returns_its_polygons() {
+    let (m, c) = tiny();
+    let d = m.d_model();
+    let unit = |i: usize| (0..d).map(|j| r(i64::from(i == j))).collect::<Vec<_>>();
+    let region = Region {
+        slice: Some(Slice {
+            origin: vec![r(0); d],
+            dirs: vec![unit(0), unit(1)],
+        }),
+        cube: Some((r(-3), r(3))),
+    };
+    for depth in [1, m.layers().min(2)] {
+        let count = |max_cells| {
+            count_cells(
+                &m,
+                &c,
+                &CountRequest {
+                    depth,
+                    region: region.clone(),
+                    limits: Limits {
+                        max_cells,
+                        ..Limits::default()
+                    },
+                    ..CountRequest::default()
+                },
+            )
+            .unwrap()
+        };
+        let full = count(None);
+        assert!(full.complete && full.cell_list.iter().all(|x| x.polygon.is_some()));
+        assert!(
+            full.cells > BigUint::from(3u32),
+            "depth {depth}: {}",
+            full.cells
+        );
+        let part = count(Some(3));
+        assert!(!part.complete);
+        assert_eq!(part.stopped, Some(Stop::MaxCells));
+        let drawn: Vec<_> = part
+            .cell_list
+            .iter()
+            .filter(|x| x.polygon.is_some())
+            .collect();
+        assert!(!drawn.is_empty(), "depth {depth}: no explored cell");
+        for cell in drawn {
+            let same = full
+                .cell_list
+                .iter()
+                .find(|f| f.label == cell.label)
+                .unwrap();
+            assert_eq!(cell.polygon, same.polygon, "depth {depth}");
+        }
+    }
+}

@@ -6,9 +6,12 @@ use serde::Serialize;
 
 /// Print `value` as pretty JSON on stdout (stable field names are the struct's serde names).
 pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
+    // buffered: stdout is line-buffered, and a count's report runs to hundreds of thousands
+    // of lines
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     serde_json::to_writer_pretty(&mut out, value)?;
     writeln!(out)?;
+    out.flush()?;
     Ok(())
 }
 

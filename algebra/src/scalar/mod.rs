@@ -11,6 +11,7 @@
 //! Division by zero through the `/` operator panics, like integer division; algorithms that may
 //! divide by zero use [`Scalar::checked_div`].
 
+pub mod decimal;
 #[cfg(feature = "gmp")]
 mod gmp;
 mod parse;

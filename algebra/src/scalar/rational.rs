@@ -106,6 +106,47 @@ impl Rat {
         }
     }
 
+    /// The big form's dyadic fast path: `(n, k)` with `self = n / 2^k`, when the denominator
+    /// is a power of two (every f32/f16/bf16 weight and every sum or product of them is).
+    fn as_dyadic(q: &BigRational) -> Option<(&BigInt, u64)> {
+        let d = q.denom();
+        let k = d.trailing_zeros()?;
+        (d.bits() == k + 1).then_some((q.numer(), k))
+    }
+
+    /// `n / 2^k`, reduced by shifting out common factors of two (no gcd: the only prime in the
+    /// denominator is 2).
+    fn from_dyadic(n: BigInt, k: u64) -> Rat {
+        let Some(tz) = n.trailing_zeros() else {
+            return Rat(Repr::Small(0, 1));
+        };
+        let s = tz.min(k);
+        let n = if s > 0 { n >> s } else { n };
+        Rat::from_big(BigRational::new_raw(n, BigInt::from(1u8) << (k - s)))
+    }
+
+    /// `a ± b` for two big-form values; dyadic operands align by shifts (no gcd).
+    fn add_big(a: &BigRational, b: &BigRational, negate_b: bool) -> Rat {
+        match (Rat::as_dyadic(a), Rat::as_dyadic(b)) {
+            (Some((x, j)), Some((y, k))) => {
+                let e = j.max(k);
+                let x = x << (e - j);
+                let y = y << (e - k);
+                Rat::from_dyadic(if negate_b { x - y } else { x + y }, e)
+            }
+            _ if negate_b => Rat::from_big(a - b),
+            _ => Rat::from_big(a + b),
+        }
+    }
+
+    /// `a · b` for two big-form values; dyadic operands multiply without a gcd.
+    fn mul_big(a: &BigRational, b: &BigRational) -> Rat {
+        match (Rat::as_dyadic(a), Rat::as_dyadic(b)) {
+            (Some((x, j)), Some((y, k))) => Rat::from_dyadic(x * y, j + k),
+            _ => Rat::from_big(a * b),
+        }
+    }
+
     fn add_ref(&self, rhs: &Rat) -> Rat {
         match (&self.0, &rhs.0) {
             (Repr::Small(a, 1), Repr::Small(c, 1)) => Rat::from_int_i128(*a as i128 + *c as i128),
@@ -117,7 +158,7 @@ impl Rat {
                     Rat::from_i128(a * d + c * b, b * d)
                 }
             }
-            _ => Rat::from_big(&*self.as_big() + &*rhs.as_big()),
+            _ => Rat::add_big(&self.as_big(), &rhs.as_big(), false),
         }
     }
     fn sub_ref(&self, rhs: &Rat) -> Rat {
@@ -131,7 +172,7 @@ impl Rat {
                     Rat::from_i128(a * d - c * b, b * d)
                 }
             }
-            _ => Rat::from_big(&*self.as_big() - &*rhs.as_big()),
+            _ => Rat::add_big(&self.as_big(), &rhs.as_big(), true),
         }
     }
     fn mul_ref(&self, rhs: &Rat) -> Rat {
@@ -151,7 +192,7 @@ impl Rat {
                     _ => Rat::from_i128(n, m),
                 }
             }
-            _ => Rat::from_big(&*self.as_big() * &*rhs.as_big()),
+            _ => Rat::mul_big(&self.as_big(), &rhs.as_big()),
         }
     }
     fn div_ref(&self, rhs: &Rat) -> Rat {
@@ -228,7 +269,17 @@ impl Ord for Rat {
                     (*a as i128 * *d as i128).cmp(&(*c as i128 * *b as i128))
                 }
             }
-            _ => self.as_big().cmp(&other.as_big()),
+            _ => {
+                let (p, q) = (self.as_big(), other.as_big());
+                match (Rat::as_dyadic(&p), Rat::as_dyadic(&q)) {
+                    // n/2^j vs m/2^k: compare n·2^(e-j) with m·2^(e-k)
+                    (Some((n, j)), Some((m, k))) => {
+                        let e = j.max(k);
+                        (n << (e - j)).cmp(&(m << (e - k)))
+                    }
+                    _ => p.cmp(&q),
+                }
+            }
         }
     }
 }

@@ -80,7 +80,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-use num_bigint::BigUint;
+use num_bigint::{BigInt, BigUint};
+use num_rational::BigRational;
 use num_traits::{ToPrimitive, Zero};
 use serde::{Deserialize, Serialize};
 use tropical_algebra::Scalar;
@@ -263,7 +264,8 @@ pub struct CountedCell<S> {
     pub linear_region: usize,
     /// The affine piece of the map on the cell.
     pub piece: AffinePiece<S>,
-    /// For a 2D count with a box: the vertices of the cell, counter-clockwise, exact.
+    /// For a 2D count with a box: the vertices of the cell, counter-clockwise, exact (`None`
+    /// for a cell that a stopped walk found but did not explore).
     #[serde(serialize_with = "ser_opt_polygon")]
     pub polygon: Option<Vec<[S; 2]>>,
     /// The same vertices as floats (display).
@@ -536,7 +538,8 @@ fn polygon<S: Scalar>(
     facets: &[tropical_geometry::Halfspace<S>],
     inside: &[S],
 ) -> Result<Polygons<S>> {
-    if dim != 2 || region.cube.is_none() {
+    // a cell found but not explored by a stopped walk has no facets yet: no polygon
+    if dim != 2 || region.cube.is_none() || facets.is_empty() {
         return Ok((None, None));
     }
     let v = match cyclic_polygon(facets, inside) {
@@ -559,22 +562,39 @@ fn cyclic_polygon<S: Scalar>(
     if m < 3 || inside.len() != 2 || facets.iter().any(|h| h.normal.len() != 2) {
         return None;
     }
+    // each facet as an integer triple (p, q, r): p·x + q·y ≤ r, over the facet's common
+    // denominator (a positive factor); the checks below are then integer products only, and
+    // each vertex coordinate is reduced once
+    let int: Vec<Vec<BigInt>> = facets
+        .iter()
+        .map(|h| {
+            let e = [h.normal[0].clone(), h.normal[1].clone(), h.offset.clone()];
+            crate::restrict_int::IntMat::from_entries(1, 3, &e).data
+        })
+        .collect();
     let mut verts: Vec<(S, S)> = Vec::with_capacity(m);
     for i in 0..m {
-        let (a, b) = (&facets[i], &facets[(i + 1) % m]);
-        let det = a.normal[0].clone() * &b.normal[1] - a.normal[1].clone() * &b.normal[0];
-        if det.is_zero() {
+        let (a, b) = (&int[i], &int[(i + 1) % m]);
+        // the meet in homogeneous coordinates (X, Y, W), W = det (Cramer's rule)
+        let w = &a[0] * &b[1] - &a[1] * &b[0];
+        if w.is_zero() {
             return None;
         }
-        let x = (a.offset.clone() * &b.normal[1] - a.normal[1].clone() * &b.offset) / &det;
-        let y = (a.normal[0].clone() * &b.offset - a.offset.clone() * &b.normal[0]) / &det;
-        let p = [x.clone(), y.clone()];
-        // the meet of facets i and i + 1 lies on both exactly (Cramer's rule); the others are
-        // checked, exactly where the filtered test cannot decide
-        let others = (0..m).filter(|&t| t != i && t != (i + 1) % m);
-        if !others.into_iter().all(|t| facets[t].contains(&p))
-            || verts.contains(&(x.clone(), y.clone()))
-        {
+        let hx = &a[2] * &b[1] - &a[1] * &b[2];
+        let hy = &a[0] * &b[2] - &a[2] * &b[0];
+        // the meet of facets i and i + 1 lies on both exactly; each other facet must hold it:
+        // p·X + q·Y ≤ r·W when W > 0, ≥ when W < 0
+        let sign = w.sign();
+        let held = |t: usize| {
+            let h = &int[t];
+            (&h[0] * &hx + &h[1] * &hy).cmp(&(&h[2] * &w)) != sign_ord(sign)
+        };
+        if !(0..m).filter(|&t| t != i && t != (i + 1) % m).all(held) {
+            return None;
+        }
+        let x = S::from_big_rational(&BigRational::new(hx, w.clone()));
+        let y = S::from_big_rational(&BigRational::new(hy, w));
+        if verts.iter().any(|(p, q)| *p == x && *q == y) {
             return None;
         }
         verts.push((x, y));
@@ -586,6 +606,15 @@ fn cyclic_polygon<S: Scalar>(
         ap.total_cmp(&aq)
     });
     Some(verts)
+}
+
+/// `Greater` for a positive integer, `Less` for a negative one.
+fn sign_ord(s: num_bigint::Sign) -> std::cmp::Ordering {
+    match s {
+        num_bigint::Sign::Minus => std::cmp::Ordering::Less,
+        num_bigint::Sign::NoSign => std::cmp::Ordering::Equal,
+        num_bigint::Sign::Plus => std::cmp::Ordering::Greater,
+    }
 }
 
 fn count_layer<S: Scalar>(
@@ -861,8 +890,10 @@ fn count_stack<S: Scalar>(
     let d = sub.d_model();
     let k = region.dim(d);
     let n = context.rows();
-    let map = sub.compile(context)?;
+    // the limits cover the set-up too (composing a deep stack exactly takes a while): a limit
+    // reached during it stops the walk at its first check
     let (watch, opts) = Watch::start(&req.limits)?;
+    let map = sub.compile(context)?;
     let (res, secs) = timed(|| regions::map_regions(&map, region, &opts))?;
     let stopped = (!res.complete).then(|| watch.reason());
     drop(watch);
@@ -950,5 +981,68 @@ impl std::str::FromStr for Method {
                     s.trim()
                 ))
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use tropical_algebra::Rat;
+    use tropical_geometry::Halfspace;
+
+    /// The facets of a convex polygon around the origin in cyclic order: tangent lines at
+    /// increasing angles, with dyadic and non-dyadic coefficients.
+    fn cyclic_facets(raw: &[(i64, i64, i64)]) -> Vec<Halfspace<Rat>> {
+        let mut f: Vec<(f64, Halfspace<Rat>)> = raw
+            .iter()
+            .filter(|(a, b, _)| (*a, *b) != (0, 0))
+            .map(|&(a, b, c)| {
+                let n = vec![Rat::from_i64(a), Rat::from_ratio(b, 3).unwrap()];
+                let ang = (b as f64 / 3.0).atan2(a as f64);
+                (ang, Halfspace::new(n, Rat::from_ratio(c, 4).unwrap()))
+            })
+            .collect();
+        f.sort_by(|p, q| p.0.total_cmp(&q.0));
+        f.into_iter().map(|(_, h)| h).collect()
+    }
+
+    proptest! {
+        /// Hypothesis: halfplanes `n·x ≤ c` with `c > 0` (the origin strictly inside), sorted by
+        /// the angle of their normals, some of them redundant or parallel. Conclusion: the
+        /// cyclic construction either declines (`None`) or gives exactly the vertices, in the
+        /// same order, of the general pairwise construction `regions::cell_polygon`; on a
+        /// polygon whose facets are all irredundant and cyclic it does not decline.
+        #[test]
+        fn cyclic_polygon_is_the_general_polygon(
+            raw in prop::collection::vec((-6i64..=6, -6i64..=6, 1i64..=40), 3..9)
+        ) {
+            let facets = cyclic_facets(&raw);
+            let inside = vec![Rat::zero(), Rat::zero()];
+            let general = regions::cell_polygon(&facets, &inside);
+            if let Some(v) = cyclic_polygon(&facets, &inside) {
+                prop_assert_eq!(Some(v), general.ok());
+            }
+        }
+    }
+
+    /// Hypothesis: a square `|x|, |y| ≤ 1` and a triangle, facets in cyclic order.
+    /// Conclusion: the cyclic construction accepts them and gives the general polygon.
+    #[test]
+    fn cyclic_polygon_accepts_irredundant_cyclic_facets() {
+        let h = |a: i64, b: i64, c: i64| {
+            Halfspace::new(vec![Rat::from_i64(a), Rat::from_i64(b)], Rat::from_i64(c))
+        };
+        let inside = vec![Rat::zero(), Rat::zero()];
+        let square = vec![h(1, 0, 1), h(0, 1, 1), h(-1, 0, 1), h(0, -1, 1)];
+        let triangle = vec![h(1, 1, 1), h(-1, 1, 1), h(0, -1, 1)];
+        for facets in [square, triangle] {
+            let v = cyclic_polygon(&facets, &inside).expect("cyclic and irredundant");
+            assert_eq!(v, regions::cell_polygon(&facets, &inside).unwrap());
+        }
+        // a redundant facet (x ≤ 5 beside x ≤ 1) makes the check fail: the general
+        // construction runs instead
+        let redundant = vec![h(1, 0, 1), h(1, 0, 5), h(0, 1, 1), h(-1, 0, 1), h(0, -1, 1)];
+        assert!(cyclic_polygon(&redundant, &inside).is_none());
     }
 }

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use anyhow::Context;
 use serde::Serialize;
+use tropical_algebra::scalar::decimal::{decimal_enclosure, upper_bound_decimal, upper_bound_f64};
 use tropical_algebra::{Rat, Scalar};
 use tropical_attention::count::MAP_NOTE;
 use tropical_attention::eval::{EvalRequest, Evaluation, HeadArgmax, PreparedEval, ScaleChoice};
@@ -110,80 +111,9 @@ pub struct Report {
     pub stopped: Option<&'static str>,
 }
 
-/// `q` to `digits` decimals, rounded to nearest: the decimal string and the exact decimal.
-fn decimal(q: &Rat, digits: u32) -> (String, Rat) {
-    let ten = Rat::from_i64(10).powi(digits as i32).expect("10 ≠ 0");
-    let scaled = q.clone() * &ten + Rat::from_ratio(1, 2).expect("2 ≠ 0");
-    let v = scaled.floor();
-    let exact = Rat::from_bigint(&v) / &ten;
-    let vs = v.to_string();
-    let neg = vs.starts_with('-');
-    let digits_s = vs.trim_start_matches('-');
-    let d = digits as usize;
-    let padded = format!("{digits_s:0>width$}", width = d + 1);
-    let (int, frac) = padded.split_at(padded.len() - d);
-    let s = if d == 0 {
-        int.to_string()
-    } else {
-        format!("{}{int}.{frac}", if neg { "-" } else { "" })
-    };
-    (s, exact)
-}
-
-/// The smallest decimal `m.n·10^E ≥ e` with two significant digits (`e ≥ 0`), found in exact
-/// arithmetic: `e` may be far below the smallest `f64` (an enclosure at `--prec 2000` is
-/// `2^-2000` wide), where a float search would never end.
-fn bound(e: &Rat) -> String {
-    if !e.is_positive() {
-        return "0".into();
-    }
-    let q = e.to_big_rational();
-    // E ≈ ⌊log10 e⌋ from the bit lengths (off by at most one or two; corrected below)
-    let bits = q.numer().bits() as i64 - q.denom().bits() as i64;
-    let mut exp = ((bits - 1) as f64 * std::f64::consts::LOG10_2).floor() as i64;
-    let ten = Rat::from_i64(10);
-    loop {
-        // scaled = e / 10^(E−1), which has two digits before the point when 10 ≤ scaled < 100
-        let p = i32::try_from(1 - exp).unwrap_or(i32::MAX);
-        let scaled = match ten.powi(p) {
-            Ok(t) => e.clone() * &t,
-            Err(_) => return "inf".into(),
-        };
-        if scaled >= Rat::from_i64(100) {
-            exp += 1;
-        } else if scaled < Rat::from_i64(10) {
-            exp -= 1;
-        } else {
-            // ⌈scaled⌉ is 10..=100: its first two digits, and 100 is 1.0·10^(E+1)
-            let m = scaled.ceil().to_string();
-            return match m.as_str() {
-                "100" => format!("1.0e{}", exp + 1),
-                _ => format!("{}.{}e{exp}", &m[..1], &m[1..2]),
-            };
-        }
-    }
-}
-
-/// `bound(e)` as an `f64` that is still `≥ e`: the smallest positive `f64` when the bound is
-/// below the `f64` range, infinity above it.
-fn bound_f64(e: &Rat) -> f64 {
-    let f: f64 = bound(e).parse().unwrap_or(f64::INFINITY);
-    if f == 0.0 && e.is_positive() {
-        f64::from_bits(1)
-    } else {
-        f
-    }
-}
-
 fn dec_interval(lo: &Rat, hi: &Rat, digits: u32) -> Decimal {
-    let mid = (lo.clone() + hi) / Rat::from_i64(2);
-    let (value, d) = decimal(&mid, digits);
-    let a = (d.clone() - lo).abs();
-    let b = (hi.clone() - &d).abs();
-    Decimal {
-        value,
-        error: bound(a.max_ref(&b)),
-    }
+    let (value, error) = decimal_enclosure(lo, hi, digits);
+    Decimal { value, error }
 }
 
 fn parse_scale(arg: Option<&str>, model: &Path) -> anyhow::Result<ScaleChoice<Rat>> {
@@ -340,7 +270,7 @@ fn report(ev: &Evaluation<Rat>, x: &[Rat], layer: Option<usize>, digits: u32) ->
                 .iter()
                 .map(|i| dec_interval(i.lo(), i.hi(), digits))
                 .collect(),
-            max_width: bound_f64(&t.max_width),
+            max_width: upper_bound_f64(&t.max_width),
             float64: t.float64.clone(),
         })
         .collect();
@@ -404,7 +334,10 @@ fn print_table(ev: &Evaluation<Rat>, r: &Report, exact: bool, taus: usize) {
             .collect();
         rows.push((l.as_str(), show(&t.decimal, ex)));
         // the exact bound, also where it is below the f64 range
-        rows.push(("  max interval width", bound(&exact.max_width)));
+        rows.push((
+            "  max interval width",
+            upper_bound_decimal(&exact.max_width),
+        ));
     }
     if let Some(why) = r.stopped {
         rows.push((
@@ -417,47 +350,4 @@ fn print_table(ev: &Evaluation<Rat>, r: &Report, exact: bool, taus: usize) {
     }
     rows.push(("note", r.note.to_string()));
     crate::output::print_rows(&rows);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    /// The decimal one step below `s` (`m.n·10^E` with `m.n` lowered by 0.1), exactly.
-    fn step_below(s: &str) -> Rat {
-        let (mant, exp) = s.split_once('e').unwrap();
-        let digits: i64 = mant.replace('.', "").parse().unwrap();
-        let exp: i32 = exp.parse().unwrap();
-        Rat::from_i64(digits - 1) * Rat::from_i64(10).powi(exp - 1).unwrap()
-    }
-
-    proptest! {
-        /// Hypothesis: `e = p/q · 2^k > 0`, from far below to far above the `f64` range.
-        /// Conclusion: `bound(e)` is a two-digit decimal `≥ e` and the decimal one step below it
-        /// is `< e` (the smallest such bound), checked in exact arithmetic.
-        #[test]
-        fn bound_is_the_smallest_two_digit_decimal_above(
-            p in 1i64..1_000_000, q in 1i64..1_000_000, k in -3000i32..3000
-        ) {
-            let e = Rat::from_ratio(p, q).unwrap() * Rat::from_i64(2).powi(k).unwrap();
-            let s = bound(&e);
-            let b = Rat::parse_exact(&s).unwrap();
-            prop_assert!(b >= e, "{s} < {e}");
-            prop_assert!(step_below(&s) < e, "{s} is not the smallest");
-            prop_assert!(bound_f64(&e) > 0.0);
-        }
-    }
-
-    /// Values far below the smallest `f64` (a `--prec 2000` enclosure) end, and exact bounds
-    /// print as such.
-    #[test]
-    fn bound_of_tiny_and_round_values() {
-        let tiny = Rat::from_i64(2).powi(-2000).unwrap();
-        assert_eq!(bound(&tiny), "8.8e-603"); // 2^-2000 = 8.709…·10^-603
-        assert_eq!(bound_f64(&tiny), f64::from_bits(1));
-        assert_eq!(bound(&Rat::from_i64(1)), "1.0e0");
-        assert_eq!(bound(&Rat::from_ratio(99_01, 100).unwrap()), "1.0e2");
-        assert_eq!(bound(&Rat::zero()), "0");
-    }
 }

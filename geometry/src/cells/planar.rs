@@ -146,13 +146,14 @@ impl Lines {
         v.sign_ord()
     }
 
-    /// The vertex of lines `i, j` (not parallel), exact.
-    fn vertex(&self, i: usize, j: usize) -> [BigRational; 2] {
+    /// The vertex of lines `i, j` (not parallel) in homogeneous integer coordinates
+    /// `(x, y, w)`: the point `(x/w, y/w)` (Cramer's rule, no division).
+    fn vertex(&self, i: usize, j: usize) -> [BigInt; 3] {
         let (a, b) = (&self.lines[i].c, &self.lines[j].c);
-        let d = &a[0] * &b[1] - &a[1] * &b[0];
+        let w = &a[0] * &b[1] - &a[1] * &b[0];
         let x = &a[2] * &b[1] - &b[2] * &a[1];
         let y = &a[0] * &b[2] - &b[0] * &a[2];
-        [BigRational::new(x, d.clone()), BigRational::new(y, d)]
+        [x, y, w]
     }
 }
 
@@ -393,16 +394,24 @@ impl Planar {
         }
     }
 
+    /// The centroid of the polygon's first three vertices, exact: with vertices
+    /// `(x_i/w_i, y_i/w_i)`, each coordinate is `(x₀w₁w₂ + x₁w₀w₂ + x₂w₀w₁) / (3w₀w₁w₂)`, so
+    /// one gcd per coordinate (in the scalar's reduction) and none before.
     fn interior<S: Scalar>(&self, p: &Polygon) -> Vec<S> {
         let m = p.edges.len();
-        let v: Vec<[BigRational; 2]> = (0..3)
+        let v: Vec<[BigInt; 3]> = (0..3)
             .map(|i| self.lines.vertex(p.edges[i], p.edges[(i + 1) % m]))
             .collect();
-        let three = BigRational::from_integer(BigInt::from(3));
+        let (w12, w02, w01) = (
+            &v[1][2] * &v[2][2],
+            &v[0][2] * &v[2][2],
+            &v[0][2] * &v[1][2],
+        );
+        let den = &w01 * &v[2][2] * 3u8;
         (0..2)
             .map(|c| {
-                let s = v[0][c].clone() + &v[1][c] + &v[2][c];
-                S::from_big_rational(&(s / &three))
+                let num = &v[0][c] * &w12 + &v[1][c] * &w02 + &v[2][c] * &w01;
+                S::from_big_rational(&BigRational::new(num, den.clone()))
             })
             .collect()
     }
