@@ -29,6 +29,7 @@ use tropical_algebra::Scalar;
 
 use crate::error::{shape_err, AttentionError, Result};
 use crate::linalg::{dot, expect_len, Mat};
+use crate::restrict_int::{IntMat, PreparedLeft};
 
 /// Index of a node in a [`PlMap`].
 pub type NodeId = usize;
@@ -114,6 +115,32 @@ pub struct PlMap<S> {
     nodes: Vec<PlNode<S>>,
     dims: Vec<usize>,
     output: NodeId,
+    weights: IntWeights,
+}
+
+/// The affine nodes' weights as integer matrices split into limbs ([`PreparedLeft`]), made on
+/// the first [`PlMap::eval`] or [`PlMap::local_piece`] and reset when a node is added: a cache, so cloning starts
+/// empty and equality ignores it. The walk calls `local_piece` many times per cell; the weights
+/// of a checkpoint layer are hundreds of thousands of f32 values, converted once instead of at
+/// every call.
+#[derive(Default)]
+struct IntWeights(std::sync::OnceLock<Vec<Option<PreparedLeft>>>);
+
+impl Clone for IntWeights {
+    fn clone(&self) -> Self {
+        IntWeights::default()
+    }
+}
+impl PartialEq for IntWeights {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+impl Eq for IntWeights {}
+impl std::fmt::Debug for IntWeights {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("IntWeights")
+    }
 }
 
 /// Affine form `lin · x + off` of a node's vector, in the input variables.
@@ -130,6 +157,7 @@ impl<S: Scalar> PlMap<S> {
             nodes: vec![PlNode::Input],
             dims: vec![input_dim],
             output: 0,
+            weights: IntWeights::default(),
         }
     }
     /// Input dimension.
@@ -170,6 +198,7 @@ impl<S: Scalar> PlMap<S> {
         Ok(())
     }
     fn push(&mut self, node: PlNode<S>, dim: usize) -> NodeId {
+        self.weights = IntWeights::default();
         self.nodes.push(node);
         self.dims.push(dim);
         self.nodes.len() - 1
@@ -293,11 +322,12 @@ impl<S: Scalar> PlMap<S> {
         expect_len("PL map input", x, self.input_dim)?;
         let mut vals: Vec<Vec<S>> = Vec::with_capacity(self.nodes.len());
         let mut pattern = Vec::new();
-        for node in &self.nodes {
+        for (id, node) in self.nodes.iter().enumerate() {
             let v = match node {
                 PlNode::Input => x.to_vec(),
-                PlNode::Affine { src, weight, bias } => {
-                    let mut y = weight.mul_vec(&vals[*src])?;
+                PlNode::Affine { src, bias, .. } => {
+                    let w = self.int_weights()[id].as_ref().expect("an affine node");
+                    let mut y: Vec<S> = w.mul_bt(&IntMat::from_row(&vals[*src])).to_scalars();
                     for (yi, bi) in y.iter_mut().zip(bias) {
                         *yi += bi;
                     }
@@ -343,6 +373,19 @@ impl<S: Scalar> PlMap<S> {
         })
     }
 
+    /// The cached integer weights, one entry per node (`Some` for affine nodes).
+    fn int_weights(&self) -> &[Option<PreparedLeft>] {
+        self.weights.0.get_or_init(|| {
+            self.nodes
+                .iter()
+                .map(|n| match n {
+                    PlNode::Affine { weight, .. } => Some(IntMat::from_mat(weight).prepare()),
+                    _ => None,
+                })
+                .collect()
+        })
+    }
+
     /// At a point `x` inside a cell (SPEC §2), the cell's selection pattern, the affine map the
     /// program computes on the cell, and closed halfspaces cutting the cell out.
     ///
@@ -363,14 +406,29 @@ impl<S: Scalar> PlMap<S> {
                     lin: Mat::identity(k),
                     off: vec![S::zero(); k],
                 },
-                PlNode::Affine { src, weight, bias } => {
+                PlNode::Affine { src, bias, .. } => {
+                    // weight · [lin | off], one integer product (the weight split once)
                     let s = &forms[*src];
-                    let lin = weight.mul(&s.lin)?;
-                    let mut off = weight.mul_vec(&s.off)?;
-                    for (o, b) in off.iter_mut().zip(bias) {
-                        *o += b;
+                    let w = self.int_weights()[id].as_ref().expect("an affine node");
+                    let cols = k + 1;
+                    let mut e = Vec::with_capacity(s.off.len() * cols);
+                    for (i, o) in s.off.iter().enumerate() {
+                        e.extend(s.lin.row(i).iter().cloned());
+                        e.push(o.clone());
                     }
-                    Form { lin, off }
+                    let ft = IntMat::from_entries(s.off.len(), cols, &e).transpose();
+                    let p: Vec<S> = w.mul_bt(&ft).to_scalars();
+                    let rows = w.rows();
+                    let mut lin = Vec::with_capacity(rows * k);
+                    let mut off = Vec::with_capacity(rows);
+                    for (i, b) in bias.iter().enumerate() {
+                        lin.extend_from_slice(&p[i * cols..i * cols + k]);
+                        off.push(p[i * cols + k].clone() + b);
+                    }
+                    Form {
+                        lin: Mat::new(rows, k, lin)?,
+                        off,
+                    }
                 }
                 PlNode::Relu { src } => {
                     let s = &forms[*src];

@@ -7,6 +7,7 @@
 //! ## Main declarations
 //! - [`IntMat`]: `data / den` with integer `data` (row-major) and a positive integer `den`.
 //! - [`IntMat::from_mat`], [`IntMat::mul`], [`IntMat::add_row`], [`IntMat::to_mat`].
+//! - [`PreparedLeft`] ([`IntMat::prepare`]): a fixed left operand split into limbs once.
 //! - [`reduced`]: `n / d` as a reduced `BigRational`, by shifts when `d` is a power of two.
 //!
 //! ## Implementation notes
@@ -237,45 +238,20 @@ impl IntMat {
     /// `self · btᵀ` exactly: entry `(i, j)` is the dot product of row `i` of `self` and row `j`
     /// of `bt` (the column counts must agree; callers check shapes).
     pub fn mul_bt(&self, bt: &IntMat) -> IntMat {
-        assert_eq!(self.cols, bt.cols, "IntMat::mul_bt: inner dimensions");
-        let n = self.cols.max(1);
-        let log_n = usize::BITS as u64 - (n - 1).leading_zeros() as u64; // ⌈log₂ n⌉
-        let l = ((126 - log_n.min(124)) / 2).min(62);
+        self.prepare().mul_bt(bt)
+    }
+
+    /// `self` split into `i64` limbs once, as the left operand of many products
+    /// ([`PreparedLeft::mul_bt`]): a fixed weight matrix times many small matrices.
+    pub fn prepare(&self) -> PreparedLeft {
+        let l = limb_bits(self.cols);
         let la = max_bits(&self.data).div_ceil(l).max(1) as usize;
-        let lb = max_bits(&bt.data).div_ceil(l).max(1) as usize;
-        let a = split(&self.data, l, la);
-        let b = split(&bt.data, l, lb);
-        let (r, c, inner) = (self.rows, bt.rows, self.cols);
-        let mut data = Vec::with_capacity(r * c);
-        for i in 0..r {
-            for j in 0..c {
-                let mut total = BigInt::zero();
-                for (ka, ak) in a.iter().enumerate() {
-                    let row = &ak[i * inner..(i + 1) * inner];
-                    for (kb, bk) in b.iter().enumerate() {
-                        let col = &bk[j * inner..(j + 1) * inner];
-                        let mut acc: i128 = 0;
-                        for (x, y) in row.iter().zip(col) {
-                            acc += *x as i128 * *y as i128;
-                        }
-                        if acc != 0 {
-                            let s = l * (ka + kb) as u64;
-                            if s == 0 {
-                                total += acc;
-                            } else {
-                                total += BigInt::from(acc) << s;
-                            }
-                        }
-                    }
-                }
-                data.push(total);
-            }
-        }
-        IntMat {
-            rows: r,
-            cols: c,
-            data,
-            den: &self.den * &bt.den,
+        PreparedLeft {
+            rows: self.rows,
+            cols: self.cols,
+            l,
+            limbs: split(&self.data, l, la),
+            den: self.den.clone(),
         }
     }
 
@@ -422,6 +398,73 @@ impl IntMat {
     /// True when every numerator is zero.
     pub fn is_zero(&self) -> bool {
         self.data.iter().all(|x| x.abs().is_zero())
+    }
+}
+
+/// Limb width for dot products of length `n`: a product of two limbs, summed `n` times, fits
+/// an `i128` (`2l + ⌈log₂ n⌉ ≤ 126`).
+fn limb_bits(n: usize) -> u64 {
+    let n = n.max(1);
+    let log_n = usize::BITS as u64 - (n - 1).leading_zeros() as u64; // ⌈log₂ n⌉
+    ((126 - log_n.min(124)) / 2).min(62)
+}
+
+/// An [`IntMat`] split into signed `l`-bit limbs ([`IntMat::prepare`]): the left operand of
+/// products, split once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PreparedLeft {
+    rows: usize,
+    cols: usize,
+    l: u64,
+    limbs: Vec<Vec<i64>>,
+    den: BigInt,
+}
+
+impl PreparedLeft {
+    /// Rows of the matrix.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// `self · btᵀ` exactly (see [`IntMat::mul_bt`]); `bt.cols` must equal `self`'s columns.
+    pub fn mul_bt(&self, bt: &IntMat) -> IntMat {
+        assert_eq!(self.cols, bt.cols, "IntMat::mul_bt: inner dimensions");
+        let l = self.l;
+        let lb = max_bits(&bt.data).div_ceil(l).max(1) as usize;
+        let a = &self.limbs;
+        let b = split(&bt.data, l, lb);
+        let (r, c, inner) = (self.rows, bt.rows, self.cols);
+        let mut data = Vec::with_capacity(r * c);
+        for i in 0..r {
+            for j in 0..c {
+                let mut total = BigInt::zero();
+                for (ka, ak) in a.iter().enumerate() {
+                    let row = &ak[i * inner..(i + 1) * inner];
+                    for (kb, bk) in b.iter().enumerate() {
+                        let col = &bk[j * inner..(j + 1) * inner];
+                        let mut acc: i128 = 0;
+                        for (x, y) in row.iter().zip(col) {
+                            acc += *x as i128 * *y as i128;
+                        }
+                        if acc != 0 {
+                            let s = l * (ka + kb) as u64;
+                            if s == 0 {
+                                total += acc;
+                            } else {
+                                total += BigInt::from(acc) << s;
+                            }
+                        }
+                    }
+                }
+                data.push(total);
+            }
+        }
+        IntMat {
+            rows: r,
+            cols: c,
+            data,
+            den: &self.den * &bt.den,
+        }
     }
 }
 

@@ -3,7 +3,8 @@
 //! zero-temperature output and the temperatures finished), and the JSON fields of `eval` and
 //! `regions` checked against `docs/json/eval.md` and `docs/json/regions.md`.
 //!
-//! The slow case is a JSON model the test writes: two layers of four heads on `R^8`, 512 keys;
+//! The slow cases are JSON models the test writes: two layers of four heads on `R^8`, 512 keys
+//! (Ctrl-C) or 2048 (progress lines, where each temperature must last over a second);
 //! an enclosure at 1024 bits takes seconds per temperature (2N exponentials per head and layer).
 
 mod common;
@@ -79,7 +80,7 @@ fn ctrl_c_gives_a_partial_evaluation_promptly() {
 /// report.
 #[test]
 fn progress_lines_when_stderr_is_not_a_terminal() {
-    let (m, c) = case("lines", 2, 4, 8, 512);
+    let (m, c) = case("lines", 2, 4, 8, 2048);
     let mut args = slow_eval_args(&m, &c);
     let t = args.iter().position(|a| a == "--tau").unwrap();
     args[t + 1] = "1,1/2".into();

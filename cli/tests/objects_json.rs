@@ -68,6 +68,21 @@ fn hull_json_carries_the_objects() {
         (8, 6, Some(8))
     );
     assert_eq!(o["edges"].as_array().unwrap().len(), 12);
+    // --no-faces skips the face lattice and the vertex graph, and nothing else
+    let nf = json_ok(&tropical(&[
+        "hull",
+        f.to_str().unwrap(),
+        "--json",
+        "--no-faces",
+    ]));
+    assert!(
+        nf["f_vector"].is_null() && nf["objects"]["edges"].is_null(),
+        "{nf}"
+    );
+    assert!(!j["f_vector"].is_null());
+    for key in ["vertices", "facets", "facet_incidence"] {
+        assert_eq!(nf["objects"][key], o[key], "{key}");
+    }
     let inc = o["facet_incidence"].as_array().unwrap();
     for (fi, row) in facets.iter().enumerate() {
         let on: BTreeSet<u64> = inc[fi]

@@ -598,6 +598,21 @@ fn cdd_row<S: Scalar>(normal: &[S], offset: &S) -> Value {
 /// assert_eq!(j["edges"], serde_json::json!([[0, 1]]));
 /// ```
 pub fn polyhedron_to_json<S: Scalar>(p: &Polyhedron<S>) -> Value {
+    polyhedron_objects_json(p, true)
+}
+
+/// [`polyhedron_to_json`], with `edges` null unless `edges` is true: the vertex graph is a
+/// combinatorial pass over pairs of vertices (most of the time of a large hull such as the
+/// 12-cube's 4096 vertices), skipped when the faces are not asked for.
+///
+/// ```
+/// use tropical_algebra::Rat;
+/// use tropical_geometry::formats::polyhedron_objects_json;
+/// use tropical_geometry::polyhedron::Polyhedron;
+/// let seg = Polyhedron::from_points(&[vec![Rat::from(0)], vec![Rat::from(2)]]).unwrap();
+/// assert!(polyhedron_objects_json(&seg, false)["edges"].is_null());
+/// ```
+pub fn polyhedron_objects_json<S: Scalar>(p: &Polyhedron<S>, edges: bool) -> Value {
     let rows = |rs: &[Vec<S>]| Value::Array(rs.iter().map(|r| row_strings(r)).collect());
     let mut m = serde_json::Map::new();
     m.insert("dim".into(), p.dim().into());
@@ -627,11 +642,11 @@ pub fn polyhedron_to_json<S: Scalar>(p: &Polyhedron<S>) -> Value {
         "facet_incidence".into(),
         serde_json::to_value(p.facet_incidence()).expect("indices serialise"),
     );
-    let edges: Vec<[usize; 2]> = p.vertex_edges().into_iter().map(|(i, j)| [i, j]).collect();
-    m.insert(
-        "edges".into(),
-        serde_json::to_value(edges).expect("indices serialise"),
-    );
+    let edges = edges.then(|| {
+        let e: Vec<[usize; 2]> = p.vertex_edges().into_iter().map(|(i, j)| [i, j]).collect();
+        serde_json::to_value(e).expect("indices serialise")
+    });
+    m.insert("edges".into(), edges.unwrap_or(Value::Null));
     Value::Object(m)
 }
 

@@ -72,8 +72,8 @@ fn results_path() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../bench/RESULTS.md")
 }
 
-/// The rows of the first Markdown table of `text` whose header has `family`, `input` and a last
-/// column `ratio`. Errors when there is no such table.
+/// The rows of the first Markdown table of `text` whose header has `family`, `input` and
+/// `ratio` (ours / lrs; other columns may follow it). Errors when there is no such table.
 pub fn peer_rows(text: &str) -> std::result::Result<Vec<PeerRow>, String> {
     let cells = |line: &str| -> Vec<String> {
         line.trim()
@@ -90,11 +90,12 @@ pub fn peer_rows(text: &str) -> std::result::Result<Vec<PeerRow>, String> {
         let head = cells(line);
         let fam = head.iter().position(|c| c == "family");
         let inp = head.iter().position(|c| c == "input");
-        let (Some(fam), Some(inp), Some("ratio")) = (fam, inp, head.last().map(String::as_str))
-        else {
+        // the ratio ours / lrs: the column named exactly "ratio" (others follow it: the ratio
+        // to howzat, memory)
+        let ratio = head.iter().position(|c| c == "ratio");
+        let (Some(fam), Some(inp), Some(ratio_col)) = (fam, inp, ratio) else {
             continue;
         };
-        let ratio_col = head.len() - 1;
         lines.next(); // the |---| line
         let mut rows = Vec::new();
         while let Some(l) = lines.next_if(|l| l.trim_start().starts_with('|')) {

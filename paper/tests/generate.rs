@@ -401,6 +401,9 @@ fn the_peer_table_is_read_by_its_header() {
     assert_eq!((s[1].1, s[1].3), (1, 1.0));
     assert!(peer_rows("| family | input | ratio |\n|---|---|---|\n| a | b |\n").is_err());
     assert!(peer_rows("no table").is_err());
+    // columns after the ratio (the ratio to howzat, memory) are not the ratio
+    let wide = "| family | input | ratio | vs howzat | RSS |\n|---|---|---|---|---|\n| a | x | 0.50 | 2.00 | 6 MB |\n";
+    assert_eq!(peer_rows(wide).unwrap()[0].ratio, Some(0.5));
     // The committed bench/RESULTS.md parses, with the cddlib corpus in it.
     let committed =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../bench/RESULTS.md"))

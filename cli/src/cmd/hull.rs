@@ -7,7 +7,7 @@ use anyhow::{anyhow, Context};
 use serde::Serialize;
 use tropical_algebra::Rat;
 use tropical_geometry::formats::{
-    parse_any, polyhedron_to_json, write_by_extension, Representation,
+    parse_any, polyhedron_objects_json, write_by_extension, Representation,
 };
 use tropical_geometry::polyhedron::{HullAlgorithm, Order, Polyhedron};
 
@@ -46,7 +46,8 @@ pub struct OutputArgs {
     /// docs/json/minkowski.md).
     #[arg(long)]
     pub json: bool,
-    /// Skip the face lattice (`f_vector` is then null): for large inputs.
+    /// Skip the face lattice and the vertex graph (`f_vector` and `objects.edges` are then
+    /// null): for large inputs.
     #[arg(long)]
     pub no_faces: bool,
     /// Write the polyhedron to this file, in the format its extension names: `.ine`
@@ -161,7 +162,8 @@ pub(crate) struct Summary {
     pub facets: usize,
     pub equations: usize,
     pub f_vector: Option<Vec<usize>>,
-    /// The objects (`tropical_geometry::formats::polyhedron_to_json`), in `--json` only.
+    /// The objects (`tropical_geometry::formats::polyhedron_objects_json`; `edges` only with the
+    /// faces), in `--json` only.
     pub objects: serde_json::Value,
 }
 
@@ -176,7 +178,7 @@ impl Summary {
             facets: p.facets().len(),
             equations: p.equations().len(),
             f_vector: faces.then(|| p.f_vector()),
-            objects: polyhedron_to_json(p),
+            objects: polyhedron_objects_json(p, faces),
         }
     }
 
