@@ -1,5 +1,6 @@
-//! Machine-integer helpers shared by the exact code (`Rat`'s small path, the integer double
-//! description in `tropical-geometry`).
+//! Integer helpers shared by the exact code: machine-integer gcds (`Rat`'s small path, the
+//! integer double description in `tropical-geometry`) and the reduction of a big fraction
+//! ([`reduced`]: by shifts when the denominator is a power of two, as for every f32 weight).
 //!
 //! ```
 //! use tropical_algebra::int::{gcd_u128, gcd_u64};
@@ -7,6 +8,10 @@
 //! assert_eq!(gcd_u64(0, 7), 7);
 //! assert_eq!(gcd_u128(3 << 100, 9 << 90), 3 << 90);
 //! ```
+
+use num_bigint::BigInt;
+use num_rational::BigRational;
+use num_traits::Zero;
 
 /// Binary (Stein) gcd of two `u64`; `gcd(0, b) = b` (`num_integer`'s, which is Stein's).
 #[inline]
@@ -41,12 +46,40 @@ pub fn gcd_u128(mut a: u128, mut b: u128) -> u128 {
     }
 }
 
+/// `n / d` (`d > 0`) reduced: by a shift when `d` is a power of two, else by the gcd.
+pub fn reduced(n: BigInt, d: BigInt) -> BigRational {
+    if n.is_zero() {
+        return BigRational::zero();
+    }
+    let tz = d.trailing_zeros().unwrap_or(0);
+    if d.bits() == tz + 1 {
+        let s = tz.min(n.trailing_zeros().unwrap_or(0));
+        return BigRational::new_raw(n >> s, d >> s);
+    }
+    BigRational::new(n, d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use num_bigint::BigInt;
     use num_integer::Integer;
     use proptest::prelude::*;
+
+    #[test]
+    fn reduced_by_shift_and_gcd() {
+        let r = reduced(BigInt::from(12), BigInt::from(8));
+        assert_eq!(r, BigRational::new(BigInt::from(3), BigInt::from(2)));
+        let r = reduced(BigInt::from(-12), BigInt::from(18));
+        assert_eq!(r, BigRational::new(BigInt::from(-2), BigInt::from(3)));
+        assert_eq!(
+            reduced(BigInt::from(5), BigInt::from(1)),
+            BigRational::from_integer(BigInt::from(5))
+        );
+        assert_eq!(
+            reduced(BigInt::zero(), BigInt::from(4)),
+            BigRational::zero()
+        );
+    }
 
     proptest! {
         /// Hypothesis: any two `u64` / `u128` (small, 64-bit, full-width, with common powers of

@@ -8,7 +8,8 @@
 //! - [`IntMat`]: `data / den` with integer `data` (row-major) and a positive integer `den`.
 //! - [`IntMat::from_mat`], [`IntMat::mul`], [`IntMat::add_row`], [`IntMat::to_mat`].
 //! - [`PreparedLeft`] ([`IntMat::prepare`]): a fixed left operand split into limbs once.
-//! - [`reduced`]: `n / d` as a reduced `BigRational`, by shifts when `d` is a power of two.
+//! - [`scalar`]: `n / d` as a reduced scalar (`tropical_algebra::int::reduced`: by shifts when
+//!   `d` is a power of two).
 //!
 //! ## Implementation notes
 //! **Limb-split products in `i128`.** Each operand is split into signed limbs of `L` bits
@@ -29,6 +30,7 @@ use num_bigint::{BigInt, Sign};
 use num_integer::Integer;
 use num_rational::BigRational;
 use num_traits::{One, Signed, ToPrimitive, Zero};
+use tropical_algebra::int::reduced;
 use tropical_algebra::Scalar;
 
 use crate::error::Result;
@@ -124,19 +126,6 @@ fn dyadic_over_common<S: Scalar>(v: &[S]) -> Option<(Vec<BigInt>, BigInt)> {
         })
         .collect();
     Some((data, BigInt::one() << e as usize))
-}
-
-/// `n / d` (`d > 0`) reduced: by a shift when `d` is a power of two, else by the gcd.
-pub fn reduced(n: BigInt, d: BigInt) -> BigRational {
-    if n.is_zero() {
-        return BigRational::zero();
-    }
-    let tz = d.trailing_zeros().unwrap_or(0);
-    if d.bits() == tz + 1 {
-        let s = tz.min(n.trailing_zeros().unwrap_or(0));
-        return BigRational::new_raw(n >> s, d >> s);
-    }
-    BigRational::new(n, d)
 }
 
 /// `n / d` (`d > 0`) as a reduced scalar.
@@ -549,17 +538,5 @@ mod tests {
             let m = IntMat::from_entries(1, row.len(), &row);
             prop_assert_eq!(m.to_mat::<Rat>().unwrap().row(0).to_vec(), row);
         }
-    }
-
-    #[test]
-    fn reduced_by_shift_and_gcd() {
-        let r = reduced(BigInt::from(12), BigInt::from(8));
-        assert_eq!(r, BigRational::new(BigInt::from(3), BigInt::from(2)));
-        let r = reduced(BigInt::from(-12), BigInt::from(18));
-        assert_eq!(r, BigRational::new(BigInt::from(-2), BigInt::from(3)));
-        assert_eq!(
-            reduced(BigInt::zero(), BigInt::from(4)),
-            BigRational::zero()
-        );
     }
 }

@@ -117,12 +117,7 @@ impl Rat {
     /// `n / 2^k`, reduced by shifting out common factors of two (no gcd: the only prime in the
     /// denominator is 2).
     fn from_dyadic(n: BigInt, k: u64) -> Rat {
-        let Some(tz) = n.trailing_zeros() else {
-            return Rat(Repr::Small(0, 1));
-        };
-        let s = tz.min(k);
-        let n = if s > 0 { n >> s } else { n };
-        Rat::from_big(BigRational::new_raw(n, BigInt::from(1u8) << (k - s)))
+        Rat::from_big(crate::int::reduced(n, BigInt::from(1u8) << k))
     }
 
     /// `a ± b` for two big-form values; dyadic operands align by shifts (no gcd).
