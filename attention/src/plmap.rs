@@ -119,8 +119,8 @@ pub struct PlMap<S> {
 }
 
 /// The affine nodes' weights as integer matrices split into limbs ([`PreparedLeft`]), made on
-/// the first [`PlMap::eval`] or [`PlMap::local_piece`] and reset when a node is added: a cache, so cloning starts
-/// empty and equality ignores it. The walk calls `local_piece` many times per cell; the weights
+/// the first [`PlMap::eval`] or [`PlMap::local_piece`] and reset when a node is added: a
+/// cache, so cloning starts empty and equality ignores it. The walk calls `local_piece` many times per cell; the weights
 /// of a checkpoint layer are hundreds of thousands of f32 values, converted once instead of at
 /// every call.
 #[derive(Default)]
@@ -410,13 +410,14 @@ impl<S: Scalar> PlMap<S> {
                     // weight · [lin | off], one integer product (the weight split once)
                     let s = &forms[*src];
                     let w = self.int_weights()[id].as_ref().expect("an affine node");
+                    // the transpose [lin | off]ᵀ, row by row: lin's columns, then off
                     let cols = k + 1;
-                    let mut e = Vec::with_capacity(s.off.len() * cols);
-                    for (i, o) in s.off.iter().enumerate() {
-                        e.extend(s.lin.row(i).iter().cloned());
-                        e.push(o.clone());
+                    let mut et = Vec::with_capacity(s.off.len() * cols);
+                    for j in 0..k {
+                        et.extend(s.lin.col(j).cloned());
                     }
-                    let ft = IntMat::from_entries(s.off.len(), cols, &e).transpose();
+                    et.extend(s.off.iter().cloned());
+                    let ft = IntMat::from_entries(cols, s.off.len(), &et);
                     let p: Vec<S> = w.mul_bt(&ft).to_scalars();
                     let rows = w.rows();
                     let mut lin = Vec::with_capacity(rows * k);

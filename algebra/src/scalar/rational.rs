@@ -3,7 +3,10 @@
 //! A `Rat` is either a reduced fraction of machine integers (`i64` numerator, `i64` denominator
 //! `> 0`; arithmetic in `i128`, no allocation) or a heap [`BigRational`]. The representation is
 //! canonical: a value that fits the small form is always stored small, so equality and hashing
-//! are by value whichever path produced it. Benchmarks: `algebra/BENCHMARKS.md`.
+//! are by value whichever path produced it. Big values whose denominators are powers of two
+//! (every f32/f16/bf16 weight, and their sums and products) add, subtract, multiply and compare
+//! by aligning shifts and are reduced by shifting out factors of two, with no gcd
+//! (`int::reduced`). Benchmarks: `algebra/BENCHMARKS.md`.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;

@@ -51,7 +51,8 @@ pub(super) fn polygon<S: Scalar>(
 /// The polygon of `regions::cell_polygon` (same vertices, same order) when the facets are in
 /// cyclic order around the cell (as the planar walk gives them): vertex `i` is the meet of facets
 /// `i` and `i + 1`. Checked exactly: `F` pairwise distinct meets, each in every facet (on facets
-/// `i` and `i + 1` by construction), are the `F` vertices of the `F`-gon. `None` when the check fails (then the general construction runs).
+/// `i` and `i + 1` by construction), are the `F` vertices of the `F`-gon. `None` when the check
+/// fails (then the general construction runs).
 fn cyclic_polygon<S: Scalar>(
     facets: &[tropical_geometry::Halfspace<S>],
     inside: &[S],
@@ -81,8 +82,7 @@ fn cyclic_polygon<S: Scalar>(
         let hx = &a[2] * &b[1] - &a[1] * &b[2];
         let hy = &a[0] * &b[2] - &a[2] * &b[0];
         // the meet of facets i and i + 1 lies on both exactly; each other facet must hold it:
-        // p·X + q·Y ≤ r·W when W > 0, ≥ when W < 0
-        // the side of the violation: n·(X, Y) > r·W when W > 0, < when W < 0
+        // p·X + q·Y ≤ r·W when W > 0, ≥ when W < 0 (`outside` is the violating side)
         let outside = if w.is_positive() {
             Ordering::Greater
         } else {
