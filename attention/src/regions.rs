@@ -314,19 +314,22 @@ pub fn layer_regions<S: Scalar>(
 ) -> Result<Regions<S>> {
     let fns = layer.score_functions_of(heads, context)?;
     let (fns, domain) = restrict_all(&fns, region)?;
-    Ok(layer_regions_of(layer, heads, context, &fns, &domain, opts)?.0)
+    Ok(layer_regions_of(layer, heads, context, &fns, &domain, None, opts)?.0)
 }
 
 /// [`layer_regions`] from score functions already restricted to the counting space (`fns[i]` is
 /// head `heads[i]`'s, in any coordinates that keep its cells, e.g. a slice or an intrinsic
 /// reduction), walked inside `domain`. Also returns, per cell, the constant attention output
-/// `Σ_{h ∈ heads} W_O^h · mean_{j ∈ set_h} v^h_j + b_O` there (length `d_model`).
+/// `Σ_{h ∈ heads} W_O^h · mean_{j ∈ set_h} v^h_j + b_O` there (length `d_model`), plus `shift`
+/// when given (e.g. a slice's origin, the constant of the residual; added in the same integer
+/// sums, so it costs no rational additions).
 pub fn layer_regions_of<S: Scalar>(
     layer: &AttentionLayer<S>,
     heads: &[usize],
     context: &Mat<S>,
     fns: &[ScoreFunction<S>],
     domain: &Domain<S>,
+    shift: Option<&[S]>,
     opts: &WalkOptions,
 ) -> Result<(Regions<S>, Vec<Vec<S>>)> {
     if fns.len() != heads.len() {
@@ -369,11 +372,24 @@ pub fn layer_regions_of<S: Scalar>(
         proj.push(values.mul(&wt));
     }
     let mut b_o = IntMat::from_entries(1, layer.b_o.len(), &layer.b_o);
+    let mut shift = match shift {
+        Some(v) => {
+            expect_len("shift", v, layer.b_o.len())?;
+            Some(IntMat::from_entries(1, v.len(), v))
+        }
+        None => None,
+    };
     let mut den = b_o.den.clone();
-    for p in &proj {
+    for p in proj.iter().chain(&shift) {
         den = num_integer::Integer::lcm(&den, &p.den);
     }
     b_o.over(&den);
+    if let Some(sh) = &mut shift {
+        sh.over(&den);
+        for (a, b) in b_o.data.iter_mut().zip(&sh.data) {
+            *a += b;
+        }
+    }
     for p in &mut proj {
         p.over(&den);
     }

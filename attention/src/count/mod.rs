@@ -633,8 +633,19 @@ fn count_layer<S: Scalar>(
                 Some(_) => region.domain(d)?,
             };
             let (watch, opts) = Watch::start(&req.limits)?;
-            let ((res, pieces), secs) =
-                timed(|| regions::layer_regions_of(layer, &heads, context, &fns, &domain, &opts))?;
+            // the slice's origin is the constant of the residual on the slice
+            let origin = region.slice.as_ref().map(|s| s.origin.clone());
+            let ((res, pieces), secs) = timed(|| {
+                regions::layer_regions_of(
+                    layer,
+                    &heads,
+                    context,
+                    &fns,
+                    &domain,
+                    origin.as_deref(),
+                    &opts,
+                )
+            })?;
             if !res.complete {
                 stopped = Some(watch.reason());
             }
@@ -649,8 +660,7 @@ fn count_layer<S: Scalar>(
                 complete: res.complete,
                 seconds: secs,
             });
-            let origin = region.slice.as_ref().map(|s| s.origin.clone());
-            for (c, p) in res.cells.into_iter().zip(pieces) {
+            for (c, offset) in res.cells.into_iter().zip(pieces) {
                 let point = match &cols {
                     None => c.interior_point.clone(),
                     Some(piv) => {
@@ -662,10 +672,6 @@ fn count_layer<S: Scalar>(
                     }
                 };
                 let (poly, poly_f) = polygon(region, k, &c.facets, &c.interior_point)?;
-                let offset = match &origin {
-                    Some(o) => p.iter().zip(o).map(|(a, b)| a.clone() + b).collect(),
-                    None => p,
-                };
                 cell_list.push(CountedCell {
                     label: vec![c.label],
                     interior_point: point,

@@ -16,9 +16,10 @@
 //!
 //! ## Main declarations
 //! - [`CellOracle`], [`OracleCell`]: point location in a subdivision (the walk's one input).
-//! - [`walk_cells`] (in `walk.rs`; the oracle's special walk when it has one, e.g. the planar
-//!   path of `planar.rs` for max-affine functions in a 2D box), [`walk_cells_general`] (always
-//!   the general walk: the cross-check), [`WalkOptions`], [`WalkProgress`], [`Walk`], [`WalkedCell`].
+//! - [`walk_cells`] (in `walk.rs`; the oracle's special walk when it has one, e.g. the clipping
+//!   paths of `clipping.rs` for max-affine functions in a 2D or 3D box: polygons in `planar.rs`,
+//!   polytopes in `spatial.rs`), [`walk_cells_general`] (always the general walk: the
+//!   cross-check), [`WalkOptions`], [`WalkProgress`], [`Walk`], [`WalkedCell`].
 //! - [`MaxAffineOracle`] (in `oracle.rs`): the oracle of the common refinement of max-affine
 //!   functions.
 //! - [`refinement_cells`], [`Cell`], [`CellEnumeration`]: the cells of such an arrangement.
@@ -60,8 +61,10 @@
 //! ```
 
 mod brute_force;
+mod clipping;
 mod oracle;
 mod planar;
+mod spatial;
 mod walk;
 
 use std::fmt;
@@ -100,9 +103,9 @@ pub trait CellOracle<S: Scalar> {
     /// The cell containing `x` in its interior, or `None` when `x` lies on a wall (a tie).
     fn locate(&self, x: &[S]) -> Result<Option<OracleCell<S, Self::Label>>, GeometryError>;
     /// A specialised walk of this subdivision inside `domain`, when the oracle has one for it
-    /// (default: `None`, the general walk runs). [`MaxAffineOracle`] walks 2D boxes by exact
-    /// polygon clipping (`planar.rs`). Its result must equal the general walk's up to the order
-    /// of cells and of facets.
+    /// (default: `None`, the general walk runs). [`MaxAffineOracle`] walks 2D and 3D boxes by
+    /// exact polygon and polytope clipping (`clipping.rs`). Its result must equal the general
+    /// walk's up to the order of cells and of facets.
     fn special_walk(
         &self,
         domain: &Domain<S>,

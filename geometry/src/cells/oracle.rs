@@ -203,6 +203,6 @@ impl<S: Scalar> CellOracle<S> for MaxAffineOracle<'_, S> {
         if domain.dim()? != self.dim {
             return Ok(None); // the general walk reports the mismatch
         }
-        super::planar::planar_walk(self, self.fns, &self.canon, domain, opts)
+        super::clipping::clipping_path(self, self.fns, &self.canon, domain, opts)
     }
 }

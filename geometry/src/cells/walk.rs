@@ -58,7 +58,7 @@ pub fn walk_cells_general<S: Scalar, O: CellOracle<S>>(
     }
     let dom_hs = domain.halfspaces();
     let x0 = domain.interior_point()?;
-    let (start, start_cell) = start_point(oracle, domain, &x0)?;
+    let (start, start_cell) = start_point(|x| oracle.locate(x), domain, &x0)?;
     let mut walk = Walk {
         cells: Vec::new(),
         complete: true,
@@ -222,15 +222,16 @@ fn moment<S: Scalar>(k: i64, d: usize) -> Vec<S> {
         .collect()
 }
 
-/// A point near `x0` strictly inside the domain and a cell (no ties): try `x0` itself, then
+/// A point near `x0` strictly inside the domain where `locate` finds a cell (no ties), and what
+/// it found there: try `x0` itself, then
 /// `x0 + ε·(1, k, k², …)` for growing `k` and shrinking `ε` (a hyperplane through `x0` contains
 /// at most `d − 1` of these directions, so this succeeds).
-pub(super) fn start_point<S: Scalar, O: CellOracle<S>>(
-    oracle: &O,
+pub(super) fn start_point<S: Scalar, T>(
+    locate: impl Fn(&[S]) -> Result<Option<T>, GeometryError>,
     domain: &Domain<S>,
     x0: &[S],
-) -> Result<Located<S, O::Label>, GeometryError> {
-    if let Some(c) = oracle.locate(x0)? {
+) -> Result<(Vec<S>, T), GeometryError> {
+    if let Some(c) = locate(x0)? {
         return Ok((x0.to_vec(), c));
     }
     let d = x0.len();
@@ -244,7 +245,7 @@ pub(super) fn start_point<S: Scalar, O: CellOracle<S>>(
                 .map(|(xi, m)| xi.clone() + eps.clone() * m)
                 .collect();
             if domain.contains_strictly(&q) {
-                if let Some(c) = oracle.locate(&q)? {
+                if let Some(c) = locate(&q)? {
                     return Ok((q, c));
                 }
             }

@@ -1,6 +1,6 @@
-//! Counting on a 2D slice with a box (the planar path of the walk, with the score functions
-//! restricted to the slice first) against the general walk and brute force on the functions
-//! restricted the plain way (full score functions, then the slice).
+//! Counting on a 2D or 3D slice with a box (the clipping paths of the walk, with the score
+//! functions restricted to the slice first) against the general walk and brute force on the
+//! functions restricted the plain way (full score functions, then the slice).
 
 mod common;
 
@@ -18,25 +18,35 @@ use tropical_geometry::cells::{
     WalkOptions,
 };
 
-/// Slice directions: random, or degenerate (the second a multiple of the first, or zero).
-fn arb_dirs() -> impl Strategy<Value = Vec<Vec<i64>>> {
+/// `k` slice directions in R^3: random, or degenerate (the second a multiple of the first, or
+/// zero).
+fn arb_dirs(k: usize) -> impl Strategy<Value = Vec<Vec<i64>>> {
     prop_oneof![
-        ints(6, 2).prop_map(|v| vec![v[..3].to_vec(), v[3..].to_vec()]),
-        (ints(3, 2), -2i64..=2)
-            .prop_map(|(u, k)| vec![u.clone(), u.iter().map(|x| x * k).collect()]),
+        ints(3 * k, 2).prop_map(|v| v.chunks(3).map(<[i64]>::to_vec).collect()),
+        (ints(3 * k, 2), -2i64..=2).prop_map(|(v, m)| {
+            let mut d: Vec<Vec<i64>> = v.chunks(3).map(<[i64]>::to_vec).collect();
+            d[1] = d[0].iter().map(|x| x * m).collect();
+            d
+        }),
     ]
 }
 
+/// A slice dimension (2 or 3) with its directions.
+fn arb_slice() -> impl Strategy<Value = (usize, Vec<Vec<i64>>)> {
+    (2usize..=3).prop_flat_map(|k| (Just(k), arb_dirs(k)))
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(40))]
+    #![proptest_config(ProptestConfig::with_cases(96))]
 
     /// Hypothesis: a random 2- or 3-head layer in R^3 with entries in [-2, 2] (zero rows of W_Q,
-    /// repeated and hidden keys, ties frequent), a 2D slice (possibly degenerate) and the box
-    /// [-3, 3]^2. Conclusion: `count_cells` finds exactly the labels that brute force (one LP per
-    /// label tuple) and the general walk find on the plainly restricted score functions.
+    /// repeated and hidden keys, ties frequent), a 2D or 3D slice (possibly degenerate) and the
+    /// box [-3, 3]^k. Conclusion: `count_cells` finds exactly the labels that brute force (one LP
+    /// per label tuple) and the general walk find on the plainly restricted score functions; 2D
+    /// cells have polygons; a slice of full dimension is counted without LPs.
     #[test]
-    fn planar_count_equals_general_walk_and_brute_force(
-        w in ints(60, 2), heads in 2usize..=3, o in ints(3, 2), dirs in arb_dirs(), dup in any::<bool>()
+    fn clipping_count_equals_general_walk_and_brute_force(
+        w in ints(60, 2), heads in 2usize..=3, o in ints(3, 2), (k, dirs) in arb_slice(), dup in any::<bool>()
     ) {
         let m = Model::new(vec![tropical_attention::Block { attention: layer(3, heads, &w), mlp: None }]).unwrap();
         let mut rows = w[7..19].to_vec();
@@ -48,11 +58,14 @@ proptest! {
         let region = Region { slice: Some(slice), cube: Some((r(-3), r(3))) };
         let c = count_cells(&m, &ctx, &CountRequest { region: region.clone(), ..CountRequest::default() }).unwrap();
         prop_assert!(c.complete && c.agreed);
+        if c.walk_dimension == Some(k) {
+            prop_assert_eq!(c.lps_solved, 0); // a full slice: the clipping path ran
+        }
         let fns: Vec<MaxAffine<Rat>> = m.blocks[0].attention.score_functions(&ctx).unwrap()
             .iter()
             .map(|f| max_affine(&region.restrict(f).unwrap()).unwrap())
             .collect();
-        let domain = Domain::cube(2, r(-3), r(3));
+        let domain = Domain::cube(k, r(-3), r(3));
         let brute = refinement_cells_brute_force(&fns, &domain).unwrap();
         prop_assert_eq!(c.cells.clone(), BigUint::from(brute.cells.len()));
         let general = walk_cells_general(&MaxAffineOracle::new(&fns).unwrap(), &domain, &WalkOptions::default()).unwrap();
@@ -64,8 +77,10 @@ proptest! {
             .collect();
         prop_assert_eq!(got, want);
         for cell in &c.cell_list {
-            let poly = cell.polygon.as_ref().expect("2D with a box has polygons");
-            prop_assert!(poly.len() >= 3);
+            if k == 2 {
+                let poly = cell.polygon.as_ref().expect("2D with a box has polygons");
+                prop_assert!(poly.len() >= 3);
+            }
             prop_assert!(cell.interior_point.iter().all(|t| *t > r(-3) && *t < r(3)));
         }
     }
