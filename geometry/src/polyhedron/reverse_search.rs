@@ -164,18 +164,7 @@ impl RsStart {
         let mut rays: Vec<IVec> = rays.into_iter().collect();
         rays.sort();
         out.extend(rays);
-        let incidence = out
-            .iter()
-            .map(|g| {
-                let mut z = Bits::new(ineqs.len());
-                for (i, r) in ineqs.iter().enumerate() {
-                    if dot(r, g).is_zero() {
-                        z.set(i);
-                    }
-                }
-                z
-            })
-            .collect();
+        let incidence = zero_sets(ineqs, &out);
         Ok((
             ConeGenerators {
                 rays: out,
@@ -185,6 +174,40 @@ impl RsStart {
             stats,
         ))
     }
+}
+
+/// The zero set on `rows` of each generator (bit `i` set iff `rows[i]·g = 0`), exact: with `i64`
+/// entries and checked `i128` sums where they fit, then with `i128` entries, else in `BigInt`.
+fn zero_sets(rows: &[IVec], gens: &[IVec]) -> Vec<Bits> {
+    fn native<T: DdInt>(v: &[IVec]) -> Vec<Option<Vec<T>>> {
+        v.iter()
+            .map(|r| r.iter().map(T::from_big).collect())
+            .collect()
+    }
+    let (rows64, rows128) = (native::<i64>(rows), native::<i128>(rows));
+    gens.iter()
+        .map(|g| {
+            let (g64, g128) = (
+                g.iter().map(i64::from_big).collect::<Option<Vec<i64>>>(),
+                g.iter().map(i128::from_big).collect::<Option<Vec<i128>>>(),
+            );
+            let mut z = Bits::new(rows.len());
+            for (i, r) in rows.iter().enumerate() {
+                let fast = match (&rows64[i], &g64) {
+                    (Some(a), Some(b)) => i64::dot(a, b).map(|v| v == 0),
+                    _ => None,
+                }
+                .or_else(|| match (&rows128[i], &g128) {
+                    (Some(a), Some(b)) => i128::dot(a, b).map(|v| v == 0),
+                    _ => None,
+                });
+                if fast.unwrap_or_else(|| dot(r, g).is_zero()) {
+                    z.set(i);
+                }
+            }
+            z
+        })
+        .collect()
 }
 
 /// A point of the polyhedron as a primitive homogeneous vector `(y₀ > 0, y)`, by the exact LP;
@@ -266,17 +289,61 @@ fn to_vertex(d: usize, rows: &[IVec], normals: &[IVec], mut y: IVec) -> (IVec, V
 /// the next wider type, as in lrs's hybrid arithmetic).
 /// Conversions, sign and negation are those of [`DdInt`].
 trait RsInt: DdInt + Sized {
+    /// A divisor prepared for many exact divisions (one pivot divides every entry by the same
+    /// determinant).
+    type Divisor;
+    /// `det > 0` prepared for [`RsInt::mul_sub_div`].
+    fn divisor(det: &Self) -> Self::Divisor;
     /// `(a·b − c·e) / det`, exact by the fraction-free invariant.
-    fn mul_sub_div(a: &Self, b: &Self, c: &Self, e: &Self, det: &Self) -> Option<Self>;
+    fn mul_sub_div(a: &Self, b: &Self, c: &Self, e: &Self, det: &Self::Divisor) -> Option<Self>;
     /// The sign of `a·b − c·e`.
     fn cmp_prod(a: &Self, b: &Self, c: &Self, e: &Self) -> Option<Ordering>;
 }
 
+/// A divisor `det > 0` for exact division in machine integers: `det = odd·2^t` and the inverse
+/// of `odd` modulo 2^128 (Newton's iteration, Jebelean 1993). An exact quotient is then
+/// `(v >> t)·inv mod 2^128`: one multiplication instead of a 128-bit division.
+#[derive(Clone, Copy, Debug)]
+struct ExactDivisor {
+    det: i128,
+    t: u32,
+    inv: u128,
+}
+
+impl ExactDivisor {
+    fn new(det: i128) -> ExactDivisor {
+        debug_assert!(det > 0);
+        let t = det.trailing_zeros();
+        let odd = (det >> t) as u128;
+        // 3 → 6 → … → 192 correct low bits
+        let mut inv = odd;
+        for _ in 0..6 {
+            inv = inv.wrapping_mul(2u128.wrapping_sub(odd.wrapping_mul(inv)));
+        }
+        ExactDivisor { det, t, inv }
+    }
+
+    /// `v / det` when the division is exact (the quotient then fits, as `|v / det| ≤ |v|`).
+    fn div_exact(&self, v: i128) -> i128 {
+        let q = ((v >> self.t) as u128).wrapping_mul(self.inv) as i128;
+        debug_assert_eq!(
+            q.wrapping_mul(self.det),
+            v,
+            "inexact fraction-free division"
+        );
+        q
+    }
+}
+
 impl RsInt for i64 {
-    fn mul_sub_div(a: &Self, b: &Self, c: &Self, e: &Self, det: &Self) -> Option<Self> {
+    type Divisor = ExactDivisor;
+    fn divisor(det: &Self) -> ExactDivisor {
+        ExactDivisor::new(*det as i128)
+    }
+    fn mul_sub_div(a: &Self, b: &Self, c: &Self, e: &Self, det: &ExactDivisor) -> Option<Self> {
         // Each product is below 2^126 in absolute value, so only the difference can overflow.
         let v = (*a as i128 * *b as i128).checked_sub(*c as i128 * *e as i128)?;
-        i64::try_from(v / *det as i128).ok()
+        i64::try_from(det.div_exact(v)).ok()
     }
     fn cmp_prod(a: &Self, b: &Self, c: &Self, e: &Self) -> Option<Ordering> {
         Some((*a as i128 * *b as i128).cmp(&(*c as i128 * *e as i128)))
@@ -284,15 +351,19 @@ impl RsInt for i64 {
 }
 
 impl RsInt for i128 {
-    fn mul_sub_div(a: &Self, b: &Self, c: &Self, e: &Self, det: &Self) -> Option<Self> {
+    type Divisor = ExactDivisor;
+    fn divisor(det: &Self) -> ExactDivisor {
+        ExactDivisor::new(*det)
+    }
+    fn mul_sub_div(a: &Self, b: &Self, c: &Self, e: &Self, det: &ExactDivisor) -> Option<Self> {
         // Narrow products first (the common case), then 256-bit ones.
         if let (Some(p), Some(q)) = (a.checked_mul(*b), c.checked_mul(*e)) {
             if let Some(v) = p.checked_sub(q) {
-                return Some(v / det);
+                return Some(det.div_exact(v));
             }
         }
         let v = Wide::mul(*a, *b).sub(Wide::mul(*c, *e));
-        v.exact_div(*det)
+        v.exact_div(det)
     }
     fn cmp_prod(a: &Self, b: &Self, c: &Self, e: &Self) -> Option<Ordering> {
         if let (Some(p), Some(q)) = (a.checked_mul(*b), c.checked_mul(*e)) {
@@ -363,24 +434,14 @@ impl Wide {
 
     /// `self / det` for `det > 0` when the quotient is exact and fits in `i128`; `None`
     /// otherwise (the caller then falls back to `BigInt`). The quotient is found modulo 2^128
-    /// (shift out the power of two, multiply by the inverse of the odd part, Jebelean 1993) and
-    /// verified by multiplying back, so a quotient outside `i128` is always detected.
-    fn exact_div(self, det: i128) -> Option<i128> {
-        if det <= 0 {
+    /// with the divisor's inverse and verified by multiplying back, so a quotient outside `i128`
+    /// is always detected.
+    fn exact_div(self, det: &ExactDivisor) -> Option<i128> {
+        if self.lo & ((1u128 << det.t) - 1) != 0 {
             return None;
         }
-        let t = det.trailing_zeros();
-        if self.lo & ((1u128 << t) - 1) != 0 {
-            return None;
-        }
-        let odd = (det >> t) as u128;
-        // Newton's iteration for the inverse of `odd` modulo 2^128 (3 → 6 → … → 192 bits).
-        let mut inv = odd;
-        for _ in 0..6 {
-            inv = inv.wrapping_mul(2u128.wrapping_sub(odd.wrapping_mul(inv)));
-        }
-        let q = self.shr(t).lo.wrapping_mul(inv) as i128;
-        (Wide::mul(q, det) == self).then_some(q)
+        let q = self.shr(det.t).lo.wrapping_mul(det.inv) as i128;
+        (Wide::mul(q, det.det) == self).then_some(q)
     }
 }
 
@@ -397,7 +458,11 @@ impl Ord for Wide {
 }
 
 impl RsInt for BigInt {
-    fn mul_sub_div(a: &Self, b: &Self, c: &Self, e: &Self, det: &Self) -> Option<Self> {
+    type Divisor = BigInt;
+    fn divisor(det: &Self) -> BigInt {
+        det.clone()
+    }
+    fn mul_sub_div(a: &Self, b: &Self, c: &Self, e: &Self, det: &BigInt) -> Option<Self> {
         let v = a * b - c * e;
         Some(if det.is_one() { v } else { v / det })
     }
@@ -498,6 +563,7 @@ impl<T: RsInt> Dictionary<T> {
     fn pivot(&mut self, r: usize, s: usize) -> Option<()> {
         let prs = self.m[r][s].clone();
         let pr = self.m[r].clone();
+        let det = T::divisor(&self.det);
         for (i, row) in self.m.iter_mut().enumerate() {
             if i == r {
                 continue;
@@ -507,7 +573,7 @@ impl<T: RsInt> Dictionary<T> {
             for (j, x) in row.iter_mut().enumerate() {
                 // With M[i][s] = 0 the entry is only rescaled, and zeros stay zero.
                 if j != s && !(rescale_only && x.sign() == 0) {
-                    *x = T::mul_sub_div(x, &prs, &fis, &pr[j], &self.det)?;
+                    *x = T::mul_sub_div(x, &prs, &fis, &pr[j], &det)?;
                 }
             }
         }
@@ -546,22 +612,42 @@ impl<T: RsInt> Dictionary<T> {
     }
 
     /// Compare the lexicographic ratios (perturbed value of row / −M[row][s]) of rows `i`, `k`.
-    fn cmp_ratio(&self, i: usize, k: usize, s: usize, cob: &[(usize, usize)]) -> Option<Ordering> {
+    fn cmp_ratio(
+        &self,
+        i: usize,
+        k: usize,
+        s: usize,
+        cob: &[(usize, usize)],
+        steps: &mut u64,
+    ) -> Option<Ordering> {
         let (ai, ak) = (self.m[i][s].neg()?, self.m[k][s].neg()?);
         let c = T::cmp_prod(&self.m[i][0], &ak, &self.m[k][0], &ai)?;
         if c != Ordering::Equal {
             return Some(c);
         }
-        // The ε-terms by increasing π: the cobasic slacks and the two rows' own variables.
+        // The ε-terms by increasing π: the cobasic slacks (`cob` is sorted by π) merged with the
+        // two rows' own variables, without allocating (this runs on every tie of the ratio test).
         let (vi, vk) = (self.row_var[i], self.row_var[k]);
-        let mut terms: Vec<(usize, usize, Option<usize>)> = cob
-            .iter()
-            .map(|&(p, c)| (p, self.col_var[c], Some(c)))
-            .collect();
-        terms.push((self.prio[vi], vi, None));
-        terms.push((self.prio[vk], vk, None));
-        terms.sort_unstable_by_key(|t| t.0);
-        for (_, v, col) in terms {
+        let mut own = [(self.prio[vi], vi), (self.prio[vk], vk)];
+        own.sort_unstable();
+        let mut next_own = 0;
+        let mut next_cob = 0;
+        loop {
+            let take_own = match (own.get(next_own), cob.get(next_cob)) {
+                (Some(o), Some(c)) => o.0 < c.0,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            let (v, col) = if take_own {
+                next_own += 1;
+                (own[next_own - 1].1, None)
+            } else {
+                next_cob += 1;
+                let c = cob[next_cob - 1].1;
+                (self.col_var[c], Some(c))
+            };
+            *steps += 1;
             let (ci, ck) = (self.eps_coef(i, v, col)?, self.eps_coef(k, v, col)?);
             let c = T::cmp_prod(&ci, &ak, &ck, &ai)?;
             if c != Ordering::Equal {
@@ -573,14 +659,14 @@ impl<T: RsInt> Dictionary<T> {
 
     /// The row that leaves when column `s` enters (lexicographic ratio test); `Some(None)`
     /// when the edge is unbounded, `None` on overflow.
-    fn leaving(&self, s: usize, cob: &[(usize, usize)]) -> Option<Option<usize>> {
+    fn leaving(&self, s: usize, cob: &[(usize, usize)], steps: &mut u64) -> Option<Option<usize>> {
         let mut best: Option<usize> = None;
         for i in 0..self.z() {
             if self.row_var[i] >= self.m_slack || self.m[i][s].sign() >= 0 {
                 continue;
             }
             best = match best {
-                Some(b) if self.cmp_ratio(i, b, s, cob)? != Ordering::Less => Some(b),
+                Some(b) if self.cmp_ratio(i, b, s, cob, steps)? != Ordering::Less => Some(b),
                 _ => Some(i),
             };
         }
@@ -696,7 +782,11 @@ impl<T: RsInt> Dictionary<T> {
                 }
                 continue;
             }
-            match self.leaving(s, &cob)? {
+            // the ratio test's tie-breaks on degenerate inputs are work too
+            let mut steps = 0;
+            let leave = self.leaving(s, &cob, &mut steps)?;
+            work += steps;
+            match leave {
                 None => {
                     rays.insert(self.direction(s));
                 }
@@ -779,9 +869,14 @@ mod tests {
                     }
                 };
                 prop_assert_eq!(big(w), v.clone());
-                prop_assert_eq!(w.exact_div(det), i128::try_from(qb).ok());
+                let div = ExactDivisor::new(det);
+                prop_assert_eq!(w.exact_div(&div), i128::try_from(qb.clone()).ok());
                 if det > 1 {
-                    prop_assert_eq!(w.sub(Wide::mul(-1, 1)).exact_div(det), None);
+                    prop_assert_eq!(w.sub(Wide::mul(-1, 1)).exact_div(&div), None);
+                }
+                // the narrow path: an exact multiple that fits in i128
+                if let Ok(v) = i128::try_from(v.clone()) {
+                    prop_assert_eq!(BigInt::from(div.div_exact(v)), qb);
                 }
             }
         }
