@@ -210,7 +210,7 @@ impl<S: Scalar> Mat<S> {
                         acc += x * y;
                     }
                 }
-                data.push(S::from_big_rational(&BigRational::new(acc, ad * bd)));
+                data.push(S::from_big_rational_owned(BigRational::new(acc, ad * bd)));
             }
         }
         Ok(Mat {

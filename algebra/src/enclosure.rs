@@ -135,8 +135,8 @@ impl<S: Scalar> Interval<S> {
         let l = floor_scaled(&lo, bits);
         let h = ceil_scaled(&hi, bits);
         Interval {
-            lo: S::from_big_rational(&BigRational::new(l, den.clone())),
-            hi: S::from_big_rational(&BigRational::new(h, den)),
+            lo: S::from_big_rational_owned(BigRational::new(l, den.clone())),
+            hi: S::from_big_rational_owned(BigRational::new(h, den)),
         }
     }
 }

@@ -130,7 +130,7 @@ fn dyadic_over_common<S: Scalar>(v: &[S]) -> Option<(Vec<BigInt>, BigInt)> {
 
 /// `n / d` (`d > 0`) as a reduced scalar.
 pub fn scalar<S: Scalar>(n: BigInt, d: &BigInt) -> S {
-    S::from_big_rational(&reduced(n, d.clone()))
+    S::from_big_rational_owned(reduced(n, d.clone()))
 }
 
 /// Bits of the largest magnitude in `v` (0 for all zeros).

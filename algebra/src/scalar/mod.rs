@@ -99,6 +99,11 @@ pub trait Scalar:
 
     /// Exact conversion from an arbitrary-precision rational (the interchange type between backends).
     fn from_big_rational(q: &BigRational) -> Self;
+    /// [`Scalar::from_big_rational`] from an owned value, which a backend may keep without
+    /// copying (the default converts the reference).
+    fn from_big_rational_owned(q: BigRational) -> Self {
+        Self::from_big_rational(&q)
+    }
     /// Exact conversion to an arbitrary-precision rational.
     fn to_big_rational(&self) -> BigRational;
 
@@ -123,7 +128,7 @@ pub trait Scalar:
         if denom == 0 {
             return Err(ScalarError::DivisionByZero);
         }
-        Ok(Self::from_big_rational(&BigRational::new(
+        Ok(Self::from_big_rational_owned(BigRational::new(
             BigInt::from(numer),
             BigInt::from(denom),
         )))

@@ -407,6 +407,12 @@ impl Scalar for Rat {
             _ => Rat(Repr::Big(Box::new(q.clone()))),
         }
     }
+    fn from_big_rational_owned(q: BigRational) -> Self {
+        match (q.numer().to_i64(), q.denom().to_i64()) {
+            (Some(n), Some(d)) => Rat(Repr::Small(n, d)),
+            _ => Rat(Repr::Big(Box::new(q))),
+        }
+    }
     fn to_big_rational(&self) -> BigRational {
         self.as_big().into_owned()
     }

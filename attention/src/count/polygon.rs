@@ -95,8 +95,8 @@ fn cyclic_polygon<S: Scalar>(
         if !(0..m).filter(|&t| t != i && t != (i + 1) % m).all(held) {
             return None;
         }
-        let x = S::from_big_rational(&BigRational::new(hx, w.clone()));
-        let y = S::from_big_rational(&BigRational::new(hy, w));
+        let x = S::from_big_rational_owned(BigRational::new(hx, w.clone()));
+        let y = S::from_big_rational_owned(BigRational::new(hy, w));
         if verts.iter().any(|(p, q)| *p == x && *q == y) {
             return None;
         }

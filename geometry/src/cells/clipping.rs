@@ -307,7 +307,7 @@ impl Refinement {
             .find(|v| !v.is_zero())
             .expect("nonzero normal")
             .abs();
-        let q = |x: &BigInt| S::from_big_rational(&BigRational::new(x.clone(), f.clone()));
+        let q = |x: &BigInt| S::from_big_rational_owned(BigRational::new(x.clone(), f.clone()));
         Halfspace {
             normal: c[..d].iter().map(q).collect(),
             offset: q(&c[d]),

@@ -202,7 +202,7 @@ impl Polygon {
         (0..2)
             .map(|c| {
                 let num = &v[0][c] * &w12 + &v[1][c] * &w02 + &v[2][c] * &w01;
-                S::from_big_rational(&BigRational::new(num, den.clone()))
+                S::from_big_rational_owned(BigRational::new(num, den.clone()))
             })
             .collect()
     }

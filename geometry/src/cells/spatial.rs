@@ -298,7 +298,7 @@ impl Polytope {
             }
         }
         (0..3)
-            .map(|c| S::from_big_rational(&BigRational::new(sum[c].clone(), sum[3].clone())))
+            .map(|c| S::from_big_rational_owned(BigRational::new(sum[c].clone(), sum[3].clone())))
             .collect()
     }
 }
