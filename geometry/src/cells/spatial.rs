@@ -43,7 +43,7 @@
 //! polytope; one division per coordinate.
 //!
 //! ## References
-//! - K. Fukuda, A. Prodon, *Double description method revisited*, 1996 (adjacency test).
+//! - K. Fukuda, A. Prodon, *Double description method revisited*, 1996.
 //! - H. Brönnimann, C. Burnikel, S. Pion, *Interval arithmetic yields efficient dynamic filters
 //!   for computational geometry*, Discrete Appl. Math. 109 (2001).
 
@@ -195,6 +195,7 @@ fn common(a: &[usize], b: &[usize]) -> Vec<usize> {
     out
 }
 
+/// The sorted id list `planes` with `n` added (once).
 fn with_plane(mut planes: Vec<usize>, n: usize) -> Vec<usize> {
     if let Err(at) = planes.binary_search(&n) {
         planes.insert(at, n);
