@@ -79,9 +79,10 @@ def lifted(n, k, rng):
         out.append([F(x) for x in z] + [F(sum(x * x for x in z) - w)])
     return out
 
-def timed(cmd, cwd=None, stdin=None, runs=None, timeout=None):
-    """(stdout, median wall time, error lines, max RSS in KB over the runs)"""
-    ts, out, rss = [], None, 0
+def timed(cmd, cwd=None, stdin=None, runs=None, timeout=None, inner=None):
+    """(stdout, median wall time, error lines, max RSS in KB over the runs); with `inner` (a
+    function of a run's stderr giving seconds) also the median of those, as a fifth item"""
+    ts, out, rss, ins = [], None, 0, []
     for _ in range(runs or RUNS):
         t = time.perf_counter()
         # its own process group: a timeout kills GNU time and the peer under it (killing only
@@ -102,9 +103,13 @@ def timed(cmd, cwd=None, stdin=None, runs=None, timeout=None):
         except (OSError, ValueError, IndexError):
             pass
         if r.returncode != 0:
-            return None, statistics.median(ts), r.stderr.strip().splitlines()[-1:], rss
+            res = (None, statistics.median(ts), r.stderr.strip().splitlines()[-1:], rss)
+            return res + (None,) if inner else res
         out = r.stdout
-    return out, statistics.median(ts), None, rss
+        if inner:
+            ins.append(inner(r.stderr))
+    res = (out, statistics.median(ts), None, rss)
+    return res + (statistics.median(ins),) if inner else res
 
 def rows_between(text):
     # rows of a cdd/lrs output block (after the LAST begin: lrs restarts with wider arithmetic
@@ -128,9 +133,17 @@ def rows_between(text):
     # "*" comment lines
     return (sum(1 for l in body[1:] if not l.lstrip().startswith("*")), lin)
 
+def convert_seconds(stderr):
+    # `tropical hull --timings`: "timings  read R ms  convert C ms  output O ms"
+    w = [l for l in stderr.splitlines() if l.startswith("timings")][-1].split()
+    return float(w[w.index("convert") + 1]) / 1e3
+
 def ours(path, algorithm="auto", **kw):
-    out, t, err, rss = timed([BIN, "hull", "--json", "--no-faces", "--algorithm", algorithm, path], **kw)
-    return (json.loads(out) if out else None), t, err, rss
+    """(JSON summary, median wall time, error lines, max RSS, median time of the conversion
+    call inside the process)"""
+    out, t, err, rss, conv = timed([BIN, "hull", "--json", "--no-faces", "--timings",
+                                    "--algorithm", algorithm, path], inner=convert_seconds, **kw)
+    return (json.loads(out) if out else None), t, err, rss, conv
 
 def lrs(path, **kw):
     out, t, err, rss = timed(["lrs", path], **kw)
@@ -188,6 +201,7 @@ def homogeneous(path):
 
 def fmt(t, limit=None):
     if t is None: return "> %d s" % (limit or TIMEOUT)
+    if t < 1e-3: return "%.3f ms" % (t * 1000)
     return "%.1f ms" % (t * 1000) if t < 10 else "%.1f s" % t
 def fmt_rss(k): return "—" if not k else ("%.0f MB" % (k / 1024) if k >= 10240 else "%.1f MB" % (k / 1024))
 
@@ -195,11 +209,11 @@ results = []
 def run_case(family, name, path, pts=None, peers=True, runs=None, timeout=None):
     kw = dict(runs=runs, timeout=timeout)
     is_v = open(path).read().find("V-representation") >= 0
-    o, to, err, mo = ours(path, **kw)
+    o, to, err, mo, ti = ours(path, **kw)
     # reverse search (H-input only): the second exact algorithm, timed beside the default
     rs, trs, mrs = None, None, None
     if not is_v:
-        ro, trs, rerr, mrs = ours(path, "rs", **kw)
+        ro, trs, rerr, mrs, _ = ours(path, "rs", **kw)
         if ro is not None:
             rs = ro["vertices"] + ro["rays"] + ro["lines"]
             if homogeneous(path) and ro["rays"] + ro["lines"] > 0:
@@ -234,7 +248,7 @@ def run_case(family, name, path, pts=None, peers=True, runs=None, timeout=None):
     if isinstance(rs, int) and ours_rows is not None:
         agree.append(rs == ours_rows)
     results.append(dict(family=family, name=name, ours=ours_rows, rs=rs, lrs=l and l[0],
-                        cdd=c and c[0], howzat=h, t_howzat=th, b_howzat=hb, m_howzat=mh, qhull=q, agree=all(agree) if agree else None, t_ours=to,
+                        cdd=c and c[0], howzat=h, t_howzat=th, b_howzat=hb, m_howzat=mh, qhull=q, agree=all(agree) if agree else None, t_ours=to, t_inner=ti,
                         t_rs=trs, t_lrs=tl, t_cdd=tc, t_qhull=tq, m_ours=mo, m_rs=mrs, m_lrs=ml,
                         err=err, note=conv, limit=timeout or TIMEOUT, peers=peers, is_v=is_v))
     lim = timeout or TIMEOUT
@@ -289,32 +303,35 @@ lines = ["# Peer comparison: `tropical hull` vs lrs, cdd, howzat, qhull", "",
          "RSS is the maximum resident set size of the process (GNU time). `howzat` is the faster of "
          "howzat's exact double description (`howzat-dd:gmprat`) and its LRS (`howzat-lrs:rug`, on "
          "inputs whose integers fit 53 bits), timed inside the solve call (no Python start-up or "
-         "parsing, which favours howzat; `bench/howzat_run.py`)." % RUNS, "",
+         "parsing; `bench/howzat_run.py`). `ours in-process` is the same for us: the time of the "
+         "conversion call inside our process (`tropical hull --timings`), without start-up, parsing "
+         "or output; `vs howzat` compares these two in-process times." % RUNS, "",
          "A time of `> %d s` is a timeout (no count). Machine: a shared 2-core container with other jobs "
          "running, so single timings are noisy; ratios are indicative." % TIMEOUT, "",
          "Counts: facets+equations for V-input, vertices+rays+lines for H-input (cdd/lrs leave the apex "
          "of a homogeneous cone implicit; we subtract it; lrs prints the apex of the all-zero system). "
          "The `agree` column compares ours with every peer that answered. `ratio` = ours / lrs, "
-         "`vs howzat` = ours / howzat (>1: we are slower).", "",
-         "| family | input | ours | rs | lrs | cdd | howzat | qhull | agree | ours (dd) | ours (rs) | lrs | cdd | howzat | ratio | vs howzat | RSS ours | RSS rs | RSS lrs |",
-         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+         "`vs howzat` = ours in-process / howzat (>1: we are slower).", "",
+         "| family | input | ours | rs | lrs | cdd | howzat | qhull | agree | ours (auto) | ours (rs) | lrs | cdd | ours in-process | howzat | ratio | vs howzat | RSS ours | RSS rs | RSS lrs |",
+         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
 fam_ratios, rs_ratios, hz_ratios = {}, {}, {}
 for r in results:
     ratio = r["t_ours"] / r["t_lrs"] if r["t_lrs"] and r["t_ours"] else None
     if ratio: fam_ratios.setdefault(r["family"], []).append(ratio)
     if r["t_lrs"] and r["t_rs"] and isinstance(r["rs"], int):
         rs_ratios.setdefault(r["family"], []).append(r["t_rs"] / r["t_lrs"])
-    hratio = r["t_ours"] / r["t_howzat"] if r["t_howzat"] and r["t_ours"] else None
+    hratio = r["t_inner"] / r["t_howzat"] if r["t_howzat"] and r["t_inner"] else None
     if hratio: hz_ratios.setdefault(r["family"], []).append(hratio)
     lim = r["limit"]
     rs_time = "—" if r["is_v"] or r["rs"] == "lines" else fmt(r["t_rs"], lim)
-    lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+    lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
         r["family"], r["name"], r["ours"], "—" if r["rs"] is None else r["rs"], r["lrs"],
         r["cdd"] if r["peers"] else "—", "—" if r["howzat"] is None else r["howzat"],
         r["qhull"] if r["qhull"] is not None else "—",
         {True: "yes", False: "**no**" + (" (%s)" % r["note"] if r["note"] else ""), None: "—"}[r["agree"]],
         fmt(r["t_ours"], lim), rs_time,
         fmt(r["t_lrs"], lim), fmt(r["t_cdd"]) if r["peers"] else "—",
+        fmt(r["t_inner"]) if r["t_inner"] else "—",
         fmt(r["t_howzat"], lim) + (" (%s)" % r["b_howzat"] if r["b_howzat"] else ""),
         "%.2f" % ratio if ratio else "—", "%.2f" % hratio if hratio else "—", fmt_rss(r["m_ours"]), fmt_rss(r["m_rs"]), fmt_rss(r["m_lrs"])))
 lines += ["", "## Time ratio ours / lrs per family (median and worst)", "",

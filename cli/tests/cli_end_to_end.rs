@@ -389,6 +389,35 @@ fn hull_unit_cube_both_representations() {
     }
 }
 
+/// `--timings` leaves standard output as it was and adds exactly one stderr line with the three
+/// stages, each a finite non-negative number of milliseconds (the values are not checked).
+#[test]
+fn hull_timings_line() {
+    let dir = tmpdir("hull_timings");
+    let f = write(&dir, "cube.ine", CUBE_INE);
+    let plain = tropical(&["hull".to_string(), s(&f), "--json".into()]);
+    let timed = tropical(&[
+        "hull".to_string(),
+        s(&f),
+        "--json".into(),
+        "--timings".into(),
+    ]);
+    assert_eq!(timed.code, Some(0), "{timed:?}");
+    assert_eq!(plain.stdout, timed.stdout);
+    let lines: Vec<&str> = timed.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{timed:?}");
+    let words: Vec<&str> = lines[0].split_whitespace().collect();
+    assert_eq!(words.len(), 10, "{}", lines[0]);
+    assert_eq!(words[0], "timings");
+    for (i, stage) in ["read", "convert", "output"].iter().enumerate() {
+        assert_eq!(words[1 + 3 * i], *stage, "{}", lines[0]);
+        assert_eq!(words[3 + 3 * i], "ms", "{}", lines[0]);
+        let v: f64 = words[2 + 3 * i].parse().expect("a number");
+        assert!(v.is_finite() && v >= 0.0, "{}", lines[0]);
+    }
+    assert!(plain.stderr.is_empty(), "{plain:?}");
+}
+
 /// A square with a repeated vertex and an interior point, in R^2: dim 2, 4 vertices, 4 facets.
 /// A flat square in R^3 (z = 0): dim 2, 4 vertices, f-vector (4, 4).
 #[test]

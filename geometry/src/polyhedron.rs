@@ -40,7 +40,7 @@ mod reverse_search;
 use std::collections::{HashMap, HashSet};
 
 use num_bigint::BigInt;
-use num_traits::{Signed, Zero};
+use num_traits::{Signed, ToPrimitive, Zero};
 use serde::{Deserialize, Serialize};
 use tropical_algebra::Scalar;
 
@@ -51,7 +51,7 @@ use crate::error::GeometryError;
 use crate::halfspace::{Halfspace, Hyperplane};
 use bits::{transpose, Bits};
 use dd::double_description;
-use linalg::{dehomogenize, int_row, nullspace, rank, reduce, rref, to_scalars, IVec};
+use linalg::{cmp_points, dehomogenize, int_row, nullspace, rank, reduce, rref, to_scalars, IVec};
 use reverse_search::auto_cone;
 
 /// The exact algorithm that turns an H-representation into vertices, rays and lines. Both give
@@ -362,7 +362,9 @@ impl<S: Scalar> Polyhedron<S> {
         // split into points and rays, sorted and deduplicated; `final_idx[k]` is the index
         // of input generator `k` in the output (vertices, then `vertices.len() + j` for ray `j`).
         let ngens = gens.len();
-        let mut pts: Vec<(Vec<S>, usize)> = Vec::new();
+        // The points are sorted and deduplicated by exact cross products on their homogeneous
+        // integer vectors, and only the distinct ones are turned into scalars.
+        let mut pts: Vec<(IVec, Option<Vec<i64>>, usize)> = Vec::new();
         let mut rys: Vec<(IVec, usize)> = Vec::new();
         for (k, mut g) in gens.into_iter().enumerate() {
             reduce(&mut g, &lin_basis);
@@ -370,20 +372,24 @@ impl<S: Scalar> Polyhedron<S> {
                 continue;
             }
             if g[0].is_positive() {
-                pts.push((dehomogenize::<S>(&g), k));
+                let small = g.iter().map(|x| x.to_i64()).collect();
+                pts.push((g, small, k));
             } else {
                 rys.push((g, k));
             }
         }
-        pts.sort();
+        fn key(p: &(IVec, Option<Vec<i64>>, usize)) -> (&IVec, Option<&[i64]>) {
+            (&p.0, p.1.as_deref())
+        }
+        pts.sort_by(|p, q| cmp_points(key(p), key(q)).then(p.2.cmp(&q.2)));
         rys.sort();
         let mut final_idx: Vec<Option<usize>> = vec![None; ngens];
         let mut vertices_s: Vec<Vec<S>> = Vec::new();
-        for (v, k) in pts {
-            if vertices_s.last() != Some(&v) {
-                vertices_s.push(v);
+        for (i, p) in pts.iter().enumerate() {
+            if i == 0 || cmp_points(key(&pts[i - 1]), key(p)).is_ne() {
+                vertices_s.push(dehomogenize::<S>(&p.0));
             }
-            final_idx[k] = Some(vertices_s.len() - 1);
+            final_idx[p.2] = Some(vertices_s.len() - 1);
         }
         let nv = vertices_s.len();
         let mut rays_rows: Vec<IVec> = Vec::new();

@@ -2,6 +2,7 @@
 //! polyhedron (formats in `tropical_geometry::formats`).
 
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use anyhow::{anyhow, Context};
 use serde::Serialize;
@@ -34,6 +35,12 @@ pub struct Args {
     /// comparisons; `random` uses seed 0).
     #[arg(long, value_enum)]
     pub dd_order: Option<DdOrder>,
+    /// Print to stderr the wall time of reading and parsing the file, of the conversion (the
+    /// library call `Polyhedron::from_hrep_with` / `from_vrep_with`) and of the output, in
+    /// milliseconds, as one line `timings  read R ms  convert C ms  output O ms`
+    /// (`bench/peers.sh` compares the conversion with peers timed inside their solve call).
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// The output flags `tropical hull` and `tropical minkowski` share.
@@ -67,7 +74,7 @@ impl OutputArgs {
         if let Some(out) = &self.output {
             write_output(p, out)?;
         }
-        let mut summary = Summary::of(p, !self.no_faces);
+        let mut summary = Summary::of(p, !self.no_faces, self.json);
         if let (Some((key, value)), serde_json::Value::Object(o)) = (extra, &mut summary.objects) {
             o.insert(key.into(), value);
         }
@@ -139,16 +146,29 @@ pub(crate) fn read_polyhedron_with(
     path: &Path,
     algorithm: HullAlgorithm,
 ) -> anyhow::Result<(Polyhedron<Rat>, bool)> {
+    let rep = read_representation(path)?;
+    let is_h = matches!(rep, Representation::H(_));
+    Ok((convert(path, rep, algorithm)?, is_h))
+}
+
+/// The representation in the file at `path` (errors name the file).
+fn read_representation(path: &Path) -> anyhow::Result<Representation<Rat>> {
     let name = path.display();
     let text = std::fs::read_to_string(path).with_context(|| format!("{name}: cannot read"))?;
-    let rep = parse_any::<Rat>(&text).map_err(|e| anyhow!("{name}: {e}"))?;
-    let is_h = matches!(rep, Representation::H(_));
-    let p = match rep {
+    parse_any::<Rat>(&text).map_err(|e| anyhow!("{name}: {e}"))
+}
+
+/// The polyhedron of `rep` (read from `path`, which errors name), converted by `algorithm`.
+fn convert(
+    path: &Path,
+    rep: Representation<Rat>,
+    algorithm: HullAlgorithm,
+) -> anyhow::Result<Polyhedron<Rat>> {
+    match rep {
         Representation::H(h) => Polyhedron::from_hrep_with(h, algorithm),
         Representation::V(v) => Polyhedron::from_vrep_with(v, algorithm),
     }
-    .map_err(|e| anyhow!("{name}: {e}"))?;
-    Ok((p, is_h))
+    .map_err(|e| anyhow!("{}: {e}", path.display()))
 }
 
 /// The printed summary of a polyhedron (stable JSON field names; docs/json/hull.md).
@@ -163,12 +183,14 @@ pub(crate) struct Summary {
     pub equations: usize,
     pub f_vector: Option<Vec<usize>>,
     /// The objects (`tropical_geometry::formats::polyhedron_objects_json`; `edges` only with the
-    /// faces), in `--json` only.
+    /// faces), in `--json` only (`null` otherwise, not printed).
     pub objects: serde_json::Value,
 }
 
 impl Summary {
-    pub(crate) fn of(p: &Polyhedron<Rat>, faces: bool) -> Self {
+    /// The summary of `p`, with the face lattice's counts if `faces` and the objects if
+    /// `objects`.
+    pub(crate) fn of(p: &Polyhedron<Rat>, faces: bool, objects: bool) -> Self {
         Summary {
             dim: p.dim(),
             ambient_dim: p.ambient_dim(),
@@ -178,7 +200,11 @@ impl Summary {
             facets: p.facets().len(),
             equations: p.equations().len(),
             f_vector: faces.then(|| p.f_vector()),
-            objects: polyhedron_objects_json(p, faces),
+            objects: if objects {
+                polyhedron_objects_json(p, faces)
+            } else {
+                serde_json::Value::Null
+            },
         }
     }
 
@@ -220,8 +246,22 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             ))
         }
     };
-    let (p, _) = read_polyhedron_with(&args.file, algorithm)?;
-    args.out.emit(&p, None)
+    let ms = |t: Instant| t.elapsed().as_secs_f64() * 1e3;
+    let t = Instant::now();
+    let rep = read_representation(&args.file)?;
+    let read = ms(t);
+    let t = Instant::now();
+    let p = convert(&args.file, rep, algorithm)?;
+    let conversion = ms(t);
+    let t = Instant::now();
+    args.out.emit(&p, None)?;
+    if args.timings {
+        eprintln!(
+            "timings  read {read:.3} ms  convert {conversion:.3} ms  output {:.3} ms",
+            ms(t)
+        );
+    }
+    Ok(())
 }
 
 /// Write `p` to `out` in the format of its extension (`.ine`, `.ext`, `.json`).

@@ -8,7 +8,8 @@
 use num_bigint::BigInt;
 use num_integer::Integer;
 use num_rational::BigRational;
-use num_traits::{One, ToPrimitive, Zero};
+use num_traits::{One, Signed, ToPrimitive, Zero};
+use tropical_algebra::int::{gcd_big, reduced};
 use tropical_algebra::Scalar;
 
 /// An integer vector (usually primitive: gcd of the entries 1).
@@ -30,7 +31,7 @@ pub(crate) fn make_primitive(v: &mut [BigInt]) {
     let mut g = BigInt::zero();
     for x in v.iter() {
         if !x.is_zero() {
-            g = g.gcd(x);
+            g = gcd_big(&g, x);
             if g.is_one() {
                 return;
             }
@@ -260,8 +261,37 @@ pub(crate) fn reduce(v: &mut IVec, basis: &[(usize, IVec)]) {
 
 /// The scalar vector `v[1..] / v[0]` (dehomogenise a point, `v[0] > 0`).
 pub(crate) fn dehomogenize<S: Scalar>(v: &IVec) -> Vec<S> {
-    let d = S::from_bigint(&v[0]);
-    v[1..].iter().map(|x| S::from_bigint(x) / &d).collect()
+    if !v[0].is_positive() || v.iter().all(|x| x.to_i64().is_some()) {
+        let d = S::from_bigint(&v[0]);
+        return v[1..].iter().map(|x| S::from_bigint(x) / &d).collect();
+    }
+    // Big entries: each fraction reduced by `gcd_big` (module notes of
+    // `tropical_algebra::int`), not by `num-rational`'s gcd.
+    v[1..]
+        .iter()
+        .map(|x| S::from_big_rational_owned(reduced(x.clone(), v[0].clone())))
+        .collect()
+}
+
+/// The lexicographic order of the points `a[1..]/a[0]` and `b[1..]/b[0]` (`a[0], b[0] > 0`),
+/// by cross products (no division, no gcd); `small` are the same vectors in `i64` where every
+/// entry fits, which compares in `i128`.
+pub(crate) fn cmp_points(
+    (a, a_small): (&IVec, Option<&[i64]>),
+    (b, b_small): (&IVec, Option<&[i64]>),
+) -> std::cmp::Ordering {
+    debug_assert!(a[0].is_positive() && b[0].is_positive());
+    if let (Some(x), Some(y)) = (a_small, b_small) {
+        let (x0, y0) = (x[0] as i128, y[0] as i128);
+        return (1..x.len())
+            .map(|i| (x[i] as i128 * y0).cmp(&(y[i] as i128 * x0)))
+            .find(|o| o.is_ne())
+            .unwrap_or(std::cmp::Ordering::Equal);
+    }
+    (1..a.len())
+        .map(|i| (&a[i] * &b[0]).cmp(&(&b[i] * &a[0])))
+        .find(|o| o.is_ne())
+        .unwrap_or(std::cmp::Ordering::Equal)
 }
 
 /// The scalar vector of an integer vector.

@@ -47,7 +47,7 @@ use tropical_algebra::{Rat, Scalar};
 use super::bits::Bits;
 use super::dd::{adaptive_racing, Arith, ConeGenerators, OverBudget, FIRST_BUDGET};
 use super::dd_int::DdInt;
-use super::linalg::{dot, independent_rows, int_row, make_primitive, nullspace, IVec};
+use super::linalg::{dot, independent_rows, int_row, make_primitive, IVec};
 use crate::error::GeometryError;
 use crate::lp::{solve, LinearProgram, LpOutcome, Relation, Sense};
 
@@ -70,9 +70,9 @@ pub(crate) fn reverse_search(
     eqs: &[IVec],
 ) -> Result<Option<(ConeGenerators, RsStats)>, GeometryError> {
     Ok(RsStart::new(n, ineqs, eqs)?.map(|start| {
-        start
-            .run(ineqs, None)
-            .expect("no budget, so the walk finishes")
+        let mut walk = RsWalk::new(start);
+        walk.resume(None).expect("no budget, so the walk finishes");
+        walk.finish(ineqs)
     }))
 }
 
@@ -85,28 +85,50 @@ const RS_WORK_SCALE: u64 = 64;
 /// The cone of [`crate::polyhedron::HullAlgorithm::Auto`] for the system of
 /// [`reverse_search`]: the adaptive double description raced against the reverse search
 /// ([`adaptive_racing`]). The reverse search is prepared on its first turn (an exact LP), so
-/// inputs that the double description finishes within its first budget never pay for it; it
-/// sits out when the polyhedron contains a line or is empty (the double description settles
-/// those).
+/// inputs that the double description finishes within its first budget never pay for it; each
+/// later turn resumes its walk where the previous one stopped ([`RsWalk`]), with the round's
+/// budget as new work. It sits out when the polyhedron contains a line or is empty (the double
+/// description settles those).
 pub(crate) fn auto_cone(n: usize, ineqs: &[IVec], eqs: &[IVec]) -> ConeGenerators {
     auto_cone_from(n, ineqs, eqs, FIRST_BUDGET)
 }
 
 /// [`auto_cone`] with the race's first budget (tests start low so that reverse search wins).
 fn auto_cone_from(n: usize, ineqs: &[IVec], eqs: &[IVec], first_budget: u64) -> ConeGenerators {
-    let mut start: Option<Option<RsStart>> = None;
+    let mut walk: Option<Option<RsWalk>> = None;
     adaptive_racing(n, ineqs, eqs, Arith::I64, first_budget, |budget| {
-        let s = start.get_or_insert_with(|| RsStart::new(n, ineqs, eqs).ok().flatten());
-        match s {
-            Some(s) => s
-                .run(ineqs, Some(budget.saturating_mul(RS_WORK_SCALE)))
-                .map(|(g, _)| g),
+        let w =
+            walk.get_or_insert_with(|| RsStart::new(n, ineqs, eqs).ok().flatten().map(RsWalk::new));
+        match w {
+            Some(w) => w
+                .resume(Some(rs_turn(budget, w.dim, w.root_tight)))
+                .map(|()| w.finish(ineqs).0),
             None => Err(OverBudget),
         }
     })
 }
 
+/// The reverse search's work budget for a race turn of `budget` double description units, in
+/// `R^d` with `tight` rows tight at the root vertex: `budget · RS_WORK_SCALE · d / tight`, at
+/// least 1/[`DEGENERATE_SHARE`] of the full share. A degenerate root (more than `d` tight rows)
+/// is a sign of a degenerate input, on which the reverse search visits many bases per vertex
+/// (up to `C(tight, d)` over the root alone) and the double description does well (cddlib's
+/// `cross12.ine`: `2^11` rows through each vertex in `R^12`); the share only schedules the
+/// race, it never changes a result.
+fn rs_turn(budget: u64, d: usize, tight: usize) -> u64 {
+    let full = budget.saturating_mul(RS_WORK_SCALE);
+    if tight <= d {
+        return full;
+    }
+    let scaled = (full as u128 * d as u128 / tight as u128) as u64;
+    scaled.max(full / DEGENERATE_SHARE)
+}
+
+/// The largest reduction of the reverse search's share in the race ([`rs_turn`]).
+const DEGENERATE_SHARE: u64 = 16;
+
 /// A reverse search ready to walk: the slack rows and the root cobasis at a vertex.
+#[derive(Clone)]
 pub(crate) struct RsStart {
     rows: Vec<IVec>,
     d: usize,
@@ -126,53 +148,225 @@ impl RsStart {
         let mut rows: Vec<IVec> = ineqs.to_vec();
         rows.extend(eqs.iter().cloned());
         rows.extend(eqs.iter().map(|e| e.iter().map(|x| -x).collect::<IVec>()));
-        let Some(y) = feasible_point(d, ineqs, eqs)? else {
-            return Ok(None);
-        };
         let normals: Vec<IVec> = rows.iter().map(|r| r[1..].to_vec()).collect();
-        let rank = independent_rows(&normals, d).len();
-        if rank < d {
+        let basis = independent_rows(&normals, d);
+        if basis.len() < d {
+            // No cobasis to start from: an empty polyhedron (the exact LP decides) or lines.
+            if feasible_point(d, ineqs, eqs)?.is_none() {
+                return Ok(None);
+            }
             return Err(GeometryError::InvalidInput(format!(
                 "reverse search needs a polyhedron with a vertex; this one contains lines (a \
                  lineality space of dimension {}): use the double description",
-                d - rank
+                d - basis.len()
             )));
         }
-        let (_, root) = to_vertex(d, &rows, &normals, y);
-        Ok(Some(RsStart { rows, d, root }))
+        let feasible = phase_one::<i64>(&rows, d, &basis)
+            .or_else(|| phase_one::<i128>(&rows, d, &basis))
+            .or_else(|| phase_one::<BigInt>(&rows, d, &basis))
+            .expect("BigInt arithmetic never overflows");
+        Ok(feasible.map(|root| RsStart { rows, d, root }))
     }
 
-    /// The walk (`ineqs` as given to [`RsStart::new`], for the zero sets); `Err` when its
-    /// work (dictionary entries updated or scanned) exceeds `budget`.
-    pub(crate) fn run(
+    /// The whole walk in one turn (`ineqs` as given to [`RsStart::new`], for the zero sets);
+    /// `Err` when its work exceeds `budget` (in dictionary entry updates).
+    #[cfg(test)]
+    fn run(
         &self,
         ineqs: &[IVec],
         budget: Option<u64>,
     ) -> Result<(ConeGenerators, RsStats), OverBudget> {
-        let mut vertices: HashSet<IVec> = HashSet::new();
-        let mut rays: HashSet<IVec> = HashSet::new();
-        let stats = walk_any(
-            &self.rows,
-            self.d,
-            &self.root,
-            budget,
-            &mut vertices,
-            &mut rays,
-        )?;
+        let mut walk = RsWalk::new(self.clone());
+        walk.resume(budget)?;
+        Ok(walk.finish(ineqs))
+    }
+}
+
+/// A reverse search walk that stops when a turn's work budget is spent and resumes where it
+/// stopped: the depth-first position (the dictionary and the pivots from the root) and the
+/// output so far are kept between turns. It runs on `i64` entries, then `i128`, then `BigInt`;
+/// an overflow restarts it from the root on the next wider type (module docs), discarding the
+/// narrower walk's output, so the output never depends on where the turns ended.
+pub(crate) struct RsWalk {
+    start: RsStart,
+    state: WalkState,
+    /// The dimension `d`.
+    dim: usize,
+    /// The number of slack rows tight at the root vertex (`d` when it is simple).
+    root_tight: usize,
+}
+
+/// The walk on its current entry type.
+enum WalkState {
+    I64(Walk<i64>),
+    I128(Walk<i128>),
+    Big(Walk<BigInt>),
+}
+
+impl WalkState {
+    /// The walk at the root of `start` on the narrowest type from `narrowest` on that holds the
+    /// root dictionary.
+    fn at_root(start: &RsStart, narrowest: Arith) -> WalkState {
+        if narrowest <= Arith::I64 {
+            if let Some(w) = Walk::new(start) {
+                return WalkState::I64(w);
+            }
+        }
+        if narrowest <= Arith::I128 {
+            if let Some(w) = Walk::new(start) {
+                return WalkState::I128(w);
+            }
+        }
+        WalkState::Big(Walk::new(start).expect("BigInt arithmetic never overflows"))
+    }
+}
+
+impl RsWalk {
+    /// A walk at the root of `start`, on the narrowest entry type that holds its dictionary.
+    pub(crate) fn new(start: RsStart) -> RsWalk {
+        let state = WalkState::at_root(&start, Arith::I64);
+        let root_tight = match &state {
+            WalkState::I64(w) => w.dict.tight(),
+            WalkState::I128(w) => w.dict.tight(),
+            WalkState::Big(w) => w.dict.tight(),
+        };
+        RsWalk {
+            dim: start.d,
+            root_tight,
+            state,
+            start,
+        }
+    }
+
+    /// Walk on with at most `budget` more work (dictionary entry updates; at least one step is
+    /// taken, so repeated turns always progress); `Ok(())` once the walk is complete.
+    pub(crate) fn resume(&mut self, budget: Option<u64>) -> Result<(), OverBudget> {
+        loop {
+            let r = match &mut self.state {
+                WalkState::I64(w) => w.resume(budget),
+                WalkState::I128(w) => w.resume(budget),
+                WalkState::Big(w) => w.resume(budget),
+            };
+            if let Some(r) = r {
+                return r;
+            }
+            // An overflow: restart on the next wider type.
+            let wider = match self.state {
+                WalkState::I64(_) => Arith::I128,
+                WalkState::I128(_) | WalkState::Big(_) => Arith::Big,
+            };
+            self.state = WalkState::at_root(&self.start, wider);
+        }
+    }
+
+    /// The vertices and rays of a complete walk, sorted, with their zero sets on `ineqs` (as
+    /// given to [`RsStart::new`]), and the walk's counts; the output is moved out, so call it
+    /// once, after [`RsWalk::resume`] returned `Ok`.
+    pub(crate) fn finish(&mut self, ineqs: &[IVec]) -> (ConeGenerators, RsStats) {
+        let (vertices, rays, stats) = match &mut self.state {
+            WalkState::I64(w) => w.take(),
+            WalkState::I128(w) => w.take(),
+            WalkState::Big(w) => w.take(),
+        };
         let mut out: Vec<IVec> = vertices.into_iter().collect();
         out.sort();
         let mut rays: Vec<IVec> = rays.into_iter().collect();
         rays.sort();
         out.extend(rays);
         let incidence = zero_sets(ineqs, &out);
-        Ok((
+        (
             ConeGenerators {
                 rays: out,
                 lineality: Vec::new(),
                 incidence,
             },
             stats,
-        ))
+        )
+    }
+}
+
+/// A feasible cobasis of the pointed system `rows` (`d` slack rows whose dictionary has every
+/// basic slack `≥ 0`: a vertex), found from the independent rows `basis` by pivoting in the
+/// fraction-free dictionary; `Some(None)` when the polyhedron is empty, `None` on overflow.
+///
+/// Phase one without artificial variables: while some basic slack `s_i` is negative (the one of
+/// smallest index), maximise it by the simplex method over the rows that are already
+/// nonnegative, with Bland's smallest-index rule for the entering column and for ties in the
+/// ratio test, until `s_i` reaches 0 (it leaves, or stays basic at a value `≥ 0`). Rows that are
+/// nonnegative stay so, so the set of nonnegative rows grows with each stage, and within a stage
+/// a cycle would be a sequence of degenerate pivots on a fixed set of rows, which Bland's rule
+/// excludes (Bland 1977): the phase ends. When no column increases `s_i`, its maximum over the
+/// polyhedron of the nonnegative rows is negative, so the polyhedron is empty. Each pivot costs
+/// the same as a step of the walk; the exact rational LP this replaces was a quarter of the
+/// instructions of cddlib's `sampleh8.ine`.
+fn phase_one<T: RsInt>(rows: &[IVec], d: usize, basis: &[usize]) -> Option<Option<Vec<usize>>> {
+    let mut dict = Dictionary::<T>::new(rows, d, basis)?;
+    let z = dict.z();
+    let ms = dict.m_slack;
+    let slack = |dict: &Dictionary<T>, k: usize| dict.row_var[k] < ms;
+    loop {
+        let Some(i) = (0..z)
+            .filter(|&k| slack(&dict, k) && dict.m[k][0].sign() < 0)
+            .min_by_key(|&k| dict.row_var[k])
+        else {
+            let mut root: Vec<usize> = dict.col_var[1..].to_vec();
+            root.sort_unstable();
+            debug_assert!(root.iter().all(|&v| v < ms));
+            return Some(Some(root));
+        };
+        while dict.m[i][0].sign() < 0 {
+            let Some(s) = (1..=d)
+                .filter(|&c| dict.m[i][c].sign() > 0)
+                .min_by_key(|&c| dict.col_var[c])
+            else {
+                return Some(None);
+            };
+            // The first nonnegative row that the step along column `s` makes tight, by
+            // `M[k][0] / −M[k][s]` (smallest variable on ties); `s_i` itself reaches 0 at
+            // `−M[i][0] / M[i][s]` and is preferred on a tie.
+            let mut block: Option<usize> = None;
+            for k in 0..z {
+                if k == i || !slack(&dict, k) || dict.m[k][0].sign() < 0 || dict.m[k][s].sign() >= 0
+                {
+                    continue;
+                }
+                block = Some(match block {
+                    None => k,
+                    Some(b) => {
+                        let m = &dict.m;
+                        match T::cmp_prod(&m[k][0], &m[b][s], &m[b][0], &m[k][s])? {
+                            Ordering::Greater => k,
+                            Ordering::Equal if dict.row_var[k] < dict.row_var[b] => k,
+                            _ => b,
+                        }
+                    }
+                });
+            }
+            let m = &dict.m;
+            let r = match block {
+                Some(b)
+                    if T::cmp_prod(&m[i][0], &m[b][s], &m[b][0], &m[i][s])?
+                        == Ordering::Greater =>
+                {
+                    b
+                }
+                _ => i,
+            };
+            #[cfg(debug_assertions)]
+            let before = dict.nonnegative_slacks();
+            dict.pivot(r, s)?;
+            #[cfg(debug_assertions)]
+            {
+                let after = dict.nonnegative_slacks();
+                debug_assert!(
+                    before.iter().zip(&after).all(|(b, a)| !b || *a),
+                    "phase one made a nonnegative slack negative"
+                );
+            }
+            if r == i {
+                break;
+            }
+        }
     }
 }
 
@@ -232,56 +426,6 @@ fn feasible_point(d: usize, ineqs: &[IVec], eqs: &[IVec]) -> Result<Option<IVec>
             Ok(Some(int_row(&row)))
         }
         LpOutcome::Infeasible { .. } => Ok(None),
-    }
-}
-
-/// Move the feasible homogeneous point `y` to a vertex (along the null space of its tight rows,
-/// until the next row blocks); returns the vertex and `d` independent rows tight at it.
-fn to_vertex(d: usize, rows: &[IVec], normals: &[IVec], mut y: IVec) -> (IVec, Vec<usize>) {
-    loop {
-        let tight: Vec<usize> = (0..rows.len())
-            .filter(|&i| dot(&rows[i], &y).is_zero())
-            .collect();
-        let basis: Vec<usize> = independent_rows(tight.iter().map(|&i| &normals[i]), d)
-            .into_iter()
-            .map(|k| tight[k])
-            .collect();
-        if basis.len() == d {
-            return (y, basis);
-        }
-        let tight_rows: Vec<IVec> = basis.iter().map(|&i| normals[i].clone()).collect();
-        let dir = nullspace(&tight_rows, d, &(0..d).collect::<Vec<_>>())
-            .into_iter()
-            .next()
-            .expect("fewer than d independent tight rows leave a null space");
-        let mut moved = false;
-        for sign in [1i8, -1] {
-            let mut h = vec![BigInt::zero()];
-            h.extend(dir.iter().map(|x| if sign > 0 { x.clone() } else { -x }));
-            // The first row to become tight along y + t·h, t > 0: min s_i / (−q_i), q_i < 0.
-            let mut best: Option<(BigInt, BigInt)> = None; // (s, −q)
-            for r in rows {
-                let q = dot(r, &h);
-                if !q.is_negative() {
-                    continue;
-                }
-                let s = dot(r, &y);
-                let nq = -q;
-                let better = best.as_ref().is_none_or(|(bs, bq)| &s * bq < bs * &nq);
-                if better {
-                    best = Some((s, nq));
-                }
-            }
-            if let Some((s, nq)) = best {
-                for (yi, hi) in y.iter_mut().zip(&h) {
-                    *yi = &*yi * &nq + &s * hi;
-                }
-                make_primitive(&mut y);
-                moved = true;
-                break;
-            }
-        }
-        assert!(moved, "a pointed polyhedron blocks one of ±h");
     }
 }
 
@@ -471,37 +615,6 @@ impl RsInt for BigInt {
     }
 }
 
-/// The walk on the narrowest integer type that does not overflow; `Err` over `budget`.
-fn walk_any(
-    rows: &[IVec],
-    d: usize,
-    root: &[usize],
-    budget: Option<u64>,
-    vertices: &mut HashSet<IVec>,
-    rays: &mut HashSet<IVec>,
-) -> Result<RsStats, OverBudget> {
-    // One attempt on `T`: `None` on overflow, leaving `vertices` and `rays` untouched.
-    fn attempt<T: RsInt>(
-        (rows, d, root, budget): (&[IVec], usize, &[usize], Option<u64>),
-        (vertices, rays): (&mut HashSet<IVec>, &mut HashSet<IVec>),
-    ) -> Option<Result<RsStats, OverBudget>> {
-        let mut dict = Dictionary::<T>::new(rows, d, root)?;
-        let mut stats = RsStats::default();
-        let (mut v, mut r) = (HashSet::new(), HashSet::new());
-        if dict.walk(&mut v, &mut r, &mut stats, budget)?.is_err() {
-            return Some(Err(OverBudget));
-        }
-        vertices.extend(v);
-        rays.extend(r);
-        Some(Ok(stats))
-    }
-    let input = (rows, d, root, budget);
-    attempt::<i64>(input, (&mut *vertices, &mut *rays))
-        .or_else(|| attempt::<i128>(input, (&mut *vertices, &mut *rays)))
-        .or_else(|| attempt::<BigInt>(input, (&mut *vertices, &mut *rays)))
-        .expect("BigInt arithmetic never overflows")
-}
-
 /// The fraction-free dictionary (module docs): rows `0..m` are the basic variables (slacks
 /// `< m_slack`, decision variables `≥ m_slack`), row `m` the objective; column 0 the constants,
 /// columns `1..=d` the cobasic slacks. The value of row `i` is `(M[i][0] + Σ M[i][c]·x_c) / D`.
@@ -557,6 +670,27 @@ impl<T: RsInt> Dictionary<T> {
 
     fn z(&self) -> usize {
         self.m.len() - 1
+    }
+
+    /// The number of slacks that are 0 at the current basis (the `d` cobasic ones and the
+    /// basic ones of value 0).
+    fn tight(&self) -> usize {
+        let basic_zero = (0..self.z())
+            .filter(|&k| self.row_var[k] < self.m_slack && self.m[k][0].sign() == 0)
+            .count();
+        self.d + basic_zero
+    }
+
+    /// Which slacks are nonnegative at the current basis (the cobasic ones are 0).
+    #[cfg(debug_assertions)]
+    fn nonnegative_slacks(&self) -> Vec<bool> {
+        let mut ok = vec![true; self.m_slack];
+        for k in 0..self.z() {
+            if self.row_var[k] < self.m_slack {
+                ok[self.row_var[k]] = self.m[k][0].sign() >= 0;
+            }
+        }
+        ok
     }
 
     /// Pivot basic row `r` out and cobasic column `s` in (fraction-free); `None` on overflow.
@@ -738,73 +872,108 @@ impl<T: RsInt> Dictionary<T> {
         make_primitive(&mut x);
         x
     }
+}
 
-    /// Depth-first walk of the reverse search tree from the root (the current dictionary),
-    /// collecting vertices and rays; ends back at the root. `None` on overflow.
-    fn walk(
-        &mut self,
-        vertices: &mut HashSet<IVec>,
-        rays: &mut HashSet<IVec>,
-        stats: &mut RsStats,
-        budget: Option<u64>,
-    ) -> Option<Result<(), OverBudget>> {
-        let (rows, cols) = (self.m.len() as u64, self.d as u64 + 1);
+/// The state of a depth-first walk of the reverse search tree between two turns: the
+/// dictionary of the current basis, the pivots `(row, column)` that led to it from the root,
+/// the next column to try, and the output so far.
+struct Walk<T> {
+    dict: Dictionary<T>,
+    path: Vec<(usize, usize)>,
+    next: usize,
+    cob: Vec<(usize, usize)>,
+    vertices: HashSet<IVec>,
+    rays: HashSet<IVec>,
+    stats: RsStats,
+    done: bool,
+}
+
+impl<T: RsInt> Walk<T> {
+    /// The walk at the root of `start`, its vertex collected; `None` on overflow.
+    fn new(start: &RsStart) -> Option<Self> {
+        let dict = Dictionary::<T>::new(&start.rows, start.d, &start.root)?;
+        let cob = dict.cobasis_by_prio();
+        let vertices = HashSet::from([dict.vertex()]);
+        Some(Walk {
+            dict,
+            path: Vec::new(),
+            next: 1,
+            cob,
+            vertices,
+            rays: HashSet::new(),
+            stats: RsStats { bases: 1 },
+            done: false,
+        })
+    }
+
+    /// Walk on, collecting vertices and rays, until the walk is back at the root with every
+    /// column tried (`Ok`) or this turn's work exceeds `budget` (`Err`, the state kept at a
+    /// step boundary, so the next turn goes on from there); `None` on overflow (the state is
+    /// then unusable).
+    fn resume(&mut self, budget: Option<u64>) -> Option<Result<(), OverBudget>> {
+        let (rows, cols) = (self.dict.m.len() as u64, self.dict.d as u64 + 1);
         let mut work: u64 = 0;
-        // The pivots (row, column) that led from the root to the current basis.
-        let mut path: Vec<(usize, usize)> = Vec::new();
-        let mut next = 1usize;
-        stats.bases = 1;
-        vertices.insert(self.vertex());
-        let mut cob = self.cobasis_by_prio();
-        loop {
-            if next > self.d {
-                // Back to the parent, then on with its next column.
-                let Some((r, s)) = path.pop() else {
-                    return Some(Ok(()));
-                };
-                self.pivot(r, s)?;
-                work += rows * cols;
-                cob = self.cobasis_by_prio();
-                next = s + 1;
-                continue;
-            }
-            let s = next;
-            next += 1;
-            work += rows;
+        while !self.done {
             if budget.is_some_and(|b| work > b) {
                 return Some(Err(OverBudget));
             }
-            if self.m[self.z()][s].sign() <= 0 {
+            let dict = &mut self.dict;
+            if self.next > dict.d {
+                // Back to the parent, then on with its next column.
+                let Some((r, s)) = self.path.pop() else {
+                    self.done = true;
+                    break;
+                };
+                dict.pivot(r, s)?;
+                work += rows * cols;
+                self.cob = dict.cobasis_by_prio();
+                self.next = s + 1;
+                continue;
+            }
+            let s = self.next;
+            self.next += 1;
+            work += rows;
+            if dict.m[dict.z()][s].sign() <= 0 {
                 // Not a child edge (`is_child`); only the ray test remains, which needs the
                 // signs of the column, not the ratio test.
-                if self.unbounded(s) {
-                    rays.insert(self.direction(s));
+                if dict.unbounded(s) {
+                    self.rays.insert(dict.direction(s));
                 }
                 continue;
             }
             // the ratio test's tie-breaks on degenerate inputs are work too
             let mut steps = 0;
-            let leave = self.leaving(s, &cob, &mut steps)?;
+            let leave = dict.leaving(s, &self.cob, &mut steps)?;
             work += steps;
             match leave {
                 None => {
-                    rays.insert(self.direction(s));
+                    self.rays.insert(dict.direction(s));
                 }
                 Some(r) => {
-                    if self.is_child(r, s)? {
-                        self.pivot(r, s)?;
+                    if dict.is_child(r, s)? {
+                        dict.pivot(r, s)?;
                         work += rows * cols;
                         #[cfg(debug_assertions)]
-                        debug_assert_eq!(self.parent_column(), Some(s));
-                        cob = self.cobasis_by_prio();
-                        path.push((r, s));
-                        stats.bases += 1;
-                        vertices.insert(self.vertex());
-                        next = 1;
+                        debug_assert_eq!(dict.parent_column(), Some(s));
+                        self.cob = dict.cobasis_by_prio();
+                        self.path.push((r, s));
+                        self.stats.bases += 1;
+                        self.vertices.insert(dict.vertex());
+                        self.next = 1;
                     }
                 }
             }
         }
+        Some(Ok(()))
+    }
+
+    /// The output and counts, moved out.
+    fn take(&mut self) -> (HashSet<IVec>, HashSet<IVec>, RsStats) {
+        (
+            std::mem::take(&mut self.vertices),
+            std::mem::take(&mut self.rays),
+            self.stats,
+        )
     }
 }
 
@@ -888,6 +1057,7 @@ mod blow_up {
     use super::*;
     use crate::polyhedron::dd::double_description_from;
     use crate::polyhedron::order::Order;
+    use proptest::prelude::*;
 
     /// The pattern of cddlib's `sampleh8.ine` in small: `{x ∈ R^d : x ≥ 0, a_i·x ≥ 10000}`
     /// with `m` pseudo-random `a_i ∈ [0, 1000)^d`, as homogeneous rows in the order of the file
@@ -968,5 +1138,101 @@ mod blow_up {
         let (_, stats) = start.run(&rows, None).unwrap();
         let per_basis = (rows.len() as u64 + 2) * (2 * 5 + 4);
         assert!(start.run(&rows, Some(stats.bases * per_basis)).is_ok());
+    }
+
+    /// Hypothesis: a pointed system of `sampleh8`'s pattern. Conclusion: a walk stopped after
+    /// every few steps and resumed until it completes gives exactly the output of one unbudgeted
+    /// walk, however small the turns (down to one step), and it did stop on the way.
+    #[test]
+    fn resumed_walk_equals_one_walk() {
+        for (d, m, seed) in [(4, 12, 1), (5, 16, 2), (6, 14, 4)] {
+            let rows = upper_region(d, m, seed);
+            let start = RsStart::new(d + 1, &rows, &[]).unwrap().unwrap();
+            let (want, want_stats) = start.run(&rows, None).unwrap();
+            for turn in [0, 7, 200, 5_000] {
+                let mut walk = RsWalk::new(start.clone());
+                let mut turns = 1;
+                while walk.resume(Some(turn)).is_err() {
+                    turns += 1;
+                }
+                let (got, stats) = walk.finish(&rows);
+                assert_eq!(sorted(&got), sorted(&want), "d={d} turn={turn}");
+                assert_eq!(stats, want_stats, "d={d} turn={turn}");
+                if turn <= 200 {
+                    assert!(turns > 1, "d={d} turn={turn}: never stopped");
+                }
+            }
+        }
+    }
+
+    /// Hypothesis: the same pattern with its coordinates scaled by `2^k`, for the `k` whose root
+    /// dictionary fits `i64` but whose walk later overflows it. Conclusion: the resumed walk
+    /// restarts on `i128` and still gives the output of the unbudgeted walk (and such a `k`
+    /// exists in the range tried, so the restart was exercised).
+    #[test]
+    fn resumed_walk_survives_overflow() {
+        let mut restarted = 0;
+        for k in 4..24 {
+            let scale = BigInt::from(1u64 << k);
+            let rows: Vec<IVec> = upper_region(4, 10, 5)
+                .into_iter()
+                .map(|r| r.into_iter().map(|x| x * &scale + 1).collect())
+                .collect();
+            let start = RsStart::new(5, &rows, &[]).unwrap().unwrap();
+            let (want, _) = start.run(&rows, None).unwrap();
+            let mut walk = RsWalk::new(start);
+            let narrow = matches!(walk.state, WalkState::I64(_));
+            while walk.resume(Some(3)).is_err() {}
+            if narrow && !matches!(walk.state, WalkState::I64(_)) {
+                restarted += 1;
+            }
+            assert_eq!(sorted(&walk.finish(&rows).0), sorted(&want), "k={k}");
+        }
+        assert!(
+            restarted > 0,
+            "no scale overflowed i64 in the middle of the walk"
+        );
+    }
+
+    /// Small integer systems `r·(1, x) ≥ 0` in `R^d` (many ties and degenerate vertices).
+    fn small_system() -> impl Strategy<Value = (usize, Vec<IVec>)> {
+        (1usize..=4).prop_flat_map(|d| {
+            let row = prop::collection::vec(-4i64..=4, d + 1)
+                .prop_map(|r| r.into_iter().map(BigInt::from).collect::<IVec>());
+            (Just(d), prop::collection::vec(row, d..=d + 7))
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Hypothesis: a system with `d` independent normals. Conclusion: phase one finds a
+        /// cobasis exactly when the exact LP finds the polyhedron nonempty, and its cobasis is
+        /// a vertex: `d` independent rows, tight at the dictionary's point, which satisfies
+        /// every row; `i64` and `BigInt` give the same cobasis.
+        #[test]
+        fn phase_one_finds_a_vertex((d, rows) in small_system()) {
+            let normals: Vec<IVec> = rows.iter().map(|r| r[1..].to_vec()).collect();
+            let basis = independent_rows(&normals, d);
+            prop_assume!(basis.len() == d);
+            let got = phase_one::<BigInt>(&rows, d, &basis).unwrap();
+            prop_assert_eq!(phase_one::<i64>(&rows, d, &basis).unwrap(), got.clone());
+            let lp = feasible_point(d, &rows, &[]).unwrap();
+            prop_assert_eq!(got.is_some(), lp.is_some());
+            if let Some(root) = got {
+                prop_assert_eq!(root.len(), d);
+                let root_normals: Vec<IVec> = root.iter().map(|&i| normals[i].clone()).collect();
+                prop_assert_eq!(independent_rows(&root_normals, d).len(), d);
+                let v = Dictionary::<BigInt>::new(&rows, d, &root).unwrap().vertex();
+                prop_assert!(v[0].is_positive());
+                for (i, r) in rows.iter().enumerate() {
+                    let s = dot(r, &v);
+                    prop_assert!(!s.is_negative(), "row {} violated", i);
+                    if root.contains(&i) {
+                        prop_assert!(s.is_zero(), "root row {} not tight", i);
+                    }
+                }
+            }
+        }
     }
 }
